@@ -1,0 +1,41 @@
+package io.leadflow.platform.kafka;
+
+import io.leadflow.schemas.Topic;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.converter.ConversionException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.messaging.converter.MessageConversionException;
+
+import java.util.Map;
+
+/** Dead-letter routing: a record from {@code <topic>} goes to {@code <topic>.dlt}, same partition. */
+public final class DeadLetters {
+
+    /** Errors a retry cannot fix: the record goes straight to the dead-letter topic. */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends Exception>[] NOT_RETRYABLE = new Class[] {
+            DeserializationException.class, SerializationException.class, ConversionException.class,
+            MessageConversionException.class, IllegalArgumentException.class, PermanentFailure.class};
+
+    private DeadLetters() {
+    }
+
+    public static DeadLetterPublishingRecoverer recoverer(Map<Class<?>, KafkaOperations<?, ?>> templates) {
+        return new DeadLetterPublishingRecoverer(templates,
+                (record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
+    }
+
+    /** Thrown by a listener for a record that can never succeed (e.g. HubSpot rejected it with 400). */
+    public static class PermanentFailure extends RuntimeException {
+        public PermanentFailure(String message) {
+            super(message);
+        }
+
+        public PermanentFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

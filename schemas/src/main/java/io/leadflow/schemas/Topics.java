@@ -1,0 +1,58 @@
+package io.leadflow.schemas;
+
+import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.TrialEvent;
+import io.leadflow.avro.TrialReminder;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every topic Leadflow uses, with its key, value type, partitions and writer. Services name topics
+ * through this class only; no other code spells a topic name.
+ */
+public final class Topics {
+
+    public static final int DEFAULT_PARTITIONS = 3;
+
+    public static final Topic<LeadReceived> LEADS_RECEIVED =
+            new Topic<>("leads.received", LeadReceived.class, "leadId", DEFAULT_PARTITIONS, "lead-intake");
+    public static final Topic<LeadRouted> LEADS_ROUTED =
+            new Topic<>("leads.routed", LeadRouted.class, "leadId", DEFAULT_PARTITIONS, "routing-service");
+    public static final Topic<DealStageChanged> DEALS_STAGE_CHANGED =
+            new Topic<>("deals.stage-changed", DealStageChanged.class, "dealId", DEFAULT_PARTITIONS, "lead-intake");
+    public static final Topic<CrmSynced> CRM_SYNCED =
+            new Topic<>("crm.synced", CrmSynced.class, "leadId", DEFAULT_PARTITIONS, "crm-sync");
+    public static final Topic<TrialEvent> TRIALS_EVENTS =
+            new Topic<>("trials.events", TrialEvent.class, "trialId", DEFAULT_PARTITIONS, "trial-tracker");
+    public static final Topic<TrialReminder> TRIALS_REMINDERS =
+            new Topic<>("trials.reminders", TrialReminder.class, "trialId", DEFAULT_PARTITIONS, "trial-tracker");
+    public static final Topic<RepAlert> REP_ALERTS =
+            new Topic<>("rep.alerts", RepAlert.class, "repId", DEFAULT_PARTITIONS, "routing-service, trial-tracker");
+
+    /** The compacted topic the embedded schema registry stores schemas in, as Confluent's does. */
+    public static final String SCHEMAS = "_schemas";
+
+    private static final List<Topic<?>> ALL = List.of(
+            LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS);
+
+    private Topics() {
+    }
+
+    public static List<Topic<?>> all() {
+        return ALL;
+    }
+
+    public static Optional<Topic<?>> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /** Every topic name including the dead-letter twins, as a broker must have them before services start. */
+    public static List<String> allNamesWithDeadLetters() {
+        return ALL.stream().flatMap(t -> java.util.stream.Stream.of(t.name(), t.deadLetter())).toList();
+    }
+}

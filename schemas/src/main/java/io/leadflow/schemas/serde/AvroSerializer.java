@@ -1,0 +1,122 @@
+package io.leadflow.schemas.serde;
+
+import io.leadflow.schemas.registry.SchemaRegistryClient;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serializes Avro records into Confluent's wire format, registering or looking up the schema under
+ * {@code <topic>-value} (or {@code -key}). A drop-in for {@code io.confluent.kafka.serializers.KafkaAvroSerializer}.
+ */
+public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
+
+    static {
+        AvroTrust.admitGeneratedClasses();
+    }
+
+    private SchemaRegistryClient registry;
+    private AvroSerdeConfig config;
+    private boolean isKey;
+    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+
+    /** For Kafka to instantiate from {@code value.serializer}; {@link #configure} must follow. */
+    public AvroSerializer() {
+    }
+
+    /** With an explicit registry client (tests, or a client shared by several serdes). */
+    public AvroSerializer(SchemaRegistryClient registry, Map<String, ?> configs) {
+        this.registry = registry;
+        this.config = AvroSerdeConfig.from(withDefaultUrl(configs));
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.isKey = isKey;
+        this.config = AvroSerdeConfig.from(configs);
+        if (registry == null) {
+            this.registry = config.client();
+        }
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new SerializationException("AvroSerializer for topic " + topic + " is not configured");
+        }
+        String subject = topic + (isKey ? "-key" : "-value");
+        Schema schema = record.getSchema();
+        try {
+            int id;
+            Object toWrite = record;
+            if (config.useLatestVersion()) {
+                var latest = registry.getLatest(subject);
+                id = latest.id();
+                if (!latest.schema().equals(schema)) {
+                    toWrite = project(record, latest.schema());
+                    schema = latest.schema();
+                }
+            } else if (config.autoRegisterSchemas()) {
+                id = registry.register(subject, schema);
+            } else {
+                id = registry.getId(subject, schema);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            out.write(WireFormat.MAGIC_BYTE);
+            out.write(ByteBuffer.allocate(4).putInt(id).array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writerFor(schema, toWrite).write(toWrite, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SerializationException se) {
+                throw se;
+            }
+            throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DatumWriter<Object> writerFor(Schema schema, Object datum) {
+        return writers.computeIfAbsent(schema, s -> datum instanceof SpecificRecord
+                ? new SpecificDatumWriter<>(s, SpecificData.getForSchema(s))
+                : new GenericDatumWriter<>(s));
+    }
+
+    /** Copies a record field by field into another (compatible) schema, filling absent fields with their defaults. */
+    private static GenericRecord project(IndexedRecord record, Schema target) {
+        GenericData.Record copy = new GenericData.Record(target);
+        for (Schema.Field field : target.getFields()) {
+            Schema.Field source = record.getSchema().getField(field.name());
+            copy.put(field.pos(), source != null ? record.get(source.pos()) : GenericData.get().getDefaultValue(field));
+        }
+        return copy;
+    }
+
+    private static Map<String, ?> withDefaultUrl(Map<String, ?> configs) {
+        if (configs.containsKey(AvroSerdeConfig.SCHEMA_REGISTRY_URL)) {
+            return configs;
+        }
+        Map<String, Object> copy = new java.util.HashMap<>(configs);
+        copy.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "injected://");
+        return copy;
+    }
+}
