@@ -5,6 +5,7 @@ import io.leadflow.avro.DealStageChanged;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.SentAlert;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
 
@@ -34,11 +35,15 @@ public final class Topics {
     public static final Topic<RepAlert> REP_ALERTS =
             new Topic<>("rep.alerts", RepAlert.class, "repId", DEFAULT_PARTITIONS, "routing-service, trial-tracker");
 
+    /** Compacted: alerts the notifier has posted (or is posting), keyed by alertId, so a restart never posts twice. */
+    public static final Topic<SentAlert> REP_ALERTS_SENT =
+            new Topic<>("rep.alerts.sent", SentAlert.class, "alertId", DEFAULT_PARTITIONS, "rep-notifier");
+
     /** The compacted topic the embedded schema registry stores schemas in, as Confluent's does. */
     public static final String SCHEMAS = "_schemas";
 
     private static final List<Topic<?>> ALL = List.of(
-            LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS);
+            LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS, REP_ALERTS_SENT);
 
     private Topics() {
     }
