@@ -11,8 +11,14 @@ import org.apache.avro.specific.SpecificRecord;
  * @param key       what the record key holds, e.g. {@code leadId}
  * @param partitions partition count (the dead-letter twin has the same, so a record keeps its partition)
  * @param writer    the one service allowed to produce to it
+ * @param compacted whether the topic keeps only the latest value per key ({@code cleanup.policy=compact})
  */
-public record Topic<V extends SpecificRecord>(String name, Class<V> valueType, String key, int partitions, String writer) {
+public record Topic<V extends SpecificRecord>(String name, Class<V> valueType, String key, int partitions, String writer,
+                                                boolean compacted) {
+
+    public Topic(String name, Class<V> valueType, String key, int partitions, String writer) {
+        this(name, valueType, key, partitions, writer, false);
+    }
 
     /** Suffix of every dead-letter twin; named explicitly because spring-kafka's default changed across versions. */
     public static final String DEAD_LETTER_SUFFIX = ".dlt";

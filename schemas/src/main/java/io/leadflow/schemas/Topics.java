@@ -37,7 +37,7 @@ public final class Topics {
 
     /** Compacted: alerts the notifier has posted (or is posting), keyed by alertId, so a restart never posts twice. */
     public static final Topic<SentAlert> REP_ALERTS_SENT =
-            new Topic<>("rep.alerts.sent", SentAlert.class, "alertId", DEFAULT_PARTITIONS, "rep-notifier");
+            new Topic<>("rep.alerts.sent", SentAlert.class, "alertId", DEFAULT_PARTITIONS, "rep-notifier", true);
 
     /** The compacted topic the embedded schema registry stores schemas in, as Confluent's does. */
     public static final String SCHEMAS = "_schemas";

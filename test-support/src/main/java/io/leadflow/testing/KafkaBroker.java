@@ -48,7 +48,8 @@ public interface KafkaBroker {
     static List<NewTopic> catalogue() {
         return Topics.all().stream()
                 .flatMap(t -> java.util.stream.Stream.of(
-                        new NewTopic(t.name(), t.partitions(), (short) 1),
+                        new NewTopic(t.name(), t.partitions(), (short) 1)
+                                .configs(t.compacted() ? Map.of("cleanup.policy", "compact") : Map.of()),
                         new NewTopic(t.deadLetter(), t.partitions(), (short) 1)))
                 .toList();
     }

@@ -48,7 +48,11 @@ public class LeadflowKafkaAutoConfiguration {
     }
 
     private static NewTopic newTopic(String name, Topic<?> topic, Optional<Short> replicas) {
-        return new NewTopic(name, Optional.of(topic.partitions()), replicas);
+        NewTopic newTopic = new NewTopic(name, Optional.of(topic.partitions()), replicas);
+        if (topic.compacted() && name.equals(topic.name())) {
+            newTopic.configs(Map.of("cleanup.policy", "compact"));
+        }
+        return newTopic;
     }
 
     @Bean
