@@ -65,7 +65,8 @@ public class LeadflowKafkaAutoConfiguration {
 
     /**
      * Publishes dead letters: raw bytes (records that failed deserialization) through a byte-array
-     * template, anything else through the application's Avro template.
+     * value template, anything else through the application's Avro template. Keys are serialized as the
+     * application configured them (plain strings).
      */
     @Bean
     @ConditionalOnMissingBean
@@ -73,10 +74,9 @@ public class LeadflowKafkaAutoConfiguration {
     DeadLetterPublishingRecoverer deadLetterPublishingRecoverer(KafkaTemplate<Object, Object> template,
                                                                 ProducerFactory<Object, Object> producerFactory) {
         Map<String, Object> bytes = new HashMap<>(producerFactory.getConfigurationProperties());
-        bytes.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         bytes.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         bytes.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        KafkaTemplate<byte[], byte[]> bytesTemplate = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(bytes));
+        KafkaTemplate<Object, byte[]> bytesTemplate = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(bytes));
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
         templates.put(byte[].class, bytesTemplate);
         templates.put(Object.class, template);
