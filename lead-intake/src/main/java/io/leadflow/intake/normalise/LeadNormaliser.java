@@ -1,0 +1,177 @@
+package io.leadflow.intake.normalise;
+
+import io.leadflow.avro.Contact;
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.Need;
+import io.leadflow.avro.PlanInterest;
+import io.leadflow.intake.system.RejectedRequest;
+import io.leadflow.intake.system.WebhookSource;
+import io.leadflow.schemas.LeadIds;
+
+import java.net.IDN;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link LeadDraft} into a {@code LeadReceived}: email trimmed, lower-cased and validated;
+ * company domain from the website or the email, never a free-mail domain; country to ISO code and
+ * region; volumes, plan interest and needs from explicit fields first, then from free text.
+ */
+public final class LeadNormaliser {
+
+    static final int MAX_MESSAGE_CHARS = 10_000;
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$");
+    private static final Pattern HOST = Pattern.compile("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$");
+
+    private LeadNormaliser() {
+    }
+
+    /** The lead id for a source's own event id: a name-based UUID of {@code <LeadSource>:<sourceEventId>}. */
+    public static String leadId(WebhookSource source, String sourceEventId) {
+        return LeadIds.leadId(source.leadSource().name(), sourceEventId);
+    }
+
+    public static LeadReceived normalise(LeadDraft draft, WebhookSource source, String sourceEventId, Instant receivedAt) {
+        String email = email(draft.email, draft.emailField);
+        String emailDomain = email.substring(email.indexOf('@') + 1);
+        FreeText.Signals signals = FreeText.read(draft.freeText.toString());
+
+        String first = blankToNull(draft.firstName);
+        String last = blankToNull(draft.lastName);
+        String full = blankToNull(draft.fullName);
+        if (first == null && last == null && full != null) {
+            int space = full.lastIndexOf(' ');
+            first = space < 0 ? full : full.substring(0, space).trim();
+            last = space < 0 ? null : full.substring(space + 1).trim();
+        }
+        String country = Countries.isoCode(draft.country).orElse(null);
+        String title = blankToNull(draft.title);
+
+        Contact contact = Contact.newBuilder()
+                .setEmail(email)
+                .setFirstName(first)
+                .setLastName(last)
+                .setTitle(title)
+                .setCompanyName(blankToNull(draft.company))
+                .setCompanyDomain(companyDomain(draft.website, emailDomain))
+                .setCountry(country)
+                .setRegion(Countries.region(country))
+                .build();
+
+        Set<Need> needs = java.util.EnumSet.noneOf(Need.class);
+        needs.addAll(draft.needs);
+        needs.addAll(signals.needs());
+        PlanInterest plan = draft.planInterest != null ? draft.planInterest
+                : signals.planInterest() != null ? signals.planInterest() : PlanInterest.UNKNOWN;
+
+        return LeadReceived.newBuilder()
+                .setLeadId(leadId(source, sourceEventId))
+                .setSource(source.leadSource())
+                .setSourceEventId(sourceEventId)
+                .setReceivedAt(receivedAt)
+                .setContact(contact)
+                .setPlanInterest(plan)
+                .setMonthlyActiveUsers(draft.monthlyActiveUsers != null ? draft.monthlyActiveUsers : signals.monthlyActiveUsers())
+                .setMonthlyEvents(draft.monthlyEvents != null ? draft.monthlyEvents : signals.monthlyEvents())
+                .setNeeds(new ArrayList<>(needs))
+                .setTechnical(FreeText.technicalTitle(title))
+                .setYCombinator(draft.yCombinator || signals.yCombinator())
+                .setGroupDemo(draft.groupDemo || signals.groupDemo())
+                .setDemo(draft.demo)
+                .setMessage(message(draft.message))
+                .setUtm(new java.util.LinkedHashMap<>(draft.utm))
+                .build();
+    }
+
+    /** Trimmed, lower-cased and validated; a display name around it ("Jane &lt;jane@acme.com&gt;") is dropped. */
+    public static String email(String raw, String field) {
+        if (raw == null || raw.isBlank()) {
+            throw RejectedRequest.invalid(field, "is required");
+        }
+        String s = raw.trim();
+        int lt = s.lastIndexOf('<');
+        int gt = s.lastIndexOf('>');
+        if (lt >= 0 && gt > lt) {
+            s = s.substring(lt + 1, gt).trim();
+        }
+        if (s.toLowerCase(Locale.ROOT).startsWith("mailto:")) {
+            s = s.substring(7);
+        }
+        s = s.toLowerCase(Locale.ROOT);
+        if (s.length() > 254 || !EMAIL.matcher(s).matches()) {
+            throw RejectedRequest.invalid(field, "is not a valid email address");
+        }
+        return s;
+    }
+
+    /** The company's domain from its website, else from the email; free-mail domains never count. */
+    public static String companyDomain(String website, String emailDomain) {
+        String fromWebsite = host(website);
+        if (fromWebsite != null && !FreemailDomains.isFreemail(fromWebsite)) {
+            return fromWebsite;
+        }
+        String fromEmail = host(emailDomain);
+        if (fromEmail != null && !FreemailDomains.isFreemail(fromEmail)) {
+            return fromEmail;
+        }
+        return null;
+    }
+
+    /** {@code https://www.Acme.com/pricing?x=1} becomes {@code acme.com}; anything that is not a host gives null. */
+    static String host(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        String s = url.trim().toLowerCase(Locale.ROOT);
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            s = s.substring(scheme + 3);
+        }
+        int at = s.indexOf('@');
+        if (at >= 0 && at < firstOf(s, "/?#")) {
+            s = s.substring(at + 1);
+        }
+        s = s.substring(0, firstOf(s, "/?#:"));
+        if (s.endsWith(".")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.startsWith("www.")) {
+            s = s.substring(4);
+        }
+        try {
+            s = IDN.toASCII(s, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return HOST.matcher(s).matches() ? s : null;
+    }
+
+    private static int firstOf(String s, String chars) {
+        int min = s.length();
+        for (char c : chars.toCharArray()) {
+            int i = s.indexOf(c);
+            if (i >= 0 && i < min) {
+                min = i;
+            }
+        }
+        return min;
+    }
+
+    private static String message(String message) {
+        String m = blankToNull(message);
+        if (m == null) {
+            return null;
+        }
+        return m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m;
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
