@@ -1,0 +1,193 @@
+package io.leadflow.notifier.dedupe;
+
+import io.leadflow.avro.SentAlert;
+import io.leadflow.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaOperations;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The ledger kept in the compacted topic {@code rep.alerts.sent}, which only this service writes. A reader thread
+ * reads the whole topic from the beginning on start-up and then follows it, so every instance knows what every other
+ * instance posted; {@link #awaitCaughtUp} lets the alert consumer wait until everything written before it was
+ * assigned partitions has been read. Writes wait for the broker's acknowledgement ({@code acks=all}).
+ */
+public class KafkaSentLedger implements SentLedger, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaSentLedger.class);
+
+    private final Map<String, Object> consumerConfig;
+    private final KafkaOperations<Object, Object> template;
+    private final Duration writeTimeout;
+    private final Map<String, SentAlert> alerts = new ConcurrentHashMap<>();
+    private final Queue<CompletableFuture<Void>> catchUpRequests = new ConcurrentLinkedQueue<>();
+    private final Map<CompletableFuture<Void>, Map<TopicPartition, Long>> catchUpTargets = new HashMap<>();
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, SentAlert> consumer;
+    private Thread reader;
+
+    public KafkaSentLedger(Map<String, Object> consumerConfig, KafkaOperations<Object, Object> template, Duration writeTimeout) {
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "rep-notifier-sent-ledger-" + Integer.toHexString(System.identityHashCode(this)));
+        this.consumerConfig = config;
+        this.template = template;
+        this.writeTimeout = writeTimeout;
+    }
+
+    @Override
+    public Optional<SentAlert> find(String alertId) {
+        return Optional.ofNullable(alerts.get(alertId));
+    }
+
+    @Override
+    public void record(SentAlert marker) {
+        try {
+            template.send(Topics.REP_ALERTS_SENT.name(), marker.getAlertId(), marker).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while recording " + marker.getStatus() + " for " + marker.getAlertId(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LedgerUnavailableException("Could not record " + marker.getStatus() + " for alert " + marker.getAlertId(), e);
+        }
+        merge(marker);
+    }
+
+    /** Waits until the ledger has read every marker written before this call. */
+    public void awaitCaughtUp(Duration timeout) {
+        CompletableFuture<Void> request = new CompletableFuture<>();
+        catchUpRequests.add(request);
+        try {
+            request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading " + Topics.REP_ALERTS_SENT.name(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LedgerUnavailableException("Could not read " + Topics.REP_ALERTS_SENT.name() + " to its end within " + timeout, e);
+        }
+    }
+
+    int size() {
+        return alerts.size();
+    }
+
+    private void merge(SentAlert marker) {
+        alerts.merge(marker.getAlertId(), marker, (existing, incoming) -> SentLedger.replaces(incoming, existing) ? incoming : existing);
+    }
+
+    private void readLoop() {
+        try (KafkaConsumer<String, SentAlert> kafka = new KafkaConsumer<>(consumerConfig)) {
+            consumer = kafka;
+            List<TopicPartition> partitions = partitions(kafka);
+            kafka.assign(partitions);
+            kafka.seekToBeginning(partitions);
+            while (running) {
+                for (ConsumerRecord<String, SentAlert> record : kafka.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null) {
+                        merge(record.value());
+                    }
+                }
+                answerCatchUpRequests(kafka, partitions);
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("Sent-alert ledger reader woken up unexpectedly", e);
+            }
+        } catch (RuntimeException e) {
+            log.error("Sent-alert ledger reader stopped; alerts cannot be delivered until it restarts", e);
+            catchUpTargets.keySet().forEach(f -> f.completeExceptionally(e));
+            catchUpRequests.forEach(f -> f.completeExceptionally(e));
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, SentAlert> kafka) {
+        List<PartitionInfo> infos = kafka.partitionsFor(Topics.REP_ALERTS_SENT.name(), Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("Topic " + Topics.REP_ALERTS_SENT.name() + " does not exist");
+        }
+        return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    private void answerCatchUpRequests(KafkaConsumer<String, SentAlert> kafka, List<TopicPartition> partitions) {
+        CompletableFuture<Void> request;
+        while ((request = catchUpRequests.poll()) != null) {
+            catchUpTargets.put(request, kafka.endOffsets(partitions));
+        }
+        catchUpTargets.entrySet().removeIf(entry -> {
+            boolean done = entry.getValue().entrySet().stream().allMatch(t -> kafka.position(t.getKey()) >= t.getValue());
+            if (done) {
+                entry.getKey().complete(null);
+            }
+            return done;
+        });
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        reader = new Thread(this::readLoop, "sent-ledger-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        KafkaConsumer<String, SentAlert> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (reader != null) {
+            try {
+                reader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Starts before the listener containers (which start in the default phase) and stops after them. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1000;
+    }
+
+    /** The ledger topic could not be written or read in time; the alert is retried later, never posted blind. */
+    public static class LedgerUnavailableException extends RuntimeException {
+        public LedgerUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

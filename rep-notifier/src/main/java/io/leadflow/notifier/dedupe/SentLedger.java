@@ -1,0 +1,20 @@
+package io.leadflow.notifier.dedupe;
+
+import io.leadflow.avro.SentAlert;
+
+import java.util.Optional;
+
+/** What the notifier knows it has posted, keyed by alertId. */
+public interface SentLedger {
+
+    Optional<SentAlert> find(String alertId);
+
+    /** Records a marker durably (the broker acknowledged it) before returning; throws when it cannot. */
+    void record(SentAlert marker);
+
+    /** Merge rule shared by every ledger: a PENDING never replaces a SENT or FAILED of the same alert. */
+    static boolean replaces(SentAlert incoming, SentAlert existing) {
+        return existing == null
+                || !(SentStatus.of(incoming.getStatus()) == SentStatus.PENDING && SentStatus.of(existing.getStatus()).isFinal());
+    }
+}

@@ -1,0 +1,52 @@
+package io.leadflow.notifier.delivery;
+
+import io.leadflow.avro.RepAlert;
+import io.leadflow.notifier.deals.DealLinks;
+import io.leadflow.notifier.dedupe.SentLedger;
+import io.leadflow.notifier.slack.SlackClient;
+import io.leadflow.notifier.system.NotifierProperties;
+import io.leadflow.notifier.templates.Templates;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Accepts rep alerts and delivers each exactly once, on its channel's lane (see {@link AlertJob} for the protocol).
+ * {@link #submit} returns at once; {@code onDone} runs when the alert is finished for good (posted, found already
+ * posted, skipped as a duplicate, or dead-lettered).
+ */
+public class AlertDelivery {
+
+    /** The lane of alerts that have nowhere to go; they are dead-lettered there. */
+    static final String NO_CHANNEL = "(no channel)";
+
+    private final AlertJob.Collaborators collaborators;
+    private final ChannelResolver channels;
+    private final ChannelLanes lanes;
+
+    public AlertDelivery(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger, ChannelResolver channels,
+                         ChannelLanes lanes, ConsumerRecordRecoverer deadLetters, NotifierProperties properties,
+                         DeliveryMetrics metrics, Clock clock) {
+        this.collaborators = new AlertJob.Collaborators(slack, templates, deals, ledger, deadLetters, properties.delivery(),
+                properties.recovery(), metrics, clock);
+        this.channels = channels;
+        this.lanes = lanes;
+    }
+
+    /**
+     * @param stillOwned false once the record's partition was revoked: the job is then dropped before it posts, the
+     *                   partition's new owner delivers it
+     */
+    public void submit(ConsumerRecord<String, RepAlert> record, BooleanSupplier stillOwned, Runnable onDone) {
+        RepAlert alert = record.value();
+        if (alert == null) {
+            onDone.run(); // a tombstone: nothing to say to anyone
+            return;
+        }
+        String channel = channels.channelFor(alert).orElse(null);
+        AlertJob job = new AlertJob(collaborators, record, channel, stillOwned, onDone);
+        lanes.submit(channel == null ? NO_CHANNEL : channel, job);
+    }
+}

@@ -1,0 +1,35 @@
+package io.leadflow.notifier.delivery;
+
+import java.time.Duration;
+
+/** Work queued on a channel's lane, run one step at a time so that waits never hold a thread. */
+interface LaneJob {
+
+    /** Whether the next step posts a message, and so must first take a permit of the channel's rate limiter. */
+    boolean nextStepPosts();
+
+    /** Runs the next step. */
+    Step runStep();
+
+    /** What the lane does after a step. */
+    sealed interface Step {
+        /** The job is finished; the lane moves on to the next one. */
+        record Done() implements Step {
+        }
+
+        /** Run the next step at once. */
+        record Continue() implements Step {
+        }
+
+        /** Run the next step after a back-off; other channels are not affected. */
+        record Backoff(Duration delay) implements Step {
+        }
+
+        /** Slack said the channel is rate limited: nothing is posted to it for {@code delay}. */
+        record RateLimited(Duration delay) implements Step {
+        }
+
+        Step DONE = new Done();
+        Step CONTINUE = new Continue();
+    }
+}

@@ -1,0 +1,173 @@
+package io.leadflow.notifier.slack;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The few Slack Web API methods the notifier needs, over HTTP with the bot token as a bearer token:
+ * {@code chat.postMessage}, {@code conversations.history} (to find an alert by its message metadata) and
+ * {@code conversations.open} (to find the DM conversation of a user id). Every answer is checked for
+ * {@code "ok": true}; anything else becomes a {@link SlackApiException} with its class.
+ */
+public class SlackClient {
+
+    /** The metadata {@code event_type} every alert message carries, so the notifier can find its own posts. */
+    public static final String METADATA_EVENT_TYPE = "leadflow_alert";
+    /** The key in the metadata {@code event_payload} holding the alert id. */
+    public static final String METADATA_ALERT_ID = "alertId";
+
+    private static final Logger log = LoggerFactory.getLogger(SlackClient.class);
+    private static final MediaType JSON_UTF8 = MediaType.parseMediaType("application/json; charset=utf-8");
+
+    private final RestClient http;
+    private final ObjectMapper json;
+
+    /**
+     * @param http a client whose base URL is the Web API base and which sends {@code Authorization: Bearer <token>}
+     */
+    public SlackClient(RestClient http, ObjectMapper json) {
+        this.http = http;
+        this.json = json;
+    }
+
+    /** A client for the Web API at {@code baseUrl} (e.g. {@code https://slack.com/api}) with the given bot token. */
+    public static SlackClient create(RestClient.Builder builder, String baseUrl, String botToken, Duration connectTimeout,
+                                     Duration readTimeout) {
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .build());
+        requests.setReadTimeout(readTimeout);
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        RestClient http = builder
+                .baseUrl(base)
+                .requestFactory(requests)
+                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + botToken)
+                .build();
+        return new SlackClient(http, JsonMapper.builder().build());
+    }
+
+    /** Posts a message ({@code channel}, {@code text}, {@code blocks}, {@code metadata}...) and returns where it landed. */
+    public SlackPost postMessage(ObjectNode message) {
+        JsonNode answer = call("chat.postMessage", () -> http.post().uri("/chat.postMessage")
+                .contentType(JSON_UTF8).body(json.writeValueAsString(message)));
+        return new SlackPost(answer.path("channel").asString(message.path("channel").asString("")), answer.path("ts").asString(""));
+    }
+
+    /**
+     * Looks for the message carrying {@code alertId} in its metadata, newest first, from {@code oldest} on.
+     *
+     * @return the message's {@code ts} when found
+     */
+    public Optional<String> findAlertMessage(String channel, String alertId, Instant oldest, int pageSize, int maxPages) {
+        String cursor = null;
+        for (int page = 0; page < maxPages; page++) {
+            String currentCursor = cursor;
+            JsonNode answer = call("conversations.history", () -> http.get().uri(uri -> {
+                uri.path("/conversations.history")
+                        .queryParam("channel", channel)
+                        .queryParam("oldest", slackTimestamp(oldest))
+                        .queryParam("inclusive", true)
+                        .queryParam("limit", pageSize)
+                        .queryParam("include_all_metadata", true);
+                if (currentCursor != null) {
+                    uri.queryParam("cursor", currentCursor);
+                }
+                return uri.build();
+            }));
+            for (JsonNode message : answer.path("messages")) {
+                JsonNode metadata = message.path("metadata");
+                if (METADATA_EVENT_TYPE.equals(metadata.path("event_type").asString(null))
+                        && alertId.equals(metadata.path("event_payload").path(METADATA_ALERT_ID).asString(null))) {
+                    return Optional.of(message.path("ts").asString(""));
+                }
+            }
+            cursor = answer.path("response_metadata").path("next_cursor").asString("");
+            if (!answer.path("has_more").asBoolean(false) || cursor.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The id ({@code D...}) of the direct-message conversation between the bot and a user. */
+    public String openDirectMessage(String userId) {
+        ObjectNode body = json.createObjectNode().put("users", userId);
+        JsonNode answer = call("conversations.open", () -> http.post().uri("/conversations.open")
+                .contentType(JSON_UTF8).body(json.writeValueAsString(body)));
+        return answer.path("channel").path("id").asString("");
+    }
+
+    /** Slack's timestamp notation: seconds since the epoch with six decimals. */
+    static String slackTimestamp(Instant instant) {
+        Instant clamped = instant.isBefore(Instant.EPOCH) ? Instant.EPOCH : instant;
+        return clamped.getEpochSecond() + "." + String.format("%06d", clamped.getNano() / 1000);
+    }
+
+    private JsonNode call(String method, java.util.function.Supplier<RestClient.RequestHeadersSpec<?>> request) {
+        try {
+            return request.get().exchange((req, res) -> answer(method, res.getStatusCode(), res.getHeaders(), res.getBody()), true);
+        } catch (ResourceAccessException e) {
+            // The request may have reached Slack before the connection broke.
+            throw new SlackApiException(method, "io_error", SlackErrorClass.UNCERTAIN, null, e);
+        }
+    }
+
+    private JsonNode answer(String method, HttpStatusCode status, HttpHeaders headers, InputStream body) throws IOException {
+        String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        if (status.value() == 429) {
+            throw new SlackApiException(method, "ratelimited", SlackErrorClass.RATE_LIMITED, retryAfter(headers), null);
+        }
+        if (status.is5xxServerError()) {
+            throw new SlackApiException(method, "http_" + status.value(), SlackErrorClass.UNCERTAIN, null, null);
+        }
+        if (!status.is2xxSuccessful()) {
+            throw new SlackApiException(method, "http_" + status.value(), SlackErrorClass.PERMANENT, null, null);
+        }
+        JsonNode answer;
+        try {
+            answer = json.readTree(text);
+        } catch (RuntimeException e) {
+            throw new SlackApiException(method, "invalid_response", SlackErrorClass.UNCERTAIN, null, e);
+        }
+        if (!answer.path("ok").asBoolean(false)) {
+            String error = answer.path("error").asString("unknown_error");
+            SlackErrorClass errorClass = SlackErrorClass.of(error);
+            Duration retryAfter = errorClass == SlackErrorClass.RATE_LIMITED ? retryAfter(headers) : null;
+            throw new SlackApiException(method, error, errorClass, retryAfter, null);
+        }
+        if (answer.has("warning")) {
+            log.debug("Slack {} warned: {}", method, answer.path("warning").asString(""));
+        }
+        return answer;
+    }
+
+    private static Duration retryAfter(HttpHeaders headers) {
+        String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+        if (value != null) {
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+            } catch (NumberFormatException e) {
+                log.warn("Slack sent an unreadable Retry-After '{}'; waiting one second", value);
+            }
+        }
+        return Duration.ofSeconds(1);
+    }
+}

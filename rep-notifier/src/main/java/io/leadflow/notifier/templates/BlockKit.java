@@ -1,0 +1,152 @@
+package io.leadflow.notifier.templates;
+
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Builds Block Kit blocks within Slack's limits: every piece of text passed in is raw (it is escaped here) unless the
+ * method says it takes mrkdwn we wrote ourselves.
+ */
+final class BlockKit {
+
+    static final int MAX_BLOCKS = 50;
+    static final int MAX_HEADER = 150;
+    static final int MAX_SECTION_TEXT = 3000;
+    static final int MAX_FIELDS = 10;
+    static final int MAX_FIELD_TEXT = 2000;
+    static final int MAX_BUTTONS = 25;
+    static final int MAX_BUTTON_TEXT = 75;
+    static final int MAX_URL = 3000;
+    static final int MAX_FALLBACK_TEXT = 3000;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final DateTimeFormatter UTC_MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final ArrayNode blocks = NODES.arrayNode();
+
+    ArrayNode blocks() {
+        return blocks;
+    }
+
+    BlockKit header(String rawText) {
+        ObjectNode header = block("header");
+        header.set("text", plain(Mrkdwn.escape(rawText, MAX_HEADER)));
+        return this;
+    }
+
+    /** A section whose text is mrkdwn we composed (parts from a lead must already be escaped). */
+    BlockKit section(String mrkdwn) {
+        if (mrkdwn != null && !mrkdwn.isBlank()) {
+            block("section").set("text", mrkdwn(Mrkdwn.truncate(mrkdwn, MAX_SECTION_TEXT)));
+        }
+        return this;
+    }
+
+    /** Sections of labelled values, ten to a section; labels are ours, values are raw. */
+    BlockKit fields(List<String[]> labelledValues) {
+        for (int start = 0; start < labelledValues.size(); start += MAX_FIELDS) {
+            ArrayNode fields = NODES.arrayNode();
+            for (String[] lv : labelledValues.subList(start, Math.min(labelledValues.size(), start + MAX_FIELDS))) {
+                String label = "*" + Mrkdwn.escape(lv[0], 200) + "*\n";
+                fields.add(mrkdwn(label + Mrkdwn.escape(lv[1], MAX_FIELD_TEXT - label.length())));
+            }
+            block("section").set("fields", fields);
+        }
+        return this;
+    }
+
+    /** A titled list ({@code *Title*} then one line per item behind {@code bullet}); items are raw. */
+    BlockKit list(String title, String bullet, List<String> rawItems) {
+        if (rawItems == null || rawItems.isEmpty()) {
+            return this;
+        }
+        StringBuilder text = new StringBuilder("*").append(title).append('*');
+        for (String item : rawItems) {
+            if (item != null && !item.isBlank()) {
+                text.append('\n').append(bullet).append(' ').append(Mrkdwn.escape(item.strip()));
+            }
+        }
+        return section(text.toString());
+    }
+
+    /** Link buttons; links that are not http(s) are left out, as are buttons past Slack's 25. */
+    BlockKit buttons(List<Button> buttons) {
+        ArrayNode elements = NODES.arrayNode();
+        int index = 0;
+        for (Button button : buttons) {
+            if (elements.size() == MAX_BUTTONS || !isWebLink(button.url()) || button.url().length() > MAX_URL) {
+                continue;
+            }
+            ObjectNode element = elements.addObject()
+                    .put("type", "button")
+                    .put("action_id", button.actionId() != null ? button.actionId() : "link_" + index);
+            element.set("text", plain(Mrkdwn.escape(button.label(), MAX_BUTTON_TEXT)));
+            element.put("url", button.url());
+            if (button.primary()) {
+                element.put("style", "primary");
+            }
+            index++;
+        }
+        if (!elements.isEmpty()) {
+            block("actions").set("elements", elements);
+        }
+        return this;
+    }
+
+    /** A context line of mrkdwn we composed. */
+    BlockKit context(String mrkdwn) {
+        ArrayNode elements = NODES.arrayNode();
+        elements.add(mrkdwn(Mrkdwn.truncate(mrkdwn, MAX_SECTION_TEXT)));
+        block("context").set("elements", elements);
+        return this;
+    }
+
+    BlockKit divider() {
+        block("divider");
+        return this;
+    }
+
+    /** A time every reader sees in their own time zone, with a UTC fallback. */
+    static String localTime(Instant instant) {
+        return "<!date^" + instant.getEpochSecond() + "^{date_short_pretty} at {time}|" + UTC_MINUTES.format(instant) + ">";
+    }
+
+    static boolean isWebLink(String url) {
+        if (url == null || url.isBlank()) {
+            return false;
+        }
+        try {
+            URI uri = URI.create(url.trim());
+            String scheme = uri.getScheme();
+            return uri.getHost() != null && ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private ObjectNode block(String type) {
+        if (blocks.size() >= MAX_BLOCKS) {
+            return NODES.objectNode(); // dropped: Slack refuses more than 50 blocks
+        }
+        return blocks.addObject().put("type", type);
+    }
+
+    private static ObjectNode plain(String text) {
+        return NODES.objectNode().put("type", "plain_text").put("text", text).put("emoji", true);
+    }
+
+    private static ObjectNode mrkdwn(String text) {
+        return NODES.objectNode().put("type", "mrkdwn").put("text", text);
+    }
+
+    /** A link button; {@code actionId} null numbers it. */
+    record Button(String label, String url, boolean primary, String actionId) {
+    }
+}

@@ -1,0 +1,29 @@
+package io.leadflow.notifier.templates;
+
+import io.leadflow.avro.AlertField;
+import io.leadflow.avro.AlertLink;
+import io.leadflow.avro.RepAlert;
+import tools.jackson.databind.node.ArrayNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Any other alert (a kind this notifier does not know yet): title, fields, lists and buttons as they come. */
+final class GenericTemplate implements AlertTemplate {
+
+    @Override
+    public ArrayNode blocks(RepAlert alert, Optional<AlertLink> hubspot) {
+        BlockKit kit = new BlockKit().header(alert.getTitle());
+        List<String[]> fields = new ArrayList<>();
+        for (AlertField field : alert.getFields()) {
+            fields.add(new String[] {field.getLabel(), field.getValue()});
+        }
+        kit.fields(fields)
+                .list("Why", "•", alert.getReasons())
+                .list("Heads-up", ":warning:", alert.getFlags())
+                .list("What to do", "•", alert.getActions())
+                .buttons(Templates.buttons(alert, hubspot));
+        return kit.context("Alert raised " + BlockKit.localTime(alert.getCreatedAt())).blocks();
+    }
+}

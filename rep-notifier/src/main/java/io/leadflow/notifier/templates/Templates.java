@@ -1,0 +1,84 @@
+package io.leadflow.notifier.templates;
+
+import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.AlertLink;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.notifier.slack.SlackClient;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One Block Kit template per {@link AlertKind}. {@link #render} gives the message content: the {@code blocks} and
+ * the top-level {@code text} Slack shows in notifications and where blocks cannot be displayed.
+ */
+public final class Templates {
+
+    private final Map<AlertKind, AlertTemplate> byKind = new EnumMap<>(AlertKind.class);
+    private final AlertTemplate fallback = new GenericTemplate();
+
+    public Templates() {
+        byKind.put(AlertKind.NEW_LEAD, new NewLeadTemplate());
+        byKind.put(AlertKind.TRIAL_KICKOFF, new TrialTemplate(":rocket:", "Schedule the kick-off call", List.of(
+                "Agree the plan for event ingestion (autocapture is preferable)",
+                "Agree the plan for action and cohort setup",
+                "Agree the required insights and dashboards",
+                "Agree extra features such as feature flags, experiments and apps")));
+        byKind.put(AlertKind.TRIAL_CHECK_IN, new TrialTemplate(":wave:", "Check in with the customer", List.of(
+                "Check in to make sure they are getting value out of the evaluation",
+                "Offer a call to help, but only if they want or need it")));
+        byKind.put(AlertKind.REVIEW_CALL_DUE, new TrialTemplate(":calendar:", "Time to book the review call", List.of(
+                "Schedule a call with the decision makers to review the progress",
+                "Agree the commercial next steps")));
+        byKind.put(AlertKind.TRIAL_EXPIRING, new TrialTemplate(":hourglass_flowing_sand:", "The evaluation ends soon", List.of(
+                "Make sure the review call with the decision makers is booked",
+                "Agree the commercial next steps before the evaluation ends")));
+        byKind.put(AlertKind.TRIAL_EXPIRED, new TrialTemplate(":checkered_flag:", "The evaluation has ended", List.of(
+                "Agree the commercial next steps with the decision makers",
+                "Update the deal stage in HubSpot")));
+        byKind.put(AlertKind.OTHER, fallback);
+    }
+
+    /** {@code {"text": ..., "blocks": [...]}} for the alert. */
+    public ObjectNode render(RepAlert alert, Optional<AlertLink> hubspot) {
+        ArrayNode blocks = byKind.getOrDefault(alert.getKind(), fallback).blocks(alert, hubspot);
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
+        message.put("text", Mrkdwn.escape(alert.getTitle(), BlockKit.MAX_FALLBACK_TEXT));
+        message.set("blocks", blocks);
+        return message;
+    }
+
+    /**
+     * The whole {@code chat.postMessage} body: channel, fallback text, blocks, and the metadata
+     * ({@code event_type: leadflow_alert}, {@code event_payload.alertId}) by which the notifier finds its own message
+     * in the channel's history after a crash. Link unfurling is off so a lead's URL never expands into the alert.
+     */
+    public ObjectNode message(String channel, RepAlert alert, Optional<AlertLink> hubspot) {
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
+        message.put("channel", channel);
+        message.setAll(render(alert, hubspot));
+        ObjectNode metadata = message.putObject("metadata").put("event_type", SlackClient.METADATA_EVENT_TYPE);
+        metadata.putObject("event_payload")
+                .put(SlackClient.METADATA_ALERT_ID, alert.getAlertId())
+                .put("kind", alert.getKind().name());
+        message.put("unfurl_links", false).put("unfurl_media", false);
+        return message;
+    }
+
+    /** The HubSpot button first (unless the alert already links to the same place), then the alert's own links. */
+    static List<BlockKit.Button> buttons(RepAlert alert, Optional<AlertLink> hubspot) {
+        List<BlockKit.Button> buttons = new ArrayList<>();
+        hubspot.filter(link -> alert.getLinks().stream().noneMatch(own -> own.getUrl().equals(link.getUrl())))
+                .ifPresent(link -> buttons.add(new BlockKit.Button(link.getLabel(), link.getUrl(), true, "open_hubspot")));
+        for (AlertLink link : alert.getLinks()) {
+            buttons.add(new BlockKit.Button(link.getLabel(), link.getUrl(), false, null));
+        }
+        return buttons;
+    }
+}

@@ -1,0 +1,102 @@
+package io.leadflow.notifier;
+
+import io.leadflow.avro.AlertField;
+import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.AlertLink;
+import io.leadflow.avro.RepAlert;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Alerts as routing-service and trial-tracker write them (see the rep.alerts contract). */
+public final class TestAlerts {
+
+    public static final Instant LEAD_RECEIVED = Instant.parse("2026-01-05T14:02:11Z");
+    public static final Instant CREATED = Instant.parse("2026-01-05T14:02:12Z");
+
+    private TestAlerts() {
+    }
+
+    public static RepAlert newLead(String leadId) {
+        return RepAlert.newBuilder()
+                .setAlertId("NEW_LEAD:" + leadId)
+                .setRepId("simon")
+                .setSlackUserId("U02QULW4MDZ")
+                .setChannel(null)
+                .setKind(AlertKind.NEW_LEAD)
+                .setTitle("New lead: Acme Analytics → Hands-on")
+                .setFields(List.of(
+                        field("Company", "Acme Analytics"),
+                        field("Contact", "Jane Doe <jane.doe@acme.io>"),
+                        field("Pipeline", "Hands-on"),
+                        field("Plan interest", "Enterprise"),
+                        field("Recommended plan", "Enterprise"),
+                        field("Monthly active users", "250,000"),
+                        field("Monthly events", "80,000,000"),
+                        field("Region", "EU"),
+                        field("Source", "Demo at 2026-01-05 15:00 UTC")))
+                .setReasons(List.of(
+                        "Wants the Enterprise plan (planInterest = ENTERPRISE)",
+                        "Expects more than 50 million events a month (monthlyEvents = 80,000,000)",
+                        "Enterprise customers go to Simon"))
+                .setFlags(List.of(
+                        "Wants an MSA: only worth it above $10k a month",
+                        "Wants an air-gapped install: usage must be self-reported monthly"))
+                .setActions(List.of(
+                        "Prepare the demo booked for 2026-01-05 15:00 UTC",
+                        "Offer a 30-day time-boxed evaluation with a shared Slack Connect channel"))
+                .setLinks(List.of(new AlertLink("Demo booking", "https://cal.com/booking/7Hq2xZ")))
+                .setCreatedAt(CREATED)
+                .setLeadId(leadId)
+                .setTrialId(null)
+                .setLeadReceivedAt(LEAD_RECEIVED)
+                .build();
+    }
+
+    public static RepAlert trial(AlertKind kind, String reminderId) {
+        return RepAlert.newBuilder()
+                .setAlertId(reminderId)
+                .setRepId("simon")
+                .setSlackUserId("U02QULW4MDZ")
+                .setChannel(null)
+                .setKind(kind)
+                .setTitle(trialTitle(kind))
+                .setFields(List.of(
+                        field("Company", "Acme Analytics"),
+                        field("Days left", kind == AlertKind.TRIAL_EXPIRED ? "0" : "5"),
+                        field("Ends", "2026-02-04"),
+                        field("Deployment", "Self-hosted")))
+                .setReasons(List.of())
+                .setFlags(List.of())
+                .setActions(List.of())
+                .setLinks(List.of(new AlertLink("HubSpot deal", "https://app.hubspot.com/contacts/12345/deal/987654")))
+                .setCreatedAt(CREATED)
+                .setLeadId("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+                .setTrialId("trial-7c9e6679")
+                .setLeadReceivedAt(null)
+                .build();
+    }
+
+    /** An alert for {@code channel} with its own id, for burst and throttling tests. */
+    public static RepAlert toChannel(String alertId, String channel) {
+        RepAlert alert = newLead(alertId);
+        alert.setAlertId(alertId);
+        alert.setChannel(channel);
+        return alert;
+    }
+
+    private static String trialTitle(AlertKind kind) {
+        return switch (kind) {
+            case TRIAL_KICKOFF -> "Kick-off call: Acme Analytics";
+            case TRIAL_CHECK_IN -> "Check in: Acme Analytics";
+            case REVIEW_CALL_DUE -> "Review call due: Acme Analytics";
+            case TRIAL_EXPIRING -> "Evaluation ending: Acme Analytics";
+            case TRIAL_EXPIRED -> "Evaluation ended: Acme Analytics";
+            default -> "Acme Analytics";
+        };
+    }
+
+    public static AlertField field(String label, String value) {
+        return new AlertField(label, value);
+    }
+}

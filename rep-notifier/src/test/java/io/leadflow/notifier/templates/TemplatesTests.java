@@ -1,0 +1,151 @@
+package io.leadflow.notifier.templates;
+
+import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.AlertLink;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.notifier.TestAlerts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import static io.leadflow.notifier.TestAlerts.field;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each template's {@code chat.postMessage} body matches its golden file under {@code src/test/resources/golden/}
+ * and is valid Block Kit. Run with {@code -Dgolden.update=true} to rewrite the files after a deliberate change.
+ */
+class TemplatesTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final AlertLink CONTACT_SEARCH = new AlertLink("Find contact in HubSpot",
+            "https://app.hubspot.com/contacts/12345/objects/0-1/views/all/list?query=jane.doe%40acme.io");
+
+    private final Templates templates = new Templates();
+
+    @Test
+    void newLeadMatchesItsGoldenFile() {
+        ObjectNode message = templates.message("U02QULW4MDZ", TestAlerts.newLead("0b5e2d9a-3c1f-5e8b-9a47-1d2c3b4a5f60"),
+                Optional.of(CONTACT_SEARCH));
+
+        assertMatchesGolden(message, "new-lead.json");
+        BlockKitAssert.assertValidMessage(message);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AlertKind.class, names = {"TRIAL_KICKOFF", "TRIAL_CHECK_IN", "REVIEW_CALL_DUE", "TRIAL_EXPIRING", "TRIAL_EXPIRED"})
+    void trialReminderMatchesItsGoldenFile(AlertKind kind) {
+        ObjectNode message = templates.message("U02QULW4MDZ", TestAlerts.trial(kind, "reminder-" + kind.name().toLowerCase()),
+                Optional.empty());
+
+        assertMatchesGolden(message, kind.name().toLowerCase().replace('_', '-') + ".json");
+        BlockKitAssert.assertValidMessage(message);
+    }
+
+    @Test
+    void newLeadShowsEveryFieldReasonFlagAndBothButtons() {
+        ObjectNode message = templates.message("C1", TestAlerts.newLead("lead-1"), Optional.of(CONTACT_SEARCH));
+
+        String json = message.toString();
+        assertThat(json).contains("Plan interest", "Recommended plan", "Monthly active users", "Monthly events", "Region", "Source",
+                "Demo at 2026-01-05 15:00 UTC", "Enterprise customers go to Simon", ":warning: Wants an MSA");
+        JsonNode buttons = actions(message);
+        assertThat(buttons.get(0).path("url").asString("")).isEqualTo(CONTACT_SEARCH.getUrl());
+        assertThat(buttons.get(0).path("style").asString("")).isEqualTo("primary");
+        assertThat(buttons.get(1).path("url").asString("")).isEqualTo("https://cal.com/booking/7Hq2xZ");
+        assertThat(message.path("metadata").path("event_type").asString("")).isEqualTo("leadflow_alert");
+        assertThat(message.path("metadata").path("event_payload").path("alertId").asString("")).isEqualTo("NEW_LEAD:lead-1");
+    }
+
+    @Test
+    void mrkdwnInjectionFromALeadArrivesEscaped() {
+        RepAlert alert = TestAlerts.newLead("lead-evil");
+        alert.setTitle("New lead: <!channel> & <https://evil.example|click> → Self-serve");
+        alert.setFields(List.of(field("Company", "<!channel> Evil & Co"), field("Contact", "<https://evil.example|click here>"),
+                field("Source", "<@U0ADMIN> <!here> <#C0GENERAL>")));
+        alert.setReasons(List.of("Because <!everyone>"));
+        alert.setFlags(List.of("<https://evil.example|Wants an MSA>"));
+        alert.setActions(List.of("Call <tel:123|now>"));
+
+        ObjectNode message = templates.message("C1", alert, Optional.empty());
+
+        String json = message.toString();
+        assertThat(json).doesNotContain("<!channel>", "<!here>", "<!everyone>", "<https://evil", "<@U0ADMIN>", "<#C0GENERAL>", "<tel:");
+        assertThat(message.path("text").asString("")).isEqualTo("New lead: &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt; → Self-serve");
+        assertThat(json).contains("&lt;!channel&gt; Evil &amp; Co", "&lt;https://evil.example|click here&gt;");
+        BlockKitAssert.assertValidMessage(message);
+    }
+
+    @Test
+    void oversizedContentStaysWithinBlockKitLimits() {
+        RepAlert alert = TestAlerts.newLead("lead-huge");
+        alert.setTitle("New lead: " + "A very long company name & more ".repeat(20));
+        List<io.leadflow.avro.AlertField> fields = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            fields.add(field("Field " + i, "<" + "x".repeat(2500)));
+        }
+        alert.setFields(fields);
+        alert.setReasons(Collections.nCopies(200, "A reason with <angle> brackets & ampersands that goes on for a while"));
+        List<AlertLink> links = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            links.add(new AlertLink("Link " + i + " " + "label ".repeat(20), "https://example.com/" + i));
+        }
+        links.add(new AlertLink("Sneaky", "javascript:alert(1)"));
+        alert.setLinks(links);
+
+        ObjectNode message = templates.message("C1", alert, Optional.of(CONTACT_SEARCH));
+
+        BlockKitAssert.assertValidMessage(message);
+        assertThat(message.toString()).doesNotContain("javascript:");
+    }
+
+    @Test
+    void escapingNeverCutsAnEntityInHalf() {
+        String truncated = Mrkdwn.escape("a".repeat(8) + "<<<<", 12);
+
+        assertThat(truncated).hasSizeLessThanOrEqualTo(12).endsWith("…").doesNotContain("&l…", "&lt…");
+        assertThat(truncated).matches("a+(&lt;)*…");
+    }
+
+    private static JsonNode actions(JsonNode message) {
+        for (JsonNode block : message.path("blocks")) {
+            if ("actions".equals(block.path("type").asString(""))) {
+                return block.path("elements");
+            }
+        }
+        throw new AssertionError("no actions block in " + message);
+    }
+
+    private static void assertMatchesGolden(JsonNode actual, String name) {
+        String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n";
+        if (Boolean.getBoolean("golden.update")) {
+            try {
+                Path file = Path.of("src/test/resources/golden", name);
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, pretty, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try (InputStream golden = TemplatesTests.class.getResourceAsStream("/golden/" + name)) {
+            assertThat(golden).as("golden file %s (create it with -Dgolden.update=true)", name).isNotNull();
+            String expected = new String(golden.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(JSON.readTree(pretty)).as("%s\nactual:\n%s", name, pretty).isEqualTo(JSON.readTree(expected));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
