@@ -76,10 +76,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         String path = request instanceof NativeWebRequest n && n.getNativeRequest() instanceof HttpServletRequest r
                 ? r.getRequestURI() : null;
         metrics.received(WebhookSource.fromPath(path), outcome(statusCode));
-        if (body instanceof ProblemDetail problem && ex instanceof HttpMediaTypeNotSupportedException) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && ex instanceof HttpMediaTypeNotSupportedException) {
             problem.setProperty("field", HttpHeaders.CONTENT_TYPE);
         }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        return response;
     }
 
     private static String outcome(HttpStatusCode status) {
