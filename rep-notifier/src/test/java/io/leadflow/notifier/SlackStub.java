@@ -1,6 +1,6 @@
 package io.leadflow.notifier;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit.Stubbing;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,7 +26,7 @@ public final class SlackStub {
     }
 
     /** {@code chat.postMessage} accepts everything, echoing the channel and giving each message a fresh ts. */
-    public static void acceptPosts(WireMockServer slack) {
+    public static void acceptPosts(Stubbing slack) {
         slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(10)
                 .willReturn(okJson("""
                         {"ok": true, "channel": "{{jsonPath request.body '$.channel'}}",
@@ -34,20 +34,20 @@ public final class SlackStub {
                         .withTransformers("response-template")));
     }
 
-    public static void answerPostsWith(WireMockServer slack, int status, String body) {
+    public static void answerPostsWith(Stubbing slack, int status, String body) {
         slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
                 .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
     }
 
     /** Posts received, oldest first. */
-    public static List<Post> posts(WireMockServer slack) {
+    public static List<Post> posts(Stubbing slack) {
         return slack.findAll(postRequestedFor(urlPathEqualTo("/chat.postMessage"))).stream()
                 .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
                 .map(r -> new Post(JSON.readTree(r.getBodyAsString()), r.getLoggedDate().toInstant(), r.getHeader("Authorization")))
                 .toList();
     }
 
-    public static List<Post> postsTo(WireMockServer slack, String channel) {
+    public static List<Post> postsTo(Stubbing slack, String channel) {
         return posts(slack).stream().filter(p -> channel.equals(p.channel())).toList();
     }
 

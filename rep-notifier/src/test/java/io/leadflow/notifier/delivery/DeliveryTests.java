@@ -1,0 +1,290 @@
+package io.leadflow.notifier.delivery;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.SentAlert;
+import io.leadflow.notifier.InMemorySentLedger;
+import io.leadflow.notifier.SlackStub;
+import io.leadflow.notifier.TestAlerts;
+import io.leadflow.notifier.deals.DealLinks;
+import io.leadflow.notifier.dedupe.SentStatus;
+import io.leadflow.notifier.slack.SlackClient;
+import io.leadflow.notifier.system.NotifierProperties;
+import io.leadflow.notifier.templates.Templates;
+import io.leadflow.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.mock.env.MockEnvironment;
+import org.springframework.web.client.RestClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The delivery protocol and the per-channel lanes against a WireMock Slack, with the ledger in memory. */
+class DeliveryTests {
+
+    @RegisterExtension
+    static WireMockExtension slack = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().containerThreads(40)).build();
+
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(8);
+    private final InMemorySentLedger ledger = new InMemorySentLedger();
+    private final List<Exception> deadLettered = new CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final AtomicLong offsets = new AtomicLong();
+
+    @AfterEach
+    void stopLanes() {
+        executor.shutdownNow();
+    }
+
+    @Test
+    void burstToOneChannelIsSpacedByTheRateLimiterAndNothingIsLost() {
+        Duration period = Duration.ofMillis(100);
+        int burst = 3;
+        AlertDelivery delivery = delivery(period, burst);
+        SlackStub.acceptPosts(slack);
+
+        for (int i = 0; i < 20; i++) {
+            submit(delivery, TestAlerts.toChannel("burst-" + i, "C0BURST"));
+        }
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> finished.get() == 20);
+        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0BURST");
+        assertThat(posts).extracting(SlackStub.Post::alertId).hasSize(20).doesNotHaveDuplicates();
+        // The limiter hands out `burst` permits per `burst × period`: any 2·burst+1 posts span more than one cycle.
+        Duration cycle = period.multipliedBy(burst);
+        for (int i = 0; i + 2 * burst < posts.size(); i++) {
+            assertThat(Duration.between(posts.get(i).at(), posts.get(i + 2 * burst).at()))
+                    .as("posts %d..%d", i, i + 2 * burst).isGreaterThanOrEqualTo(cycle.minusMillis(2));
+        }
+        assertThat(ledger.written()).filteredOn(m -> m.getStatus().equals("SENT")).hasSize(20);
+    }
+
+    @Test
+    void alertsToManyChannelsAreNotSerialisedBehindOneLimiter() {
+        Duration period = Duration.ofMillis(500);
+        AlertDelivery delivery = delivery(period, 1);
+        SlackStub.acceptPosts(slack);
+
+        for (int i = 0; i < 20; i++) {
+            submit(delivery, TestAlerts.toChannel("spread-" + i, "C0SPREAD" + i));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 20);
+        List<SlackStub.Post> posts = SlackStub.posts(slack);
+        assertThat(posts).extracting(SlackStub.Post::channel).hasSize(20).doesNotHaveDuplicates();
+        // Serialised behind one limiter they would need 19 periods; each channel has its own, so none waits a period.
+        assertThat(Duration.between(posts.get(0).at(), posts.get(19).at())).isLessThan(period);
+    }
+
+    @Test
+    void retryAfterDelaysOnlyTheThrottledChannel() {
+        AlertDelivery delivery = delivery(Duration.ofSeconds(1), 3);
+        SlackStub.acceptPosts(slack);
+        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.channel", equalTo("C0THROTTLED")))
+                .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("open")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+
+        submit(delivery, TestAlerts.toChannel("throttled-1", "C0THROTTLED"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.postsTo(slack, "C0THROTTLED").size() == 1);
+        submit(delivery, TestAlerts.toChannel("free-1", "C0FREE"));
+        submit(delivery, TestAlerts.toChannel("free-2", "C0FREE"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 3);
+        List<SlackStub.Post> throttled = SlackStub.postsTo(slack, "C0THROTTLED");
+        List<SlackStub.Post> free = SlackStub.postsTo(slack, "C0FREE");
+        assertThat(throttled).hasSize(2).extracting(SlackStub.Post::alertId).containsOnly("throttled-1");
+        assertThat(Duration.between(throttled.get(0).at(), throttled.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(free).hasSize(2).allSatisfy(p -> assertThat(p.at()).isBefore(throttled.get(1).at()));
+        assertThat(sent("throttled-1")).isPresent();
+    }
+
+    @Test
+    void duplicateAlertIdIsPostedOnce() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+        RepAlert alert = TestAlerts.newLead("dup-lead");
+
+        submit(delivery, alert);
+        submit(delivery, alert);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
+        assertThat(SlackStub.posts(slack)).hasSize(1);
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "duplicate").count()).isEqualTo(1);
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "sent").count()).isEqualTo(1);
+        assertThat(meters.find("leadflow.notifier.latency").timer().count()).isEqualTo(1);
+        assertThat(meters.find("leadflow.notifier.speed.to.lead").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void alertLeftPendingByACrashAndAlreadyInSlackIsNotPostedAgain() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+        RepAlert alert = TestAlerts.newLead("crashed-lead"); // a DM to U02QULW4MDZ
+        ledger.record(marker(alert.getAlertId(), "U02QULW4MDZ", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
+        slack.stubFor(post(urlPathEqualTo("/conversations.open"))
+                .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D069C7QFK\"}}")));
+        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("D069C7QFK"))
+                .willReturn(okJson("""
+                        {"ok": true, "has_more": false, "messages": [
+                          {"type": "message", "ts": "1767621733.000100", "text": "New lead",
+                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:crashed-lead"}}}]}""")));
+
+        submit(delivery, alert);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.posts(slack)).isEmpty();
+        assertThat(sent(alert.getAlertId())).hasValueSatisfying(m -> {
+            assertThat(m.getSlackTs()).isEqualTo("1767621733.000100");
+            assertThat(m.getChannel()).isEqualTo("D069C7QFK");
+        });
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "recovered").count()).isEqualTo(1);
+    }
+
+    @Test
+    void alertLeftPendingByACrashButNotInSlackIsPostedOnce() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+        RepAlert alert = TestAlerts.toChannel("pending-not-posted", "C0LEADS");
+        ledger.record(marker(alert.getAlertId(), "C0LEADS", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
+        slack.stubFor(get(urlPathEqualTo("/conversations.history"))
+                .willReturn(okJson("{\"ok\": true, \"has_more\": false, \"messages\": []}")));
+
+        submit(delivery, alert);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.posts(slack)).hasSize(1);
+        slack.verify(1, getRequestedFor(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("C0LEADS")));
+        assertThat(sent(alert.getAlertId())).isPresent();
+    }
+
+    @Test
+    void uncertainAnswerIsCheckedInHistoryBeforeAnyRepost() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.answerPostsWith(slack, 200, "{\"ok\":false,\"error\":\"internal_error\"}");
+        slack.stubFor(get(urlPathEqualTo("/conversations.history")).willReturn(okJson("""
+                {"ok": true, "messages": [{"type": "message", "ts": "1767621734.000100",
+                  "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "uncertain-1"}}}]}""")));
+
+        submit(delivery, TestAlerts.toChannel("uncertain-1", "C0LEADS"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.posts(slack)).hasSize(1);
+        assertThat(sent("uncertain-1")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621734.000100"));
+    }
+
+    @Test
+    void retryableErrorIsRetriedUntilPosted() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
+                .inScenario("unavailable").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("back")
+                .willReturn(okJson("{\"ok\":false,\"error\":\"service_unavailable\"}")));
+
+        submit(delivery, TestAlerts.toChannel("retry-1", "C0LEADS"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.posts(slack)).hasSize(2);
+        assertThat(sent("retry-1")).isPresent();
+        assertThat(deadLettered).isEmpty();
+    }
+
+    @Test
+    void permanentErrorGoesToTheDeadLetterTopicWithTheSlackErrorAndIsNotRetried() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.answerPostsWith(slack, 200, "{\"ok\":false,\"error\":\"channel_not_found\"}");
+
+        submit(delivery, TestAlerts.toChannel("doomed-1", "C0GONE"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.posts(slack)).hasSize(1);
+        assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
+                f -> assertThat(f.error()).isEqualTo("channel_not_found"));
+        assertThat(ledger.find("doomed-1")).hasValueSatisfying(m -> assertThat(m.getStatus()).isEqualTo("FAILED"));
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "failed").count()).isEqualTo(1);
+    }
+
+    @Test
+    void alertWithNowhereToGoIsDeadLettered() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        RepAlert alert = TestAlerts.newLead("homeless");
+        alert.setSlackUserId(null);
+
+        submit(delivery, alert);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.posts(slack)).isEmpty();
+        assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
+                f -> assertThat(f.error()).isEqualTo("no_destination"));
+    }
+
+    @Test
+    void configuredChannelForAKindWinsOverTheDirectMessage() {
+        MockEnvironment environment = new MockEnvironment().withProperty("LEADFLOW_SLACK_CHANNEL_NEW_LEAD", "C0NEWLEADS");
+        ChannelResolver resolver = new ChannelResolver(Map.of(io.leadflow.avro.AlertKind.TRIAL_KICKOFF, "C0TRIALS"), environment);
+
+        assertThat(resolver.channelFor(TestAlerts.newLead("l1"))).contains("C0NEWLEADS");
+        assertThat(resolver.channelFor(TestAlerts.trial(io.leadflow.avro.AlertKind.TRIAL_KICKOFF, "r1"))).contains("C0TRIALS");
+        assertThat(resolver.channelFor(TestAlerts.trial(io.leadflow.avro.AlertKind.TRIAL_EXPIRED, "r2"))).contains("U02QULW4MDZ");
+        assertThat(resolver.channelFor(TestAlerts.toChannel("a1", "C0OWN"))).contains("C0OWN");
+    }
+
+    private AlertDelivery delivery(Duration period, int burst) {
+        NotifierProperties properties = new NotifierProperties(
+                new NotifierProperties.Slack(slack.baseUrl(), SlackStub.TOKEN, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                Map.of(),
+                new NotifierProperties.RateLimit(period, burst),
+                new NotifierProperties.Delivery(8, 1000, Duration.ofMillis(50), Duration.ofMillis(200), 5, Duration.ofSeconds(5)),
+                new NotifierProperties.Recovery(100, 3, Duration.ofMinutes(2), true, Duration.ofSeconds(10)),
+                new NotifierProperties.Hubspot("12345", "https://app.hubspot.com"),
+                new NotifierProperties.Deals(100));
+        SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SlackStub.TOKEN,
+                Duration.ofSeconds(1), Duration.ofSeconds(2));
+        DeliveryMetrics metrics = new DeliveryMetrics(meters);
+        ChannelLanes lanes = new ChannelLanes(executor, period, burst, metrics);
+        return new AlertDelivery(client, new Templates(), new DealLinks(100, "12345", "https://app.hubspot.com"), ledger,
+                new ChannelResolver(Map.of(), new MockEnvironment()), lanes,
+                (record, exception) -> deadLettered.add(exception), properties, metrics, Clock.systemUTC());
+    }
+
+    private void submit(AlertDelivery delivery, RepAlert alert) {
+        ConsumerRecord<String, RepAlert> record = new ConsumerRecord<>(Topics.REP_ALERTS.name(), 0, offsets.getAndIncrement(),
+                alert.getRepId(), alert);
+        delivery.submit(record, () -> true, finished::incrementAndGet);
+    }
+
+    private java.util.Optional<SentAlert> sent(String alertId) {
+        return ledger.find(alertId).filter(m -> m.getStatus().equals("SENT"));
+    }
+
+    private static SentAlert marker(String alertId, String channel, SentStatus status, String ts, Instant at) {
+        return SentAlert.newBuilder().setAlertId(alertId).setChannel(channel).setStatus(status.name()).setSlackTs(ts).setAt(at).build();
+    }
+}
