@@ -1,0 +1,173 @@
+package io.leadflow.benchmarks;
+
+import io.leadflow.avro.Contact;
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadSource;
+import io.leadflow.avro.PlanInterest;
+import io.leadflow.intake.LeadIntakeApplication;
+import io.leadflow.schemas.LeadIds;
+import io.leadflow.schemas.Topics;
+import io.leadflow.schemas.serde.AvroSerializer;
+import io.leadflow.testing.KafkaBroker;
+import io.leadflow.testing.KafkaBrokers;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Signed website-form webhooks against lead-intake (each answered only after Kafka's ack) at 16 and 64
+ * closed-loop connections, against two baselines in the same run: a raw KafkaProducer with the same
+ * settings sending equivalent LeadReceived records from 64 threads each waiting for its ack, and the
+ * same producer sending asynchronously.
+ */
+final class IntakeThroughput implements Scenario {
+
+    private static final String SECRET = "benchmark-website-secret";
+    private static final String REGISTRY = "mock://benchmarks-intake";
+
+    @Override
+    public String name() {
+        return "intake";
+    }
+
+    @Override
+    public Result run(boolean quick) throws Exception {
+        Duration warmUp = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(20);
+        Duration measure = quick ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
+        KafkaBroker broker = KafkaBrokers.startPrivate();
+        try {
+            ClosedLoop.Outcome at16;
+            ClosedLoop.Outcome at64;
+            try (ConfigurableApplicationContext intake = startIntake(broker)) {
+                int port = Integer.parseInt(intake.getEnvironment().getProperty("local.server.port"));
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                URI uri = URI.create("http://localhost:" + port + "/webhooks/website");
+                at16 = ClosedLoop.run(16, warmUp, measure, (client, seq) -> post(http, uri, seq));
+                at64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 1_000_000_000L));
+            }
+            ClosedLoop.Outcome syncBaseline;
+            double asyncPerSecond;
+            try (KafkaProducer<String, LeadReceived> producer = producer(broker)) {
+                syncBaseline = ClosedLoop.run(64, warmUp.dividedBy(2), measure,
+                        (client, seq) -> producer.send(record(seq + 2_000_000_000L)).get());
+                asyncPerSecond = async(producer, warmUp.dividedBy(2), measure);
+            }
+            boolean met = at64.perSecond() >= 10_000 && at16.perSecond() >= 5_000 && at64.p99Millis() < 50 && at16.p99Millis() < 50;
+            return Result.of(name() + " (JDK " + Runtime.version().feature() + ")")
+                    .settings("closed loop, warm-up " + warmUp.toSeconds() + " s, measured " + measure.toSeconds()
+                            + " s; producer acks=all, idempotent, linger.ms=1 on both sides; broker, intake and load generator share the cores")
+                    .figure("16 conns req/s", at16.perSecond()).figure("16 p50 ms", at16.p50Millis()).figure("16 p99 ms", at16.p99Millis())
+                    .figure("64 conns req/s", at64.perSecond()).figure("64 p50 ms", at64.p50Millis()).figure("64 p99 ms", at64.p99Millis())
+                    .figure("failed", at16.failed() + at64.failed())
+                    .figure("raw producer 64 sync/s", syncBaseline.perSecond()).figure("raw producer async/s", asyncPerSecond)
+                    .ratio(String.format("%.2f of raw sync producer, %.2f of raw async producer", at64.perSecond() / syncBaseline.perSecond(),
+                            at64.perSecond() / asyncPerSecond))
+                    .target(">= 10,000/s at 64 and >= 5,000/s at 16 with p99 < 50 ms", met)
+                    .build();
+        } finally {
+            broker.close();
+        }
+    }
+
+    private static ConfigurableApplicationContext startIntake(KafkaBroker broker) {
+        // Arguments, not default properties: application.yml would win over defaults.
+        return new SpringApplicationBuilder(LeadIntakeApplication.class).run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "--spring.kafka.properties.schema.registry.url=" + REGISTRY,
+                "--leadflow.intake.secrets.website=" + SECRET,
+                "--logging.level.root=WARN");
+    }
+
+    private static void post(HttpClient http, URI uri, long seq) throws Exception {
+        String body = "{\"submissionId\":\"bench-" + seq + "\",\"email\":\"lead" + seq + "@acme-" + (seq % 997)
+                + ".com\",\"firstName\":\"Jane\",\"lastName\":\"Doe\",\"company\":\"Acme " + (seq % 997)
+                + "\",\"website\":\"https://acme-" + (seq % 997) + ".com\",\"country\":\"Germany\",\"title\":\"CTO\","
+                + "\"planInterest\":\"scale\",\"monthlyActiveUsers\":50000,\"monthlyEvents\":\"20m\",\"needs\":[\"sso\"],"
+                + "\"message\":\"We would like to self-host and need SSO for our team of 40 engineers.\"}";
+        long t = Instant.now().getEpochSecond();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .header("X-Leadflow-Signature", "t=" + t + ",v1=" + hmac(t + "." + body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("HTTP " + response.statusCode());
+        }
+    }
+
+    private static String hmac(String payload) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static KafkaProducer<String, LeadReceived> producer(KafkaBroker broker) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.put("schema.registry.url", REGISTRY);
+        AvroSerializer<LeadReceived> serializer = new AvroSerializer<>();
+        serializer.configure(config, false);
+        return new KafkaProducer<>(config, new StringSerializer(), serializer);
+    }
+
+    private static ProducerRecord<String, LeadReceived> record(long seq) {
+        String leadId = LeadIds.leadId("WEBSITE_FORM", "bench-" + seq);
+        LeadReceived lead = LeadReceived.newBuilder()
+                .setLeadId(leadId).setSource(LeadSource.WEBSITE_FORM).setSourceEventId("bench-" + seq)
+                .setReceivedAt(Instant.now())
+                .setContact(Contact.newBuilder().setEmail("lead" + seq + "@acme-" + (seq % 997) + ".com")
+                        .setFirstName("Jane").setLastName("Doe").setTitle("CTO").setCompanyName("Acme " + (seq % 997))
+                        .setCompanyDomain("acme-" + (seq % 997) + ".com").setCountry("DE").build())
+                .setPlanInterest(PlanInterest.SCALE).setMonthlyActiveUsers(50_000L).setMonthlyEvents(20_000_000L)
+                .setMessage("We would like to self-host and need SSO for our team of 40 engineers.")
+                .build();
+        return new ProducerRecord<>(Topics.LEADS_RECEIVED.name(), leadId, lead);
+    }
+
+    /** As many records as the producer takes, never more than 50,000 unacknowledged, for the window. */
+    private static double async(KafkaProducer<String, LeadReceived> producer, Duration warmUp, Duration measure) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(50_000);
+        AtomicLong acked = new AtomicLong();
+        long seq = 3_000_000_000L;
+        long warmEnd = System.nanoTime() + warmUp.toNanos();
+        while (System.nanoTime() < warmEnd) {
+            inFlight.acquire();
+            producer.send(record(seq++), (m, e) -> inFlight.release());
+        }
+        long start = System.nanoTime();
+        long end = start + measure.toNanos();
+        while (System.nanoTime() < end) {
+            inFlight.acquire();
+            producer.send(record(seq++), (m, e) -> {
+                inFlight.release();
+                if (e == null) {
+                    acked.incrementAndGet();
+                }
+            });
+        }
+        producer.flush();
+        return acked.get() / ((System.nanoTime() - start) / 1e9);
+    }
+}
