@@ -80,22 +80,26 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    RepAlertListener repAlertListener(AlertDelivery delivery, KafkaSentLedger ledger, OffsetTracker alertOffsets,
+    RepAlertListener repAlertListener(AlertDelivery delivery, OffsetTracker alertOffsets,
                                       ObjectProvider<KafkaListenerEndpointRegistry> registry, NotifierProperties properties) {
-        return new RepAlertListener(delivery, ledger, alertOffsets, registry, properties.delivery().maxInFlight(),
-                properties.recovery().catchUpTimeout());
+        return new RepAlertListener(delivery, alertOffsets, registry, properties.delivery().maxInFlight());
+    }
+
+    @Bean
+    AlertPartitions alertPartitions(KafkaSentLedger ledger, OffsetTracker alertOffsets, NotifierProperties properties) {
+        return new AlertPartitions(ledger, alertOffsets, properties.recovery().catchUpTimeout());
     }
 
     @Bean
     ConcurrentKafkaListenerContainerFactory<Object, Object> repAlertsContainerFactory(
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumers,
-            RepAlertListener listener, OffsetTracker alertOffsets, DeadLetterPublishingRecoverer deadLetters) {
+            AlertPartitions partitions, OffsetTracker alertOffsets, DeadLetterPublishingRecoverer deadLetters) {
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, consumers);
         ContainerProperties container = factory.getContainerProperties();
         container.setAckMode(ContainerProperties.AckMode.MANUAL);
         container.setIdleEventInterval(1000L);
-        container.setConsumerRebalanceListener(listener);
+        container.setConsumerRebalanceListener(partitions);
         factory.setCommonErrorHandler(new AlertsErrorHandler(deadLetters, alertOffsets));
         return factory;
     }

@@ -1,7 +1,6 @@
 package io.leadflow.notifier.delivery;
 
 import io.leadflow.avro.RepAlert;
-import io.leadflow.notifier.dedupe.KafkaSentLedger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -13,42 +12,35 @@ import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.event.ListenerContainerIdleEvent;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
-import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 
 /**
  * Consumes {@code rep.alerts} and hands each alert to {@link AlertDelivery}, which finishes it later on its channel's
  * lane; the consumer never waits for Slack, so one throttled channel does not hold up the others. Offsets are
  * committed by hand (from this thread, as Kafka requires) up to the lowest alert still in flight per partition.
- * On assignment the consumer first reads {@code rep.alerts.sent} to its end, so a redelivered alert is recognised.
+ * Rebalances are handled by {@link AlertPartitions}.
  * Past {@code maxInFlight} unfinished alerts the container pauses until half of them are done.
  */
-class RepAlertListener implements ConsumerAwareRebalanceListener {
+class RepAlertListener {
 
     static final String ID = "rep-notifier-alerts";
 
     private static final Logger log = LoggerFactory.getLogger(RepAlertListener.class);
 
     private final AlertDelivery delivery;
-    private final KafkaSentLedger ledger;
     private final OffsetTracker tracker;
     private final ObjectProvider<KafkaListenerEndpointRegistry> registry;
     private final int maxInFlight;
-    private final Duration catchUpTimeout;
     private volatile boolean paused;
 
-    RepAlertListener(AlertDelivery delivery, KafkaSentLedger ledger, OffsetTracker tracker,
-                     ObjectProvider<KafkaListenerEndpointRegistry> registry, int maxInFlight, Duration catchUpTimeout) {
+    RepAlertListener(AlertDelivery delivery, OffsetTracker tracker, ObjectProvider<KafkaListenerEndpointRegistry> registry,
+                     int maxInFlight) {
         this.delivery = delivery;
-        this.ledger = ledger;
         this.tracker = tracker;
         this.registry = registry;
         this.maxInFlight = maxInFlight;
-        this.catchUpTimeout = catchUpTimeout;
     }
 
     @KafkaListener(id = ID, topics = "#{T(io.leadflow.schemas.Topics).REP_ALERTS.name()}",
@@ -67,32 +59,6 @@ class RepAlertListener implements ConsumerAwareRebalanceListener {
     @EventListener(condition = "event.listenerId.startsWith('" + ID + "')")
     void onIdle(ListenerContainerIdleEvent event) {
         commit(event.getConsumer()); // the event is published on the consumer thread
-    }
-
-    @Override
-    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-            ledger.awaitCaughtUp(catchUpTimeout);
-        }
-        tracker.assigned(partitions);
-    }
-
-    @Override
-    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(partitions);
-        if (!offsets.isEmpty()) {
-            try {
-                consumer.commitSync(offsets);
-            } catch (RuntimeException e) {
-                log.warn("Could not commit {} on revocation; the new owner will skip what was already posted", offsets, e);
-            }
-        }
-        tracker.revoked(partitions);
-    }
-
-    @Override
-    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        tracker.revoked(partitions);
     }
 
     private void finished(OffsetTracker.Ticket ticket) {

@@ -1,0 +1,229 @@
+package io.leadflow.notifier;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.SentAlert;
+import io.leadflow.avro.SyncOutcome;
+import io.leadflow.notifier.deals.DealLinks;
+import io.leadflow.notifier.dedupe.KafkaSentLedger;
+import io.leadflow.schemas.Topics;
+import io.leadflow.testing.KafkaBrokers;
+import io.leadflow.testing.WithKafkaBroker;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.utils.ContainerTestUtils;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The notifier on a real Kafka broker with a WireMock Slack: an alert record goes in on {@code rep.alerts}, a Block Kit
+ * message comes out at {@code chat.postMessage}, and {@code rep.alerts.sent} remembers it so that nothing is posted
+ * twice, not even across a crash.
+ */
+@WithKafkaBroker
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class NotifierEndToEndTests {
+
+    @RegisterExtension
+    static WireMockExtension slack = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBrokers.shared().bootstrapServers());
+        registry.add("spring.kafka.properties.schema.registry.url", () -> "mock://rep-notifier-e2e");
+        registry.add("spring.kafka.consumer.group-id", () -> "rep-notifier-e2e-" + UUID.randomUUID());
+        registry.add("leadflow.notifier.slack.base-url", slack::baseUrl);
+        registry.add("leadflow.notifier.slack.bot-token", () -> SlackStub.TOKEN);
+        registry.add("leadflow.notifier.hubspot.portal-id", () -> "12345");
+        registry.add("leadflow.notifier.rate-limit.period", () -> "100ms");
+    }
+
+    @Autowired
+    KafkaTemplate<Object, Object> kafka;
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+    @Autowired
+    KafkaSentLedger ledger;
+    @Autowired
+    DealLinks deals;
+    @Autowired
+    MeterRegistry meters;
+
+    @BeforeEach
+    void slackAcceptsPostsAndListenerIsAssigned() {
+        SlackStub.acceptPosts(slack);
+        ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("rep-notifier-alerts"), Topics.REP_ALERTS.partitions());
+    }
+
+    @Test
+    void newLeadReachesSlackWithinASecondOfItsRecord() throws Exception {
+        // given a notifier that has delivered once already (class loading and connections are behind it)
+        RepAlert warmUp = TestAlerts.trial(AlertKind.TRIAL_CHECK_IN, "warm-up-" + UUID.randomUUID());
+        produce(warmUp);
+        await().atMost(Duration.ofSeconds(20)).until(() -> postsOf(warmUp.getAlertId()).size() == 1);
+        RepAlert alert = TestAlerts.newLead(UUID.randomUUID().toString());
+
+        // when the routing service writes a new-lead alert
+        produce(alert);
+
+        // then the rep's DM gets it within a second, with the HubSpot contact search (no deal yet) and the demo button
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> postsOf(alert.getAlertId()).size() == 1);
+        SlackStub.Post post = postsOf(alert.getAlertId()).get(0);
+        assertThat(post.channel()).isEqualTo("U02QULW4MDZ");
+        assertThat(post.authorization()).isEqualTo("Bearer " + SlackStub.TOKEN);
+        assertThat(post.body().toString())
+                .contains("https://app.hubspot.com/contacts/12345/objects/0-1/views/all/list?query=jane.doe%40acme.io")
+                .contains("https://cal.com/booking/7Hq2xZ");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.find(alert.getAlertId())
+                .map(m -> m.getStatus().equals("SENT") && m.getSlackTs() != null).orElse(false));
+    }
+
+    @Test
+    void dealAnnouncedOnCrmSyncedBecomesTheHubspotButton() throws Exception {
+        String leadId = UUID.randomUUID().toString();
+        String dealUrl = "https://app.hubspot.com/contacts/12345/record/0-3/" + Math.abs(leadId.hashCode());
+        kafka.send(Topics.CRM_SYNCED.name(), leadId, CrmSynced.newBuilder().setLeadId(leadId).setContactId("101")
+                .setCompanyId("202").setDealId("303").setDealUrl(dealUrl).setPipelineId("hands-on")
+                .setSyncedAt(Instant.now()).setOutcome(SyncOutcome.values()[0]).build()).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deals.dealUrl(leadId).isPresent());
+
+        RepAlert alert = TestAlerts.newLead(leadId);
+        produce(alert);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> postsOf(alert.getAlertId()).size() == 1);
+        assertThat(postsOf(alert.getAlertId()).get(0).body().toString()).contains(dealUrl).contains("Open deal in HubSpot");
+    }
+
+    @Test
+    void sameAlertDeliveredTwiceIsPostedOnce() throws Exception {
+        RepAlert alert = TestAlerts.newLead(UUID.randomUUID().toString());
+        double duplicatesBefore = counter("duplicate");
+
+        produce(alert);
+        produce(alert);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> counter("duplicate") == duplicatesBefore + 1);
+        assertThat(postsOf(alert.getAlertId())).hasSize(1);
+    }
+
+    @Test
+    void crashAfterSlackAcceptedButBeforeTheCommitPostsNothingMore() throws Exception {
+        // given an instance that died after posting: one alert marked SENT, one left PENDING although Slack has it
+        RepAlert sentBeforeCrash = TestAlerts.toChannel("crash-sent-" + UUID.randomUUID(), "C0CRASH");
+        RepAlert pendingAtCrash = TestAlerts.toChannel("crash-pending-" + UUID.randomUUID(), "C0CRASH");
+        writeMarker(sentBeforeCrash.getAlertId(), "C0CRASH", "SENT", "1767621740.000100");
+        writeMarker(pendingAtCrash.getAlertId(), "C0CRASH", "PENDING", null);
+        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("C0CRASH"))
+                .willReturn(okJson("""
+                        {"ok": true, "has_more": false, "messages": [{"type": "message", "ts": "1767621741.000200",
+                          "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "%s"}}}]}"""
+                        .formatted(pendingAtCrash.getAlertId()))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(pendingAtCrash.getAlertId()).isPresent()
+                && ledger.find(sentBeforeCrash.getAlertId()).isPresent());
+
+        // when the uncommitted records are delivered again
+        produce(sentBeforeCrash);
+        produce(pendingAtCrash);
+
+        // then neither is posted again; the pending one is recorded as sent with the ts Slack has
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(pendingAtCrash.getAlertId())
+                .map(m -> m.getStatus().equals("SENT")).orElse(false));
+        assertThat(ledger.find(pendingAtCrash.getAlertId()).orElseThrow().getSlackTs()).isEqualTo("1767621741.000200");
+        assertThat(SlackStub.postsTo(slack, "C0CRASH")).isEmpty();
+    }
+
+    @Test
+    void permanentSlackErrorLandsInTheDeadLetterTopicWithTheError() throws Exception {
+        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.channel", equalTo("C0ARCHIVED")))
+                .willReturn(okJson("{\"ok\":false,\"error\":\"is_archived\"}")));
+        RepAlert alert = TestAlerts.toChannel("archived-" + UUID.randomUUID(), "C0ARCHIVED");
+        alert.setRepId("rep-" + alert.getAlertId());
+
+        produce(alert);
+
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter(alert.getRepId());
+        Header error = dead.headers().lastHeader("leadflow_slack_error");
+        assertThat(error).isNotNull();
+        assertThat(new String(error.value(), StandardCharsets.UTF_8)).isEqualTo("is_archived");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.find(alert.getAlertId())
+                .map(m -> m.getStatus().equals("FAILED")).orElse(false));
+    }
+
+    private void produce(RepAlert alert) throws Exception {
+        kafka.send(Topics.REP_ALERTS.name(), alert.getRepId(), alert).get(10, TimeUnit.SECONDS);
+    }
+
+    private void writeMarker(String alertId, String channel, String status, String ts) throws Exception {
+        kafka.send(Topics.REP_ALERTS_SENT.name(), alertId, SentAlert.newBuilder().setAlertId(alertId).setChannel(channel)
+                .setStatus(status).setSlackTs(ts).setAt(Instant.now().minusSeconds(3)).build()).get(10, TimeUnit.SECONDS);
+    }
+
+    private List<SlackStub.Post> postsOf(String alertId) {
+        return SlackStub.posts(slack).stream().filter(p -> alertId.equals(p.alertId())).toList();
+    }
+
+    private double counter(String outcome) {
+        var counter = meters.find("leadflow.notifier.alerts").tags("kind", "NEW_LEAD", "outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
+        String topic = Topics.REP_ALERTS.deadLetter();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = IntStream.range(0, Topics.REP_ALERTS.partitions())
+                    .mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+}
