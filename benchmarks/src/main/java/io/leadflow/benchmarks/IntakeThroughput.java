@@ -19,10 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,10 +55,11 @@ final class IntakeThroughput implements Scenario {
             ClosedLoop.Outcome at64;
             try (ConfigurableApplicationContext intake = startIntake(broker)) {
                 int port = Integer.parseInt(intake.getEnvironment().getProperty("local.server.port"));
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                URI uri = URI.create("http://localhost:" + port + "/webhooks/website");
-                at16 = ClosedLoop.run(16, warmUp, measure, (client, seq) -> post(http, uri, seq));
-                at64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 1_000_000_000L));
+                String uri = "http://localhost:" + port + "/webhooks/website";
+                try (CloseableHttpClient http = WebhookClient.pooled(64)) {
+                    at16 = ClosedLoop.run(16, warmUp, measure, (client, seq) -> post(http, uri, seq));
+                    at64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 1_000_000_000L));
+                }
             }
             ClosedLoop.Outcome syncBaseline;
             double asyncPerSecond;
@@ -97,21 +95,14 @@ final class IntakeThroughput implements Scenario {
                 "--logging.level.root=WARN");
     }
 
-    private static void post(HttpClient http, URI uri, long seq) throws Exception {
+    private static void post(CloseableHttpClient http, String uri, long seq) throws Exception {
         String body = "{\"submissionId\":\"bench-" + seq + "\",\"email\":\"lead" + seq + "@acme-" + (seq % 997)
                 + ".com\",\"firstName\":\"Jane\",\"lastName\":\"Doe\",\"company\":\"Acme " + (seq % 997)
                 + "\",\"website\":\"https://acme-" + (seq % 997) + ".com\",\"country\":\"Germany\",\"title\":\"CTO\","
                 + "\"planInterest\":\"scale\",\"monthlyActiveUsers\":50000,\"monthlyEvents\":\"20m\",\"needs\":[\"sso\"],"
                 + "\"message\":\"We would like to self-host and need SSO for our team of 40 engineers.\"}";
         long t = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .header("X-Leadflow-Signature", "t=" + t + ",v1=" + hmac(t + "." + body))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("HTTP " + response.statusCode());
-        }
+        WebhookClient.postJson(http, uri, body, Map.of("X-Leadflow-Signature", "t=" + t + ",v1=" + hmac(t + "." + body)), 202);
     }
 
     private static String hmac(String payload) throws Exception {
