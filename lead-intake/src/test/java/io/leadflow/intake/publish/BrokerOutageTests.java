@@ -1,6 +1,7 @@
 package io.leadflow.intake.publish;
 
 import io.leadflow.avro.LeadReceived;
+import io.leadflow.intake.IntakeIntegrationTest;
 import io.leadflow.intake.Published;
 import io.leadflow.intake.Webhooks;
 import io.leadflow.schemas.LeadIds;
@@ -41,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BrokerOutageTests {
 
     static final int KAFKA_PORT = freePort();
-    static final String REGISTRY = "mock://lead-intake-outage";
+    /** The same in-memory registry as the other tests: they all read leads.received of the shared broker. */
+    static final String REGISTRY = IntakeIntegrationTest.REGISTRY;
     static TcpRelay relay;
 
     @LocalServerPort
