@@ -156,7 +156,8 @@ final class KafkaStore implements AutoCloseable {
 
     /** Creates the topic compacted with one partition, or checks that an existing one is, as Confluent does. */
     private void ensureTopic() {
-        try (Admin admin = Admin.create(adminConfig())) {
+        Admin admin = Admin.create(adminConfig());
+        try {
             long timeout = config.timeout().toMillis();
             try {
                 TopicDescription description = admin.describeTopics(Set.of(config.topic())).allTopicNames()
@@ -174,6 +175,8 @@ final class KafkaStore implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within " + config.timeout()
                     + " while preparing the store topic " + config.topic(), e);
+        } finally {
+            admin.close(Duration.ofSeconds(1));
         }
     }
 
@@ -210,6 +213,9 @@ final class KafkaStore implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(config.kafkaProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "schema-registry-admin");
+        int timeout = (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis());
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 30_000));
         return props;
     }
 

@@ -12,8 +12,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.leadflow.registry.RegistryHttp.PROBE_NO_DEFAULT;
 import static io.leadflow.registry.RegistryHttp.PROBE_V1;
@@ -57,6 +64,28 @@ class SchemaRegistryApiTests {
         assertThat(elsewhere.json().get("id").asInt()).as("ids are global").isEqualTo(id);
         assertThat(second.json().get("id").asInt()).isNotEqualTo(id);
         assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1,2]");
+    }
+
+    @Test
+    void concurrentRegistrationsOfOneNewSchemaAgreeOnOneIdAndOneVersion() throws Exception {
+        String subject = subject();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(pool.submit(() -> http.post("/subjects/" + subject + "/versions", body(PROBE_V1))));
+            }
+
+            Set<Integer> ids = new HashSet<>();
+            for (Future<Response> call : calls) {
+                ids.add(call.get(30, TimeUnit.SECONDS).json().get("id").asInt());
+            }
+
+            assertThat(ids).hasSize(1);
+            assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1]");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
