@@ -12,7 +12,11 @@ import io.leadflow.schemas.Topics;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.testing.WithKafkaBroker;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -59,6 +63,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class NotifierEndToEndTests {
 
+    private static final String GROUP = "rep-notifier-e2e-" + UUID.randomUUID();
+
     @RegisterExtension
     static WireMockExtension slack = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
@@ -66,7 +72,7 @@ class NotifierEndToEndTests {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", () -> KafkaBrokers.shared().bootstrapServers());
         registry.add("spring.kafka.properties.schema.registry.url", () -> "mock://rep-notifier-e2e");
-        registry.add("spring.kafka.consumer.group-id", () -> "rep-notifier-e2e-" + UUID.randomUUID());
+        registry.add("spring.kafka.consumer.group-id", () -> GROUP);
         registry.add("leadflow.notifier.slack.base-url", slack::baseUrl);
         registry.add("leadflow.notifier.slack.bot-token", () -> SlackStub.TOKEN);
         registry.add("leadflow.notifier.hubspot.portal-id", () -> "12345");
@@ -83,6 +89,7 @@ class NotifierEndToEndTests {
     DealLinks deals;
     @Autowired
     MeterRegistry meters;
+
 
     @BeforeEach
     void slackAcceptsPostsAndListenerIsAssigned() {
@@ -186,8 +193,27 @@ class NotifierEndToEndTests {
                 .map(m -> m.getStatus().equals("FAILED")).orElse(false));
     }
 
-    private void produce(RepAlert alert) throws Exception {
-        kafka.send(Topics.REP_ALERTS.name(), alert.getRepId(), alert).get(10, TimeUnit.SECONDS);
+    @Test
+    void offsetOfAFinishedAlertIsCommitted() throws Exception {
+        RepAlert alert = TestAlerts.toChannel("committed-" + UUID.randomUUID(), "C0COMMIT");
+
+        RecordMetadata written = produce(alert);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> SlackStub.postsTo(slack, "C0COMMIT").size() == 1);
+        TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                assertThat(committed.get(partition)).as("committed offsets %s, record at %s", committed, written.offset())
+                        .isNotNull().extracting(OffsetAndMetadata::offset).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
+                        .isGreaterThan(written.offset());
+            });
+        }
+    }
+
+    private RecordMetadata produce(RepAlert alert) throws Exception {
+        return kafka.send(Topics.REP_ALERTS.name(), alert.getRepId(), alert).get(10, TimeUnit.SECONDS).getRecordMetadata();
     }
 
     private void writeMarker(String alertId, String channel, String status, String ts) throws Exception {

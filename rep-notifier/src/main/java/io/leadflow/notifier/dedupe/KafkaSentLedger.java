@@ -42,7 +42,12 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
     private final Map<String, SentAlert> alerts = new ConcurrentHashMap<>();
     private final Queue<CompletableFuture<Void>> catchUpRequests = new ConcurrentLinkedQueue<>();
     private final Map<CompletableFuture<Void>, Map<TopicPartition, Long>> catchUpTargets = new HashMap<>();
+    private static final Duration RETRY = Duration.ofSeconds(2);
+
     private volatile boolean running;
+    private volatile boolean healthy;
+    private volatile boolean ready;
+    private volatile String lastError;
     private volatile KafkaConsumer<String, SentAlert> consumer;
     private Thread reader;
 
@@ -89,7 +94,7 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
         }
     }
 
-    int size() {
+    public int size() {
         return alerts.size();
     }
 
@@ -98,30 +103,64 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
     }
 
     private void readLoop() {
-        try (KafkaConsumer<String, SentAlert> kafka = new KafkaConsumer<>(consumerConfig)) {
-            consumer = kafka;
-            List<TopicPartition> partitions = partitions(kafka);
-            kafka.assign(partitions);
-            kafka.seekToBeginning(partitions);
-            while (running) {
-                for (ConsumerRecord<String, SentAlert> record : kafka.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null) {
-                        merge(record.value());
+        while (running) {
+            try (KafkaConsumer<String, SentAlert> kafka = new KafkaConsumer<>(consumerConfig)) {
+                consumer = kafka;
+                List<TopicPartition> partitions = partitions(kafka);
+                kafka.assign(partitions);
+                kafka.seekToBeginning(partitions);
+                CompletableFuture<Void> initial = new CompletableFuture<>();
+                initial.thenRun(() -> {
+                    ready = true;
+                    log.info("Read {} to its end: {} alerts known", Topics.REP_ALERTS_SENT.name(), alerts.size());
+                });
+                catchUpRequests.add(initial);
+                while (running) {
+                    for (ConsumerRecord<String, SentAlert> record : kafka.poll(Duration.ofMillis(200))) {
+                        if (record.value() != null) {
+                            merge(record.value());
+                        }
                     }
+                    answerCatchUpRequests(kafka, partitions);
+                    healthy = true;
                 }
-                answerCatchUpRequests(kafka, partitions);
+            } catch (WakeupException e) {
+                // stop() woke the reader up
+            } catch (RuntimeException e) {
+                healthy = false;
+                lastError = e.toString();
+                log.error("Reading {} failed; alerts wait until it can be read again (retrying in {})",
+                        Topics.REP_ALERTS_SENT.name(), RETRY, e);
+                ready = false;
+                pause();
+            } finally {
+                consumer = null;
             }
-        } catch (WakeupException e) {
-            if (running) {
-                log.error("Sent-alert ledger reader woken up unexpectedly", e);
-            }
-        } catch (RuntimeException e) {
-            log.error("Sent-alert ledger reader stopped; alerts cannot be delivered until it restarts", e);
-            catchUpTargets.keySet().forEach(f -> f.completeExceptionally(e));
-            catchUpRequests.forEach(f -> f.completeExceptionally(e));
-        } finally {
-            consumer = null;
         }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Whether everything in the topic when the reader (re)started has been read. */
+    @Override
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Whether the reader is following the topic; with the last error when it is not. */
+    public boolean isHealthy() {
+        return running && healthy;
+    }
+
+    public String lastError() {
+        return lastError;
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, SentAlert> kafka) {

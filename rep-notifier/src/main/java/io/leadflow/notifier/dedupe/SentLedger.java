@@ -9,6 +9,11 @@ public interface SentLedger {
 
     Optional<SentAlert> find(String alertId);
 
+    /** Whether {@link #find} can be trusted yet: false until the ledger has read everything written before it started. */
+    default boolean isReady() {
+        return true;
+    }
+
     /** Records a marker durably (the broker acknowledged it) before returning; throws when it cannot. */
     void record(SentAlert marker);
 

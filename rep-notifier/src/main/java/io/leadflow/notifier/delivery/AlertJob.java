@@ -108,6 +108,9 @@ final class AlertJob implements LaneJob {
         if (!stillOwned.getAsBoolean()) {
             return finish();
         }
+        if (!c.ledger().isReady()) {
+            return infraBackoff(); // never post before knowing what was posted already
+        }
         Optional<SentAlert> known = c.ledger().find(alert.getAlertId());
         if (known.isPresent()) {
             SentStatus status = SentStatus.of(known.get().getStatus());

@@ -35,7 +35,11 @@ class AlertPartitions implements ConsumerAwareRebalanceListener {
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
-            ledger.awaitCaughtUp(catchUpTimeout);
+            try {
+                ledger.awaitCaughtUp(catchUpTimeout);
+            } catch (KafkaSentLedger.LedgerUnavailableException e) {
+                log.warn("{}; alerts wait for the ledger before anything is posted", e.getMessage());
+            }
         }
         tracker.assigned(partitions);
     }

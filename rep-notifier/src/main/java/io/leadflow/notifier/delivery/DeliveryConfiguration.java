@@ -98,7 +98,8 @@ class DeliveryConfiguration {
         configurer.configure(factory, consumers);
         ContainerProperties container = factory.getContainerProperties();
         container.setAckMode(ContainerProperties.AckMode.MANUAL);
-        container.setIdleEventInterval(1000L);
+        container.setIdleEventInterval(1000L); // idle events commit finished offsets when no records arrive
+        container.setPollTimeout(1000L);
         container.setConsumerRebalanceListener(partitions);
         factory.setCommonErrorHandler(new AlertsErrorHandler(deadLetters, alertOffsets));
         return factory;

@@ -43,7 +43,7 @@ class RepAlertListener {
         this.maxInFlight = maxInFlight;
     }
 
-    @KafkaListener(id = ID, topics = "#{T(io.leadflow.schemas.Topics).REP_ALERTS.name()}",
+    @KafkaListener(id = ID, idIsGroup = false, topics = "#{T(io.leadflow.schemas.Topics).REP_ALERTS.name()}",
             containerFactory = "repAlertsContainerFactory")
     void onAlert(ConsumerRecord<String, RepAlert> record, Consumer<?, ?> consumer) {
         OffsetTracker.Ticket ticket = tracker.begin(new TopicPartition(record.topic(), record.partition()), record.offset());
@@ -72,6 +72,7 @@ class RepAlertListener {
 
     private void commit(Consumer<?, ?> consumer) {
         Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(consumer.assignment());
+        log.debug("Committable {} of {}", offsets, consumer.assignment());
         if (!offsets.isEmpty()) {
             consumer.commitAsync(offsets, (committed, error) -> {
                 if (error == null) {

@@ -28,13 +28,13 @@ import java.util.Optional;
  */
 @Validated
 @ConfigurationProperties("leadflow.notifier")
-public record NotifierProperties(@Valid @NotNull Slack slack,
+public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
                                  Map<AlertKind, String> channels,
-                                 @Valid @NotNull RateLimit rateLimit,
-                                 @Valid @NotNull Delivery delivery,
-                                 @Valid @NotNull Recovery recovery,
-                                 @Valid @NotNull Hubspot hubspot,
-                                 @Valid @NotNull Deals deals) {
+                                 @Valid @NotNull @DefaultValue RateLimit rateLimit,
+                                 @Valid @NotNull @DefaultValue Delivery delivery,
+                                 @Valid @NotNull @DefaultValue Recovery recovery,
+                                 @Valid @NotNull @DefaultValue Hubspot hubspot,
+                                 @Valid @NotNull @DefaultValue Deals deals) {
 
     public NotifierProperties {
         Map<AlertKind, String> clean = new EnumMap<>(AlertKind.class);
