@@ -84,6 +84,7 @@ class DeliveryTests {
                     .as("posts %d..%d", i, i + 2 * burst).isGreaterThanOrEqualTo(cycle.minusMillis(2));
         }
         assertThat(ledger.written()).filteredOn(m -> m.getStatus().equals("SENT")).hasSize(20);
+        assertThat(meters.find("leadflow.notifier.throttled").tag("reason", "rate_limiter").timer().count()).isPositive();
     }
 
     @Test
@@ -124,6 +125,8 @@ class DeliveryTests {
         assertThat(Duration.between(throttled.get(0).at(), throttled.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(free).hasSize(2).allSatisfy(p -> assertThat(p.at()).isBefore(throttled.get(1).at()));
         assertThat(sent("throttled-1")).isPresent();
+        assertThat(meters.find("leadflow.notifier.throttled").tag("reason", "retry_after").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS))
+                .isGreaterThanOrEqualTo(2.0);
     }
 
     @Test
