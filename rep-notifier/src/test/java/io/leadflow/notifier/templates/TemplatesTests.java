@@ -12,7 +12,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TemplatesTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
     private static final AlertLink CONTACT_SEARCH = new AlertLink("Find contact in HubSpot",
             "https://app.hubspot.com/contacts/12345/objects/0-1/views/all/list?query=jane.doe%40acme.io");
 
@@ -131,19 +131,15 @@ class TemplatesTests {
 
     private static void assertMatchesGolden(JsonNode actual, String name) {
         String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n";
-        if (Boolean.getBoolean("golden.update")) {
-            try {
-                Path file = Path.of("src/test/resources/golden", name);
-                Files.createDirectories(file.getParent());
+        Path file = GOLDEN.resolve(name);
+        try {
+            if (Boolean.getBoolean("golden.update")) {
+                Files.createDirectories(GOLDEN);
                 Files.writeString(file, pretty, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
             }
-        }
-        try (InputStream golden = TemplatesTests.class.getResourceAsStream("/golden/" + name)) {
-            assertThat(golden).as("golden file %s (create it with -Dgolden.update=true)", name).isNotNull();
-            String expected = new String(golden.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(JSON.readTree(pretty)).as("%s\nactual:\n%s", name, pretty).isEqualTo(JSON.readTree(expected));
+            assertThat(file).as("golden file (create it with -Dgolden.update=true)").exists();
+            JsonNode expected = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            assertThat(JSON.readTree(pretty)).as("%s\nactual:\n%s", name, pretty).isEqualTo(expected);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
