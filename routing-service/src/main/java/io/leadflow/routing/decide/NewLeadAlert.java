@@ -1,0 +1,128 @@
+package io.leadflow.routing.decide;
+
+import io.leadflow.avro.AlertField;
+import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.AlertLink;
+import io.leadflow.avro.Contact;
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.LeadSource;
+import io.leadflow.avro.PlanInterest;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.Region;
+import io.leadflow.avro.RoutingFlag;
+import io.leadflow.avro.RoutingReason;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code NEW_LEAD} alert for a decision's owner, exactly as the {@code rep.alerts} contract
+ * between services has it. Built from the decision alone, so a re-emitted decision gives the
+ * identical alert (same alertId, same createdAt) and the notifier posts it once.
+ */
+public final class NewLeadAlert {
+
+    private static final DateTimeFormatter DEMO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private NewLeadAlert() {
+    }
+
+    public static String alertId(String leadId) {
+        return "NEW_LEAD:" + leadId;
+    }
+
+    public static RepAlert from(LeadRouted decision) {
+        LeadReceived lead = decision.getLead();
+        Contact contact = lead.getContact();
+        List<AlertField> fields = new ArrayList<>();
+        String company = company(contact);
+        add(fields, "Company", company);
+        add(fields, "Contact", contactLine(contact));
+        add(fields, "Pipeline", Labels.pipeline(decision.getPipeline()));
+        add(fields, "Plan interest", lead.getPlanInterest() == PlanInterest.UNKNOWN ? null : Labels.planInterest(lead.getPlanInterest()));
+        add(fields, "Recommended plan", Labels.plan(decision.getRecommendedPlan()));
+        add(fields, "Monthly active users", lead.getMonthlyActiveUsers() == null ? null : Labels.number(lead.getMonthlyActiveUsers()));
+        add(fields, "Monthly events", lead.getMonthlyEvents() == null ? null : Labels.number(lead.getMonthlyEvents()));
+        add(fields, "Region", region(contact));
+        add(fields, "Source", source(lead));
+        List<AlertLink> links = new ArrayList<>();
+        if (lead.getDemo() != null && lead.getDemo().getBookingUrl() != null && !lead.getDemo().getBookingUrl().isBlank()) {
+            links.add(new AlertLink("Demo booking", lead.getDemo().getBookingUrl()));
+        }
+        String titleCompany = contact != null && contact.getCompanyName() != null && !contact.getCompanyName().isBlank()
+                ? contact.getCompanyName() : emailDomain(contact);
+        return RepAlert.newBuilder()
+                .setAlertId(alertId(decision.getLeadId()))
+                .setRepId(decision.getOwner().getRepId())
+                .setSlackUserId(decision.getOwner().getSlackUserId())
+                .setChannel(null)
+                .setKind(AlertKind.NEW_LEAD)
+                .setTitle("New lead: " + titleCompany + " → " + Labels.pipeline(decision.getPipeline()))
+                .setFields(fields)
+                .setReasons(decision.getReasons().stream().map(RoutingReason::getExplanation).toList())
+                .setFlags(decision.getFlags().stream().map(RoutingFlag::getExplanation).toList())
+                .setActions(List.copyOf(decision.getNextSteps()))
+                .setLinks(links)
+                .setCreatedAt(decision.getRoutedAt())
+                .setLeadId(decision.getLeadId())
+                .setTrialId(null)
+                .setLeadReceivedAt(lead.getReceivedAt())
+                .build();
+    }
+
+    private static void add(List<AlertField> fields, String label, String value) {
+        if (value != null && !value.isBlank()) {
+            fields.add(new AlertField(label, value));
+        }
+    }
+
+    private static String company(Contact contact) {
+        if (contact == null) {
+            return null;
+        }
+        if (contact.getCompanyName() != null && !contact.getCompanyName().isBlank()) {
+            return contact.getCompanyName();
+        }
+        return contact.getCompanyDomain();
+    }
+
+    private static String emailDomain(Contact contact) {
+        String email = contact == null ? null : contact.getEmail();
+        return email != null && email.contains("@") ? email.substring(email.indexOf('@') + 1) : "unknown company";
+    }
+
+    private static String contactLine(Contact contact) {
+        if (contact == null) {
+            return null;
+        }
+        StringBuilder name = new StringBuilder();
+        if (contact.getFirstName() != null) {
+            name.append(contact.getFirstName());
+        }
+        if (contact.getLastName() != null) {
+            name.append(name.isEmpty() ? "" : " ").append(contact.getLastName());
+        }
+        if (contact.getTitle() != null && !contact.getTitle().isBlank()) {
+            name.append(name.isEmpty() ? "" : ", ").append(contact.getTitle());
+        }
+        return name.isEmpty() ? contact.getEmail() : name + " <" + contact.getEmail() + ">";
+    }
+
+    private static String region(Contact contact) {
+        if (contact == null || contact.getRegion() == Region.UNKNOWN) {
+            return contact == null ? null : contact.getCountry();
+        }
+        String region = Labels.region(contact.getRegion());
+        return contact.getCountry() == null ? region : region + " (" + contact.getCountry() + ")";
+    }
+
+    private static String source(LeadReceived lead) {
+        if (lead.getSource() == LeadSource.DEMO_BOOKING && lead.getDemo() != null) {
+            return "Demo at " + DEMO_TIME.format(lead.getDemo().getStartsAt());
+        }
+        return lead.getSource() == LeadSource.UNKNOWN ? null : Labels.source(lead.getSource());
+    }
+}

@@ -1,0 +1,22 @@
+package io.leadflow.routing.system;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Every routing-service setting of its own ({@code leadflow.routing.*}); application.yml maps each to
+ * an environment variable. Kafka Streams settings (application id, state directory, replication,
+ * exactly-once) live under {@code spring.kafka.streams}.
+ *
+ * @param rules          path of the rules file; empty uses the handbook's default rules from the classpath
+ * @param forwardTimeout how long a read is given when it is forwarded to the instance that runs the routing task
+ */
+@Validated
+@ConfigurationProperties("leadflow.routing")
+public record RoutingProperties(@DefaultValue("") String rules,
+                                @DefaultValue("3s") @NotNull Duration forwardTimeout) {
+}

@@ -1,0 +1,84 @@
+package io.leadflow.routing.topology;
+
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.routing.MutableClock;
+import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.rules.RoutingRules;
+import io.leadflow.schemas.Topics;
+import io.leadflow.schemas.serde.AvroSerde;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/** The routing topology in a {@link TopologyTestDriver}, with a clock the test moves. */
+final class RoutingDriver implements AutoCloseable {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, LeadReceived> leads;
+    private final TestOutputTopic<String, LeadRouted> routed;
+    private final TestOutputTopic<String, RepAlert> alerts;
+
+    RoutingDriver(RoutingRules rules, Path stateDir) {
+        Map<String, Object> serdes = Map.of("schema.registry.url", "mock://routing-ttd-" + UUID.randomUUID());
+        RoutingTopology topology = new RoutingTopology(new Router(rules), clock, serdes, DecisionListener.NONE);
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "leadflow-routing-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(topology.build(new StreamsBuilder()), config);
+        leads = driver.createInputTopic(Topics.LEADS_RECEIVED.name(), new StringSerializer(),
+                AvroSerde.forValues(LeadReceived.class, serdes).serializer());
+        routed = driver.createOutputTopic(Topics.LEADS_ROUTED.name(), new StringDeserializer(),
+                AvroSerde.forValues(LeadRouted.class, serdes).deserializer());
+        alerts = driver.createOutputTopic(Topics.REP_ALERTS.name(), new StringDeserializer(),
+                AvroSerde.forValues(RepAlert.class, serdes).deserializer());
+    }
+
+    /** Sends the lead and returns its decision (the one record it produced on leads.routed). */
+    LeadRouted route(LeadReceived lead) {
+        send(lead);
+        List<KeyValue<String, LeadRouted>> out = routed.readKeyValuesToList();
+        if (out.size() != 1) {
+            throw new AssertionError("expected one decision, got " + out.size());
+        }
+        return out.get(0).value;
+    }
+
+    void send(LeadReceived lead) {
+        leads.pipeInput(lead.getLeadId(), lead);
+    }
+
+    List<KeyValue<String, LeadRouted>> decisions() {
+        return routed.readKeyValuesToList();
+    }
+
+    List<KeyValue<String, RepAlert>> alerts() {
+        return alerts.readKeyValuesToList();
+    }
+
+    KeyValueStore<String, LeadRouted> decisionStore() {
+        return driver.getKeyValueStore(RoutingTopology.DECISIONS_STORE);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
