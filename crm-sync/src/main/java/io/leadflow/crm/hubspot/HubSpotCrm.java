@@ -1,0 +1,368 @@
+package io.leadflow.crm.hubspot;
+
+import org.springframework.http.HttpMethod;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * HubSpot's CRM API as crm-sync uses it: only batch endpoints (100 inputs a call), each input tagged with an
+ * {@code objectWriteTraceId} (the caller's key) so that results and per-item errors of a 207 map back to the input
+ * that caused them. An item HubSpot refuses for good becomes a {@link Rejection}; the rest of the batch proceeds.
+ */
+public class HubSpotCrm {
+
+    /** HubSpot batch endpoints take at most 100 inputs; search IN filters at most 100 values. */
+    public static final int MAX_BATCH = 100;
+
+    /** Custom deal property holding the Leadflow lead id; unique, so deals can be upserted on it. */
+    public static final String LEAD_ID_PROPERTY = "leadflow_lead_id";
+    /** Custom note and task property holding a deterministic key, looked up before anything is created. */
+    public static final String KEY_PROPERTY = "leadflow_key";
+
+    // HubSpot-defined association type ids (engagement to record), used inline when notes and tasks are created.
+    static final int NOTE_TO_CONTACT = 202;
+    static final int NOTE_TO_DEAL = 214;
+    static final int TASK_TO_CONTACT = 204;
+    static final int TASK_TO_DEAL = 216;
+
+    private final HubSpotGateway gateway;
+
+    public HubSpotCrm(HubSpotGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** An input of a batch call: the caller's key (sent as objectWriteTraceId) and the input object HubSpot documents. */
+    public record Input(String key, Map<String, Object> body) {
+    }
+
+    /** Contacts: {@code POST /crm/v3/objects/contacts/batch/upsert}, matched on {@code email}. Keys are the emails. */
+    public BatchOutcome upsertContacts(Map<String, Map<String, Object>> propertiesByEmail) {
+        List<Input> inputs = new ArrayList<>();
+        propertiesByEmail.forEach((email, properties) -> inputs.add(new Input(email, input(
+                "idProperty", "email", "id", email, "properties", properties, "objectWriteTraceId", email))));
+        return batch("contacts.upsert", "/crm/v3/objects/contacts/batch/upsert", inputs,
+                result -> result.path("properties").path("email").asString(null), Map.of());
+    }
+
+    /**
+     * Companies by domain: {@code POST /crm/v3/objects/companies/search} with an {@code IN} filter on {@code domain}
+     * (values lower-case, as HubSpot requires for IN on text), oldest company first so the same one always wins.
+     */
+    public Map<String, String> findCompaniesByDomain(Collection<String> domains) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(new ArrayList<>(domains))) {
+            found.putAll(search("companies.search", "companies", "domain", chunk, List.of("domain", "name"), "createdate"));
+        }
+        return found;
+    }
+
+    /** Companies: {@code POST /crm/v3/objects/companies/batch/create}. Keys are the domains. */
+    public BatchOutcome createCompanies(Map<String, Map<String, Object>> propertiesByDomain) {
+        List<Input> inputs = new ArrayList<>();
+        propertiesByDomain.forEach((domain, properties) -> inputs.add(new Input(domain, input(
+                "properties", properties, "objectWriteTraceId", domain))));
+        return batch("companies.create", "/crm/v3/objects/companies/batch/create", inputs,
+                result -> result.path("properties").path("domain").asString(null), Map.of());
+    }
+
+    /**
+     * Deals that already exist for these leads: {@code POST /crm/v3/objects/deals/batch/read} with
+     * {@code idProperty: leadflow_lead_id}. Missing ones are simply absent from the result.
+     */
+    public Map<String, JsonNode> readDealsByLeadId(Collection<String> leadIds) {
+        Map<String, JsonNode> found = new HashMap<>();
+        for (List<String> chunk : chunks(new ArrayList<>(leadIds))) {
+            List<Map<String, Object>> inputs = chunk.stream().<Map<String, Object>>map(id -> Map.of("id", id)).toList();
+            HubSpotResponse response = gateway.call("deals.read", HttpMethod.POST, "/crm/v3/objects/deals/batch/read",
+                    input("idProperty", LEAD_ID_PROPERTY, "inputs", inputs,
+                            "properties", List.of(LEAD_ID_PROPERTY, "pipeline", "dealstage", "hubspot_owner_id")));
+            for (JsonNode result : response.body().path("results")) {
+                String leadId = result.path("properties").path(LEAD_ID_PROPERTY).asString(null);
+                if (leadId != null) {
+                    found.put(leadId, result);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Deals: {@code POST /crm/v3/objects/deals/batch/upsert} on the unique {@code leadflow_lead_id}. Keys are lead ids. */
+    public BatchOutcome upsertDeals(Map<String, Map<String, Object>> propertiesByLeadId) {
+        List<Input> inputs = new ArrayList<>();
+        propertiesByLeadId.forEach((leadId, properties) -> inputs.add(new Input(leadId, input(
+                "idProperty", LEAD_ID_PROPERTY, "id", leadId, "properties", properties, "objectWriteTraceId", leadId))));
+        return batch("deals.upsert", "/crm/v3/objects/deals/batch/upsert", inputs,
+                result -> result.path("properties").path(LEAD_ID_PROPERTY).asString(null), Map.of());
+    }
+
+    /** A pair of records to associate, under the caller's key. */
+    public record Pair(String key, String fromId, String toId) {
+    }
+
+    /**
+     * Associations v4, default (unlabelled) type:
+     * {@code POST /crm/v4/associations/{from}/{to}/batch/associate/default}. Creating an association that exists is a no-op.
+     */
+    public BatchOutcome associate(String fromType, String toType, List<Pair> pairs) {
+        List<Input> inputs = new ArrayList<>();
+        Map<String, String> keysByPair = new HashMap<>();
+        for (Pair pair : pairs) {
+            inputs.add(new Input(pair.key(), input("from", Map.of("id", pair.fromId()), "to", Map.of("id", pair.toId()))));
+            keysByPair.put(pair.fromId() + "->" + pair.toId(), pair.key());
+        }
+        String endpoint = "associations." + fromType + "-" + toType;
+        return batch(endpoint, "/crm/v4/associations/" + fromType + "/" + toType + "/batch/associate/default", inputs,
+                result -> keysByPair.get(result.path("from").path("id").asString("") + "->" + result.path("to").path("id").asString("")),
+                keysByPair);
+    }
+
+    /**
+     * Notes or tasks carrying these {@code leadflow_key} values: {@code POST /crm/v3/objects/{notes|tasks}/search}
+     * with an {@code IN} filter. Key to HubSpot id.
+     */
+    public Map<String, String> findByKey(String objectType, Collection<String> keys) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(new ArrayList<>(keys))) {
+            found.putAll(search(objectType + ".search", objectType, KEY_PROPERTY, chunk, List.of(KEY_PROPERTY), null));
+        }
+        return found;
+    }
+
+    /** An engagement (note or task) to create: properties, and the contact and deal it belongs on. */
+    public record Engagement(String key, Map<String, Object> properties, String contactId, String dealId) {
+    }
+
+    /** Notes: {@code POST /crm/v3/objects/notes/batch/create}, associated inline to the contact and the deal. */
+    public BatchOutcome createNotes(List<Engagement> notes) {
+        return createEngagements("notes", notes, NOTE_TO_CONTACT, NOTE_TO_DEAL);
+    }
+
+    /** Tasks: {@code POST /crm/v3/objects/tasks/batch/create}, associated inline to the contact and the deal. */
+    public BatchOutcome createTasks(List<Engagement> tasks) {
+        return createEngagements("tasks", tasks, TASK_TO_CONTACT, TASK_TO_DEAL);
+    }
+
+    private BatchOutcome createEngagements(String objectType, List<Engagement> engagements, int toContact, int toDeal) {
+        List<Input> inputs = new ArrayList<>();
+        for (Engagement engagement : engagements) {
+            Map<String, Object> properties = new LinkedHashMap<>(engagement.properties());
+            properties.put(KEY_PROPERTY, engagement.key());
+            List<Map<String, Object>> associations = new ArrayList<>();
+            if (engagement.contactId() != null) {
+                associations.add(association(engagement.contactId(), toContact));
+            }
+            if (engagement.dealId() != null) {
+                associations.add(association(engagement.dealId(), toDeal));
+            }
+            inputs.add(new Input(engagement.key(), input("properties", properties, "associations", associations,
+                    "objectWriteTraceId", engagement.key())));
+        }
+        return batch(objectType + ".create", "/crm/v3/objects/" + objectType + "/batch/create", inputs,
+                result -> result.path("properties").path(KEY_PROPERTY).asString(null), Map.of());
+    }
+
+    private static Map<String, Object> association(String toId, int typeId) {
+        return Map.of("to", Map.of("id", toId),
+                "types", List.of(Map.of("associationCategory", "HUBSPOT_DEFINED", "associationTypeId", typeId)));
+    }
+
+    /** Deal pipelines and their stages: {@code GET /crm/v3/pipelines/deals}. */
+    public JsonNode dealPipelines() {
+        return gateway.call("pipelines.read", HttpMethod.GET, "/crm/v3/pipelines/deals", null).body();
+    }
+
+    /** A property definition: {@code GET /crm/v3/properties/{objectType}/{name}}; empty on 404. */
+    public Optional<JsonNode> property(String objectType, String name) {
+        try {
+            return Optional.of(gateway.call("properties.read", HttpMethod.GET, "/crm/v3/properties/" + objectType + "/" + name, null).body());
+        } catch (HubSpotException.Rejected e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a property: {@code POST /crm/v3/properties/{objectType}}. */
+    public JsonNode createProperty(String objectType, Map<String, Object> definition) {
+        return gateway.call("properties.create", HttpMethod.POST, "/crm/v3/properties/" + objectType, definition).body();
+    }
+
+    /** Creates a property group: {@code POST /crm/v3/properties/{objectType}/groups} (409 when it exists). */
+    public JsonNode createPropertyGroup(String objectType, Map<String, Object> group) {
+        return gateway.call("properties.groups.create", HttpMethod.POST, "/crm/v3/properties/" + objectType + "/groups", group).body();
+    }
+
+    private Map<String, String> search(String endpoint, String objectType, String property, List<String> values,
+                                       List<String> properties, String sortAscending) {
+        Map<String, String> found = new LinkedHashMap<>();
+        Set<String> wanted = new HashSet<>(values);
+        String after = null;
+        for (int page = 0; page < 20; page++) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("filterGroups", List.of(Map.of("filters",
+                    List.of(Map.of("propertyName", property, "operator", "IN", "values", values)))));
+            body.put("properties", properties);
+            if (sortAscending != null) {
+                body.put("sorts", List.of(Map.of("propertyName", sortAscending, "direction", "ASCENDING")));
+            }
+            body.put("limit", MAX_BATCH);
+            if (after != null) {
+                body.put("after", after);
+            }
+            JsonNode response = gateway.call(endpoint, HttpMethod.POST, "/crm/v3/objects/" + objectType + "/search", body).body();
+            for (JsonNode result : response.path("results")) {
+                String value = result.path("properties").path(property).asString("").toLowerCase(java.util.Locale.ROOT);
+                if (wanted.contains(value)) {
+                    found.putIfAbsent(value, result.path("id").asString());
+                }
+            }
+            after = response.path("paging").path("next").path("after").asString(null);
+            if (after == null) {
+                break;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Sends inputs in chunks of 100. A 2xx/207 answer maps results and per-item errors to keys. A whole-call 4xx, or an
+     * error that cannot be tied to an input, splits the chunk in halves until the refused input is alone, so one bad
+     * record never takes its neighbours down with it. Per-item errors HubSpot marks as transient fail the whole call.
+     */
+    private BatchOutcome batch(String endpoint, String path, List<Input> inputs, Function<JsonNode, String> keyOfResult,
+                               Map<String, String> idsToKeys) {
+        BatchOutcome outcome = new BatchOutcome();
+        for (List<Input> chunk : chunks(inputs)) {
+            outcome.addAll(send(endpoint, path, chunk, keyOfResult, idsToKeys));
+        }
+        return outcome;
+    }
+
+    private BatchOutcome send(String endpoint, String path, List<Input> chunk, Function<JsonNode, String> keyOfResult,
+                              Map<String, String> idsToKeys) {
+        BatchOutcome outcome = new BatchOutcome();
+        if (chunk.isEmpty()) {
+            return outcome;
+        }
+        HubSpotResponse response;
+        try {
+            response = gateway.call(endpoint, HttpMethod.POST, path, Map.of("inputs", chunk.stream().map(Input::body).toList()));
+        } catch (HubSpotException.Rejected e) {
+            if (chunk.size() == 1) {
+                outcome.reject(chunk.get(0).key(), new Rejection(endpoint, e.status(), e.category(), e.getMessage(), e.correlationId()));
+                return outcome;
+            }
+            return bisect(endpoint, path, chunk, keyOfResult, idsToKeys);
+        }
+        Map<String, Input> byKey = new LinkedHashMap<>();
+        chunk.forEach(input -> byKey.put(input.key(), input));
+        JsonNode results = response.body().path("results");
+        for (JsonNode result : results) {
+            String key = result.path("objectWriteTraceId").asString(null);
+            if (key == null || !byKey.containsKey(key)) {
+                key = keyOfResult.apply(result);
+            }
+            if (key == null && chunk.size() == 1) {
+                key = chunk.get(0).key();
+            }
+            if (key != null && byKey.containsKey(key)) {
+                outcome.result(key, result);
+            }
+        }
+        boolean unmatched = false;
+        for (JsonNode error : response.body().path("errors")) {
+            if (isTransient(error)) {
+                throw new HubSpotException.Unavailable(endpoint + ": " + error.path("message").asString("item failed"),
+                        response.status(), error.path("category").asString(null), response.correlationId(), null, null);
+            }
+            List<String> keys = keysOf(error, byKey.keySet(), idsToKeys);
+            if (keys.isEmpty() && chunk.size() == 1) {
+                keys = List.of(chunk.get(0).key());
+            }
+            if (keys.isEmpty()) {
+                unmatched = true;
+                continue;
+            }
+            String correlationId = error.path("correlationId").asString(null);
+            Rejection rejection = new Rejection(endpoint, response.status(), error.path("category").asString(null),
+                    error.path("message").asString("rejected"), correlationId != null ? correlationId : response.correlationId());
+            keys.forEach(key -> outcome.reject(key, rejection));
+        }
+        List<Input> unanswered = chunk.stream()
+                .filter(input -> !outcome.results().containsKey(input.key()) && !outcome.rejected().containsKey(input.key()))
+                .toList();
+        if (!unanswered.isEmpty()) {
+            if (unmatched && unanswered.size() < chunk.size()) {
+                outcome.addAll(send(endpoint, path, unanswered, keyOfResult, idsToKeys));
+            } else if (unmatched && chunk.size() > 1) {
+                return bisect(endpoint, path, chunk, keyOfResult, idsToKeys);
+            } else {
+                for (Input input : unanswered) {
+                    outcome.reject(input.key(), new Rejection(endpoint, response.status(), "UNCONFIRMED",
+                            "HubSpot did not confirm this input", response.correlationId()));
+                }
+            }
+        }
+        return outcome;
+    }
+
+    private BatchOutcome bisect(String endpoint, String path, List<Input> chunk, Function<JsonNode, String> keyOfResult,
+                                Map<String, String> idsToKeys) {
+        BatchOutcome outcome = new BatchOutcome();
+        int middle = chunk.size() / 2;
+        outcome.addAll(send(endpoint, path, chunk.subList(0, middle), keyOfResult, idsToKeys));
+        outcome.addAll(send(endpoint, path, chunk.subList(middle, chunk.size()), keyOfResult, idsToKeys));
+        return outcome;
+    }
+
+    private static boolean isTransient(JsonNode error) {
+        String category = error.path("category").asString("");
+        return category.equals("RATE_LIMITS") || category.equals("INTERNAL_ERROR") || category.equals("TIMEOUT");
+    }
+
+    /** Which inputs a per-item error is about: its objectWriteTraceId, else the ids HubSpot lists in its context. */
+    private static List<String> keysOf(JsonNode error, Set<String> keys, Map<String, String> idsToKeys) {
+        List<String> found = new ArrayList<>();
+        String trace = error.path("objectWriteTraceId").asString(null);
+        if (trace != null && keys.contains(trace)) {
+            found.add(trace);
+        }
+        for (String field : List.of("objectWriteTraceId", "ids", "id")) {
+            for (JsonNode value : error.path("context").path(field)) {
+                String candidate = value.asString("");
+                String key = keys.contains(candidate) ? candidate : idsToKeys.get(candidate);
+                if (key != null && keys.contains(key) && !found.contains(key)) {
+                    found.add(key);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Map<String, Object> input(Object... keyValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += MAX_BATCH) {
+            chunks.add(items.subList(i, Math.min(items.size(), i + MAX_BATCH)));
+        }
+        return chunks;
+    }
+}

@@ -1,0 +1,187 @@
+package io.leadflow.crm.hubspot;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Every HubSpot HTTP call goes through here, in this order: Retry (exponential back-off with jitter, {@code Retry-After}
+ * honoured) around the CircuitBreaker (5xx, 401/403, timeouts count as failures; 429 does not) around the RateLimiter
+ * (client-side pacing, drained when HubSpot reports {@code X-HubSpot-RateLimit-Remaining} at the floor) around the call.
+ * Counts {@code leadflow.crm.hubspot.calls{endpoint,status}} and rate-limit waits.
+ */
+public class HubSpotGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(HubSpotGateway.class);
+    private static final ThreadLocal<long[]> CALLS_ON_THREAD = ThreadLocal.withInitial(() -> new long[1]);
+
+    private final RestClient rest;
+    private final JsonMapper json;
+    private final RateLimiter limiter;
+    private final Retry retry;
+    private final CircuitBreaker circuit;
+    private final MeterRegistry meters;
+    private final int minRemaining;
+    private final Timer rateLimitWaits;
+    private final AtomicLong remaining = new AtomicLong(-1);
+
+    public HubSpotGateway(RestClient rest, JsonMapper json, RateLimiter limiter, Retry retry, CircuitBreaker circuit,
+                          MeterRegistry meters, int minRemaining) {
+        this.rest = rest;
+        this.json = json;
+        this.limiter = limiter;
+        this.retry = retry;
+        this.circuit = circuit;
+        this.meters = meters;
+        this.minRemaining = minRemaining;
+        this.rateLimitWaits = Timer.builder("leadflow.crm.hubspot.rate-limit.waits")
+                .description("Time HubSpot calls waited for a client-side rate-limit permit (only waits > 0 are recorded)")
+                .register(meters);
+        meters.gauge("leadflow.crm.hubspot.rate-limit.remaining", remaining, AtomicLong::doubleValue);
+    }
+
+    /** Calls made by the current thread since it last reset the count; lets a listener compute calls per lead. */
+    public static long callsOnThisThread() {
+        return CALLS_ON_THREAD.get()[0];
+    }
+
+    public static void resetCallsOnThisThread() {
+        CALLS_ON_THREAD.get()[0] = 0;
+    }
+
+    public CircuitBreaker circuit() {
+        return circuit;
+    }
+
+    /** One logical call, retried and guarded; returns any 2xx (including 207) response or throws a {@link HubSpotException}. */
+    public HubSpotResponse call(String endpoint, HttpMethod method, String path, Object body) {
+        Supplier<HubSpotResponse> attempt = () -> attempt(endpoint, method, path, body);
+        return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(circuit, attempt)).get();
+    }
+
+    private HubSpotResponse attempt(String endpoint, HttpMethod method, String path, Object body) {
+        waitForPermit(endpoint);
+        CALLS_ON_THREAD.get()[0]++;
+        HubSpotResponse response;
+        try {
+            RestClient.RequestBodySpec spec = rest.method(method).uri(path).accept(MediaType.APPLICATION_JSON);
+            if (body != null) {
+                spec.contentType(MediaType.APPLICATION_JSON).body(json.writeValueAsString(body));
+            }
+            response = spec.exchange((request, reply) -> {
+                byte[] bytes = reply.getBody().readAllBytes();
+                JsonNode node = bytes.length == 0 ? null : readJson(bytes);
+                return new HubSpotResponse(reply.getStatusCode().value(), HttpHeaders.copyOf(reply.getHeaders()), node);
+            });
+        } catch (ResourceAccessException e) {
+            count(endpoint, "io_error");
+            throw new HubSpotException.Unavailable(endpoint + ": no response from HubSpot (" + e.getMostSpecificCause().getClass().getSimpleName()
+                    + ")", 0, null, null, null, e);
+        }
+        count(endpoint, String.valueOf(response.status()));
+        observeRateHeaders(response.headers());
+        int status = response.status();
+        if (status >= 200 && status < 300) {
+            return response;
+        }
+        String message = endpoint + ": " + response.message();
+        if (status == 429) {
+            String policy = response.body().path("policyName").asString(null);
+            log.warn("HubSpot rate limit hit on {} (policy {}); backing off", endpoint, policy);
+            throw new HubSpotException.RateLimited(message, policy, response.correlationId(), retryAfter(response.headers()));
+        }
+        if (status >= 500 || status == 401 || status == 403 || status == 408) {
+            throw new HubSpotException.Unavailable(message, status, response.category(), response.correlationId(),
+                    retryAfter(response.headers()), null);
+        }
+        throw new HubSpotException.Rejected(message, status, response.category(), response.correlationId());
+    }
+
+    private JsonNode readJson(byte[] bytes) {
+        try {
+            return json.readTree(bytes);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void waitForPermit(String endpoint) {
+        long nanos = limiter.reservePermission();
+        if (nanos < 0) {
+            throw new HubSpotException.RateLimited(endpoint + ": no rate-limit permit within the configured wait", "CLIENT", null, null);
+        }
+        if (nanos > 0) {
+            rateLimitWaits.record(nanos, TimeUnit.NANOSECONDS);
+            try {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HubSpotException.Unavailable(endpoint + ": interrupted while waiting for a rate-limit permit", 0, null, null, null, e);
+            }
+        }
+    }
+
+    /**
+     * HubSpot reports the app's budget on every response. When what is left in the current window reaches the floor
+     * (other clients of the same app share it), the rest of the current slice is given up so the next call waits.
+     */
+    private void observeRateHeaders(HttpHeaders headers) {
+        String left = headers.getFirst("X-HubSpot-RateLimit-Remaining");
+        if (left == null) {
+            return;
+        }
+        try {
+            long value = Long.parseLong(left.trim());
+            remaining.set(value);
+            if (value <= minRemaining) {
+                log.debug("HubSpot reports {} requests left in its {} ms window; draining the local limiter", value,
+                        headers.getFirst("X-HubSpot-RateLimit-Interval-Milliseconds"));
+                limiter.drainPermissions();
+            }
+        } catch (NumberFormatException ignored) {
+            // a malformed header is not worth failing a call for
+        }
+    }
+
+    static Duration retryAfter(HttpHeaders headers) {
+        String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration until = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (RuntimeException ignored) {
+                return null;
+            }
+        }
+    }
+
+    private void count(String endpoint, String status) {
+        Counter.builder("leadflow.crm.hubspot.calls").description("HubSpot API calls by endpoint and HTTP status")
+                .tag("endpoint", endpoint).tag("status", status).register(meters).increment();
+    }
+}

@@ -1,0 +1,213 @@
+package io.leadflow.crm.sync;
+
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.LeadSource;
+import io.leadflow.avro.Pipeline;
+import io.leadflow.avro.ReminderKind;
+import io.leadflow.avro.RoutingFlag;
+import io.leadflow.avro.RoutingReason;
+import io.leadflow.avro.TrialReminder;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What crm-sync writes into HubSpot for a lead or a reminder, in the handbook's words: the deal's name, the note
+ * (message, routing reasons and flags) and the owner's tasks. Keys are deterministic so a replay finds, not repeats, them.
+ */
+final class Activities {
+
+    static final String SELF_SERVE_FOLLOW_UP = "Send follow-up email";
+    static final String SLACK_CONNECT = "Set up shared Slack Connect channel";
+    static final String KICK_OFF = "Schedule kick-off call";
+    static final String REVIEW_CALL = "Schedule review call with decision makers";
+    static final String CHECK_IN = "Check in";
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+    private Activities() {
+    }
+
+    /** A task to create: deterministic key and HubSpot task properties. */
+    record Task(String key, Map<String, Object> properties) {
+    }
+
+    static String noteKey(String leadId) {
+        return "note:" + leadId;
+    }
+
+    static String companyLabel(LeadReceived lead) {
+        String name = lead.getContact().getCompanyName();
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        String domain = lead.getContact().getCompanyDomain();
+        if (domain != null && !domain.isBlank()) {
+            return domain;
+        }
+        String email = lead.getContact().getEmail();
+        return email.substring(email.indexOf('@') + 1);
+    }
+
+    static String pipelineLabel(Pipeline pipeline) {
+        return pipeline == Pipeline.HANDS_ON ? "Hands-on" : "Self-serve";
+    }
+
+    static String dealName(LeadRouted routed) {
+        return companyLabel(routed.getLead()) + " – " + pipelineLabel(routed.getPipeline());
+    }
+
+    static String dealDescription(LeadRouted routed) {
+        LeadReceived lead = routed.getLead();
+        List<String> parts = new ArrayList<>();
+        parts.add("Recommended plan: " + title(routed.getRecommendedPlan().name()));
+        parts.add("Plan interest: " + title(lead.getPlanInterest().name()));
+        if (lead.getMonthlyActiveUsers() != null) {
+            parts.add("Monthly active users: " + String.format("%,d", lead.getMonthlyActiveUsers()));
+        }
+        if (lead.getMonthlyEvents() != null) {
+            parts.add("Monthly events: " + String.format("%,d", lead.getMonthlyEvents()));
+        }
+        parts.add("Leadflow lead " + routed.getLeadId());
+        return String.join(". ", parts) + ".";
+    }
+
+    /** The note on the contact and the deal: where the lead came from, what it said, and why it was routed so. */
+    static String noteBody(LeadRouted routed) {
+        LeadReceived lead = routed.getLead();
+        StringBuilder html = new StringBuilder();
+        html.append("<p><strong>Leadflow: new lead from ").append(escape(source(lead))).append("</strong></p>");
+        if (lead.getMessage() != null && !lead.getMessage().isBlank()) {
+            html.append("<p>").append(escape(lead.getMessage()).replace("\n", "<br>")).append("</p>");
+        }
+        html.append("<p>Routed to the ").append(pipelineLabel(routed.getPipeline())).append(" pipeline; recommended plan ")
+                .append(title(routed.getRecommendedPlan().name())).append("; owner ").append(escape(routed.getOwner().getName()))
+                .append(".</p>");
+        if (!routed.getReasons().isEmpty()) {
+            html.append("<p>Why:</p><ul>");
+            for (RoutingReason reason : routed.getReasons()) {
+                html.append("<li>").append(escape(reason.getExplanation())).append("</li>");
+            }
+            html.append("</ul>");
+        }
+        if (!routed.getFlags().isEmpty()) {
+            html.append("<p>Flags:</p><ul>");
+            for (RoutingFlag flag : routed.getFlags()) {
+                html.append("<li>").append(escape(flag.getExplanation())).append("</li>");
+            }
+            html.append("</ul>");
+        }
+        return html.toString();
+    }
+
+    /** The owner's tasks for a newly routed lead, by pipeline (handbook: Self-serve / Hands-on pipeline). */
+    static List<Task> leadTasks(LeadRouted routed) {
+        String leadId = routed.getLeadId();
+        Instant routedAt = routed.getRoutedAt();
+        String company = companyLabel(routed.getLead());
+        List<Task> tasks = new ArrayList<>();
+        if (routed.getPipeline() == Pipeline.HANDS_ON) {
+            tasks.add(task("task:" + leadId + ":slack-connect", SLACK_CONNECT + " with " + company, """
+                    Set up a shared public Slack channel with %s using Slack Connect in our workspace, and pull the relevant \
+                    team members in at the right time to help with:
+                    1. Deploying and tuning a self-hosted instance
+                    2. Product feedback
+                    3. Anything else to make the customer successful""".formatted(company),
+                    routedAt.plus(Duration.ofDays(1)), "TODO", "HIGH", routed));
+            tasks.add(task("task:" + leadId + ":kick-off", KICK_OFF + " with " + company, """
+                    Schedule the kick-off call with %s to agree the plan for:
+                    1. Event ingestion (Autocapture is preferable)
+                    2. Actions and cohorts setup
+                    3. Required insights and dashboards
+                    4. Extra features such as feature flags, experiments and apps""".formatted(company),
+                    routedAt.plus(Duration.ofDays(2)), "CALL", "HIGH", routed));
+        } else {
+            tasks.add(task("task:" + leadId + ":follow-up", SELF_SERVE_FOLLOW_UP + " to " + company, """
+                    After the initial call, send %s a follow-up email covering:
+                    1. Any unanswered questions which came up in the call
+                    2. An invitation to join our User Slack
+                    3. Entering credit card details to unlock the 1m monthly free events on Cloud or Scale""".formatted(company),
+                    routedAt.plus(Duration.ofDays(1)), "EMAIL", "MEDIUM", routed));
+        }
+        return tasks;
+    }
+
+    private static Task task(String key, String subject, String body, Instant due, String type, String priority, LeadRouted routed) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("hs_timestamp", due.toString());
+        properties.put("hs_task_subject", subject);
+        properties.put("hs_task_body", body);
+        properties.put("hs_task_status", "NOT_STARTED");
+        properties.put("hs_task_priority", priority);
+        properties.put("hs_task_type", type);
+        if (routed.getOwner().getHubspotOwnerId() != null) {
+            properties.put("hubspot_owner_id", routed.getOwner().getHubspotOwnerId());
+        }
+        return new Task(key, properties);
+    }
+
+    /** The task a trial reminder asks for, if any: review call before the end, regular check-ins. */
+    static Optional<Task> reminderTask(TrialReminder reminder) {
+        String company = reminder.getCompanyName() != null ? reminder.getCompanyName() : "the customer";
+        String subject;
+        String body;
+        String type;
+        String priority;
+        if (reminder.getKind() == ReminderKind.REVIEW_CALL_DUE) {
+            subject = REVIEW_CALL + " at " + company;
+            body = "The evaluation ends on %s (%d days left). Schedule a call with the decision makers to review the progress and agree the commercial next steps."
+                    .formatted(DAY.format(reminder.getEndsAt()), reminder.getDaysLeft());
+            type = "CALL";
+            priority = "HIGH";
+        } else if (reminder.getKind() == ReminderKind.CHECK_IN) {
+            subject = CHECK_IN + " with " + company;
+            body = "Check in with %s to make sure they are getting value out of the evaluation (%d days left); offer a call only if they want or need it."
+                    .formatted(company, reminder.getDaysLeft());
+            type = "TODO";
+            priority = "MEDIUM";
+        } else {
+            return Optional.empty();
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("hs_timestamp", reminder.getDueAt().toString());
+        properties.put("hs_task_subject", subject);
+        properties.put("hs_task_body", body);
+        properties.put("hs_task_status", "NOT_STARTED");
+        properties.put("hs_task_priority", priority);
+        properties.put("hs_task_type", type);
+        if (reminder.getOwner() != null && reminder.getOwner().getHubspotOwnerId() != null) {
+            properties.put("hubspot_owner_id", reminder.getOwner().getHubspotOwnerId());
+        }
+        return Optional.of(new Task("task:" + reminder.getReminderId(), properties));
+    }
+
+    private static String source(LeadReceived lead) {
+        if (lead.getSource() == LeadSource.DEMO_BOOKING && lead.getDemo() != null) {
+            return "a demo booking for " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+                    .format(lead.getDemo().getStartsAt());
+        }
+        return switch (lead.getSource()) {
+            case WEBSITE_FORM -> "the website form";
+            case EMAIL -> "an email";
+            case DEMO_BOOKING -> "a demo booking";
+            default -> "an unknown source";
+        };
+    }
+
+    private static String title(String enumName) {
+        String lower = enumName.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,70 @@
+package io.leadflow.crm.sync;
+
+import io.leadflow.avro.TrialReminder;
+import io.leadflow.crm.hubspot.BatchOutcome;
+import io.leadflow.crm.hubspot.HubSpotCrm;
+import io.leadflow.crm.hubspot.Rejection;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns trial reminders into HubSpot tasks for the owner, on the trial's deal: "Schedule review call with decision
+ * makers" for REVIEW_CALL_DUE and "Check in" for CHECK_IN, due on the reminder's date. Keyed by reminderId, searched
+ * before creating, so a replayed reminder never makes a second task. Three calls at most for a batch of 100.
+ */
+public class ReminderSync {
+
+    private final HubSpotCrm crm;
+
+    public ReminderSync(HubSpotCrm crm) {
+        this.crm = crm;
+    }
+
+    /** Rejections by reminderId; reminders that need no task, or whose task exists, are simply done. */
+    public Map<String, Rejection> sync(Collection<TrialReminder> reminders) {
+        Map<String, TrialReminder> byKey = new LinkedHashMap<>();
+        Map<String, Activities.Task> tasks = new LinkedHashMap<>();
+        for (TrialReminder reminder : reminders) {
+            Optional<Activities.Task> task = Activities.reminderTask(reminder);
+            task.ifPresent(t -> {
+                tasks.put(t.key(), t);
+                byKey.put(t.key(), reminder);
+            });
+        }
+        if (tasks.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> existing = crm.findByKey("tasks", tasks.keySet());
+        List<String> leadsWithoutDeal = byKey.entrySet().stream()
+                .filter(e -> !existing.containsKey(e.getKey()) && e.getValue().getDealId() == null && e.getValue().getLeadId() != null)
+                .map(e -> e.getValue().getLeadId()).distinct().toList();
+        Map<String, String> dealByLead = new HashMap<>();
+        if (!leadsWithoutDeal.isEmpty()) {
+            Map<String, JsonNode> deals = crm.readDealsByLeadId(leadsWithoutDeal);
+            deals.forEach((leadId, deal) -> dealByLead.put(leadId, deal.path("id").asString()));
+        }
+        List<HubSpotCrm.Engagement> toCreate = new ArrayList<>();
+        tasks.forEach((key, task) -> {
+            if (existing.containsKey(key)) {
+                return;
+            }
+            TrialReminder reminder = byKey.get(key);
+            String dealId = reminder.getDealId() != null ? reminder.getDealId() : dealByLead.get(reminder.getLeadId());
+            toCreate.add(new HubSpotCrm.Engagement(key, task.properties(), null, dealId));
+        });
+        if (toCreate.isEmpty()) {
+            return Map.of();
+        }
+        BatchOutcome outcome = crm.createTasks(toCreate);
+        Map<String, Rejection> rejected = new LinkedHashMap<>();
+        outcome.rejected().forEach((key, rejection) -> rejected.put(byKey.get(key).getReminderId(), rejection));
+        return rejected;
+    }
+}

@@ -1,0 +1,97 @@
+package io.leadflow.crm.sync;
+
+import io.leadflow.crm.hubspot.HubSpotCrm;
+import io.leadflow.crm.hubspot.HubSpotGateway;
+import io.leadflow.crm.hubspot.Rejection;
+import io.leadflow.crm.system.CrmProperties;
+import io.leadflow.crm.system.HubSpotSetup;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The HubSpot sync and its batch listener containers ({@code max.poll.records} = one HubSpot batch). */
+@Configuration(proxyBeanMethods = false)
+class SyncConfiguration {
+
+    static final String BATCH_FACTORY = "crmBatchFactory";
+
+    /** Dead-letter headers naming HubSpot's refusal, next to Spring's standard exception headers. */
+    static final String HEADER_ERROR = "leadflow_hubspot_error";
+    static final String HEADER_CORRELATION_ID = "leadflow_hubspot_correlation_id";
+    static final String HEADER_CATEGORY = "leadflow_hubspot_category";
+    static final String HEADER_STATUS = "leadflow_hubspot_status";
+
+    @Bean
+    LeadSync leadSync(HubSpotCrm crm, CrmProperties properties, Clock clock) {
+        return new LeadSync(crm, properties, clock);
+    }
+
+    @Bean
+    ReminderSync reminderSync(HubSpotCrm crm) {
+        return new ReminderSync(crm);
+    }
+
+    @Bean
+    SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, KafkaTemplate<Object, Object> kafka,
+                                DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+        deadLetters.addHeadersFunction((record, exception) -> hubSpotHeaders(exception));
+        return new SyncListeners(leads, reminders, kafka, deadLetters, meters);
+    }
+
+    /**
+     * Batch containers for the HubSpot listeners. Depends on {@link HubSpotSetup}, so no record is consumed before the
+     * start-up check has passed.
+     */
+    @Bean(BATCH_FACTORY)
+    ConcurrentKafkaListenerContainerFactory<Object, Object> crmBatchFactory(ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+                                                                            ConsumerFactory<Object, Object> consumerFactory,
+                                                                            CommonErrorHandler platformErrorHandler,
+                                                                            HubSpotGateway gateway, CrmProperties properties,
+                                                                            HubSpotSetup setup) {
+        Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.batch().maxRecords());
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, new DefaultKafkaConsumerFactory<>(config));
+        factory.setBatchListener(true);
+        factory.setCommonErrorHandler(new SyncErrorHandler(platformErrorHandler, gateway.circuit(),
+                properties.retry().max().compareTo(Duration.ofSeconds(5)) < 0 ? properties.retry().max() : Duration.ofSeconds(5)));
+        return factory;
+    }
+
+    private static Headers hubSpotHeaders(Exception exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof HubSpotRejectedRecord rejected) {
+                Rejection rejection = rejected.rejection();
+                RecordHeaders headers = new RecordHeaders();
+                add(headers, HEADER_ERROR, rejection.message());
+                add(headers, HEADER_CORRELATION_ID, rejection.correlationId());
+                add(headers, HEADER_CATEGORY, rejection.category());
+                add(headers, HEADER_STATUS, String.valueOf(rejection.status()));
+                return headers;
+            }
+        }
+        return null;
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        if (value != null) {
+            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.leadflow.crm.sync;
+
+import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.Pipeline;
+import io.leadflow.avro.TrialReminder;
+import io.leadflow.crm.hubspot.HubSpotGateway;
+import io.leadflow.crm.hubspot.Rejection;
+import io.leadflow.platform.kafka.DeadLetters;
+import io.leadflow.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The two batch listeners. A listener call returns only after HubSpot confirmed every item of the batch (or refused
+ * it for good, and it is in the dead-letter topic) and every {@code crm.synced} record was acknowledged, so the
+ * container commits the batch's offsets only then. When HubSpot is unavailable the exception reaches
+ * {@link SyncErrorHandler}, which rewinds the batch: nothing is skipped and nothing is dead-lettered for an outage.
+ */
+class SyncListeners {
+
+    static final String LEADS_LISTENER = "crm-sync-leads";
+    static final String REMINDERS_LISTENER = "crm-sync-reminders";
+
+    private static final Logger log = LoggerFactory.getLogger(SyncListeners.class);
+
+    private final LeadSync leads;
+    private final ReminderSync reminders;
+    private final KafkaTemplate<Object, Object> kafka;
+    private final DeadLetterPublishingRecoverer deadLetters;
+    private final MeterRegistry meters;
+    private final DistributionSummary callsPerLead;
+
+    SyncListeners(LeadSync leads, ReminderSync reminders, KafkaTemplate<Object, Object> kafka,
+                  DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+        this.leads = leads;
+        this.reminders = reminders;
+        this.kafka = kafka;
+        this.deadLetters = deadLetters;
+        this.meters = meters;
+        this.callsPerLead = DistributionSummary.builder("leadflow.crm.sync.calls-per-lead")
+                .description("HubSpot calls per lead, per listener batch").register(meters);
+    }
+
+    @KafkaListener(id = LEADS_LISTENER, topics = "#{T(io.leadflow.schemas.Topics).LEADS_ROUTED.name()}",
+            containerFactory = SyncConfiguration.BATCH_FACTORY, batch = "true")
+    void onLeadsRouted(List<ConsumerRecord<String, LeadRouted>> records) {
+        HubSpotGateway.resetCallsOnThisThread();
+        Map<String, LeadRouted> latest = new LinkedHashMap<>();
+        List<ConsumerRecord<String, LeadRouted>> accepted = new ArrayList<>();
+        for (ConsumerRecord<String, LeadRouted> record : records) {
+            if (deadLetterIfUnreadable(record)) {
+                continue;
+            }
+            LeadRouted lead = record.value();
+            if (lead == null) {
+                continue;
+            }
+            if (lead.getPipeline() == Pipeline.UNKNOWN) {
+                deadLetter(record, new DeadLetters.PermanentFailure("pipeline UNKNOWN: no HubSpot pipeline to put the deal in"));
+                continue;
+            }
+            latest.put(lead.getLeadId(), lead);
+            accepted.add(record);
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        LeadSync.Result result = leads.sync(latest.values());
+        for (ConsumerRecord<String, LeadRouted> record : accepted) {
+            Rejection rejection = result.rejected().get(record.value().getLeadId());
+            if (rejection != null) {
+                log.warn("HubSpot refused lead {}: {} (correlationId {})", record.value().getLeadId(), rejection.describe(),
+                        rejection.correlationId());
+                deadLetter(record, new HubSpotRejectedRecord(rejection));
+            }
+        }
+        List<CompletableFuture<SendResult<Object, Object>>> sends = new ArrayList<>();
+        for (CrmSynced synced : result.synced().values()) {
+            sends.add(kafka.send(Topics.CRM_SYNCED.name(), synced.getLeadId(), synced));
+        }
+        awaitAll(sends);
+        long calls = HubSpotGateway.callsOnThisThread();
+        callsPerLead.record((double) calls / latest.size());
+        Counter.builder("leadflow.crm.sync.leads").tag("outcome", "synced").register(meters).increment(result.synced().size());
+        Counter.builder("leadflow.crm.sync.leads").tag("outcome", "rejected").register(meters).increment(result.rejected().size());
+        log.info("Synced {} leads to HubSpot ({} refused) with {} calls", result.synced().size(), result.rejected().size(), calls);
+    }
+
+    @KafkaListener(id = REMINDERS_LISTENER, topics = "#{T(io.leadflow.schemas.Topics).TRIALS_REMINDERS.name()}",
+            containerFactory = SyncConfiguration.BATCH_FACTORY, batch = "true")
+    void onTrialReminders(List<ConsumerRecord<String, TrialReminder>> records) {
+        Map<String, TrialReminder> latest = new LinkedHashMap<>();
+        List<ConsumerRecord<String, TrialReminder>> accepted = new ArrayList<>();
+        for (ConsumerRecord<String, TrialReminder> record : records) {
+            if (deadLetterIfUnreadable(record) || record.value() == null) {
+                continue;
+            }
+            latest.put(record.value().getReminderId(), record.value());
+            accepted.add(record);
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        Map<String, Rejection> rejected = reminders.sync(latest.values());
+        for (ConsumerRecord<String, TrialReminder> record : accepted) {
+            Rejection rejection = rejected.get(record.value().getReminderId());
+            if (rejection != null) {
+                deadLetter(record, new HubSpotRejectedRecord(rejection));
+            }
+        }
+        Counter.builder("leadflow.crm.sync.reminders").tag("outcome", "synced").register(meters)
+                .increment(latest.size() - rejected.size());
+    }
+
+    private boolean deadLetterIfUnreadable(ConsumerRecord<?, ?> record) {
+        if (record.value() != null || record.headers().lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER) == null) {
+            return false;
+        }
+        deadLetter(record, new DeserializationException("value could not be deserialized", null, false, null));
+        return true;
+    }
+
+    /** Publishes one record to {@code <topic>.dlt} and waits for the broker (the recoverer throws if it cannot). */
+    private void deadLetter(ConsumerRecord<?, ?> record, Exception reason) {
+        deadLetters.accept(record, null, reason);
+        Counter.builder("leadflow.crm.sync.dead-letters").tag("topic", record.topic()).register(meters).increment();
+    }
+
+    private static void awaitAll(List<CompletableFuture<SendResult<Object, Object>>> sends) {
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing crm.synced", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaPublishFailed("crm.synced was not acknowledged; the batch will be replayed", e);
+        }
+    }
+
+    /** The batch reached HubSpot but its crm.synced records did not reach Kafka; replaying it is safe. */
+    static class KafkaPublishFailed extends RuntimeException {
+        KafkaPublishFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.leadflow.crm;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+/**
+ * A WireMock HubSpot that behaves like the real CRM API for the endpoints crm-sync calls: it keeps contacts, companies,
+ * deals, notes, tasks and associations in memory (so duplicates can be counted), answers batch calls with 207 and
+ * per-item errors, enforces a rolling rate limit with HubSpot's 429 body ({@code policyName: TEN_SECONDLY_ROLLING})
+ * and rate-limit headers, and can be told to fail (503 storms, 429 storms, an outage, a refused item).
+ */
+public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
+
+    public static final String TOKEN = "pat-na1-test-token-0000";
+    public static final String PORTAL_ID = "4242";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern ASSOCIATE = Pattern.compile("/crm/v4/associations/(\\w+)/(\\w+)/batch/associate/default");
+    private static final Pattern OBJECT_CALL = Pattern.compile("/crm/v3/objects/(\\w+)/(search|batch/create|batch/upsert|batch/read)");
+    private static final Pattern PROPERTY = Pattern.compile("/crm/v3/properties/(\\w+)/(\\w+)");
+    private static FakeHubSpot shared;
+
+    private final WireMockServer server;
+    private final AtomicLong ids = new AtomicLong(1000);
+
+    final Map<String, String> contacts = new ConcurrentHashMap<>();
+    final Map<String, ObjectNode> companies = new ConcurrentHashMap<>();
+    final Map<String, ObjectNode> deals = new ConcurrentHashMap<>();
+    final Map<String, ObjectNode> notes = new ConcurrentHashMap<>();
+    final Map<String, ObjectNode> tasks = new ConcurrentHashMap<>();
+    final Set<String> associations = ConcurrentHashMap.newKeySet();
+
+    private volatile int rateLimit = Integer.MAX_VALUE;
+    private volatile long rateWindowMillis = 10_000;
+    private final Deque<Long> recent = new ArrayDeque<>();
+    final AtomicInteger served429 = new AtomicInteger();
+    final AtomicInteger injectedFailuresLeft = new AtomicInteger();
+    private volatile int injectedStatus = 503;
+    private volatile boolean down;
+    final Set<String> refusedEmails = ConcurrentHashMap.newKeySet();
+
+    private FakeHubSpot() {
+        this.server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(20).extensions(this));
+        server.start();
+        server.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(getName())));
+    }
+
+    /** The JVM-wide fake; the Spring context of the tests points at it. */
+    public static synchronized FakeHubSpot shared() {
+        if (shared == null) {
+            shared = new FakeHubSpot();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared.server::stop));
+        }
+        return shared;
+    }
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    public WireMockServer wireMock() {
+        return server;
+    }
+
+    @Override
+    public String getName() {
+        return "fake-hubspot";
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    // ---- test controls ---------------------------------------------------------------------------------------
+
+    public void enforceRateLimit(int requests, long windowMillis) {
+        synchronized (recent) {
+            recent.clear();
+        }
+        this.rateLimit = requests;
+        this.rateWindowMillis = windowMillis;
+    }
+
+    public void failNext(int calls, int status) {
+        injectedStatus = status;
+        injectedFailuresLeft.set(calls);
+    }
+
+    public void down(boolean down) {
+        this.down = down;
+    }
+
+    public void refuseEmail(String email) {
+        refusedEmails.add(email);
+    }
+
+    public void resetFaults() {
+        down = false;
+        injectedFailuresLeft.set(0);
+        rateLimit = Integer.MAX_VALUE;
+        served429.set(0);
+    }
+
+    public List<LoggedRequest> requests(String method, String path) {
+        return server.getAllServeEvents().stream().map(ServeEvent::getRequest)
+                .filter(r -> r.getMethod().getName().equals(method) && r.getUrl().startsWith(path)).toList();
+    }
+
+    public long companiesWithDomain(String domain) {
+        return companies.values().stream().filter(c -> c.path("properties").path("domain").asString("").equals(domain)).count();
+    }
+
+    public String seedCompany(String domain, String name) {
+        String id = nextId();
+        companies.put(id, object(id, Map.of("domain", domain, "name", name, "createdate", Instant.now().toString())));
+        return id;
+    }
+
+    // ---- HubSpot ---------------------------------------------------------------------------------------------
+
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+        LoggedRequest request = event.getRequest();
+        String path = request.getUrl().split("\\?")[0];
+        String correlationId = UUID.randomUUID().toString();
+        if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization"))) {
+            return error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found.", correlationId, null).build();
+        }
+        int remaining = admit();
+        if (remaining < 0) {
+            served429.incrementAndGet();
+            ObjectNode body = errorBody("You have reached your ten_secondly_rolling limit.", "RATE_LIMIT", correlationId);
+            body.put("errorType", "RATE_LIMIT");
+            body.put("policyName", "TEN_SECONDLY_ROLLING");
+            return rateHeaders(respond(429, body), 0).build();
+        }
+        if (down) {
+            return error(503, "INTERNAL_ERROR", "Service Unavailable", correlationId, null).build();
+        }
+        if (injectedFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (injectedStatus == 429) {
+                served429.incrementAndGet();
+                ObjectNode body = errorBody("You have reached your ten_secondly_rolling limit.", "RATE_LIMIT", correlationId);
+                body.put("policyName", "TEN_SECONDLY_ROLLING");
+                return rateHeaders(respond(429, body), 0).withHeader("Retry-After", "0").build();
+            }
+            return error(injectedStatus, "INTERNAL_ERROR", "internal error", correlationId, null).build();
+        }
+        JsonNode body = request.getBodyAsString().isEmpty() ? JSON.createObjectNode() : JSON.readTree(request.getBodyAsString());
+        String method = request.getMethod().getName();
+        ResponseDefinitionBuilder response = route(method, path, body, correlationId);
+        return rateHeaders(response, remaining).build();
+    }
+
+    private ResponseDefinitionBuilder route(String method, String path, JsonNode body, String correlationId) {
+        if (method.equals("GET") && path.equals("/crm/v3/pipelines/deals")) {
+            return respond(200, JSON.readTree("""
+                    {"results":[
+                      {"id":"default","label":"Self-serve","stages":[{"id":"appointmentscheduled","label":"New"},{"id":"closedwon","label":"Won"}]},
+                      {"id":"hands-on","label":"Hands-on","stages":[{"id":"hands-on-qualified","label":"Qualified"},{"id":"hands-on-evaluation","label":"Evaluation"}]}
+                    ]}"""));
+        }
+        Matcher property = PROPERTY.matcher(path);
+        if (method.equals("GET") && property.matches()) {
+            String type = property.group(1);
+            String name = property.group(2);
+            boolean known = (type.equals("deals") && name.equals("leadflow_lead_id"))
+                    || ((type.equals("notes") || type.equals("tasks")) && name.equals("leadflow_key"));
+            if (!known) {
+                return error(404, "OBJECT_NOT_FOUND", "Unable to find property " + name, correlationId, null);
+            }
+            return respond(200, JSON.createObjectNode().put("name", name).put("type", "string")
+                    .put("hasUniqueValue", type.equals("deals")));
+        }
+        Matcher associate = ASSOCIATE.matcher(path);
+        if (method.equals("POST") && associate.matches()) {
+            ArrayNode results = JSON.createArrayNode();
+            for (JsonNode input : body.path("inputs")) {
+                associations.add(associate.group(1) + ":" + input.path("from").path("id").asString() + "->"
+                        + associate.group(2) + ":" + input.path("to").path("id").asString());
+                ObjectNode result = results.addObject();
+                result.putObject("from").put("id", input.path("from").path("id").asString());
+                result.putObject("to").put("id", input.path("to").path("id").asString());
+                result.putObject("associationSpec").put("associationCategory", "HUBSPOT_DEFINED").put("associationTypeId", 1);
+            }
+            return respond(200, batch(results, JSON.createArrayNode()));
+        }
+        Matcher object = OBJECT_CALL.matcher(path);
+        if (method.equals("POST") && object.matches()) {
+            String type = object.group(1);
+            String op = object.group(2);
+            return switch (type + " " + op) {
+                case "contacts batch/upsert" -> upsertContacts(body, correlationId);
+                case "companies search" -> search(companies, "domain", body);
+                case "companies batch/create" -> create(companies, body, "domain");
+                case "deals batch/read" -> readDeals(body);
+                case "deals batch/upsert" -> upsertDeals(body);
+                case "notes search" -> search(notes, "leadflow_key", body);
+                case "tasks search" -> search(tasks, "leadflow_key", body);
+                case "notes batch/create" -> create(notes, body, "leadflow_key");
+                case "tasks batch/create" -> create(tasks, body, "leadflow_key");
+                default -> error(404, "OBJECT_NOT_FOUND", "unknown " + path, correlationId, null);
+            };
+        }
+        return error(404, "OBJECT_NOT_FOUND", "no route " + method + " " + path, correlationId, null);
+    }
+
+    private ResponseDefinitionBuilder upsertContacts(JsonNode body, String correlationId) {
+        ArrayNode results = JSON.createArrayNode();
+        ArrayNode errors = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String email = input.path("id").asString();
+            if (refusedEmails.contains(email)) {
+                ObjectNode error = errors.addObject();
+                error.put("status", "error").put("category", "VALIDATION_ERROR")
+                        .put("message", "Property values were not valid: [{\"isValid\":false,\"message\":\"Email address " + email
+                                + " is invalid\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]");
+                error.putObject("context").putArray("ids").add(email);
+                error.put("correlationId", correlationId);
+                continue;
+            }
+            boolean isNew = !contacts.containsKey(email);
+            String id = contacts.computeIfAbsent(email, e -> nextId());
+            ObjectNode result = object(id, Map.of("email", email));
+            result.put("new", isNew);
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
+    }
+
+    private ResponseDefinitionBuilder search(Map<String, ObjectNode> store, String property, JsonNode body) {
+        Set<String> values = new HashSet<>();
+        for (JsonNode value : body.path("filterGroups").path(0).path("filters").path(0).path("values")) {
+            values.add(value.asString());
+        }
+        List<ObjectNode> matches = store.values().stream()
+                .filter(o -> values.contains(o.path("properties").path(property).asString("")))
+                .sorted((a, b) -> Long.compare(a.path("id").asLong(), b.path("id").asLong()))
+                .toList();
+        int after = body.path("after").asInt(0);
+        int limit = body.path("limit").asInt(10);
+        ObjectNode response = JSON.createObjectNode();
+        response.put("total", matches.size());
+        ArrayNode results = response.putArray("results");
+        matches.stream().skip(after).limit(limit).forEach(results::add);
+        if (after + limit < matches.size()) {
+            response.putObject("paging").putObject("next").put("after", String.valueOf(after + limit));
+        }
+        return respond(200, response);
+    }
+
+    private ResponseDefinitionBuilder create(Map<String, ObjectNode> store, JsonNode body, String traceProperty) {
+        ArrayNode results = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String id = nextId();
+            Map<String, String> props = new LinkedHashMap<>();
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            props.putIfAbsent("createdate", Instant.now().toString());
+            ObjectNode created = object(id, props);
+            store.put(id, created);
+            for (JsonNode association : input.path("associations")) {
+                associations.add("engagement:" + id + "->" + association.path("types").path(0).path("associationTypeId").asInt()
+                        + ":" + association.path("to").path("id").asString());
+            }
+            ObjectNode result = created.deepCopy();
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(201, batch(results, JSON.createArrayNode()));
+    }
+
+    private ResponseDefinitionBuilder readDeals(JsonNode body) {
+        ArrayNode results = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            ObjectNode deal = deals.get(input.path("id").asString());
+            if (deal != null) {
+                results.add(deal);
+            }
+        }
+        return respond(200, batch(results, JSON.createArrayNode()));
+    }
+
+    private ResponseDefinitionBuilder upsertDeals(JsonNode body) {
+        ArrayNode results = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String leadId = input.path("id").asString();
+            boolean isNew = !deals.containsKey(leadId);
+            ObjectNode deal = deals.computeIfAbsent(leadId, l -> object(nextId(), Map.of("leadflow_lead_id", l)));
+            ObjectNode props = (ObjectNode) deal.path("properties");
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            ObjectNode result = deal.deepCopy();
+            result.put("new", isNew);
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(200, batch(results, JSON.createArrayNode()));
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------------------------
+
+    /** Counts the request against the rolling window; -1 when over the limit, else what is left. */
+    private int admit() {
+        synchronized (recent) {
+            long now = System.currentTimeMillis();
+            while (!recent.isEmpty() && recent.peekFirst() <= now - rateWindowMillis) {
+                recent.pollFirst();
+            }
+            if (recent.size() >= rateLimit) {
+                return -1;
+            }
+            recent.addLast(now);
+            return rateLimit == Integer.MAX_VALUE ? 100 : rateLimit - recent.size();
+        }
+    }
+
+    private ResponseDefinitionBuilder rateHeaders(ResponseDefinitionBuilder builder, int remaining) {
+        int max = rateLimit == Integer.MAX_VALUE ? 100 : rateLimit;
+        return builder.withHeader("X-HubSpot-RateLimit-Max", String.valueOf(max))
+                .withHeader("X-HubSpot-RateLimit-Remaining", String.valueOf(Math.max(remaining, 0)))
+                .withHeader("X-HubSpot-RateLimit-Interval-Milliseconds", String.valueOf(rateWindowMillis));
+    }
+
+    private ResponseDefinitionBuilder error(int status, String category, String message, String correlationId, String unused) {
+        ObjectNode body = errorBody(message, category, correlationId);
+        return respond(status, body).withHeader("X-HubSpot-Correlation-Id", correlationId);
+    }
+
+    private static ObjectNode errorBody(String message, String category, String correlationId) {
+        return JSON.createObjectNode().put("status", "error").put("message", message).put("correlationId", correlationId)
+                .put("category", category);
+    }
+
+    private static ObjectNode batch(ArrayNode results, ArrayNode errors) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", "COMPLETE");
+        body.set("results", results);
+        if (!errors.isEmpty()) {
+            body.put("numErrors", errors.size());
+            body.set("errors", errors);
+        }
+        body.put("startedAt", Instant.now().toString());
+        body.put("completedAt", Instant.now().toString());
+        return body;
+    }
+
+    private static ResponseDefinitionBuilder respond(int status, JsonNode body) {
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+                .withHeader("Content-Type", "application/json;charset=utf-8").withBody(JSON.writeValueAsString(body));
+    }
+
+    private ObjectNode object(String id, Map<String, String> properties) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", id);
+        ObjectNode props = node.putObject("properties");
+        properties.forEach(props::put);
+        props.put("hs_object_id", id);
+        node.put("archived", false);
+        return node;
+    }
+
+    private String nextId() {
+        return String.valueOf(ids.incrementAndGet());
+    }
+
+    /** A stable snapshot for "nothing new was created" assertions. */
+    public Map<String, Integer> counts() {
+        return Map.of("contacts", contacts.size(), "companies", companies.size(), "deals", deals.size(),
+                "notes", notes.size(), "tasks", tasks.size(), "associations", associations.size());
+    }
+
+    @SuppressWarnings("unused")
+    private static List<String> list(Iterable<JsonNode> nodes) {
+        List<String> values = new ArrayList<>();
+        nodes.forEach(n -> values.add(n.asString()));
+        return values;
+    }
+}

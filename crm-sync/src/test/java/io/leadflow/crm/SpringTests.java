@@ -1,0 +1,45 @@
+package io.leadflow.crm;
+
+import io.leadflow.testing.KafkaBrokers;
+import io.leadflow.testing.WithKafkaBroker;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.util.UUID;
+
+/**
+ * The one Spring context every crm-sync test shares: a real Kafka broker, an in-memory schema registry, and HubSpot
+ * played by {@link FakeHubSpot}. Windows and back-offs are shrunk (rate limit 20 requests a second in slices of 200 ms,
+ * retries from 20 ms, circuit open for 1 s) so the suite never waits out HubSpot's real 10-second windows.
+ */
+@WithKafkaBroker
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class SpringTests {
+
+    private static final String GROUP = "crm-sync-tests-" + UUID.randomUUID();
+
+    protected static final FakeHubSpot hubspot = FakeHubSpot.shared();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBrokers.shared().bootstrapServers());
+        registry.add("spring.kafka.properties.schema.registry.url", () -> "mock://crm-sync-tests");
+        registry.add("spring.kafka.consumer.group-id", () -> GROUP);
+        registry.add("leadflow.crm.hubspot.base-url", hubspot::baseUrl);
+        registry.add("leadflow.crm.hubspot.token", () -> FakeHubSpot.TOKEN);
+        registry.add("leadflow.crm.hubspot.portal-id", () -> FakeHubSpot.PORTAL_ID);
+        registry.add("leadflow.crm.rate-limit.max-requests", () -> "20");
+        registry.add("leadflow.crm.rate-limit.window", () -> "1s");
+        registry.add("leadflow.crm.rate-limit.slices", () -> "5");
+        registry.add("leadflow.crm.rate-limit.reserve", () -> "2");
+        registry.add("leadflow.crm.rate-limit.min-remaining", () -> "0");
+        registry.add("leadflow.crm.retry.max-attempts", () -> "5");
+        registry.add("leadflow.crm.retry.initial", () -> "20ms");
+        registry.add("leadflow.crm.retry.max", () -> "200ms");
+        registry.add("leadflow.crm.circuit.sliding-window-size", () -> "10");
+        registry.add("leadflow.crm.circuit.minimum-calls", () -> "5");
+        registry.add("leadflow.crm.circuit.wait-in-open", () -> "1s");
+        registry.add("leadflow.crm.circuit.half-open-calls", () -> "2");
+    }
+}

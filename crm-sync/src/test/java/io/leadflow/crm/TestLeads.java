@@ -1,0 +1,63 @@
+package io.leadflow.crm;
+
+import io.leadflow.avro.Contact;
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.LeadSource;
+import io.leadflow.avro.Owner;
+import io.leadflow.avro.Pipeline;
+import io.leadflow.avro.Plan;
+import io.leadflow.avro.PlanInterest;
+import io.leadflow.avro.Region;
+import io.leadflow.avro.RoutingFlag;
+import io.leadflow.avro.RoutingReason;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Routed leads as routing-service writes them. */
+public final class TestLeads {
+
+    private TestLeads() {
+    }
+
+    /** Lead {@code i} of a run: its own email and company domain {@code co<i>-<run>.example}. */
+    public static LeadRouted routed(String run, int i) {
+        return routed(run, i, "jane" + i + "@co" + i + "-" + run + ".example", "co" + i + "-" + run + ".example",
+                i % 2 == 0 ? Pipeline.SELF_SERVE : Pipeline.HANDS_ON);
+    }
+
+    public static LeadRouted routed(String run, int i, String email, String domain, Pipeline pipeline) {
+        String leadId = java.util.UUID.nameUUIDFromBytes(("test:" + run + ":" + i).getBytes()).toString();
+        Instant received = Instant.parse("2026-01-05T14:00:00Z");
+        LeadReceived lead = LeadReceived.newBuilder()
+                .setLeadId(leadId)
+                .setSource(LeadSource.WEBSITE_FORM)
+                .setSourceEventId("sub-" + run + "-" + i)
+                .setReceivedAt(received)
+                .setContact(Contact.newBuilder().setEmail(email).setFirstName("Jane").setLastName("Doe " + i)
+                        .setTitle("CTO").setCompanyName(domain == null ? null : "Company " + i).setCompanyDomain(domain)
+                        .setCountry("US").setRegion(Region.US).build())
+                .setPlanInterest(pipeline == Pipeline.HANDS_ON ? PlanInterest.ENTERPRISE : PlanInterest.CLOUD)
+                .setMonthlyEvents(pipeline == Pipeline.HANDS_ON ? 60_000_000L : 2_000_000L)
+                .setMessage("We would like to <evaluate> PostHog & talk pricing.")
+                .setUtm(Map.of())
+                .build();
+        return LeadRouted.newBuilder()
+                .setLeadId(leadId)
+                .setRoutedAt(received.plusSeconds(1))
+                .setLead(lead)
+                .setPipeline(pipeline)
+                .setRecommendedPlan(pipeline == Pipeline.HANDS_ON ? Plan.ENTERPRISE : Plan.CLOUD)
+                .setOwner(Owner.newBuilder().setRepId("simon").setName("Simon").setEmail("simon@leadflow.example")
+                        .setSlackUserId("U02QULW4MDZ").setHubspotOwnerId("77001").build())
+                .setReasons(List.of(RoutingReason.newBuilder().setRule("hands-on-volume").setField("monthlyEvents")
+                        .setValue("60000000").setExplanation("Expects more than 50 million events a month.").build()))
+                .setFlags(List.of(RoutingFlag.newBuilder().setCode("MSA_REQUESTED")
+                        .setExplanation("Wants an MSA: only above $10k a month.").build()))
+                .setNextSteps(List.of("Book the kick-off call"))
+                .setRulesVersion("test")
+                .build();
+    }
+}
