@@ -1,12 +1,524 @@
 package io.leadflow.localstack;
 
-/** Placeholder entry point; the local-stack issue fills it in. */
-public final class LocalStack {
+import io.leadflow.crm.CrmSyncApplication;
+import io.leadflow.intake.LeadIntakeApplication;
+import io.leadflow.localstack.broker.LocalKafkaBroker;
+import io.leadflow.localstack.console.ConsoleApplication;
+import io.leadflow.localstack.console.ConsoleSettings;
+import io.leadflow.localstack.console.KafkaView;
+import io.leadflow.localstack.demo.DemoFeed;
+import io.leadflow.localstack.demo.WebhookClient;
+import io.leadflow.localstack.demo.WebhookSecrets;
+import io.leadflow.localstack.sandbox.SandboxStore;
+import io.leadflow.localstack.sandbox.hubspot.HubSpotSandbox;
+import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxSettings;
+import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxWeb;
+import io.leadflow.localstack.sandbox.slack.SlackSandbox;
+import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
+import io.leadflow.localstack.system.DataDirectory;
+import io.leadflow.localstack.system.EmbeddedService;
+import io.leadflow.localstack.system.LocalStackOptions;
+import io.leadflow.localstack.system.Ports;
+import io.leadflow.localstack.system.StartupBanner;
+import io.leadflow.notifier.RepNotifierApplication;
+import io.leadflow.registry.SchemaRegistryConfig;
+import io.leadflow.registry.SchemaRegistryServer;
+import io.leadflow.routing.RoutingServiceApplication;
+import io.leadflow.schemas.serde.AvroTrust;
+import io.leadflow.trials.TrialTrackerApplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
-    private LocalStack() {
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded default: one JVM running a real KRaft Kafka broker, the schema registry, every Leadflow
+ * service in its own Spring context, the HubSpot and Slack sandboxes and the console. Data lives under
+ * the data directory and survives restarts.
+ *
+ * <p>Start it with {@link #main} ({@code ./leadflow}), or from code with {@link #start(LocalStackOptions)}
+ * (the end-to-end tests do) and stop it with {@link #close()}.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    public static final String INTAKE = "lead-intake";
+    public static final String ROUTING = "routing-service";
+    public static final String CRM = "crm-sync";
+    public static final String TRIALS = "trial-tracker";
+    public static final String NOTIFIER = "rep-notifier";
+
+    /** Placeholder credentials the services send to the sandboxes (which only check their shape). */
+    static final String SANDBOX_HUBSPOT_TOKEN = "pat-local-sandbox-0000";
+    static final String SANDBOX_SLACK_TOKEN = "xoxb-local-sandbox-0000";
+
+    private final LocalStackOptions options;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, EmbeddedService> services = new LinkedHashMap<>();
+    private LocalKafkaBroker broker;
+    private SchemaRegistryServer registry;
+    private HubSpotSandbox hubspot;
+    private SlackSandbox slack;
+    private ConfigurableApplicationContext console;
+    private WebhookSecrets secrets;
+    private boolean hubspotSandbox;
+    private boolean slackSandbox;
+    private List<String> unsignedSources = List.of();
+    private volatile boolean closed;
+
+    private LocalStack(LocalStackOptions options) {
+        this.options = options;
     }
 
     public static void main(String[] args) {
-        System.out.println("Leadflow local stack: not yet assembled.");
+        LocalStackOptions options;
+        try {
+            options = LocalStackOptions.parse(args, name -> {
+                String value = System.getProperty(name);
+                return value != null ? value : System.getenv(name);
+            });
+        } catch (LocalStackOptions.UsageRequested e) {
+            System.out.println(LocalStackOptions.USAGE);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(LocalStackOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        LocalStack stack;
+        try {
+            stack = start(options);
+        } catch (RuntimeException e) {
+            log.error("The local stack did not start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "leadflow-shutdown"));
+        System.out.println(StartupBanner.render(stack));
+    }
+
+    /** Starts everything, in dependency order; on failure, stops what already runs and rethrows. */
+    public static LocalStack start(LocalStackOptions options) {
+        // Logging is configured once for the JVM (logback.xml); the services' contexts must not re-initialise it.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            // Tomcat logs through java.util.logging; route it to the same place as everything else.
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
+        }
+        AvroTrust.admitGeneratedClasses();
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        Ports ports = options.ports();
+        DataDirectory data = DataDirectory.open(options.dataDir(), options.reset());
+        resources.add(data);
+
+        broker = LocalKafkaBroker.start(data.kafka(), ports.kafka(), ports.kafkaController());
+        resources.add(broker);
+
+        registry = SchemaRegistryServer.start(SchemaRegistryConfig.defaults(broker.bootstrapServers())
+                .withHost("localhost").withPort(ports.registry()));
+        resources.add(registry);
+
+        secrets = WebhookSecrets.from(options.lookup());
+        hubspotSandbox = options.get("LEADFLOW_HUBSPOT_TOKEN") == null;
+        slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
+        startSandboxes(data);
+        startConsole();
+        startServices(data);
+        if (options.demo()) {
+            DemoFeed feed = DemoFeed.start(webhooks(), this::startOneTrial, options.demoEvery());
+            resources.add(feed);
+        }
+    }
+
+    private void startSandboxes(DataDirectory data) {
+        HubSpotSandboxSettings settings = HubSpotSandboxSettings.defaults();
+        hubspot = new HubSpotSandbox(settings, Clock.systemUTC());
+        SandboxStore hubspotStore = new SandboxStore(data.sandbox().resolve("hubspot.json"));
+        hubspot.loadFrom(hubspotStore);
+        Map<String, String> slackUsers = new LinkedHashMap<>();
+        settings.owners().forEach(o -> slackUsers.put(slackUserOf(o.email()), o.email()));
+        slack = new SlackSandbox(Clock.systemUTC(), 5, 2000, slackUsers);
+        SandboxStore slackStore = new SandboxStore(data.sandbox().resolve("slack.json"));
+        slack.loadFrom(slackStore);
+
+        ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sandbox-saver");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable save = () -> {
+            try {
+                hubspot.saveTo(hubspotStore);
+                slack.saveTo(slackStore);
+            } catch (RuntimeException e) {
+                log.warn("Could not save the sandboxes' state: {}", e.getMessage());
+            }
+        };
+        saver.scheduleWithFixedDelay(save, 5, 5, TimeUnit.SECONDS);
+        resources.add(() -> {
+            saver.shutdownNow();
+            save.run();
+        });
+
+        // HubSpot tells lead-intake about deal stage changes through its webhook, as a real portal's app subscription does.
+        ExecutorService webhookSender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "hubspot-sandbox-webhooks");
+            t.setDaemon(true);
+            return t;
+        });
+        resources.add(webhookSender::shutdownNow);
+        hubspot.onDealStageChange(change -> webhookSender.submit(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                var response = webhooks().hubspot(io.leadflow.localstack.demo.SampleLeads.dealStageChange(
+                        System.currentTimeMillis() * 10 + (long) (Math.random() * 10), Long.parseLong(settings.portalId()),
+                        change.dealId(), change.pipelineId(), change.stageId(), change.occurredAt()));
+                if (response.statusCode() >= 300) {
+                    log.warn("lead-intake answered {} to the sandbox's deal-stage webhook: {}", response.statusCode(), response.body());
+                }
+            } catch (RuntimeException e) {
+                log.warn("HubSpot sandbox could not deliver the deal-stage webhook for deal {}: {}", change.dealId(), e.getMessage());
+            }
+        }));
+    }
+
+    /** The sandbox's Slack member id for a rep's email, as routing's rules name them. */
+    static String slackUserOf(String email) {
+        return switch (email) {
+            case "cameron@example.com" -> "U00CAMERON1";
+            case "simon@example.com" -> "U00SIMON001";
+            default -> "U" + Integer.toHexString(email.hashCode()).toUpperCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private void startConsole() {
+        KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
+        resources.add(kafkaView);
+        Map<String, String> endpoints = endpoints();
+        unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), endpoints, hubspotSandbox, slackSandbox, unsignedSources);
+        WebhookClient webhookClient = webhooks();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("server.port", Integer.toString(options.ports().console()));
+        props.put("spring.application.name", "leadflow-console");
+        props.put("spring.config.location", "classpath:/leadflow-console/console.properties");
+        props.put("spring.web.resources.static-locations", ConsoleApplication.STATIC_LOCATION);
+        props.put("spring.autoconfigure.exclude", "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration");
+        props.put("leadflow.kafka.declare-topics", "false");
+        props.put("management.endpoints.web.exposure.include", "health");
+        props.put("spring.main.banner-mode", "off");
+        List<String> args = new ArrayList<>();
+        props.forEach((k, v) -> args.add("--" + k + "=" + v));
+        try {
+            console = new SpringApplicationBuilder(ConsoleApplication.class)
+                    .registerShutdownHook(false)
+                    .initializers(context -> {
+                        var beans = context.getBeanFactory();
+                        beans.registerSingleton("kafkaView", kafkaView);
+                        beans.registerSingleton("hubSpotSandbox", hubspot);
+                        beans.registerSingleton("slackSandbox", slack);
+                        beans.registerSingleton("consoleSettings", settings);
+                        beans.registerSingleton("webhookClient", webhookClient);
+                    })
+                    .run(args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("The console did not start on port " + options.ports().console() + ": " + e.getMessage(), e);
+        }
+        resources.add(console::close);
+    }
+
+    private void startServices(DataDirectory data) {
+        Ports ports = options.ports();
+        Map<String, String> common = commonProperties();
+        boolean allowUnsigned = options.get("LEADFLOW_INTAKE_ALLOW_UNSIGNED") != null
+                ? Boolean.parseBoolean(options.get("LEADFLOW_INTAKE_ALLOW_UNSIGNED"))
+                : !secrets.allSigned();
+        if (allowUnsigned) {
+            log.warn("lead-intake accepts UNSIGNED webhooks from {} (LEADFLOW_INTAKE_ALLOW_UNSIGNED=true): "
+                    + "fine on a laptop, never in production. Set the sources' secrets to require signatures.", unsignedSources);
+        }
+
+        Map<String, String> intake = new LinkedHashMap<>(common);
+        intake.put("leadflow.intake.allow-unsigned", Boolean.toString(allowUnsigned));
+        intake.put("LEADFLOW_INTAKE_ALLOW_UNSIGNED", Boolean.toString(allowUnsigned));
+
+        Map<String, String> routing = new LinkedHashMap<>(common);
+        routing.put("LEADFLOW_ROUTING_STATE_DIR", data.state(ROUTING).toString());
+        routing.put("spring.kafka.streams.state-dir", data.state(ROUTING).toString());
+
+        Map<String, String> crm = new LinkedHashMap<>(common);
+        Map<String, String> trials = new LinkedHashMap<>(common);
+        trials.put("LEADFLOW_TRIALS_STATE_DIR", data.state(TRIALS).toString());
+        trials.put("spring.kafka.streams.state-dir", data.state(TRIALS).toString());
+
+        Map<String, String> notifier = new LinkedHashMap<>(common);
+
+        if (hubspotSandbox) {
+            String portal = hubspot.settings().portalId();
+            String api = consoleUrl() + HubSpotSandboxWeb.BASE_PATH;
+            String app = consoleUrl() + "/hubspot";
+            for (Map<String, String> props : List.of(crm, trials, notifier)) {
+                props.put("LEADFLOW_HUBSPOT_PORTAL_ID", portal);
+                props.put("LEADFLOW_HUBSPOT_APP_BASE_URL", app);
+            }
+            crm.put("leadflow.crm.hubspot.base-url", api);
+            crm.put("leadflow.crm.hubspot.token", SANDBOX_HUBSPOT_TOKEN);
+            crm.put("leadflow.crm.hubspot.portal-id", portal);
+            crm.put("leadflow.crm.hubspot.app-base-url", app);
+            crm.put("LEADFLOW_HUBSPOT_BASE_URL", api);
+            crm.put("LEADFLOW_HUBSPOT_TOKEN", SANDBOX_HUBSPOT_TOKEN);
+            // The sandbox portal is Leadflow's: crm-sync creates its custom properties there on start-up.
+            crm.put("leadflow.crm.hubspot.create-properties", "true");
+            // At most 190 requests per 10 s at HubSpot for a Professional/Enterprise private app, as the sandbox enforces.
+            crm.put("leadflow.crm.rate-limit.max-requests", Integer.toString(hubspot.settings().rateLimit()));
+            notifier.put("leadflow.notifier.hubspot.portal-id", portal);
+            notifier.put("leadflow.notifier.hubspot.app-base-url", app);
+        }
+        if (slackSandbox) {
+            String api = consoleUrl() + SlackSandboxWeb.BASE_PATH;
+            notifier.put("leadflow.notifier.slack.base-url", api);
+            notifier.put("leadflow.notifier.slack.bot-token", SANDBOX_SLACK_TOKEN);
+            notifier.put("LEADFLOW_SLACK_BASE_URL", api);
+            notifier.put("LEADFLOW_SLACK_BOT_TOKEN", SANDBOX_SLACK_TOKEN);
+        }
+
+        List<EmbeddedService> all = List.of(
+                new EmbeddedService(INTAKE, LeadIntakeApplication.class, ports.intake(), intake),
+                new EmbeddedService(ROUTING, RoutingServiceApplication.class, ports.routing(), routing),
+                new EmbeddedService(CRM, CrmSyncApplication.class, ports.crm(), crm),
+                new EmbeddedService(TRIALS, TrialTrackerApplication.class, ports.trials(), trials),
+                new EmbeddedService(NOTIFIER, RepNotifierApplication.class, ports.notifier(), notifier));
+        ExecutorService starter = Executors.newFixedThreadPool(all.size(), r -> new Thread(r, "leadflow-service-start"));
+        try {
+            List<Future<EmbeddedService>> started = new ArrayList<>();
+            for (EmbeddedService service : all) {
+                started.add(starter.submit(service::start));
+            }
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                EmbeddedService service = all.get(i);
+                try {
+                    started.get(i).get(5, TimeUnit.MINUTES);
+                    services.put(service.name(), service);
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause().getMessage());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    failures.add(service.name() + " did not start within 5 minutes");
+                }
+            }
+            // Services are stopped in reverse order of this list, producers of what others read last.
+            all.forEach(s -> {
+                if (s.context() != null) {
+                    resources.add(s);
+                    services.putIfAbsent(s.name(), s);
+                }
+            });
+            if (!failures.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", failures));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting the services", e);
+        } finally {
+            starter.shutdown();
+        }
+    }
+
+    /**
+     * Starts one trial the way a rep would: moves a hands-on deal of the HubSpot sandbox that is not yet in
+     * the evaluation stage into it. The sandbox then sends HubSpot's deal-stage webhook to lead-intake, and
+     * trial-tracker starts the clock. With the real HubSpot, the demo leaves deals alone.
+     */
+    void startOneTrial() {
+        if (!hubspotSandbox) {
+            return;
+        }
+        String[] stage = trialStage();
+        if (stage == null) {
+            log.debug("Demo: trial-tracker's evaluation stage is unknown; no trial started");
+            return;
+        }
+        for (var deal : hubspot.objects("deals")) {
+            var properties = deal.path("properties");
+            if (stage[0].equals(properties.path("pipeline").asString("")) && !stage[1].equals(properties.path("dealstage").asString(""))
+                    && !properties.path("leadflow_demo_trial").asBoolean(false)) {
+                HubSpotSandbox.Answer answer = hubspot.handle("PATCH", "/crm/v3/objects/deals/" + deal.path("id").asString(), Map.of(),
+                        "Bearer " + SANDBOX_HUBSPOT_TOKEN,
+                        "{\"properties\":{\"dealstage\":\"" + stage[1] + "\",\"leadflow_demo_trial\":\"true\"}}");
+                if (answer.status() == 200) {
+                    log.info("Demo: moved deal {} ({}) into the evaluation stage", deal.path("id").asString(),
+                            properties.path("dealname").asString(""));
+                }
+                return;
+            }
+        }
+    }
+
+    /** The hands-on pipeline id and the stage id that starts a trial, as trial-tracker is configured; null when unknown. */
+    public String[] trialStage() {
+        EmbeddedService trials = services.get(TRIALS);
+        if (trials == null || trials.context() == null) {
+            return null;
+        }
+        var env = trials.context().getEnvironment();
+        String pipeline = env.getProperty("leadflow.trials.hands-on-pipeline-id");
+        String stage = env.getProperty("leadflow.trials.trial-stage-id");
+        return pipeline == null || stage == null ? null : new String[] {pipeline, stage};
+    }
+
+    /** What every service gets: the broker, the registry, quiet start-up, and the environment's LEADFLOW_* settings. */
+    private Map<String, String> commonProperties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        options.env().forEach((k, v) -> {
+            if (k.startsWith("LEADFLOW_")) {
+                props.put(k, v);
+            }
+        });
+        props.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
+        props.put("LEADFLOW_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        props.put("spring.kafka.properties.schema.registry.url", registry.url());
+        props.put("LEADFLOW_SCHEMA_REGISTRY_URL", registry.url());
+        props.put("spring.main.banner-mode", "off");
+        props.put("spring.jmx.enabled", "false");
+        return props;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // What runs where
+
+    public LocalStackOptions options() {
+        return options;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public String consoleUrl() {
+        return "http://localhost:" + options.ports().console();
+    }
+
+    public String intakeUrl() {
+        return "http://localhost:" + options.ports().intake();
+    }
+
+    public String trialsUrl() {
+        return "http://localhost:" + options.ports().trials();
+    }
+
+    public String serviceUrl(String name) {
+        return switch (name) {
+            case INTAKE -> intakeUrl();
+            case ROUTING -> "http://localhost:" + options.ports().routing();
+            case CRM -> "http://localhost:" + options.ports().crm();
+            case TRIALS -> trialsUrl();
+            case NOTIFIER -> "http://localhost:" + options.ports().notifier();
+            default -> throw new IllegalArgumentException("No service named " + name);
+        };
+    }
+
+    /** Every service's Spring context, by name. */
+    public Map<String, ConfigurableApplicationContext> services() {
+        Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
+        services.forEach((name, s) -> contexts.put(name, s.context()));
+        return contexts;
+    }
+
+    public Path dataDir() {
+        return options.dataDir();
+    }
+
+    public HubSpotSandbox hubspot() {
+        return hubspot;
+    }
+
+    public SlackSandbox slack() {
+        return slack;
+    }
+
+    public boolean usesHubSpotSandbox() {
+        return hubspotSandbox;
+    }
+
+    public boolean usesSlackSandbox() {
+        return slackSandbox;
+    }
+
+    public List<String> unsignedSources() {
+        return unsignedSources;
+    }
+
+    public WebhookSecrets secrets() {
+        return secrets;
+    }
+
+    /** A client posting webhooks to this stack's lead-intake, signed where a secret is set. */
+    public WebhookClient webhooks() {
+        return new WebhookClient(intakeUrl(), secrets, Clock.systemUTC());
+    }
+
+    /** Name → URL of everything that listens, in start order. */
+    public Map<String, String> endpoints() {
+        Ports ports = options.ports();
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("Kafka broker", "localhost:" + ports.kafka());
+        endpoints.put("Schema registry", "http://localhost:" + ports.registry());
+        endpoints.put(INTAKE, intakeUrl());
+        endpoints.put(ROUTING, "http://localhost:" + ports.routing());
+        endpoints.put(CRM, "http://localhost:" + ports.crm());
+        endpoints.put(TRIALS, trialsUrl());
+        endpoints.put(NOTIFIER, "http://localhost:" + ports.notifier());
+        endpoints.put("Console", consoleUrl());
+        return endpoints;
+    }
+
+    /** Stops everything in reverse start order: demo, services, console, sandboxes, registry, broker. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed: {}", resources.get(i), e.getMessage());
+            }
+        }
+        resources.clear();
+        services.clear();
     }
 }

@@ -1,0 +1,182 @@
+package io.leadflow.localstack.console;
+
+import io.leadflow.localstack.demo.SampleLeads;
+import io.leadflow.localstack.demo.WebhookClient;
+import io.leadflow.localstack.sandbox.RecordedCall;
+import io.leadflow.localstack.sandbox.hubspot.HubSpotSandbox;
+import io.leadflow.localstack.sandbox.slack.SlackSandbox;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The console's JSON API under {@code /api}: leads, the HubSpot and Slack sandboxes, trials, topics with
+ * consumer lag, dead letters with replay, and a button that posts a sample lead. The page
+ * ({@code /index.html}) polls these.
+ */
+@RestController
+@RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
+class ConsoleController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final KafkaView kafka;
+    private final HubSpotSandbox hubspot;
+    private final SlackSandbox slack;
+    private final ConsoleSettings settings;
+    private final WebhookClient webhooks;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    ConsoleController(KafkaView kafka, HubSpotSandbox hubspot, SlackSandbox slack, ConsoleSettings settings, WebhookClient webhooks) {
+        this.kafka = kafka;
+        this.hubspot = hubspot;
+        this.slack = slack;
+        this.settings = settings;
+        this.webhooks = webhooks;
+    }
+
+    @GetMapping("/status")
+    JsonNode status() {
+        ObjectNode status = JSON.createObjectNode();
+        ObjectNode endpoints = status.putObject("endpoints");
+        settings.endpoints().forEach(endpoints::put);
+        status.put("hubspot", settings.hubspotSandbox() ? "sandbox" : "real HubSpot");
+        status.put("slack", settings.slackSandbox() ? "sandbox" : "real Slack");
+        ArrayNode unsigned = status.putArray("unsignedSources");
+        settings.unsignedSources().forEach(unsigned::add);
+        return status;
+    }
+
+    @GetMapping("/leads")
+    JsonNode leads() {
+        return kafka.leads();
+    }
+
+    @GetMapping("/hubspot")
+    JsonNode hubspot() {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("sandbox", settings.hubspotSandbox());
+        answer.put("portalId", hubspot.settings().portalId());
+        for (String type : List.of("contacts", "companies", "deals", "tasks", "notes")) {
+            answer.set(type, hubspot.objects(type));
+        }
+        answer.set("calls", calls(hubspot.calls(100)));
+        ObjectNode counts = answer.putObject("callCounts");
+        hubspot.callCounts().forEach(counts::put);
+        return answer;
+    }
+
+    @GetMapping("/slack")
+    JsonNode slack() {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("sandbox", settings.slackSandbox());
+        answer.set("messages", slack.messages(200));
+        answer.set("calls", calls(slack.calls(100)));
+        answer.put("rateLimited", slack.rateLimitedCount());
+        return answer;
+    }
+
+    /** trial-tracker's {@code GET /trials}, passed through. */
+    @GetMapping("/trials")
+    ResponseEntity<String> trials() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(settings.trialsUrl() + "/trials"))
+                .timeout(Duration.ofSeconds(5)).header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new UpstreamFailure("trial-tracker answered " + response.statusCode() + " to GET /trials");
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response.body());
+    }
+
+    @GetMapping("/topics")
+    JsonNode topics() throws Exception {
+        return kafka.topics();
+    }
+
+    @GetMapping("/dead-letters")
+    JsonNode deadLetters() {
+        return kafka.deadLetters(50);
+    }
+
+    @PostMapping("/dead-letters/{topic}/{partition}/{offset}/replay")
+    JsonNode replay(@PathVariable String topic, @PathVariable int partition, @PathVariable long offset) throws Exception {
+        RecordMetadata metadata = kafka.replay(topic, partition, offset);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("replayedTo", metadata.topic());
+        answer.put("partition", metadata.partition());
+        answer.put("offset", metadata.offset());
+        return answer;
+    }
+
+    /** Posts one website-form lead (the next persona in turn) through lead-intake, signed when a secret is set. */
+    @PostMapping("/sample-lead")
+    ResponseEntity<String> sampleLead() {
+        SampleLeads.Persona persona = SampleLeads.PERSONAS.get((int) (System.nanoTime() / 1000 % SampleLeads.PERSONAS.size()));
+        HttpResponse<String> response = webhooks.website(SampleLeads.websiteForm("console-" + UUID.randomUUID(), persona,
+                Clock.systemUTC().instant()));
+        return ResponseEntity.status(response.statusCode()).contentType(MediaType.APPLICATION_JSON).body(response.body());
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail badRequest(IllegalArgumentException e) {
+        String message = e.getMessage() == null ? "invalid request" : e.getMessage();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
+        int colon = message.indexOf(':');
+        if (colon > 0 && !message.substring(0, colon).contains(" ")) {
+            problem.setProperty("field", message.substring(0, colon));
+        }
+        return problem;
+    }
+
+    /** A service behind the console answered with an error. */
+    static final class UpstreamFailure extends RuntimeException {
+        UpstreamFailure(String message) {
+            super(message);
+        }
+    }
+
+    @ExceptionHandler(UpstreamFailure.class)
+    ProblemDetail badGateway(UpstreamFailure e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unavailable(Exception e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                e.getClass().getSimpleName() + ": " + (e.getMessage() == null ? "no detail" : e.getMessage()));
+    }
+
+    private static ArrayNode calls(List<RecordedCall> calls) {
+        ArrayNode out = JSON.createArrayNode();
+        for (RecordedCall call : calls) {
+            ObjectNode c = out.addObject();
+            c.put("at", call.at().toString());
+            c.put("method", call.method());
+            c.put("path", call.path());
+            c.put("status", call.status());
+            c.put("request", call.request());
+            c.put("response", call.response());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,51 @@
+package io.leadflow.localstack.sandbox.hubspot;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the HubSpot sandbox portal looks like: its id, rate limits, deal pipelines and owners.
+ *
+ * @param portalId        the portal (account) id
+ * @param rateLimit       requests per {@code rateWindow} (a private app's burst limit: 190 per 10 s)
+ * @param rateWindow      the rolling window of {@code rateLimit}
+ * @param searchRateLimit search requests per second
+ * @param recordedCalls   how many recent calls are kept for the console
+ * @param pipelines       deal pipelines and their stages
+ * @param owners          users that can own records
+ */
+public record HubSpotSandboxSettings(String portalId, int rateLimit, Duration rateWindow, int searchRateLimit, int recordedCalls,
+                                     List<Pipeline> pipelines, List<Owner> owners) {
+
+    public record Pipeline(String id, String label, List<Stage> stages) {
+    }
+
+    public record Stage(String id, String label, String probability, boolean closed) {
+    }
+
+    public record Owner(String id, String email, String firstName, String lastName) {
+    }
+
+    public HubSpotSandboxSettings withPipelines(List<Pipeline> pipelines) {
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
+    }
+
+    public HubSpotSandboxSettings withOwners(List<Owner> owners) {
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
+    }
+
+    /** HubSpot's default sales pipeline, the two Leadflow pipelines and the two reps of the handbook. */
+    public static HubSpotSandboxSettings defaults() {
+        Pipeline sales = new Pipeline("default", "Sales Pipeline", List.of(
+                new Stage("appointmentscheduled", "Appointment Scheduled", "0.2", false),
+                new Stage("qualifiedtobuy", "Qualified To Buy", "0.4", false),
+                new Stage("presentationscheduled", "Presentation Scheduled", "0.6", false),
+                new Stage("decisionmakerboughtin", "Decision Maker Bought-In", "0.8", false),
+                new Stage("contractsent", "Contract Sent", "0.9", false),
+                new Stage("closedwon", "Closed Won", "1.0", true),
+                new Stage("closedlost", "Closed Lost", "0.0", true)));
+        return new HubSpotSandboxSettings("4000001", 190, Duration.ofSeconds(10), 5, 2000, List.of(sales), List.of(
+                new Owner("100000001", "cameron@example.com", "Cameron", "Rep"),
+                new Owner("100000002", "simon@example.com", "Simon", "Rep")));
+    }
+}

@@ -1,0 +1,99 @@
+package io.leadflow.localstack.system;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Leadflow service running as its own Spring application context inside the local stack's JVM.
+ *
+ * <p>Every service jar carries its own {@code application.yml} at the classpath root, so the context is
+ * told exactly which one is its own ({@code spring.config.location} pointing into the jar or classes
+ * directory its main class came from). Overrides go in as command-line properties, the highest-precedence
+ * source a Spring Boot application reads; they may be either property keys or the environment-variable
+ * names the service's application.yml uses as placeholders.
+ */
+public final class EmbeddedService implements AutoCloseable {
+
+    private final String name;
+    private final Class<?> application;
+    private final int port;
+    private final Map<String, String> properties;
+    private volatile ConfigurableApplicationContext context;
+
+    public EmbeddedService(String name, Class<?> application, int port, Map<String, String> properties) {
+        this.name = name;
+        this.application = application;
+        this.port = port;
+        this.properties = new LinkedHashMap<>(properties);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://localhost:" + port;
+    }
+
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    /** Starts the context; fails with the service's name when it cannot start. */
+    public EmbeddedService start() {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("spring.config.location", ownApplicationYaml(application));
+        all.put("server.port", Integer.toString(port));
+        all.putAll(properties);
+        List<String> args = new ArrayList<>();
+        all.forEach((k, v) -> args.add("--" + k + "=" + v));
+        try {
+            context = new SpringApplicationBuilder(application)
+                    .registerShutdownHook(false)
+                    .run(args.toArray(String[]::new));
+            return this;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(name + " did not start: " + rootMessage(e), e);
+        }
+    }
+
+    /** The {@code application.yml} next to {@code application}'s class: in its jar, or in its classes directory. */
+    static String ownApplicationYaml(Class<?> application) {
+        URL location = application.getProtectionDomain().getCodeSource().getLocation();
+        String base = location.toString();
+        if (base.startsWith("jar:")) {
+            return base.endsWith("!/") ? base + "application.yml" : base + "!/application.yml";
+        }
+        if (base.endsWith(".jar")) {
+            return "jar:" + base + "!/application.yml";
+        }
+        return (base.endsWith("/") ? base : base + "/") + "application.yml";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        ConfigurableApplicationContext running = context;
+        if (running != null) {
+            running.close();
+            context = null;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+// Leadflow console: polls the JSON endpoints under /api and renders them. No build step, no framework.
+'use strict';
+
+const REFRESH_MS = 2000;
+
+function esc(value) {
+  return String(value == null ? '' : value)
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error((body && (body.detail || body.title)) || (path + ' answered ' + response.status));
+  }
+  return body;
+}
+
+function time(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d) ? esc(iso) : d.toLocaleTimeString();
+}
+
+function pretty(enumName) {
+  return String(enumName || '').toLowerCase().replace(/_/g, ' ').replace(/^./, c => c.toUpperCase());
+}
+
+// ---- Slack mrkdwn and Block Kit --------------------------------------------------------------
+
+function mrkdwn(text) {
+  let html = esc(text);
+  html = html.replace(/&lt;(https?:[^|&]+?)\|([^&]+?)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$2</a>');
+  html = html.replace(/&lt;(https?:[^&]+?)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$1</a>');
+  html = html.replace(/&lt;@([A-Z0-9]+)&gt;/g, '<b>@$1</b>');
+  html = html.replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1<b>$2</b>');
+  html = html.replace(/(^|[\s(])_([^_\n]+)_/g, '$1<i>$2</i>');
+  html = html.replace(/`([^`]+)`/g, '<code>$1</code>');
+  return html;
+}
+
+function textOf(t) {
+  if (!t) return '';
+  return t.type === 'mrkdwn' ? mrkdwn(t.text) : esc(t.text);
+}
+
+function renderBlocks(blocks) {
+  return (blocks || []).map(block => {
+    switch (block.type) {
+      case 'header':
+        return '<div class="slack-header">' + textOf(block.text) + '</div>';
+      case 'section': {
+        let html = block.text ? '<div class="slack-section">' + textOf(block.text) + '</div>' : '';
+        if (block.fields) {
+          html += '<div class="slack-fields">' + block.fields.map(f => '<div>' + textOf(f) + '</div>').join('') + '</div>';
+        }
+        if (block.accessory && block.accessory.type === 'button') {
+          html += '<div class="slack-actions">' + button(block.accessory) + '</div>';
+        }
+        return html;
+      }
+      case 'context':
+        return '<div class="slack-context">' + (block.elements || []).map(e => e.type === 'image' ? '' : textOf(e)).join(' · ') + '</div>';
+      case 'actions':
+        return '<div class="slack-actions">' + (block.elements || []).filter(e => e.type === 'button').map(button).join('') + '</div>';
+      case 'divider':
+        return '<div class="slack-divider"></div>';
+      case 'rich_text':
+        return '<div class="slack-section">' + esc(JSON.stringify(block.elements)) + '</div>';
+      default:
+        return '';
+    }
+  }).join('');
+}
+
+function button(b) {
+  const cls = 'slack-button' + (b.style === 'primary' ? ' primary' : '');
+  const label = textOf(b.text);
+  return b.url ? '<a class="' + cls + '" href="' + esc(b.url) + '" target="_blank" rel="noopener">' + label + '</a>'
+               : '<span class="' + cls + '">' + label + '</span>';
+}
+
+function renderSlack(data) {
+  document.getElementById('slack-mode').textContent = data.sandbox ? 'sandbox: every message rep-notifier posted' : 'real Slack: not shown here';
+  const html = (data.messages || []).map(m => {
+    const to = m.dmUser ? 'DM to ' + (m.dmUserEmail || m.dmUser) : 'in ' + m.channel;
+    const seconds = parseFloat(m.ts || '0');
+    return '<div class="slack-message" data-channel="' + esc(m.channel) + '" data-dm-user="' + esc(m.dmUser || '') + '">'
+      + '<div class="avatar">L</div><div class="body">'
+      + '<div class="meta"><b>Leadflow</b> <span class="to">' + esc(to) + '</span> · ' + new Date(seconds * 1000).toLocaleTimeString() + '</div>'
+      + (m.blocks && m.blocks.length ? renderBlocks(m.blocks) : '<div class="slack-section">' + mrkdwn(m.text) + '</div>')
+      + '</div></div>';
+  }).join('');
+  document.querySelector('#slack .slack-messages').innerHTML = html || '<p class="muted">No messages yet.</p>';
+}
+
+// ---- Leads -----------------------------------------------------------------------------------
+
+function renderLeads(leads) {
+  const rows = leads.map(l => '<tr data-lead-id="' + esc(l.leadId) + '">'
+    + '<td>' + time(l.routedAt) + '</td>'
+    + '<td class="source">' + esc(pretty(l.source)) + '</td>'
+    + '<td class="company">' + esc(l.company) + '<br><span class="muted">' + esc(l.email) + '</span></td>'
+    + '<td>' + esc(l.region) + '</td>'
+    + '<td class="pipeline"><span class="pill ' + esc(l.pipeline) + '">' + esc(pretty(l.pipeline)) + '</span></td>'
+    + '<td class="plan">' + esc(pretty(l.plan)) + '</td>'
+    + '<td class="owner">' + esc(l.owner) + '</td>'
+    + '<td class="reasons"><ul>' + (l.reasons || []).map(r => '<li>' + esc(r) + '</li>').join('')
+    + (l.flags || []).map(f => '<li><b>Flag:</b> ' + esc(f) + '</li>').join('') + '</ul></td>'
+    + '</tr>').join('');
+  document.querySelector('#leads tbody').innerHTML = rows || '<tr><td colspan="8" class="muted">No leads yet: press "Send a sample lead".</td></tr>';
+}
+
+// ---- HubSpot ---------------------------------------------------------------------------------
+
+function rows(selector, items, cells) {
+  document.querySelector(selector + ' tbody').innerHTML = items.map(o =>
+    '<tr data-id="' + esc(o.id) + '">' + cells(o.properties || {}, o).map(c => '<td>' + esc(c) + '</td>').join('') + '</tr>').join('')
+    || '<tr><td colspan="5" class="muted">None</td></tr>';
+}
+
+function renderHubSpot(data) {
+  document.getElementById('hubspot-mode').textContent = data.sandbox ? 'sandbox portal ' + data.portalId : 'real HubSpot: sandbox unused';
+  rows('#hs-contacts', data.contacts, p => [p.hs_object_id, p.email, [p.firstname, p.lastname].filter(Boolean).join(' '), p.hubspot_owner_id]);
+  rows('#hs-companies', data.companies, p => [p.hs_object_id, p.name, p.domain]);
+  rows('#hs-deals', data.deals, p => [p.hs_object_id, p.dealname, p.pipeline, p.dealstage, p.hubspot_owner_id]);
+  rows('#hs-tasks', data.tasks, p => [p.hs_object_id, p.hs_task_subject, p.hs_timestamp, p.hs_task_status]);
+  rows('#hs-notes', data.notes, p => [p.hs_object_id, String(p.hs_note_body || '').replace(/<[^>]*>/g, ' ').slice(0, 160)]);
+  document.getElementById('hs-counts').textContent = Object.entries(data.callCounts || {}).map(([k, v]) => k + ': ' + v).join(' · ');
+  document.querySelector('#hs-calls tbody').innerHTML = (data.calls || []).slice(0, 25).map(c =>
+    '<tr><td>' + time(c.at) + '</td><td>' + esc(c.method + ' ' + c.path) + '</td><td>' + esc(c.status) + '</td></tr>').join('');
+}
+
+// ---- Trials ----------------------------------------------------------------------------------
+
+function renderTrials(data) {
+  const list = Array.isArray(data) ? data : (data.trials || data.results || data.content || []);
+  if (!list.length) {
+    document.getElementById('trials-body').innerHTML = '<p class="muted">No running trials.</p>';
+    return;
+  }
+  const preferred = ['trialId', 'company', 'companyName', 'owner', 'ownerName', 'dealId', 'startsAt', 'endsAt', 'daysLeft', 'status',
+    'nextReminder', 'nextReminderKind', 'nextReminderAt', 'deployment'];
+  const keys = preferred.filter(k => list.some(t => t[k] !== undefined));
+  Object.keys(list[0]).forEach(k => { if (!keys.includes(k) && keys.length < 10) keys.push(k); });
+  const cell = v => v == null ? '' : (typeof v === 'object' ? (v.name || v.kind || JSON.stringify(v)) : v);
+  document.getElementById('trials-body').innerHTML = '<table><thead><tr>' + keys.map(k => '<th>' + esc(k) + '</th>').join('')
+    + '</tr></thead><tbody>' + list.map(t => '<tr>' + keys.map(k => '<td>' + esc(cell(t[k])) + '</td>').join('') + '</tr>').join('')
+    + '</tbody></table>';
+}
+
+// ---- Topics and dead letters -----------------------------------------------------------------
+
+function renderTopics(topics) {
+  document.querySelector('#topics tbody').innerHTML = topics.map(t => '<tr data-topic="' + esc(t.topic) + '">'
+    + '<td>' + esc(t.topic) + '</td><td class="records">' + esc(t.records) + '</td><td>' + esc((t.endOffsets || []).join(' / ')) + '</td>'
+    + '<td>' + Object.entries(t.lag || {}).map(([g, lag]) => esc(g) + ': <b>' + esc(lag) + '</b>').join('<br>') + '</td></tr>').join('');
+}
+
+function renderDeadLetters(topics) {
+  const html = topics.map(t => {
+    const records = t.records || [];
+    return '<div class="dlt"><h3>' + esc(t.topic) + ' <small class="muted">' + records.length + ' record(s)</small></h3>'
+      + (records.length ? '<table><thead><tr><th>Partition/offset</th><th>Key</th><th>When</th><th>Error</th><th></th></tr></thead><tbody>'
+        + records.map(r => '<tr><td>' + r.partition + '/' + r.offset + '</td><td>' + esc(r.key) + '</td><td>' + time(r.timestamp)
+          + '</td><td>' + esc(r.exception) + '<br><span class="muted">' + esc(r.error) + '</span></td>'
+          + '<td><button type="button" class="replay" data-topic="' + esc(t.topic) + '" data-partition="' + r.partition
+          + '" data-offset="' + r.offset + '">Replay to ' + esc(t.originalTopic) + '</button></td></tr>').join('')
+        + '</tbody></table>' : '')
+      + '</div>';
+  }).join('');
+  document.getElementById('dlt-body').innerHTML = html;
+}
+
+document.addEventListener('click', async event => {
+  const target = event.target;
+  if (target.classList.contains('replay')) {
+    target.disabled = true;
+    try {
+      const r = await fetch('/api/dead-letters/' + encodeURIComponent(target.dataset.topic) + '/' + target.dataset.partition + '/'
+        + target.dataset.offset + '/replay', { method: 'POST' });
+      const body = await r.json();
+      target.textContent = r.ok ? 'Replayed to ' + body.replayedTo + ' @' + body.offset : (body.detail || 'failed');
+    } catch (e) {
+      target.textContent = e.message;
+    }
+  }
+  if (target.id === 'sample-lead') {
+    target.disabled = true;
+    try {
+      const r = await fetch('/api/sample-lead', { method: 'POST' });
+      target.textContent = r.ok ? 'Sent: refreshing…' : 'lead-intake answered ' + r.status;
+    } finally {
+      setTimeout(() => { target.disabled = false; target.textContent = 'Send a sample lead'; }, 1500);
+    }
+  }
+});
+
+// ---- Status and the refresh loop -------------------------------------------------------------
+
+function renderStatus(s) {
+  const parts = Object.entries(s.endpoints || {}).map(([name, url]) => '<span><b>' + esc(name) + '</b> ' + esc(url) + '</span>');
+  parts.push('<span><b>HubSpot</b> ' + esc(s.hubspot) + '</span>', '<span><b>Slack</b> ' + esc(s.slack) + '</span>');
+  if ((s.unsignedSources || []).length) {
+    parts.push('<span class="warn">Unsigned webhooks accepted: ' + esc(s.unsignedSources.join(', ')) + '</span>');
+  }
+  document.getElementById('status').innerHTML = parts.join('');
+}
+
+const panels = [
+  ['/api/leads', renderLeads, '#leads tbody'],
+  ['/api/slack', renderSlack, '#slack .slack-messages'],
+  ['/api/hubspot', renderHubSpot, '#hs-contacts tbody'],
+  ['/api/trials', renderTrials, '#trials-body'],
+  ['/api/topics', renderTopics, '#topics tbody'],
+];
+let tick = 0;
+
+async function refresh() {
+  const work = panels.map(([path, render, where]) => getJson(path).then(render).catch(e => {
+    const el = document.querySelector(where);
+    if (el) el.innerHTML = '<div class="error">' + esc(path) + ': ' + esc(e.message) + '</div>';
+  }));
+  if (tick % 5 === 0) {
+    work.push(getJson('/api/dead-letters').then(renderDeadLetters).catch(() => {}));
+    work.push(getJson('/api/status').then(renderStatus).catch(() => {}));
+  }
+  tick++;
+  await Promise.all(work);
+  document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
+  setTimeout(refresh, REFRESH_MS);
+}
+
+refresh();
