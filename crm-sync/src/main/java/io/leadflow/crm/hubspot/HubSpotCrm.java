@@ -6,7 +6,6 @@ import tools.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,13 +204,16 @@ public class HubSpotCrm {
 
     private Map<String, String> search(String endpoint, String objectType, String property, List<String> values,
                                        List<String> properties, String sortAscending) {
+        // HubSpot compares IN values of text properties in lower case: send them so, and map answers back
+        Map<String, String> wanted = new LinkedHashMap<>();
+        values.forEach(v -> wanted.putIfAbsent(v.toLowerCase(java.util.Locale.ROOT), v));
+        List<String> lowered = new ArrayList<>(wanted.keySet());
         Map<String, String> found = new LinkedHashMap<>();
-        Set<String> wanted = new HashSet<>(values);
         String after = null;
         for (int page = 0; page < 20; page++) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("filterGroups", List.of(Map.of("filters",
-                    List.of(Map.of("propertyName", property, "operator", "IN", "values", values)))));
+                    List.of(Map.of("propertyName", property, "operator", "IN", "values", lowered)))));
             body.put("properties", properties);
             if (sortAscending != null) {
                 body.put("sorts", List.of(Map.of("propertyName", sortAscending, "direction", "ASCENDING")));
@@ -223,8 +225,8 @@ public class HubSpotCrm {
             JsonNode response = gateway.call(endpoint, HttpMethod.POST, "/crm/v3/objects/" + objectType + "/search", body).body();
             for (JsonNode result : response.path("results")) {
                 String value = result.path("properties").path(property).asString("").toLowerCase(java.util.Locale.ROOT);
-                if (wanted.contains(value)) {
-                    found.putIfAbsent(value, result.path("id").asString());
+                if (wanted.containsKey(value)) {
+                    found.putIfAbsent(wanted.get(value), result.path("id").asString());
                 }
             }
             after = response.path("paging").path("next").path("after").asString(null);

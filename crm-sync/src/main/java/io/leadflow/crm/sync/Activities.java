@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -186,7 +187,8 @@ final class Activities {
         if (reminder.getOwner() != null && reminder.getOwner().getHubspotOwnerId() != null) {
             properties.put("hubspot_owner_id", reminder.getOwner().getHubspotOwnerId());
         }
-        return Optional.of(new Task("task:" + reminder.getReminderId(), properties));
+        // keys are lower case: HubSpot matches IN filters on text properties in lower case
+        return Optional.of(new Task("task:" + reminder.getReminderId().toLowerCase(Locale.ROOT), properties));
     }
 
     private static String source(LeadReceived lead) {

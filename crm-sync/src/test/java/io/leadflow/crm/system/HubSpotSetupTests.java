@@ -1,0 +1,52 @@
+package io.leadflow.crm.system;
+
+import io.leadflow.crm.SpringTests;
+import io.leadflow.crm.hubspot.HubSpotCrm;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The start-up check names exactly what is missing in the HubSpot account. */
+class HubSpotSetupTests extends SpringTests {
+
+    @Autowired
+    HubSpotCrm crm;
+    @Autowired
+    CrmProperties properties;
+
+    @Test
+    void accountWithTheConfiguredPipelinesAndPropertiesPassesTheCheck() {
+        assertThat(new HubSpotSetup(crm, properties).verify()).isEmpty();
+    }
+
+    @Test
+    void missingPipelineOrStageFailsStartUpWithAClearMessage() {
+        // given a configuration naming a stage and a pipeline the account does not have
+        CrmProperties wrong = new CrmProperties(properties.hubspot(),
+                new CrmProperties.Pipelines(new CrmProperties.PipelineStage("default", "no-such-stage"),
+                        new CrmProperties.PipelineStage("enterprise", "new")),
+                properties.rateLimit(), properties.retry(), properties.circuit(), properties.batch());
+
+        // when the start-up check runs, then it fails naming both problems and the way out
+        assertThatThrownBy(() -> new HubSpotSetup(crm, wrong).afterPropertiesSet())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the self-serve pipeline 'default' has no stage 'no-such-stage'")
+                .hasMessageContaining("[appointmentscheduled, closedwon]")
+                .hasMessageContaining("no deal pipeline 'enterprise' for hands-on (LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON)")
+                .hasMessageContaining("POST /crm/setup/properties");
+    }
+
+    @Test
+    void rateLimitIsSlicedSoNoRollingWindowExceedsTheBudget() {
+        // given HubSpot's 100 requests per 10 s, 10 kept in reserve, paced in ten slices
+        CrmProperties.RateLimit limit = new CrmProperties.RateLimit(100, java.time.Duration.ofSeconds(10), 10, 10,
+                java.time.Duration.ofSeconds(60), 5);
+
+        // then a rolling window, which touches at most 11 slices, sees at most 88 calls
+        assertThat(limit.limitPerSlice()).isEqualTo(8);
+        assertThat(limit.slice()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(limit.limitPerSlice() * (limit.slices() + 1)).isLessThanOrEqualTo(90);
+    }
+}
