@@ -16,6 +16,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Clock;
@@ -46,15 +47,26 @@ public final class RoutingTopology {
     private final Clock clock;
     private final Map<String, ?> serdeConfigs;
     private final DecisionListener listener;
+    private final StoreKind stores;
+
+    /** RocksDB in production; in memory (still changelogged) where a test wants speed over disk. */
+    public enum StoreKind {
+        PERSISTENT, IN_MEMORY
+    }
 
     /**
      * @param serdeConfigs Avro serde settings, at least {@code schema.registry.url}
      */
     public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener) {
+        this(router, clock, serdeConfigs, listener, StoreKind.PERSISTENT);
+    }
+
+    public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores) {
         this.router = router;
         this.clock = clock;
         this.serdeConfigs = serdeConfigs;
         this.listener = listener;
+        this.stores = stores;
     }
 
     public Topology build(StreamsBuilder builder) {
@@ -67,9 +79,9 @@ public final class RoutingTopology {
         AvroSerde<LeadRouted> routed = AvroSerde.forValues(LeadRouted.class, serdeConfigs);
         AvroSerde<RepAlert> alerts = AvroSerde.forValues(RepAlert.class, serdeConfigs);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS_STORE), Serdes.String(), routed));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNTS_STORE), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(DECISIONS_STORE), Serdes.String(), routed));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(ACCOUNTS_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(COUNTERS_STORE), Serdes.String(), Serdes.Long()));
 
         KStream<String, LeadRouted> decisions = builder
                 .stream(Topics.LEADS_RECEIVED.name(), Consumed.with(Serdes.String(), leads).withName("leads-received"))
@@ -81,5 +93,9 @@ public final class RoutingTopology {
         decisions.to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed"));
         decisions.map((leadId, decision) -> KeyValue.pair(decision.getOwner().getRepId(), NewLeadAlert.from(decision)), Named.as("new-lead-alert"))
                 .to(Topics.REP_ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("rep-alerts"));
+    }
+
+    private KeyValueBytesStoreSupplier store(String name) {
+        return stores == StoreKind.PERSISTENT ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
     }
 }

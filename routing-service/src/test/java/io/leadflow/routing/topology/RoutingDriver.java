@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
-/** The routing topology in a {@link TopologyTestDriver}, with a clock the test moves. */
+/** The routing topology in a {@link TopologyTestDriver}, with a clock the test moves and in-memory stores (RocksDB would flush on every record the driver commits). */
 final class RoutingDriver implements AutoCloseable {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
@@ -36,7 +36,8 @@ final class RoutingDriver implements AutoCloseable {
 
     RoutingDriver(RoutingRules rules, Path stateDir) {
         Map<String, Object> serdes = Map.of("schema.registry.url", "mock://routing-ttd-" + UUID.randomUUID());
-        RoutingTopology topology = new RoutingTopology(new Router(rules), clock, serdes, DecisionListener.NONE);
+        RoutingTopology topology = new RoutingTopology(new Router(rules), clock, serdes, DecisionListener.NONE,
+                RoutingTopology.StoreKind.IN_MEMORY);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "leadflow-routing-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

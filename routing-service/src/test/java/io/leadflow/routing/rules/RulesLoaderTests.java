@@ -1,0 +1,154 @@
+package io.leadflow.routing.rules;
+
+import io.leadflow.avro.Pipeline;
+import io.leadflow.routing.rules.InvalidRulesException.Problem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class RulesLoaderTests {
+
+    @Test
+    void theDefaultFileReproducesTheHandbooksTwoProfilesAndFallback() {
+        RoutingRules rules = RulesLoader.loadDefault();
+
+        assertThat(rules.version()).isEqualTo("handbook-2026.1");
+        assertThat(rules.reps()).extracting(Rep::id).containsExactly("cameron", "simon");
+        assertThat(rules.owners().rules()).extracting(r -> r.id() + "->" + r.outcome())
+                .containsExactly("group-demo->cameron", "yc-onboarding->cameron", "scale-us->cameron", "scale-eu->simon", "enterprise->simon");
+        assertThat(rules.owners().fallbackTeam()).isEqualTo("cs");
+        assertThat(rules.owners().fallbackOwner().id()).isEqualTo("sales");
+        assertThat(rules.nextSteps(Pipeline.SELF_SERVE)).isNotEmpty();
+        assertThat(rules.nextSteps(Pipeline.HANDS_ON)).isNotEmpty();
+    }
+
+    @Test
+    void aRuleNamingAnUnknownRepFailsWithItsLine() {
+        String yaml = defaults().replace("assign: simon\n      because: \"{rep} looks after Enterprise customers.\"",
+                "assign: simone\n      because: \"{rep} looks after Enterprise customers.\"");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(lineOf(yaml, "assign: simone"));
+            assertThat(problem.path()).isEqualTo("owners.rules[4].assign");
+            assertThat(problem.message()).contains("unknown rep or team 'simone'", "[cameron, simon]");
+        });
+        assertThat(e.getMessage()).contains("line " + lineOf(yaml, "assign: simone") + ": owners.rules[4].assign: unknown rep or team 'simone'");
+    }
+
+    @Test
+    void aNegativeWeightFailsWithItsLine() {
+        String yaml = defaults().replaceFirst("weight: 1 ", "weight: -2 ");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(lineOf(yaml, "weight: -2"));
+            assertThat(problem.message()).isEqualTo("must be 0 or more, was -2");
+        });
+    }
+
+    @Test
+    void badYamlFailsWithTheLineOfTheSyntaxError() {
+        String yaml = "version: 1\nreps:\n  - id: ana\n    name: [unclosed\n    email: a@example.com\n";
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isBetween(4, 6);
+            assertThat(problem.message()).startsWith("not valid YAML");
+        });
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceInLineOrder() {
+        String yaml = defaults()
+                .replace("timeZone: UTC ", "timeZone: Mars/Olympus ")
+                .replace("when: { yCombinator: true }", "when: { yCombinatr: true }")
+                .replace("dailyCap: 40 ", "dailyCap: lots ")
+                .replace("plan: SCALE\n      because: High volume", "plan: PLATINUM\n      because: High volume");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("unknown time zone 'Mars/Olympus'"))
+                .anySatisfy(m -> assertThat(m).contains("unknown condition 'yCombinatr'"))
+                .anySatisfy(m -> assertThat(m).contains("must be a whole number, was 'lots'"))
+                .anySatisfy(m -> assertThat(m).contains("unknown Plan 'PLATINUM'"));
+        assertThat(e.problems()).extracting(Problem::line).isSorted().allSatisfy(line -> assertThat(line).isPositive());
+    }
+
+    @Test
+    void unknownKeysAndPlaceholdersAreCaughtNotIgnored() {
+        String yaml = defaults().replaceFirst("dailyCap: 40", "dailyCapp: 40")
+                .replace("{rep} looks after group demos.", "{owner} looks after group demos.");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::message)
+                .anySatisfy(m -> assertThat(m).startsWith("unknown key 'dailyCapp'"))
+                .anySatisfy(m -> assertThat(m).startsWith("unknown placeholder {owner}"));
+    }
+
+    @Test
+    void aConditionOnTheRecommendedPlanCannotDecideThePipeline() {
+        String yaml = defaults().replace("when: { monthlyEventsAbove: 50000000 }", "when: { plan: ENTERPRISE }");
+
+        assertThat(invalid(yaml).problems()).singleElement().satisfies(problem ->
+                assertThat(problem.message()).contains("cannot be used here"));
+    }
+
+    @Test
+    void anOutOfOfficePeriodEndingBeforeItStartsIsRejected() {
+        String yaml = defaults().replaceFirst("outOfOffice: \\[] ", "outOfOffice: [{ from: 2026-08-14, to: 2026-08-03 }] ");
+
+        assertThat(invalid(yaml).problems()).singleElement().satisfies(problem ->
+                assertThat(problem.message()).isEqualTo("ends (2026-08-03) before it starts (2026-08-14)"));
+    }
+
+    @Test
+    void aMissingFileNamesThePath(@TempDir Path dir) {
+        assertThatThrownBy(() -> RulesLoader.load(dir.resolve("nope.yml")))
+                .isInstanceOf(InvalidRulesException.class)
+                .hasMessageContaining("nope.yml").hasMessageContaining("file not found");
+    }
+
+    @Test
+    void aFileOnDiskLoads(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("rules.yml");
+        Files.writeString(file, defaults().replace("version: handbook-2026.1", "version: acme-7"));
+
+        assertThat(RulesLoader.load(file).version()).isEqualTo("acme-7");
+    }
+
+    private static InvalidRulesException invalid(String yaml) {
+        return catchThrowableOfType(InvalidRulesException.class, () -> RulesLoader.parse(yaml, "test.yml"));
+    }
+
+    private static int lineOf(String yaml, String text) {
+        String[] lines = yaml.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " not in the file");
+    }
+
+    static String defaults() {
+        try (InputStream in = RulesLoaderTests.class.getClassLoader().getResourceAsStream(RulesLoader.DEFAULT_RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
