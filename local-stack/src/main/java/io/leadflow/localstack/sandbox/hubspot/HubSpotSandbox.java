@@ -238,7 +238,7 @@ public final class HubSpotSandbox {
                     return objectAssociations(version, method, type, s.get(4), s.subList(6, n), body);
                 }
             }
-            if (n == 7 && s.get(2).equals("associations") && s.get(5).equals("batch") && method.equals("POST")) {
+            if ((n == 7 || n == 8) && s.get(2).equals("associations") && s.get(5).equals("batch") && method.equals("POST")) {
                 return batchAssociations(version, type(s.get(3)), type(s.get(4)), s.get(6), body);
             }
             if (n >= 4 && s.get(2).equals("pipelines") && method.equals("GET")) {
