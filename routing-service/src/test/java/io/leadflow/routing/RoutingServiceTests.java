@@ -1,0 +1,204 @@
+package io.leadflow.routing;
+
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.Pipeline;
+import io.leadflow.avro.PlanInterest;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.schemas.Topics;
+import io.leadflow.schemas.serde.AvroDeserializer;
+import io.leadflow.schemas.serde.AvroSerializer;
+import io.leadflow.testing.KafkaBrokers;
+import io.leadflow.testing.WithKafkaBroker;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.leadflow.routing.Leads.lead;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole service on a real broker with exactly-once processing: a lead on {@code leads.received}
+ * comes out as a decision on {@code leads.routed} and a NEW_LEAD alert on {@code rep.alerts}, and the
+ * read API answers from the stream's stores.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@WithKafkaBroker
+class RoutingServiceTests {
+
+    static final String REGISTRY = "mock://routing-service";
+
+    @TempDir
+    static Path stateDir;
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @DynamicPropertySource
+    static void kafka(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBrokers.shared().bootstrapServers());
+        registry.add("spring.kafka.properties.schema.registry.url", () -> REGISTRY);
+        registry.add("spring.kafka.streams.state-dir", () -> stateDir.toString());
+        registry.add("spring.kafka.streams.replication-factor", () -> "1");
+    }
+
+    @Test
+    void aLeadOnLeadsReceivedIsRoutedOnceWithAnAlertForItsOwnerAndServedByTheApi() throws Exception {
+        LeadReceived lead = lead().us().interest(PlanInterest.ENTERPRISE).events(60_000_000L).title("CTO").build();
+
+        publish(lead);
+        publish(lead);
+        List<ConsumerRecord<String, LeadRouted>> routed = new ArrayList<>();
+        List<ConsumerRecord<String, RepAlert>> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, LeadRouted> routedConsumer = consumer(Topics.LEADS_ROUTED.name());
+             KafkaConsumer<String, RepAlert> alertConsumer = consumer(Topics.REP_ALERTS.name())) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                routedConsumer.poll(Duration.ofMillis(200)).forEach(routed::add);
+                alertConsumer.poll(Duration.ofMillis(200)).forEach(alerts::add);
+                assertThat(routed).hasSize(2);
+                assertThat(alerts).hasSize(2);
+            });
+        }
+
+        assertThat(routed).allSatisfy(record -> {
+            assertThat(record.key()).isEqualTo(lead.getLeadId());
+            assertThat(record.value().getPipeline()).isEqualTo(Pipeline.HANDS_ON);
+            assertThat(record.value().getOwner().getRepId()).isEqualTo("simon");
+            assertThat(record.value().getLead()).isEqualTo(lead);
+        });
+        assertThat(routed.get(1).value()).as("the repeat re-emits the first decision").isEqualTo(routed.get(0).value());
+        assertThat(alerts).allSatisfy(record -> {
+            assertThat(record.key()).isEqualTo("simon");
+            assertThat(record.value().getAlertId()).isEqualTo("NEW_LEAD:" + lead.getLeadId());
+        });
+
+        JsonNode decision = get("/routing/decisions/" + lead.getLeadId(), 200);
+        assertThat(decision.path("owner").path("repId").asString()).isEqualTo("simon");
+        assertThat(decision.path("reasons")).hasSize(3);
+        assertThat(decision.path("reasons").get(0).path("rule").asString()).isEqualTo("enterprise-interest");
+        assertThat(decision.path("lead").path("email").asString()).isEqualTo(lead.getContact().getEmail());
+
+        JsonNode reps = get("/routing/reps", 200);
+        assertThat(reps.path("reps")).anySatisfy(rep -> {
+            assertThat(rep.path("id").asString()).isEqualTo("simon");
+            assertThat(rep.path("assignedToday").asLong()).isEqualTo(1);
+            assertThat(rep.path("available").asBoolean()).isTrue();
+        });
+
+        get("/routing/decisions/" + UUID.randomUUID(), 404);
+        assertThat(get("/actuator/health", 200).path("status").asString()).isEqualTo("UP");
+        assertThat(text("/actuator/prometheus")).contains("leadflow_routing_decisions_total{owner=\"simon\",pipeline=\"HANDS_ON\",plan=\"ENTERPRISE\"");
+    }
+
+    @Test
+    void previewAnswersWithReasonsWithoutPublishingOrCountingAnything() throws Exception {
+        awaitRoutingState();
+        JsonNode repsBefore = get("/routing/reps", 200).path("reps");
+        String body = """
+                {"email": "ada@initech.io", "company": "Initech", "companyDomain": "initech.io", "country": "de",
+                 "planInterest": "scale", "monthlyEvents": 20000000, "needs": ["sso", "msa"], "title": "VP Engineering"}
+                """;
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/routing/preview"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode preview = json.readTree(response.body());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(preview.path("preview").asBoolean()).isTrue();
+        assertThat(preview.path("liveState").asBoolean()).isTrue();
+        assertThat(preview.path("pipeline").asString()).isEqualTo("HANDS_ON");
+        assertThat(preview.path("recommendedPlan").asString()).isEqualTo("ENTERPRISE");
+        assertThat(preview.path("owner").path("repId").asString()).isEqualTo("simon");
+        assertThat(preview.path("lead").path("region").asString()).isEqualTo("EU");
+        assertThat(preview.path("reasons")).extracting(r -> r.path("rule").asString())
+                .containsExactly("non-standard-billing", "high-volume-more-technical-sso", "enterprise");
+        assertThat(preview.path("flags")).extracting(f -> f.path("code").asString()).contains("MSA_REQUESTED", "FREE_EVALUATION_ELIGIBLE");
+        get("/routing/decisions/preview", 404);
+        assertThat(get("/routing/reps", 200).path("reps")).isEqualTo(repsBefore);
+    }
+
+    @Test
+    void aPreviewWithABadFieldIsAProblemNamingIt() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/routing/preview"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@initech.io\", \"needs\": [\"sso\", \"telepathy\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(response.body()).path("field").asString()).isEqualTo("needs[1]");
+    }
+
+    private void awaitRoutingState() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> get("/routing/reps", 200));
+    }
+
+    private void publish(LeadReceived lead) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
+                "schema.registry.url", REGISTRY);
+        try (KafkaProducer<String, LeadReceived> producer = new KafkaProducer<>(config)) {
+            producer.send(new ProducerRecord<>(Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead));
+        }
+    }
+
+    private static <V> KafkaConsumer<String, V> consumer(String topic) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "routing-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class,
+                "schema.registry.url", REGISTRY,
+                "specific.avro.reader", true);
+        KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config);
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    private JsonNode get(String path, int status) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(status);
+        return json.readTree(response.body());
+    }
+
+    private String text(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+}
