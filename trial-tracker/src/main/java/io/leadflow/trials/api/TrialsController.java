@@ -1,0 +1,179 @@
+package io.leadflow.trials.api;
+
+import io.leadflow.avro.Deployment;
+import io.leadflow.avro.TrialClosed;
+import io.leadflow.avro.TrialEvent;
+import io.leadflow.avro.TrialExtended;
+import io.leadflow.avro.TrialOutcome;
+import io.leadflow.avro.TrialStarted;
+import io.leadflow.schemas.LeadIds;
+import io.leadflow.trials.system.TrialsProperties;
+import io.leadflow.trials.topology.TrialContext;
+import io.leadflow.trials.topology.TrialIds;
+import io.leadflow.trials.topology.TrialSettings;
+import io.leadflow.trials.topology.TrialState;
+import io.leadflow.trials.topology.TrialStatus;
+import io.leadflow.trials.topology.TrialStores;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The trials API. Commands only write {@link TrialEvent}s to {@code trials.events} (202 Accepted); the topology
+ * applies them and is the single writer of trial state. Reads come from the topology's stores on this instance.
+ */
+@Validated
+@RestController
+@RequestMapping("/trials")
+class TrialsController {
+
+    private final TrialCommands commands;
+    private final TrialStores stores;
+    private final TrialsProperties properties;
+    private final TrialSettings settings;
+    private final Clock clock;
+
+    TrialsController(TrialCommands commands, TrialStores stores, TrialsProperties properties, Clock clock) {
+        this.commands = commands;
+        this.stores = stores;
+        this.properties = properties;
+        this.settings = properties.topologySettings();
+        this.clock = clock;
+    }
+
+    /** 202 when the start was written; 200 with the trial when it already runs; 422 when known not to be hands-on. */
+    @PostMapping
+    ResponseEntity<?> start(@Valid @RequestBody TrialRequests.Start request) {
+        if (request.dealId() == null && request.leadId() == null) {
+            throw ApiProblem.invalid("dealId", "or leadId is required");
+        }
+        Instant now = clock.instant();
+        String dealId = request.dealId();
+        TrialContext ofLead = null;
+        if (dealId == null) {
+            ofLead = readable(() -> stores.context(TrialIds.forLead(request.leadId()))).orElse(null);
+            dealId = ofLead == null ? null : ofLead.dealId();
+        }
+        String trialId = dealId != null ? TrialIds.forDeal(dealId) : TrialIds.forLead(request.leadId());
+        TrialContext known = readable(() -> stores.context(trialId)).orElse(ofLead);
+        String refusal = settings.refusal(null, known);
+        if (refusal != null) {
+            throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, request.dealId() != null ? "dealId" : "leadId",
+                    "cannot start a hands-on evaluation: " + refusal);
+        }
+        Optional<TrialState> existing = readable(() -> stores.trial(trialId));
+        if (existing.isPresent()) {
+            return ResponseEntity.ok(TrialViews.summary(existing.get(), known, now));
+        }
+        TrialStarted started = TrialStarted.newBuilder()
+                .setDealId(dealId)
+                .setLeadId(request.leadId() != null ? request.leadId() : known == null ? null : known.leadId())
+                .setStartsAt(request.startsAt() != null ? request.startsAt() : now)
+                .setLengthDays(request.lengthDays() != null ? request.lengthDays() : properties.defaultLengthDays())
+                .setDeployment("cloud".equals(request.deployment()) ? Deployment.CLOUD : Deployment.SELF_HOSTED)
+                .setOrigin("API")
+                .build();
+        TrialEvent event = event(trialId, "start:" + UUID.randomUUID(), now, started);
+        commands.publish(event);
+        return accepted(event);
+    }
+
+    @PostMapping("/{trialId}/extend")
+    ResponseEntity<?> extend(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Extend request,
+                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        requireOpen(trialId);
+        TrialEvent event = event(trialId, eventId(trialId, "extend", idempotencyKey), clock.instant(),
+                TrialExtended.newBuilder().setDays(request.days()).setReason(request.reason().trim()).build());
+        commands.publish(event);
+        return accepted(event);
+    }
+
+    @PostMapping("/{trialId}/close")
+    ResponseEntity<?> close(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Close request,
+                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        requireOpen(trialId);
+        TrialEvent event = event(trialId, eventId(trialId, "close", idempotencyKey), clock.instant(),
+                TrialClosed.newBuilder().setOutcome(TrialOutcome.valueOf(request.outcome().toUpperCase()))
+                        .setReason(request.reason() == null || request.reason().isBlank() ? null : request.reason().trim())
+                        .build());
+        commands.publish(event);
+        return accepted(event);
+    }
+
+    /** Running trials (this instance's partitions), soonest end first; {@code owner} filters by rep id. */
+    @GetMapping
+    List<TrialViews.Summary> list(@RequestParam(required = false) String owner,
+                                  @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit) {
+        Instant now = clock.instant();
+        return readable(stores::all).stream()
+                .filter(t -> t.status() == TrialStatus.ACTIVE)
+                .map(t -> TrialViews.summary(t, readable(() -> stores.context(t.trialId())).orElse(null), now))
+                .filter(s -> owner == null || (s.owner() != null && owner.equals(s.owner().repId())))
+                .sorted(Comparator.comparing(TrialViews.Summary::endsAt).thenComparing(TrialViews.Summary::trialId))
+                .limit(limit)
+                .toList();
+    }
+
+    @GetMapping("/{trialId}")
+    TrialViews.Detail get(@PathVariable String trialId) {
+        TrialState trial = readable(() -> stores.trial(trialId)).orElseThrow(() -> notFound(trialId));
+        return TrialViews.detail(trial, readable(() -> stores.context(trialId)).orElse(null), clock.instant());
+    }
+
+    private void requireOpen(String trialId) {
+        TrialState trial = readable(() -> stores.trial(trialId)).orElseThrow(() -> notFound(trialId));
+        if (trial.status() == TrialStatus.CLOSED) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "trialId", "trial " + trialId + " is already closed as "
+                    + trial.outcome());
+        }
+    }
+
+    private static <T> T readable(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (TrialStores.Unavailable e) {
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage() + "; please retry");
+        }
+    }
+
+    private static ApiProblem notFound(String trialId) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, "trialId", "no trial " + trialId + " on this instance");
+    }
+
+    private static String eventId(String trialId, String command, String idempotencyKey) {
+        return idempotencyKey == null || idempotencyKey.isBlank() ? command + ":" + UUID.randomUUID()
+                : command + ":" + LeadIds.nameBased(trialId + ":" + command + ":" + idempotencyKey.trim());
+    }
+
+    private static TrialEvent event(String trialId, String eventId, Instant now, Object payload) {
+        return TrialEvent.newBuilder().setEventId(eventId).setTrialId(trialId).setOccurredAt(now).setPayload(payload).build();
+    }
+
+    private static ResponseEntity<Accepted> accepted(TrialEvent event) {
+        return ResponseEntity.accepted().location(URI.create("/trials/" + event.getTrialId()))
+                .body(new Accepted(event.getTrialId(), event.getEventId(), "accepted"));
+    }
+
+    /** The event was written; the topology applies it within moments (see {@code GET /trials/{trialId}}). */
+    record Accepted(String trialId, String eventId, String status) {
+    }
+}

@@ -1,0 +1,61 @@
+package io.leadflow.trials.system;
+
+import io.leadflow.trials.timers.ScheduleSettings;
+import io.leadflow.trials.topology.TrialSettings;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Every trial-tracker setting ({@code leadflow.trials.*}); application.yml maps each to an environment variable.
+ *
+ * @param adminToken          bearer token of the API ({@code LEADFLOW_ADMIN_TOKEN}); empty = every API call is refused
+ * @param trialStageId        HubSpot deal stage that starts an evaluation ({@code LEADFLOW_TRIAL_STAGE_ID})
+ * @param handsOnPipelineId   HubSpot pipeline of hands-on deals ({@code LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON})
+ * @param defaultLengthDays   evaluation length when a start does not say
+ * @param schedule            when reminders fall due
+ * @param punctuationInterval how often the due-time index is scanned
+ * @param lateAfter           reminders fired later than this after their due time are marked late
+ * @param maxFiresPerTick     most reminders fired in one scan (one transaction)
+ * @param unownedChannel      Slack channel for alerts of trials without a known owner; empty = none
+ * @param publishTimeout      how long an API call waits for Kafka's acknowledgement before answering 503
+ */
+@Validated
+@ConfigurationProperties("leadflow.trials")
+public record TrialsProperties(@DefaultValue("") String adminToken,
+                               @DefaultValue("evaluation") @NotBlank String trialStageId,
+                               @DefaultValue("hands-on") @NotBlank String handsOnPipelineId,
+                               @DefaultValue("30") @Min(1) @Max(365) int defaultLengthDays,
+                               @DefaultValue @Valid @NotNull Schedule schedule,
+                               @DefaultValue("1s") @NotNull Duration punctuationInterval,
+                               @DefaultValue("1m") @NotNull Duration lateAfter,
+                               @DefaultValue("10000") @Min(1) int maxFiresPerTick,
+                               @DefaultValue("") String unownedChannel,
+                               @DefaultValue("5s") @NotNull Duration publishTimeout) {
+
+    /** Offsets of the reminders ({@code leadflow.trials.schedule.*}). */
+    public record Schedule(@DefaultValue("0s") @NotNull Duration kickoffAfterStart,
+                           @DefaultValue("7d") @NotNull Duration checkInEvery,
+                           @DefaultValue("7d") @NotNull Duration reviewCallBeforeEnd,
+                           @DefaultValue("1d") @NotNull Duration expiringBeforeEnd) {
+    }
+
+    public TrialSettings topologySettings() {
+        return new TrialSettings(new ScheduleSettings(schedule.kickoffAfterStart(), schedule.checkInEvery(),
+                schedule.reviewCallBeforeEnd(), schedule.expiringBeforeEnd()), trialStageId, handsOnPipelineId,
+                punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel);
+    }
+
+    @Override
+    public String toString() {
+        return "TrialsProperties[adminToken=" + (adminToken.isEmpty() ? "<unset>" : "***") + ", trialStageId="
+                + trialStageId + ", handsOnPipelineId=" + handsOnPipelineId + ", schedule=" + schedule + "]";
+    }
+}

@@ -1,0 +1,235 @@
+package io.leadflow.trials.topology;
+
+import io.leadflow.avro.ReminderKind;
+import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.TrialClosed;
+import io.leadflow.avro.TrialEvent;
+import io.leadflow.avro.TrialExtended;
+import io.leadflow.avro.TrialReminder;
+import io.leadflow.avro.TrialStarted;
+import io.leadflow.trials.timers.DueIndex;
+import io.leadflow.trials.timers.DueKey;
+import io.leadflow.trials.timers.Schedule;
+import io.leadflow.trials.timers.ScheduledReminder;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The single writer of trial state. Applies {@code trials.events} to the {@code trials} store and keeps the
+ * due-time index in step; a wall-clock punctuator fires what is due. Time is {@link ProcessorContext#currentSystemTimeMs()}
+ * only, so {@code TopologyTestDriver.advanceWallClockTime} drives it in tests.
+ *
+ * <p>Exactly once: the state change, the index deletion, the reminder and the alert of one firing are written in the
+ * same Kafka transaction ({@code exactly_once_v2}); a crash before the commit aborts all of them and the restored index
+ * fires the reminder again, once.
+ */
+final class TrialProcessor implements Processor<String, TrialEvent, String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(TrialProcessor.class);
+
+    private final TrialSettings settings;
+    private final TrialObserver observer;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, TrialState> trials;
+    private TimestampedKeyValueStore<String, TrialContext> contexts;
+    private DueIndex index;
+
+    TrialProcessor(TrialSettings settings, TrialObserver observer) {
+        this.settings = settings;
+        this.observer = observer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.trials = context.getStateStore(TrialState.STORE);
+        this.contexts = context.getStateStore(TrialContext.STORE);
+        this.index = new DueIndex(context.getStateStore(DueIndex.STORE));
+        context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDue);
+    }
+
+    @Override
+    public void process(Record<String, TrialEvent> record) {
+        TrialEvent event = record.value();
+        if (event == null) {
+            return;
+        }
+        String trialId = event.getTrialId();
+        if (record.key() != null && !record.key().equals(trialId)) {
+            log.warn("Dropped trial event {}: key {} is not its trialId {}", event.getEventId(), record.key(), trialId);
+            observer.ignored(type(event), "wrong-key");
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        TrialState trial = trials.get(trialId);
+        if (trial != null && trial.hasSeen(event.getEventId())) {
+            observer.ignored(type(event), "duplicate");
+            return;
+        }
+        Object payload = event.getPayload();
+        if (payload instanceof TrialStarted started) {
+            start(event, started, trial, now);
+        } else if (payload instanceof TrialExtended extended) {
+            extend(event, extended, trial, now);
+        } else if (payload instanceof TrialClosed closed) {
+            close(event, closed, trial, now);
+        }
+    }
+
+    private void start(TrialEvent event, TrialStarted started, TrialState existing, long now) {
+        if (existing != null) {
+            trials.put(existing.trialId(), existing.recording(entry(event, now, "already started", "duplicate")));
+            observer.ignored("started", "duplicate");
+            log.info("Trial {} already started; start {} ignored", existing.trialId(), event.getEventId());
+            return;
+        }
+        TrialContext known = contextOf(event.getTrialId());
+        String refusal = settings.refusal(null, known);
+        if (refusal != null) {
+            observer.refused(started.getOrigin(), "not-hands-on");
+            log.warn("Refused trial {} (deal {}, lead {}): {}", event.getTrialId(), started.getDealId(),
+                    started.getLeadId(), refusal);
+            return;
+        }
+        long startsAt = started.getStartsAt().toEpochMilli();
+        long endsAt = Instant.ofEpochMilli(startsAt).plus(Duration.ofDays(started.getLengthDays())).toEpochMilli();
+        String leadId = started.getLeadId() != null ? started.getLeadId() : known == null ? null : known.leadId();
+        TrialState trial = new TrialState(event.getTrialId(), started.getDealId(), leadId, startsAt, endsAt,
+                started.getLengthDays(), started.getDeployment(), started.getOrigin(), TrialStatus.ACTIVE, null, null,
+                List.of(), List.of(), List.of());
+        trial = reschedule(trial, TrialStatus.ACTIVE, endsAt, now, true);
+        trial = trial.recording(entry(event, now, started.getLengthDays() + " days from " + started.getStartsAt()
+                + " (" + started.getDeployment() + ", " + started.getOrigin() + ")", "applied"));
+        trials.put(trial.trialId(), trial);
+        log.info("Trial {} started for deal {} / lead {}: {} days, ends {}, {} reminders pending", trial.trialId(),
+                trial.dealId(), trial.leadId(), trial.lengthDays(), Instant.ofEpochMilli(endsAt), trial.pending().size());
+    }
+
+    private void extend(TrialEvent event, TrialExtended extended, TrialState trial, long now) {
+        if (trial == null) {
+            observer.ignored("extended", "unknown-trial");
+            log.warn("Extension {} of unknown trial {} ignored", event.getEventId(), event.getTrialId());
+            return;
+        }
+        if (trial.status() == TrialStatus.CLOSED) {
+            trials.put(trial.trialId(), trial.recording(entry(event, now, "trial already closed", "closed")));
+            observer.ignored("extended", "closed");
+            return;
+        }
+        long endsAt = Instant.ofEpochMilli(trial.endsAt()).plus(Duration.ofDays(extended.getDays())).toEpochMilli();
+        TrialState next = reschedule(trial, TrialStatus.ACTIVE, endsAt, now, false);
+        next = next.recording(entry(event, now, "+" + extended.getDays() + " days (" + extended.getReason()
+                + "), now ends " + Instant.ofEpochMilli(endsAt), "applied"));
+        trials.put(next.trialId(), next);
+        log.info("Trial {} extended by {} days to {}", trial.trialId(), extended.getDays(), Instant.ofEpochMilli(endsAt));
+    }
+
+    private void close(TrialEvent event, TrialClosed closed, TrialState trial, long now) {
+        if (trial == null) {
+            observer.ignored("closed", "unknown-trial");
+            log.warn("Closing {} of unknown trial {} ignored", event.getEventId(), event.getTrialId());
+            return;
+        }
+        if (trial.status() == TrialStatus.CLOSED) {
+            trials.put(trial.trialId(), trial.recording(entry(event, now, "trial already closed", "closed")));
+            observer.ignored("closed", "closed");
+            return;
+        }
+        for (TrialState.Pending pending : trial.pending()) {
+            index.remove(new DueKey(Instant.ofEpochMilli(pending.dueAt()), trial.trialId(), pending.kind()));
+        }
+        TrialState next = trial.closed(closed.getOutcome(), closed.getReason())
+                .recording(entry(event, now, closed.getOutcome() + (closed.getReason() == null ? "" : " (" + closed.getReason() + ")"), "applied"));
+        trials.put(next.trialId(), next);
+        log.info("Trial {} closed as {}; {} pending reminders cancelled", trial.trialId(), closed.getOutcome(),
+                trial.pending().size());
+    }
+
+    /**
+     * Replaces the pending reminders by the schedule for [start, endsAt]: reminders that already fired stay fired,
+     * reminders that were pending stay pending (moved when their due time moved), and a reminder new to the schedule
+     * that is already overdue by more than {@code lateAfter} is skipped, except the kick-off of a new trial.
+     */
+    private TrialState reschedule(TrialState trial, TrialStatus status, long endsAt, long now, boolean starting) {
+        for (TrialState.Pending pending : trial.pending()) {
+            index.remove(new DueKey(Instant.ofEpochMilli(pending.dueAt()), trial.trialId(), pending.kind()));
+        }
+        Set<String> fired = new HashSet<>();
+        trial.fired().forEach(f -> fired.add(f.reminderId()));
+        Set<TrialState.Pending> wasPending = new HashSet<>(trial.pending());
+        long skipBefore = now - settings.lateAfter().toMillis();
+        List<TrialState.Pending> pending = new ArrayList<>();
+        for (ScheduledReminder reminder : Schedule.of(Instant.ofEpochMilli(trial.startsAt()), Instant.ofEpochMilli(endsAt),
+                settings.schedule())) {
+            TrialState.Pending candidate = new TrialState.Pending(reminder.kind(), reminder.dueAt().toEpochMilli());
+            boolean keep = !fired.contains(reminder.reminderId(trial.trialId()))
+                    && (wasPending.contains(candidate) || candidate.dueAt() >= skipBefore
+                    || (starting && reminder.kind() == ReminderKind.KICKOFF));
+            if (keep) {
+                pending.add(candidate);
+                index.add(new DueKey(reminder.dueAt(), trial.trialId(), reminder.kind()));
+            }
+        }
+        return trial.with(status, endsAt, pending);
+    }
+
+    /** The punctuator: fires every reminder due at {@code timestamp} (wall-clock), oldest first. */
+    void fireDue(long timestamp) {
+        Instant now = Instant.ofEpochMilli(timestamp);
+        for (DueKey key : index.due(now, settings.maxFiresPerTick())) {
+            index.remove(key);
+            TrialState trial = trials.get(key.trialId());
+            TrialState.Pending pending = new TrialState.Pending(key.kind(), key.dueAt().toEpochMilli());
+            if (trial == null || !trial.pending().contains(pending)) {
+                log.warn("Dropped stale timer {} (trial {} no longer waits for it)", key.encode(), key.trialId());
+                continue;
+            }
+            Duration lag = Duration.between(key.dueAt(), now);
+            boolean late = lag.compareTo(settings.lateAfter()) > 0;
+            TrialContext known = contextOf(trial.trialId());
+            TrialReminder reminder = ReminderContent.reminder(trial, known, key.kind(), key.dueAt(), now, late);
+            context.forward(new Record<>(trial.trialId(), reminder, timestamp));
+            RepAlert alert = ReminderContent.alert(reminder, trial.deployment(), settings.unownedChannel());
+            if (alert != null) {
+                context.forward(new Record<>(alert.getRepId(), alert, timestamp));
+            }
+            trials.put(trial.trialId(), trial.firing(pending,
+                    new TrialState.Fired(reminder.getReminderId(), key.kind(), pending.dueAt(), timestamp, late)));
+            observer.fired(key.kind(), lag, late);
+            if (late) {
+                log.info("Fired {} late by {}", reminder.getReminderId(), lag);
+            }
+        }
+    }
+
+    private TrialContext contextOf(String trialId) {
+        ValueAndTimestamp<TrialContext> known = contexts.get(trialId);
+        return known == null ? null : known.value();
+    }
+
+    private static TrialState.HistoryEntry entry(TrialEvent event, long now, String detail, String outcome) {
+        return new TrialState.HistoryEntry(event.getEventId(), type(event), event.getOccurredAt().toEpochMilli(), now,
+                detail, outcome);
+    }
+
+    private static String type(TrialEvent event) {
+        Object payload = event.getPayload();
+        return payload instanceof TrialStarted ? "started" : payload instanceof TrialExtended ? "extended"
+                : payload instanceof TrialClosed ? "closed" : "unknown";
+    }
+}

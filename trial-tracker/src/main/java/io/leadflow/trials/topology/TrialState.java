@@ -1,0 +1,76 @@
+package io.leadflow.trials.topology;
+
+import io.leadflow.avro.Deployment;
+import io.leadflow.avro.ReminderKind;
+import io.leadflow.avro.TrialOutcome;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One trial as the topology keeps it in the {@value #STORE} store, keyed by trial id. Only the topology writes it.
+ *
+ * @param pending reminders still to fire (each also in the due-time index)
+ * @param fired   reminders that fired, in firing order
+ * @param history every event applied or ignored, in order; its event ids make replays no-ops
+ */
+public record TrialState(String trialId, String dealId, String leadId, long startsAt, long endsAt, int lengthDays,
+                         Deployment deployment, String origin, TrialStatus status, TrialOutcome outcome,
+                         String closeReason, List<Pending> pending, List<Fired> fired, List<HistoryEntry> history) {
+
+    public static final String STORE = "trials";
+
+    public TrialState {
+        pending = pending == null ? List.of() : List.copyOf(pending);
+        fired = fired == null ? List.of() : List.copyOf(fired);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** A reminder waiting for its due time. */
+    public record Pending(ReminderKind kind, long dueAt) {
+    }
+
+    /** A reminder that fired. */
+    public record Fired(String reminderId, ReminderKind kind, long dueAt, long firedAt, boolean late) {
+    }
+
+    /**
+     * An event the topology received for this trial.
+     *
+     * @param outcome {@code applied} or why it was ignored ({@code duplicate}, {@code closed}, ...)
+     */
+    public record HistoryEntry(String eventId, String type, long occurredAt, long recordedAt, String detail,
+                               String outcome) {
+    }
+
+    public boolean hasSeen(String eventId) {
+        return history.stream().anyMatch(h -> h.eventId().equals(eventId));
+    }
+
+    TrialState with(TrialStatus newStatus, long newEndsAt, List<Pending> newPending) {
+        return new TrialState(trialId, dealId, leadId, startsAt, newEndsAt, lengthDays, deployment, origin, newStatus,
+                outcome, closeReason, newPending, fired, history);
+    }
+
+    TrialState closed(TrialOutcome newOutcome, String reason) {
+        return new TrialState(trialId, dealId, leadId, startsAt, endsAt, lengthDays, deployment, origin,
+                TrialStatus.CLOSED, newOutcome, reason, List.of(), fired, history);
+    }
+
+    TrialState recording(HistoryEntry entry) {
+        List<HistoryEntry> entries = new ArrayList<>(history);
+        entries.add(entry);
+        return new TrialState(trialId, dealId, leadId, startsAt, endsAt, lengthDays, deployment, origin, status,
+                outcome, closeReason, pending, fired, entries);
+    }
+
+    TrialState firing(Pending done, Fired record) {
+        List<Pending> rest = new ArrayList<>(pending);
+        rest.remove(done);
+        List<Fired> all = new ArrayList<>(fired);
+        all.add(record);
+        TrialStatus next = done.kind() == ReminderKind.EXPIRED && status == TrialStatus.ACTIVE ? TrialStatus.EXPIRED : status;
+        return new TrialState(trialId, dealId, leadId, startsAt, endsAt, lengthDays, deployment, origin, next,
+                outcome, closeReason, rest, all, history);
+    }
+}
