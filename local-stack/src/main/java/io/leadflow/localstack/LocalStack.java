@@ -79,6 +79,12 @@ public final class LocalStack implements AutoCloseable {
     private boolean slackSandbox;
     private List<String> unsignedSources = List.of();
     private volatile boolean closed;
+    private String trialPipelineId;
+    private String trialStageId;
+
+    /** trial-tracker's settings naming the HubSpot pipeline and stage that start a trial. */
+    static final String TRIALS_PIPELINE_KEY = "leadflow.trials.hands-on-pipeline-id";
+    static final String TRIALS_STAGE_KEY = "leadflow.trials.trial-stage-id";
 
     private LocalStack(LocalStackOptions options) {
         this.options = options;
@@ -147,17 +153,19 @@ public final class LocalStack implements AutoCloseable {
         secrets = WebhookSecrets.from(options.lookup());
         hubspotSandbox = options.get("LEADFLOW_HUBSPOT_TOKEN") == null;
         slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
-        startSandboxes(data);
+        unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        List<EmbeddedService> defined = defineServices(data);
+        startSandboxes(data, defined);
         startConsole();
-        startServices(data);
+        startServices(defined);
         if (options.demo()) {
             DemoFeed feed = DemoFeed.start(webhooks(), this::startOneTrial, options.demoEvery());
             resources.add(feed);
         }
     }
 
-    private void startSandboxes(DataDirectory data) {
-        HubSpotSandboxSettings settings = HubSpotSandboxSettings.defaults();
+    private void startSandboxes(DataDirectory data, List<EmbeddedService> defined) {
+        HubSpotSandboxSettings settings = HubSpotSandboxSettings.defaults().withPipelines(sandboxPipelines(defined));
         hubspot = new HubSpotSandbox(settings, Clock.systemUTC());
         SandboxStore hubspotStore = new SandboxStore(data.sandbox().resolve("hubspot.json"));
         hubspot.loadFrom(hubspotStore);
@@ -223,7 +231,6 @@ public final class LocalStack implements AutoCloseable {
         KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
         resources.add(kafkaView);
         Map<String, String> endpoints = endpoints();
-        unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
         ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), endpoints, hubspotSandbox, slackSandbox, unsignedSources);
         WebhookClient webhookClient = webhooks();
         Map<String, String> props = new LinkedHashMap<>();
@@ -255,7 +262,56 @@ public final class LocalStack implements AutoCloseable {
         resources.add(console::close);
     }
 
-    private void startServices(DataDirectory data) {
+    /**
+     * The sandbox portal's deal pipelines, shaped to what the services are configured with: crm-sync's
+     * self-serve and hands-on pipelines and first stages, and trial-tracker's evaluation stage, so that
+     * crm-sync's start-up check passes and a deal moved into evaluation starts a trial.
+     */
+    private List<HubSpotSandboxSettings.Pipeline> sandboxPipelines(List<EmbeddedService> defined) {
+        EmbeddedService crm = defined.stream().filter(s -> s.name().equals(CRM)).findFirst().orElseThrow();
+        EmbeddedService trials = defined.stream().filter(s -> s.name().equals(TRIALS)).findFirst().orElseThrow();
+        String selfServe = crm.preview("leadflow.crm.pipelines.self-serve.id").orElse("default");
+        String selfServeStage = crm.preview("leadflow.crm.pipelines.self-serve.stage").orElse("appointmentscheduled");
+        String handsOn = crm.preview("leadflow.crm.pipelines.hands-on.id").orElse("hands-on");
+        String handsOnStage = crm.preview("leadflow.crm.pipelines.hands-on.stage").orElse("hands-on-qualified");
+        trialPipelineId = trials.preview(TRIALS_PIPELINE_KEY).orElse(handsOn);
+        trialStageId = trials.preview(TRIALS_STAGE_KEY).orElse("hands-on-evaluation");
+
+        Map<String, List<HubSpotSandboxSettings.Stage>> stages = new LinkedHashMap<>();
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (HubSpotSandboxSettings.Pipeline p : HubSpotSandboxSettings.defaults().pipelines()) {
+            stages.put(p.id(), new ArrayList<>(p.stages()));
+            labels.put(p.id(), p.label());
+        }
+        addStage(stages, labels, selfServe, "Self-serve", selfServeStage, "New self-serve lead");
+        addStage(stages, labels, handsOn, "Hands-on", handsOnStage, "Qualified");
+        addStage(stages, labels, trialPipelineId, "Hands-on", trialStageId, "30-day evaluation");
+        addStage(stages, labels, handsOn, "Hands-on", handsOn + "-review-call", "Review call with decision makers");
+        List<HubSpotSandboxSettings.Pipeline> pipelines = new ArrayList<>();
+        stages.forEach((id, list) -> {
+            if (!id.equals("default")) {
+                addClosed(list, id);
+            }
+            pipelines.add(new HubSpotSandboxSettings.Pipeline(id, labels.get(id), List.copyOf(list)));
+        });
+        return pipelines;
+    }
+
+    private static void addStage(Map<String, List<HubSpotSandboxSettings.Stage>> stages, Map<String, String> labels, String pipeline,
+                                 String pipelineLabel, String stage, String stageLabel) {
+        labels.putIfAbsent(pipeline, pipelineLabel);
+        List<HubSpotSandboxSettings.Stage> list = stages.computeIfAbsent(pipeline, p -> new ArrayList<>());
+        if (list.stream().noneMatch(s -> s.id().equals(stage))) {
+            list.add(new HubSpotSandboxSettings.Stage(stage, stageLabel, "0.5", false));
+        }
+    }
+
+    private static void addClosed(List<HubSpotSandboxSettings.Stage> list, String pipeline) {
+        list.add(new HubSpotSandboxSettings.Stage(pipeline + "-closed-won", "Closed won", "1.0", true));
+        list.add(new HubSpotSandboxSettings.Stage(pipeline + "-closed-lost", "Closed lost", "0.0", true));
+    }
+
+    private List<EmbeddedService> defineServices(DataDirectory data) {
         Ports ports = options.ports();
         Map<String, String> common = commonProperties();
         boolean allowUnsigned = options.get("LEADFLOW_INTAKE_ALLOW_UNSIGNED") != null
@@ -282,7 +338,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> notifier = new LinkedHashMap<>(common);
 
         if (hubspotSandbox) {
-            String portal = hubspot.settings().portalId();
+            String portal = HubSpotSandboxSettings.defaults().portalId();
             String api = consoleUrl() + HubSpotSandboxWeb.BASE_PATH;
             String app = consoleUrl() + "/hubspot";
             for (Map<String, String> props : List.of(crm, trials, notifier)) {
@@ -298,7 +354,7 @@ public final class LocalStack implements AutoCloseable {
             // The sandbox portal is Leadflow's: crm-sync creates its custom properties there on start-up.
             crm.put("leadflow.crm.hubspot.create-properties", "true");
             // At most 190 requests per 10 s at HubSpot for a Professional/Enterprise private app, as the sandbox enforces.
-            crm.put("leadflow.crm.rate-limit.max-requests", Integer.toString(hubspot.settings().rateLimit()));
+            crm.put("leadflow.crm.rate-limit.max-requests", Integer.toString(HubSpotSandboxSettings.defaults().rateLimit()));
             notifier.put("leadflow.notifier.hubspot.portal-id", portal);
             notifier.put("leadflow.notifier.hubspot.app-base-url", app);
         }
@@ -310,12 +366,16 @@ public final class LocalStack implements AutoCloseable {
             notifier.put("LEADFLOW_SLACK_BOT_TOKEN", SANDBOX_SLACK_TOKEN);
         }
 
-        List<EmbeddedService> all = List.of(
+        return List.of(
                 new EmbeddedService(INTAKE, LeadIntakeApplication.class, ports.intake(), intake),
                 new EmbeddedService(ROUTING, RoutingServiceApplication.class, ports.routing(), routing),
                 new EmbeddedService(CRM, CrmSyncApplication.class, ports.crm(), crm),
                 new EmbeddedService(TRIALS, TrialTrackerApplication.class, ports.trials(), trials),
                 new EmbeddedService(NOTIFIER, RepNotifierApplication.class, ports.notifier(), notifier));
+    }
+
+    /** Starts the services side by side (their start-ups mostly wait on Kafka), failing with every service that did not start. */
+    private void startServices(List<EmbeddedService> all) {
         ExecutorService starter = Executors.newFixedThreadPool(all.size(), r -> new Thread(r, "leadflow-service-start"));
         try {
             List<Future<EmbeddedService>> started = new ArrayList<>();
@@ -362,10 +422,6 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         String[] stage = trialStage();
-        if (stage == null) {
-            log.debug("Demo: trial-tracker's evaluation stage is unknown; no trial started");
-            return;
-        }
         for (var deal : hubspot.objects("deals")) {
             var properties = deal.path("properties");
             if (stage[0].equals(properties.path("pipeline").asString("")) && !stage[1].equals(properties.path("dealstage").asString(""))
@@ -382,16 +438,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The hands-on pipeline id and the stage id that starts a trial, as trial-tracker is configured; null when unknown. */
+    /** The HubSpot pipeline id and the stage id that start a trial, as trial-tracker is configured. */
     public String[] trialStage() {
-        EmbeddedService trials = services.get(TRIALS);
-        if (trials == null || trials.context() == null) {
-            return null;
-        }
-        var env = trials.context().getEnvironment();
-        String pipeline = env.getProperty("leadflow.trials.hands-on-pipeline-id");
-        String stage = env.getProperty("leadflow.trials.trial-stage-id");
-        return pipeline == null || stage == null ? null : new String[] {pipeline, stage};
+        return new String[] {trialPipelineId, trialStageId};
     }
 
     /** What every service gets: the broker, the registry, quiet start-up, and the environment's LEADFLOW_* settings. */

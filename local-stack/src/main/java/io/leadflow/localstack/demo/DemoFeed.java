@@ -36,11 +36,6 @@ public final class DemoFeed implements AutoCloseable {
             new Step(Source.MAILGUN, SampleLeads.ENTERPRISE_EU),
             new Step(Source.CALENDLY, SampleLeads.YC_SCALE_US));
 
-    private static final List<String[]> COMPANIES = List.of(
-            new String[] {"", ""}, new String[] {"Umbrella Labs", "umbrella-labs.io"}, new String[] {"Stark Metrics", "starkmetrics.com"},
-            new String[] {"Wayne Data", "waynedata.eu"}, new String[] {"Acme Insights", "acme-insights.com"},
-            new String[] {"Vandelay Cloud", "vandelay.cloud"}, new String[] {"Soylent Apps", "soylent.app"});
-
     enum Source { WEBSITE, CALENDLY, CALCOM, MAILGUN }
 
     record Step(Source source, SampleLeads.Persona persona) {
@@ -77,13 +72,15 @@ public final class DemoFeed implements AutoCloseable {
         int n = tick.getAndIncrement();
         try {
             Step step = STEPS.get(n % STEPS.size());
-            String[] company = COMPANIES.get((n / STEPS.size()) % COMPANIES.size());
-            SampleLeads.Persona persona = company[0].isEmpty() ? step.persona() : step.persona().at(company[0], company[1]);
+            // From the second round on, every lead comes from a new company: a known domain keeps its owner.
+            int round = n / STEPS.size();
+            SampleLeads.Persona persona = round == 0 ? step.persona() : step.persona().at(step.persona().company() + " " + (round + 1),
+                    step.persona().emailDomain().replaceFirst("\\.", (round + 1) + "."));
             HttpResponse<String> response = post(step.source(), persona);
             if (response.statusCode() >= 300) {
                 log.warn("Demo {} lead for {} answered {}: {}", step.source(), persona.company(), response.statusCode(), response.body());
             } else {
-                log.info("Demo: {} lead from {} ({})", step.source().name().toLowerCase(java.util.Locale.ROOT), persona.company(),
+                log.debug("Demo: {} lead from {} ({})", step.source().name().toLowerCase(java.util.Locale.ROOT), persona.company(),
                         persona.country());
             }
             if (n % 4 == 3) {

@@ -1,13 +1,21 @@
 package io.leadflow.localstack.system;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.UrlResource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One Leadflow service running as its own Spring application context inside the local stack's JVM.
@@ -65,6 +73,25 @@ public final class EmbeddedService implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException(name + " did not start: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * A setting as the service will see it, before it starts: its own application.yml with this launcher's
+     * overrides and the process environment applied. Lets the launcher shape the sandboxes to the
+     * service's configuration (e.g. the HubSpot pipelines crm-sync expects).
+     */
+    public Optional<String> preview(String key) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("local-stack", new LinkedHashMap<>(properties)));
+        try {
+            for (PropertySource<?> source : new YamlPropertySourceLoader().load("application.yml",
+                    new UrlResource(ownApplicationYaml(application)))) {
+                environment.getPropertySources().addLast(source);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + name + "'s application.yml", e);
+        }
+        return Optional.ofNullable(environment.getProperty(key)).filter(v -> !v.isBlank());
     }
 
     /** The {@code application.yml} next to {@code application}'s class: in its jar, or in its classes directory. */

@@ -78,6 +78,7 @@ public final class HubSpotSandbox {
     private final Map<String, Map<String, CrmObject>> objects = new LinkedHashMap<>();
     private final List<Association> associations = new ArrayList<>();
     private final Map<String, Map<String, ObjectNode>> customProperties = new LinkedHashMap<>();
+    private final Map<String, Map<String, ObjectNode>> propertyGroups = new LinkedHashMap<>();
     private final Deque<RecordedCall> calls = new ArrayDeque<>();
     private final Deque<Long> window = new ArrayDeque<>();
     private final Deque<Long> searchWindow = new ArrayDeque<>();
@@ -374,6 +375,7 @@ public final class HubSpotSandbox {
 
     private CrmObject find(String type, String idOrValue, String idProperty) {
         if (idProperty != null && !idProperty.isBlank() && !idProperty.equals("hs_object_id")) {
+            requireUniqueProperty(type, idProperty);
             return findBy(type, idProperty, idOrValue).orElseThrow(() -> notFound(type, idOrValue));
         }
         CrmObject object = objects.get(type).get(idOrValue);
@@ -385,6 +387,20 @@ public final class HubSpotSandbox {
 
     private static HubSpotError notFound(String type, String id) {
         return new HubSpotError(404, "OBJECT_NOT_FOUND", "resource not found: " + singular(type) + " " + id);
+    }
+
+    /** HubSpot only matches records on email (contacts) or a custom property that requires unique values. */
+    private void requireUniqueProperty(String type, String property) {
+        if (property.equals("hs_object_id") || (type.equals("contacts") && property.equals("email"))) {
+            return;
+        }
+        ObjectNode definition = customProperties.getOrDefault(type, Map.of()).get(property);
+        if (definition == null) {
+            throw new HubSpotError(400, "VALIDATION_ERROR", "Property '" + property + "' does not exist on " + type);
+        }
+        if (!definition.path("hasUniqueValue").asBoolean(false)) {
+            throw new HubSpotError(400, "VALIDATION_ERROR", "Property '" + property + "' is not a unique value property and cannot be used as idProperty");
+        }
     }
 
     private Optional<CrmObject> findBy(String type, String property, String value) {
@@ -467,6 +483,12 @@ public final class HubSpotSandbox {
                     String id = input.path("id").asString("");
                     if (idProperty.isBlank() || id.isBlank()) {
                         errors.add(batchError(new HubSpotError(400, "VALIDATION_ERROR", "idProperty and id are required for upsert"), id));
+                        continue;
+                    }
+                    try {
+                        requireUniqueProperty(type, idProperty);
+                    } catch (HubSpotError e) {
+                        errors.add(batchError(e, id));
                         continue;
                     }
                     Optional<CrmObject> existing = findBy(type, idProperty, id);
@@ -846,6 +868,9 @@ public final class HubSpotSandbox {
 
     private Answer properties(String method, String type, List<String> rest, JsonNode body) {
         Map<String, ObjectNode> custom = customProperties.computeIfAbsent(type, t -> new LinkedHashMap<>());
+        if (!rest.isEmpty() && rest.get(0).equals("groups")) {
+            return propertyGroups(method, type, rest.subList(1, rest.size()), body);
+        }
         if (rest.isEmpty() && method.equals("GET")) {
             ArrayNode results = JSON.createArrayNode();
             for (String name : standardProperties(type)) {
@@ -868,9 +893,14 @@ public final class HubSpotSandbox {
             return Answer.of(201, created);
         }
         if (rest.size() == 1 && method.equals("GET")) {
-            // The sandbox portal is set up for Leadflow: every property a client asks about exists.
             String name = rest.get(0);
-            return Answer.of(200, custom.getOrDefault(name, property(type, name, !standardProperties(type).contains(name))));
+            if (custom.containsKey(name)) {
+                return Answer.of(200, custom.get(name));
+            }
+            if (standardProperties(type).contains(name)) {
+                return Answer.of(200, property(type, name, false));
+            }
+            throw new HubSpotError(404, "OBJECT_NOT_FOUND", "Unable to find property named '" + name + "' for object type " + type);
         }
         if (rest.size() == 2 && rest.get(0).equals("batch") && method.equals("POST")) {
             ArrayNode results = JSON.createArrayNode();
@@ -885,6 +915,48 @@ public final class HubSpotSandbox {
             return batchAnswer(rest.get(1).equals("create") ? 201 : 200, results, JSON.createArrayNode(), clock.instant(), clock.instant());
         }
         throw new HubSpotError(404, "OBJECT_NOT_FOUND", "Unable to route " + method + " properties/" + String.join("/", rest));
+    }
+
+    private Answer propertyGroups(String method, String type, List<String> rest, JsonNode body) {
+        Map<String, ObjectNode> groups = propertyGroups.computeIfAbsent(type, t -> {
+            Map<String, ObjectNode> standard = new LinkedHashMap<>();
+            standard.put(singular(t) + "information", group(singular(t) + "information", singular(t) + " information", 0));
+            return standard;
+        });
+        if (rest.isEmpty() && method.equals("GET")) {
+            ArrayNode results = JSON.createArrayNode();
+            groups.values().forEach(results::add);
+            return Answer.of(200, JSON.createObjectNode().set("results", results));
+        }
+        if (rest.isEmpty() && method.equals("POST")) {
+            String name = body.path("name").asString("");
+            if (name.isBlank()) {
+                throw new HubSpotError(400, "VALIDATION_ERROR", "Property group name is required");
+            }
+            if (groups.containsKey(name)) {
+                throw new HubSpotError(409, "CONFLICT", "A property group named '" + name + "' already exists.");
+            }
+            ObjectNode created = group(name, body.path("label").asString(name), body.path("displayOrder").asInt(-1));
+            groups.put(name, created);
+            return Answer.of(201, created);
+        }
+        if (rest.size() == 1 && method.equals("GET")) {
+            ObjectNode group = groups.get(rest.get(0));
+            if (group == null) {
+                throw new HubSpotError(404, "OBJECT_NOT_FOUND", "Unable to find property group named '" + rest.get(0) + "'");
+            }
+            return Answer.of(200, group);
+        }
+        throw new HubSpotError(404, "OBJECT_NOT_FOUND", "Unable to route " + method + " properties/groups/" + String.join("/", rest));
+    }
+
+    private static ObjectNode group(String name, String label, int displayOrder) {
+        ObjectNode group = JSON.createObjectNode();
+        group.put("name", name);
+        group.put("label", label);
+        group.put("displayOrder", displayOrder);
+        group.put("archived", false);
+        return group;
     }
 
     private static ObjectNode property(String type, String name, boolean custom) {
@@ -1139,6 +1211,11 @@ public final class HubSpotSandbox {
                     o.properties().forEach(props::put);
                 });
             });
+            ObjectNode props = root.putObject("properties");
+            customProperties.forEach((type, byName) -> {
+                ArrayNode list = props.putArray(type);
+                byName.values().forEach(list::add);
+            });
             ArrayNode assoc = root.putArray("associations");
             associations.forEach(a -> assoc.addObject().put("fromType", a.fromType()).put("fromId", a.fromId())
                     .put("toType", a.toType()).put("toId", a.toId()).put("typeId", a.typeId()).put("category", a.category()));
@@ -1157,6 +1234,12 @@ public final class HubSpotSandbox {
                         byId.put(n.path("id").asString(), new CrmObject(e.getKey(), n.path("id").asString(),
                                 Map.copyOf(properties(n.path("properties"))), Instant.parse(n.path("createdAt").asString()),
                                 Instant.parse(n.path("updatedAt").asString()), n.path("archived").asBoolean(false)));
+                    }
+                });
+                root.path("properties").properties().forEach(e -> {
+                    Map<String, ObjectNode> byName = customProperties.computeIfAbsent(e.getKey(), t -> new LinkedHashMap<>());
+                    for (JsonNode p : e.getValue()) {
+                        byName.put(p.path("name").asString(), (ObjectNode) p);
                     }
                 });
                 for (JsonNode a : root.path("associations")) {

@@ -58,6 +58,7 @@ class HubSpotSandboxTests {
 
     @Test
     void answersABatchReadWithMissingIdsWith207AndTheFoundOnes() {
+        post("/crm/v3/properties/deals", "{\"name\":\"leadflow_lead_id\",\"type\":\"string\",\"fieldType\":\"text\",\"hasUniqueValue\":true}");
         post("/crm/v3/objects/deals/batch/upsert", """
                 {"inputs":[{"idProperty":"leadflow_lead_id","id":"lead-1","properties":{"dealname":"Acme","dealstage":"appointmentscheduled"}}]}""");
 
@@ -68,6 +69,19 @@ class HubSpotSandboxTests {
         assertThat(read.body().path("results")).hasSize(1);
         assertThat(read.body().path("errors").get(0).path("category").asString()).isEqualTo("OBJECT_NOT_FOUND");
         assertThat(read.body().path("errors").get(0).path("context").path("ids").get(0).asString()).isEqualTo("lead-2");
+    }
+
+    @Test
+    void matchesRecordsOnlyOnAPropertyThatRequiresUniqueValues() {
+        post("/crm/v3/properties/deals", "{\"name\":\"plain\",\"type\":\"string\",\"fieldType\":\"text\"}");
+
+        HubSpotSandbox.Answer upsert = post("/crm/v3/objects/deals/batch/upsert",
+                "{\"inputs\":[{\"idProperty\":\"plain\",\"id\":\"x\",\"properties\":{\"dealname\":\"X\"}}]}");
+        HubSpotSandbox.Answer missing = hubspot.handle("GET", "/crm/v3/properties/deals/leadflow_lead_id", Map.of(), TOKEN, null);
+
+        assertThat(upsert.status()).isEqualTo(207);
+        assertThat(upsert.body().path("errors").get(0).path("message").asString()).contains("not a unique value property");
+        assertThat(missing.status()).isEqualTo(404);
     }
 
     @Test
