@@ -66,6 +66,10 @@ class SyncConfiguration {
                                                                             HubSpotSetup setup) {
         Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.batch().maxRecords());
+        // HubSpot's budget is counted in calls, not records: waiting up to fill-wait for a fuller poll turns a
+        // burst into batches of ~100 instead of whatever happened to be fetched, at the cost of that wait.
+        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, properties.batch().fillBytes());
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) properties.batch().fillWait().toMillis());
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, new DefaultKafkaConsumerFactory<>(config));
         factory.setBatchListener(true);

@@ -124,8 +124,12 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
     /**
      * @param maxRecords records per listener call ({@code max.poll.records}); HubSpot batch endpoints take 100 inputs
      * @param companyCacheSize domains whose HubSpot company id is remembered
+     * @param fillBytes {@code fetch.min.bytes}: a poll waits for about this much data, so a burst arrives in full batches
+     * @param fillWait {@code fetch.max.wait.ms}: the longest a poll waits for {@code fillBytes}; a quiet lead is synced after it
      */
     public record Batch(@Min(1) @Max(100) @DefaultValue("100") int maxRecords,
-                        @Min(1) @DefaultValue("10000") int companyCacheSize) {
+                        @Min(1) @DefaultValue("10000") int companyCacheSize,
+                        @Min(1) @DefaultValue("65536") int fillBytes,
+                        @NotNull @DefaultValue("500ms") Duration fillWait) {
     }
 }
