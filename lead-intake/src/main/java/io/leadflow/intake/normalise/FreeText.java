@@ -25,7 +25,11 @@ public final class FreeText {
                           boolean yCombinator, boolean groupDemo) {
     }
 
-    private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+    /**
+     * No case-insensitive flags: every entry point lower-cases its text once instead, which keeps each
+     * pattern a plain literal match (case-insensitive Unicode matching was most of intake's CPU under load).
+     */
+    private static final int FLAGS = 0;
 
     /** Plan words, most specific first: the first that matches wins. */
     static final List<Map.Entry<PlanInterest, Pattern>> PLAN_RULES = List.of(
@@ -85,11 +89,13 @@ public final class FreeText {
         if (text == null || text.isBlank()) {
             return new Signals(null, null, null, Set.of(), false, false);
         }
-        return new Signals(plan(text), events(text), activeUsers(text), needs(text),
-                Y_COMBINATOR.matcher(text).find(), GROUP_DEMO.matcher(text).find());
+        String lower = lower(text);
+        return new Signals(plan(lower), events(lower), activeUsers(lower), needs(lower),
+                Y_COMBINATOR.matcher(lower).find(), GROUP_DEMO.matcher(lower).find());
     }
 
     static PlanInterest plan(String text) {
+        text = lower(text);
         for (Map.Entry<PlanInterest, Pattern> rule : PLAN_RULES) {
             if (rule.getValue().matcher(text).find()) {
                 return rule.getKey();
@@ -99,6 +105,7 @@ public final class FreeText {
     }
 
     static Set<Need> needs(String text) {
+        text = lower(text);
         Set<Need> needs = EnumSet.noneOf(Need.class);
         for (Map.Entry<Pattern, Set<Need>> rule : NEED_RULES) {
             if (rule.getKey().matcher(text).find()) {
@@ -121,14 +128,19 @@ public final class FreeText {
         if (title == null || title.isBlank()) {
             return null;
         }
-        if (TECHNICAL_TITLE.matcher(title).find()) {
+        String lower = lower(title);
+        if (TECHNICAL_TITLE.matcher(lower).find()) {
             return true;
         }
-        return NON_TECHNICAL_TITLE.matcher(title).find() ? false : null;
+        return NON_TECHNICAL_TITLE.matcher(lower).find() ? false : null;
+    }
+
+    private static String lower(String text) {
+        return text.toLowerCase(Locale.ROOT);
     }
 
     private static Long firstQuantity(String text, Pattern... patterns) {
-        String lower = text.toLowerCase(Locale.ROOT);
+        String lower = lower(text);
         for (Pattern pattern : patterns) {
             Matcher m = pattern.matcher(lower);
             if (m.find()) {
