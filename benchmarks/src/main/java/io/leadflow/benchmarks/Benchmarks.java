@@ -28,6 +28,7 @@ public final class Benchmarks {
 
     static {
         register(new IntakeThroughput());
+        register(new RoutingReplay());
     }
 
     private static void register(Scenario scenario) {
@@ -38,6 +39,10 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        // test-support's logback-test.xml would otherwise win over any logback.xml; this must run before the first logger.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "benchmarks-logback.xml");
+        }
         boolean quick = false;
         boolean append = false;
         Path results = Path.of("benchmarks", "results");
@@ -62,6 +67,14 @@ public final class Benchmarks {
         }
         if (names.isEmpty()) {
             names.addAll(SCENARIOS.keySet());
+        }
+        // One logging configuration for the whole JVM (logback.xml): the services' contexts must not re-initialise it.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        io.leadflow.schemas.serde.AvroTrust.admitGeneratedClasses();
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            // Tomcat logs through java.util.logging: route it to the same configuration.
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
         }
         Machine machine = Machine.describe();
         System.out.println("Leadflow benchmarks on " + machine + (quick ? " (quick mode)" : ""));

@@ -14,8 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import io.leadflow.localstack.system.EmbeddedService;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -53,8 +52,8 @@ final class IntakeThroughput implements Scenario {
         try {
             ClosedLoop.Outcome at16;
             ClosedLoop.Outcome at64;
-            try (ConfigurableApplicationContext intake = startIntake(broker)) {
-                int port = Integer.parseInt(intake.getEnvironment().getProperty("local.server.port"));
+            try (EmbeddedService intake = startIntake(broker)) {
+                int port = Services.port(intake);
                 String uri = "http://localhost:" + port + "/webhooks/website";
                 try (CloseableHttpClient http = WebhookClient.pooled(64)) {
                     at16 = ClosedLoop.run(16, warmUp, measure, (client, seq) -> post(http, uri, seq));
@@ -85,14 +84,10 @@ final class IntakeThroughput implements Scenario {
         }
     }
 
-    private static ConfigurableApplicationContext startIntake(KafkaBroker broker) {
-        // Arguments, not default properties: application.yml would win over defaults.
-        return new SpringApplicationBuilder(LeadIntakeApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
-                "--spring.kafka.properties.schema.registry.url=" + REGISTRY,
-                "--leadflow.intake.secrets.website=" + SECRET,
-                "--logging.level.root=WARN");
+    /** lead-intake on a free port, with its own application.yml (every service jar on this classpath carries one). */
+    private static EmbeddedService startIntake(KafkaBroker broker) {
+        return Services.start("lead-intake", LeadIntakeApplication.class, broker.bootstrapServers(), REGISTRY,
+                Map.of("leadflow.intake.secrets.website", SECRET));
     }
 
     private static void post(CloseableHttpClient http, String uri, long seq) throws Exception {

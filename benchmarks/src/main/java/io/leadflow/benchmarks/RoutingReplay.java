@@ -1,0 +1,120 @@
+package io.leadflow.benchmarks;
+
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.localstack.system.EmbeddedService;
+import io.leadflow.routing.RoutingServiceApplication;
+import io.leadflow.schemas.Topics;
+import io.leadflow.testing.KafkaBroker;
+import io.leadflow.testing.KafkaBrokers;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Scenario 4: N {@code LeadReceived} records already in {@code leads.received}; routing-service starts
+ * with a fresh application id and routes them all. Measured from the moment its Spring context is up
+ * (Kafka Streams running) until {@code leads.routed} holds N committed records. Baseline in the same
+ * run: a plain KafkaConsumer with the Avro deserializer reading the same N records.
+ */
+final class RoutingReplay implements Scenario {
+
+    private static final String REGISTRY = "mock://benchmarks-routing";
+
+    @Override
+    public String name() {
+        return "routing-replay";
+    }
+
+    @Override
+    public Result run(boolean quick) throws Exception {
+        int leads = quick ? 100_000 : 1_000_000;
+        Duration timeout = quick ? Duration.ofMinutes(3) : Duration.ofMinutes(6);
+        KafkaBroker broker = KafkaBrokers.startPrivate();
+        Path stateDir = Files.createTempDirectory("bench-routing-state");
+        try {
+            String bootstrap = broker.bootstrapServers();
+            Instant receivedAt = Instant.now();
+            long loadNanos;
+            try (KafkaProducer<String, LeadReceived> producer = Kafka.avroProducer(bootstrap, REGISTRY)) {
+                loadNanos = Kafka.produceAll(producer, leads, seq -> {
+                    LeadReceived lead = SampleLeads.received(seq, receivedAt.plusMillis(seq));
+                    return new ProducerRecord<>(Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead);
+                });
+            }
+            System.out.printf("  loaded %,d leads into %s in %.1f s%n", leads, Topics.LEADS_RECEIVED.name(), loadNanos / 1e9);
+
+            long baselineNanos;
+            long read;
+            try (KafkaConsumer<String, LeadReceived> consumer = Kafka.avroConsumer(bootstrap, REGISTRY)) {
+                Kafka.assignFromStart(consumer, Topics.LEADS_RECEIVED.name());
+                long start = System.nanoTime();
+                read = Kafka.readUntil(consumer, leads, timeout, r -> {
+                    if (r.value() == null) {
+                        throw new IllegalStateException("undecodable record at " + r.offset());
+                    }
+                });
+                baselineNanos = System.nanoTime() - start;
+            }
+            if (read < leads) {
+                throw new IllegalStateException("The baseline consumer read only " + read + " of " + leads + " records");
+            }
+            double baselinePerSecond = leads / (baselineNanos / 1e9);
+            System.out.printf("  baseline: plain consumer read them in %.1f s%n", baselineNanos / 1e9);
+
+            long startAt = System.nanoTime();
+            long readyAt;
+            long routed;
+            long doneAt;
+            try (KafkaConsumer<String, byte[]> counter = Kafka.rawConsumer(bootstrap)) {
+                Kafka.assignFromStart(counter, Topics.LEADS_ROUTED.name());
+                EmbeddedService routing = Services.start("routing-service", RoutingServiceApplication.class, bootstrap, REGISTRY, Map.of(
+                        "spring.kafka.streams.application-id", "bench-routing-" + UUID.randomUUID(),
+                        "spring.kafka.streams.state-dir", stateDir.toString(),
+                        "LEADFLOW_ROUTING_STATE_DIR", stateDir.toString()));
+                try {
+                    readyAt = System.nanoTime();
+                    routed = Kafka.readUntil(counter, leads, timeout, r -> { });
+                    doneAt = System.nanoTime();
+                } finally {
+                    routing.close();
+                }
+            }
+            double seconds = (doneAt - readyAt) / 1e9;
+            double perSecond = routed / seconds;
+            boolean complete = routed == leads;
+            return Result.of(name())
+                    .settings(String.format("%,d LeadReceived pre-loaded (mixed countries, plans, volumes, recurring domains), "
+                            + "routing-service with a fresh application id, RocksDB stores in a temp dir, exactly_once_v2, default rules; "
+                            + "every lead passes one single-partition repartition topic on purpose (exact daily caps and round robin), "
+                            + "so one task routes them all; timed from the context being up (start-up %.1f s not counted) to %,d committed "
+                            + "records in leads.routed; baseline: plain KafkaConsumer with the Avro deserializer, same topic, same run",
+                            leads, (readyAt - startAt) / 1e9, leads))
+                    .figure("leads", leads)
+                    .figure("routed", routed)
+                    .figure("seconds", seconds)
+                    .figure("leads/s", perSecond)
+                    .figure("baseline consumer records/s", baselinePerSecond)
+                    .ratio(String.format("%.3f of a plain consumer", perSecond / baselinePerSecond))
+                    .target(">= 20,000 leads/s, every lead routed", complete && perSecond >= 20_000)
+                    .build();
+        } finally {
+            broker.close();
+            deleteQuietly(stateDir);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            System.err.println("Could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.leadflow.benchmarks;
+
+import io.leadflow.localstack.system.EmbeddedService;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starts a Leadflow service in this JVM on a free port. Every service jar carries its own
+ * {@code application.yml}, so the service is pointed at its own (local-stack's {@link EmbeddedService}
+ * does that); settings go in as command-line arguments, which win over application.yml.
+ */
+final class Services {
+
+    private Services() {
+    }
+
+    static EmbeddedService start(String name, Class<?> application, String bootstrapServers, String registryUrl,
+                                 Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        all.put("spring.kafka.properties.schema.registry.url", registryUrl);
+        all.put("spring.main.banner-mode", "off");
+        all.put("spring.jmx.enabled", "false");
+        all.putAll(settings);
+        return new EmbeddedService(name, application, 0, all).start();
+    }
+
+    static int port(EmbeddedService service) {
+        return Integer.parseInt(service.context().getEnvironment().getProperty("local.server.port"));
+    }
+
+    static ConfigurableApplicationContext context(EmbeddedService service) {
+        return service.context();
+    }
+}
