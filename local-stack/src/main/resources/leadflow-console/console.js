@@ -29,15 +29,29 @@ function pretty(enumName) {
 
 // ---- Slack mrkdwn and Block Kit --------------------------------------------------------------
 
+const EMOJI = { warning: '\u26a0\ufe0f', white_check_mark: '\u2705', alarm_clock: '\u23f0', calendar: '\ud83d\udcc5',
+  rocket: '\ud83d\ude80', bell: '\ud83d\udd14', hourglass: '\u231b', tada: '\ud83c\udf89', x: '\u274c' };
+
+// Slack mrkdwn: <url|text>, <url>, <@U…>, <#C…>, <!date^…|fallback> are control sequences; &lt; &gt; &amp; are literal < > &.
 function mrkdwn(text) {
-  let html = esc(text);
-  html = html.replace(/&lt;(https?:[^|&]+?)\|([^&]+?)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$2</a>');
-  html = html.replace(/&lt;(https?:[^&]+?)&gt;/g, '<a href="$1" target="_blank" rel="noopener">$1</a>');
-  html = html.replace(/&lt;@([A-Z0-9]+)&gt;/g, '<b>@$1</b>');
+  const tokens = [];
+  let raw = String(text == null ? '' : text).replace(/<([^<>]+)>/g, (m, inner) => { tokens.push(inner); return '\u0000' + (tokens.length - 1) + '\u0000'; });
+  raw = raw.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  let html = esc(raw);
   html = html.replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1<b>$2</b>');
   html = html.replace(/(^|[\s(])_([^_\n]+)_/g, '$1<i>$2</i>');
   html = html.replace(/`([^`]+)`/g, '<code>$1</code>');
-  return html;
+  html = html.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] || m);
+  return html.replace(/\u0000(\d+)\u0000/g, (m, i) => {
+    const inner = tokens[Number(i)];
+    const bar = inner.indexOf('|');
+    const target = bar < 0 ? inner : inner.slice(0, bar);
+    const label = bar < 0 ? inner : inner.slice(bar + 1);
+    if (target.startsWith('!date^')) return esc(label);
+    if (target.startsWith('@') || target.startsWith('#')) return '<b>' + esc(label) + '</b>';
+    if (target.startsWith('!')) return '<b>@' + esc(target.slice(1)) + '</b>';
+    return '<a href="' + esc(target) + '" target="_blank" rel="noopener">' + esc(label) + '</a>';
+  });
 }
 
 function textOf(t) {

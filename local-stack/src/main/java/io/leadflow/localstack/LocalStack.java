@@ -80,6 +80,7 @@ public final class LocalStack implements AutoCloseable {
     private List<String> unsignedSources = List.of();
     private volatile boolean closed;
     private String trialPipelineId;
+    private String adminToken;
     private String trialStageId;
 
     /** trial-tracker's settings naming the HubSpot pipeline and stage that start a trial. */
@@ -151,6 +152,8 @@ public final class LocalStack implements AutoCloseable {
         resources.add(registry);
 
         secrets = WebhookSecrets.from(options.lookup());
+        adminToken = options.get("LEADFLOW_ADMIN_TOKEN") != null ? options.get("LEADFLOW_ADMIN_TOKEN")
+                : "local-" + java.util.UUID.randomUUID();
         hubspotSandbox = options.get("LEADFLOW_HUBSPOT_TOKEN") == null;
         slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
         unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
@@ -231,7 +234,8 @@ public final class LocalStack implements AutoCloseable {
         KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
         resources.add(kafkaView);
         Map<String, String> endpoints = endpoints();
-        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), endpoints, hubspotSandbox, slackSandbox, unsignedSources);
+        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), adminToken, endpoints, hubspotSandbox, slackSandbox,
+                unsignedSources);
         WebhookClient webhookClient = webhooks();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("server.port", Integer.toString(options.ports().console()));
@@ -332,8 +336,14 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> crm = new LinkedHashMap<>(common);
         Map<String, String> trials = new LinkedHashMap<>(common);
+        trials.put("leadflow.trials.admin-token", adminToken);
         trials.put("LEADFLOW_TRIALS_STATE_DIR", data.state(TRIALS).toString());
         trials.put("spring.kafka.streams.state-dir", data.state(TRIALS).toString());
+
+        if (options.demo()) {
+            // A compressed clock for the demo: check-ins every two minutes instead of every week.
+            trials.put("leadflow.trials.schedule.check-in-every", "2m");
+        }
 
         Map<String, String> notifier = new LinkedHashMap<>(common);
 
@@ -527,6 +537,11 @@ public final class LocalStack implements AutoCloseable {
 
     public List<String> unsignedSources() {
         return unsignedSources;
+    }
+
+    /** The bearer token of trial-tracker's API ({@code LEADFLOW_ADMIN_TOKEN}, or one made up for this run). */
+    public String adminToken() {
+        return adminToken;
     }
 
     public WebhookSecrets secrets() {

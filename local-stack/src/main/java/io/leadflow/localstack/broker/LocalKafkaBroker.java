@@ -159,7 +159,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     if (!missing.isEmpty()) {
                         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                     }
-                    return;
+                    // After a restart the broker recovers its logs before it leads its partitions again.
+                    boolean allLed = admin.describeTopics(Topics.allNamesWithDeadLetters()).allTopicNames().get(10, TimeUnit.SECONDS)
+                            .values().stream().flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                    if (allLed) {
+                        return;
+                    }
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("Kafka broker on localhost:" + port + " has partitions without a leader after "
+                                + timeout.toSeconds() + " s");
+                    }
+                    Thread.sleep(200);
                 } catch (ExecutionException | TimeoutException e) {
                     if (Instant.now().isAfter(deadline)) {
                         throw new IllegalStateException("Kafka broker on localhost:" + port + " did not become ready in "

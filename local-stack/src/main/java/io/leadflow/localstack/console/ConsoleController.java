@@ -101,7 +101,8 @@ class ConsoleController {
     @GetMapping("/trials")
     ResponseEntity<String> trials() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(settings.trialsUrl() + "/trials"))
-                .timeout(Duration.ofSeconds(5)).header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(5)).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + settings.adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new UpstreamFailure("trial-tracker answered " + response.statusCode() + " to GET /trials");
         }

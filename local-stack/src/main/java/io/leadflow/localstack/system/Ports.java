@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -45,18 +47,31 @@ public record Ports(int kafka, int kafkaController, int registry, int intake, in
         return new Ports(0, 0, 0, 0, 0, 0, 0, 0, 0).resolved();
     }
 
-    /** Replaces every 0 with a port that is free right now. */
+    /** Replaces every 0 with a port that is free right now (all distinct: the probing sockets stay open until all are picked). */
     public Ports resolved() {
-        return new Ports(free(kafka), free(kafkaController), free(registry), free(intake), free(routing), free(crm), free(trials),
-                free(notifier), free(console));
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            return new Ports(free(kafka, held), free(kafkaController, held), free(registry, held), free(intake, held),
+                    free(routing, held), free(crm, held), free(trials, held), free(notifier, held), free(console, held));
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // nothing to do: the port is released either way
+                }
+            }
+        }
     }
 
-    private static int free(int port) {
+    private static int free(int port, List<ServerSocket> held) {
         if (port != 0) {
             return port;
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try {
+            ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             socket.setReuseAddress(true);
+            held.add(socket);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("No free local port", e);

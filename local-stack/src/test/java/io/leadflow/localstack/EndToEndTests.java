@@ -1,0 +1,204 @@
+package io.leadflow.localstack;
+
+import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.LeadSource;
+import io.leadflow.avro.Pipeline;
+import io.leadflow.localstack.demo.SampleLeads;
+import io.leadflow.localstack.demo.WebhookClient;
+import io.leadflow.schemas.Topics;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Start here: the whole of Leadflow in one JVM (a real Kafka broker, the schema registry, every service,
+ * the HubSpot and Slack sandboxes), fed real webhooks signed as each provider signs them. A lead from
+ * each source must reach {@code leads.received} and {@code leads.routed}, appear in HubSpot exactly once
+ * and reach its rep in Slack; a deal moved into evaluation in HubSpot must start a trial whose kick-off
+ * reminder reaches the rep; and every metric the dashboards and alerts use must be exported.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndTests {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    final LocalStack stack = RunningStack.get();
+    final WebhookClient webhooks = stack.webhooks();
+    final TopicReader topics = new TopicReader(stack);
+    final String run = UUID.randomUUID().toString().substring(0, 6);
+
+    @Test
+    @Order(1)
+    void aLeadFromEverySourceIsReceivedRoutedSyncedToHubSpotOnceAndAlertsItsRep() {
+        // given four leads, one per source, from companies nobody owns yet
+        SampleLeads.Persona website = unique(SampleLeads.ENTERPRISE_EU);
+        SampleLeads.Persona calendly = unique(SampleLeads.SCALE_US_DEMO);
+        SampleLeads.Persona calcom = unique(SampleLeads.GROUP_DEMO_EU);
+        SampleLeads.Persona email = unique(SampleLeads.AIR_GAPPED);
+        Instant demoAt = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+
+        // when each is posted as its provider posts it
+        Map<String, SampleLeads.Persona> leads = new LinkedHashMap<>();
+        leads.put(accepted(webhooks.website(SampleLeads.websiteForm("e2e-" + UUID.randomUUID(), website, Instant.now()))), website);
+        leads.put(accepted(webhooks.calendly(SampleLeads.calendlyBooking(UUID.randomUUID().toString(), calendly, demoAt))), calendly);
+        leads.put(accepted(webhooks.calcom(SampleLeads.calcomBooking(UUID.randomUUID().toString(), calcom, demoAt))), calcom);
+        leads.put(accepted(webhooks.mailgun(SampleLeads.mailgunEmail(UUID.randomUUID() + "@mail." + email.emailDomain(), email))), email);
+
+        // then every lead is on leads.received and leads.routed, with its reasons
+        Map<String, LeadRouted> routed = new LinkedHashMap<>();
+        leads.forEach((leadId, persona) -> {
+            LeadReceived received = topics.awaitValues(Topics.LEADS_RECEIVED, leadId, r -> true).get(0);
+            assertThat(received.getContact().getEmail()).isEqualTo(persona.email());
+            LeadRouted decision = topics.awaitValues(Topics.LEADS_ROUTED, leadId, r -> true).get(0);
+            assertThat(decision.getReasons()).isNotEmpty();
+            routed.put(leadId, decision);
+        });
+        assertThat(routed.values()).extracting(r -> r.getLead().getSource())
+                .containsExactly(LeadSource.WEBSITE_FORM, LeadSource.DEMO_BOOKING, LeadSource.DEMO_BOOKING, LeadSource.EMAIL);
+        LeadRouted enterprise = routed.values().iterator().next();
+        assertThat(enterprise.getPipeline()).isEqualTo(Pipeline.HANDS_ON);
+        assertThat(enterprise.getOwner().getRepId()).isEqualTo("simon");
+        assertThat(routed.values()).filteredOn(r -> r.getLead().getGroupDemo()).extracting(r -> r.getOwner().getRepId())
+                .containsExactly("cameron");
+
+        // and HubSpot holds exactly one contact and one deal per lead
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> leads.forEach((leadId, persona) -> {
+            assertThat(hubspot("contacts", "email", persona.email())).hasSize(1);
+            assertThat(hubspot("deals", "leadflow_lead_id", leadId)).hasSize(1);
+        }));
+
+        // and each rep got a Slack DM about their lead
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> routed.forEach((leadId, decision) ->
+                assertThat(slackMessages(alertId -> alertId.equals("NEW_LEAD:" + leadId)))
+                        .singleElement()
+                        .satisfies(m -> assertThat(m.path("channel").asString())
+                                .isEqualTo("D" + decision.getOwner().getSlackUserId().substring(1)))));
+    }
+
+    @Test
+    @Order(2)
+    void aDealMovedIntoEvaluationStartsATrialWhoseKickOffReachesTheRep() throws Exception {
+        // given a hands-on lead whose deal is in HubSpot
+        SampleLeads.Persona persona = unique(SampleLeads.ENTERPRISE_EU);
+        String leadId = accepted(webhooks.website(SampleLeads.websiteForm("e2e-trial-" + UUID.randomUUID(), persona, Instant.now())));
+        JsonNode deal = await().atMost(Duration.ofSeconds(60)).until(() -> hubspot("deals", "leadflow_lead_id", leadId), d -> d.size() == 1).get(0);
+        String dealId = deal.path("id").asString();
+        String[] evaluation = stack.trialStage();
+
+        // when the rep moves it into the evaluation stage (HubSpot then sends its signed deal-stage webhook to lead-intake)
+        HttpResponse<String> moved = Http.send("PATCH", stack.consoleUrl() + "/sandbox/hubspot/crm/v3/objects/deals/" + dealId,
+                "{\"properties\":{\"pipeline\":\"" + evaluation[0] + "\",\"dealstage\":\"" + evaluation[1] + "\"}}",
+                "Authorization", "Bearer pat-a-rep");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+
+        // then trial-tracker runs a trial for the deal
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            HttpResponse<String> trials = Http.send("GET", stack.trialsUrl() + "/trials", null, "Authorization", "Bearer " + stack.adminToken());
+            assertThat(trials.statusCode()).isEqualTo(200);
+            assertThat(trials.body()).contains(dealId);
+        });
+        // and its kick-off reminder reaches the rep in Slack
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(slackMessages(alertId -> true))
+                .anySatisfy(m -> {
+                    assertThat(m.path("text").asString().toLowerCase()).contains("kick");
+                    assertThat(m.toString()).contains(persona.company());
+                }));
+    }
+
+    /** Runs last: Micrometer binds a Kafka client's per-partition metrics on its periodic refresh (every minute). */
+    @Test
+    @Order(3)
+    void everyServiceExportsEveryMetricTheDashboardsAndAlertsUse() throws Exception {
+        // given traffic through every service, including a burst of leads for one rep that Slack's per-channel pace throttles
+        List<String> leadIds = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            SampleLeads.Persona persona = unique(SampleLeads.ENTERPRISE_EU);
+            leadIds.add(accepted(webhooks.website(SampleLeads.websiteForm("e2e-metrics-" + UUID.randomUUID(), persona, Instant.now()))));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                leadIds.stream().allMatch(leadId -> !slackMessages(id -> id.equals("NEW_LEAD:" + leadId)).isEmpty()));
+        List<String> expected = Files.readAllLines(metricsFile()).stream().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).distinct().toList();
+
+        // when every service's Prometheus endpoint is scraped (meters that register on first use get a moment to appear)
+        // then each metric is exported by some service
+        await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(missing(expected, scrapeAll())).as("metrics in ops/metrics.txt that no service exports").isEmpty());
+    }
+
+    String scrapeAll() {
+        StringBuilder scraped = new StringBuilder();
+        for (String service : stack.services().keySet()) {
+            HttpResponse<String> response = Http.send("GET", stack.serviceUrl(service) + "/actuator/prometheus", null);
+            assertThat(response.statusCode()).as(service + " /actuator/prometheus").isEqualTo(200);
+            scraped.append(response.body()).append('\n');
+        }
+        return scraped.toString();
+    }
+
+    static List<String> missing(List<String> expected, String scraped) {
+        List<String> missing = new ArrayList<>();
+        for (String metric : expected) {
+            if (scraped.lines().noneMatch(l -> l.startsWith(metric + "{") || l.startsWith(metric + " "))) {
+                missing.add(metric);
+            }
+        }
+        return missing;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** The persona at a company of its own, so earlier runs' account ownership does not decide the owner. */
+    SampleLeads.Persona unique(SampleLeads.Persona persona) {
+        String id = run + Integer.toHexString(UUID.randomUUID().hashCode()).substring(0, 4);
+        return persona.at(persona.company() + " " + id, persona.emailDomain().replaceFirst("\\.", "-" + id + "."));
+    }
+
+    static String accepted(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return JSON.readTree(response.body()).path("leadId").asString();
+    }
+
+    /** Live HubSpot sandbox records of a type whose property equals the value. */
+    List<JsonNode> hubspot(String type, String property, String value) {
+        return StreamSupport.stream(stack.hubspot().objects(type).spliterator(), false)
+                .filter(o -> value.equalsIgnoreCase(o.path("properties").path(property).asString(""))).toList();
+    }
+
+    /** Slack sandbox messages whose Leadflow metadata alert id matches. */
+    List<JsonNode> slackMessages(java.util.function.Predicate<String> alertId) {
+        return StreamSupport.stream(stack.slack().messages(1000).spliterator(), false)
+                .filter(m -> alertId.test(m.path("metadata").path("event_payload").path("alertId").asString(""))).toList();
+    }
+
+    static Path metricsFile() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path dir = here; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("ops").resolve("metrics.txt");
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("ops/metrics.txt not found above " + here);
+    }
+}

@@ -1,0 +1,89 @@
+package io.leadflow.localstack.console;
+
+import io.leadflow.localstack.LocalStack;
+import io.leadflow.localstack.RunningStackAccess;
+import io.leadflow.localstack.demo.SampleLeads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Drives the console in headless Chromium (Debian's {@code chromium} and {@code chromedriver}): a lead
+ * posted to lead-intake shows up by itself, with its owner, and so does the Slack message its rep got.
+ */
+class ConsoleBrowserTests {
+
+    final LocalStack stack = RunningStackAccess.get();
+    ChromeDriver browser;
+    Path profile;
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        profile = Files.createTempDirectory("leadflow-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1600,1400", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void showsAPostedLeadWithItsOwnerAndTheRepsSlackMessage() throws Exception {
+        // given the console is open
+        browser.get(stack.consoleUrl() + "/");
+        String company = "Browser Test " + UUID.randomUUID().toString().substring(0, 6);
+        SampleLeads.Persona persona = SampleLeads.ENTERPRISE_EU.at(company, company.toLowerCase().replace(' ', '-') + ".de");
+
+        // when a lead is posted to lead-intake
+        var response = stack.webhooks().website(SampleLeads.websiteForm("browser-" + UUID.randomUUID(), persona, Instant.now()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String leadId = JsonMapper.builder().build().readTree(response.body()).path("leadId").asString();
+
+        // then, without a reload, its row shows the owner
+        WebElement row = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> browser.findElements(By.cssSelector("#leads tr[data-lead-id='" + leadId + "']")), rows -> !rows.isEmpty())
+                .get(0);
+        assertThat(row.findElement(By.cssSelector(".owner")).getText()).isEqualTo("Simon");
+        assertThat(row.findElement(By.cssSelector(".pipeline")).getText()).isEqualTo("Hands on");
+        // and the Slack message rendered like Slack, with its header and buttons
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(browser.findElements(By.cssSelector("#slack .slack-message")))
+                        .anySatisfy(m -> {
+                            assertThat(m.findElement(By.cssSelector(".slack-header")).getText()).contains(company);
+                            assertThat(m.findElement(By.cssSelector(".to")).getText()).contains("simon@example.com");
+                        }));
+        Path screenshot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Path target = Path.of("target", "console-screenshot.png");
+        Files.copy(screenshot, target, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(target)).isPositive();
+    }
+}
