@@ -29,6 +29,8 @@ public final class Benchmarks {
     static {
         register(new IntakeThroughput());
         register(new RoutingReplay());
+        register(new TrialTimers());
+        register(new HubSpotEfficiency());
     }
 
     private static void register(Scenario scenario) {
