@@ -1,5 +1,6 @@
 package io.leadflow.notifier.templates;
 
+import io.leadflow.avro.AlertField;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -50,6 +51,11 @@ final class BlockKit {
     }
 
     /** Sections of labelled values, ten to a section; labels are ours, values are raw. */
+    /** The alert's labelled values, in order, as section fields. */
+    BlockKit fieldsOf(List<AlertField> alertFields) {
+        return fields(alertFields.stream().map(f -> new String[] {f.getLabel(), f.getValue()}).toList());
+    }
+
     BlockKit fields(List<String[]> labelledValues) {
         for (int start = 0; start < labelledValues.size(); start += MAX_FIELDS) {
             ArrayNode fields = NODES.arrayNode();

@@ -1,12 +1,9 @@
 package io.leadflow.notifier.templates;
 
-import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import tools.jackson.databind.node.ArrayNode;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /** Any other alert (a kind this notifier does not know yet): title, fields, lists and buttons as they come. */
@@ -15,11 +12,7 @@ final class GenericTemplate implements AlertTemplate {
     @Override
     public ArrayNode blocks(RepAlert alert, Optional<AlertLink> hubspot) {
         BlockKit kit = new BlockKit().header(alert.getTitle());
-        List<String[]> fields = new ArrayList<>();
-        for (AlertField field : alert.getFields()) {
-            fields.add(new String[] {field.getLabel(), field.getValue()});
-        }
-        kit.fields(fields)
+        kit.fieldsOf(alert.getFields())
                 .list("Why", "•", alert.getReasons())
                 .list("Heads-up", ":warning:", alert.getFlags())
                 .list("What to do", "•", alert.getActions())

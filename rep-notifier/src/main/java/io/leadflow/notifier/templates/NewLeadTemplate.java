@@ -1,12 +1,9 @@
 package io.leadflow.notifier.templates;
 
-import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import tools.jackson.databind.node.ArrayNode;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,11 +16,7 @@ final class NewLeadTemplate implements AlertTemplate {
     @Override
     public ArrayNode blocks(RepAlert alert, Optional<AlertLink> hubspot) {
         BlockKit kit = new BlockKit().header(alert.getTitle());
-        List<String[]> fields = new ArrayList<>();
-        for (AlertField field : alert.getFields()) {
-            fields.add(new String[] {field.getLabel(), field.getValue()});
-        }
-        kit.fields(fields)
+        kit.fieldsOf(alert.getFields())
                 .list("Why this lead is yours", "•", alert.getReasons())
                 .list("Heads-up", ":warning:", alert.getFlags())
                 .list("Next steps", "•", alert.getActions());

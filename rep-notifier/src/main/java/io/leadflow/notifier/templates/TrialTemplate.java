@@ -1,11 +1,9 @@
 package io.leadflow.notifier.templates;
 
-import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import tools.jackson.databind.node.ArrayNode;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,12 +26,8 @@ final class TrialTemplate implements AlertTemplate {
     @Override
     public ArrayNode blocks(RepAlert alert, Optional<AlertLink> hubspot) {
         BlockKit kit = new BlockKit().header(alert.getTitle()).section(emoji + " *" + leadLine + "*");
-        List<String[]> fields = new ArrayList<>();
-        for (AlertField field : alert.getFields()) {
-            fields.add(new String[] {field.getLabel(), field.getValue()});
-        }
         List<String> actions = alert.getActions().isEmpty() ? defaultActions : alert.getActions();
-        kit.fields(fields).list("What to do", "•", actions).list("Heads-up", ":warning:", alert.getFlags());
+        kit.fieldsOf(alert.getFields()).list("What to do", "•", actions).list("Heads-up", ":warning:", alert.getFlags());
         kit.buttons(Templates.buttons(alert, hubspot));
         String context = "Evaluation reminder raised " + BlockKit.localTime(alert.getCreatedAt());
         if (alert.getTrialId() != null) {
