@@ -31,6 +31,7 @@ public final class Benchmarks {
         register(new RoutingReplay());
         register(new TrialTimers());
         register(new HubSpotEfficiency());
+        register(new SpeedToLead());
     }
 
     private static void register(Scenario scenario) {
