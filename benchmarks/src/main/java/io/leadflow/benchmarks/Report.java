@@ -29,7 +29,8 @@ final class Report {
 
     private static String figure(Map.Entry<String, Object> e) {
         Object v = e.getValue();
-        String value = v instanceof Double d ? String.format("%.1f", d) : String.valueOf(v);
+        String value = v instanceof Double d ? (d.isNaN() ? "n/a" : Math.abs(d) < 1 ? String.format("%.3f", d) : String.format("%.1f", d))
+                : String.valueOf(v);
         return e.getKey() + " " + value;
     }
 }
