@@ -1,5 +1,6 @@
 package io.leadflow.localstack;
 
+import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
@@ -86,6 +87,12 @@ class EndToEndTests {
             assertThat(hubspot("contacts", "email", persona.email())).hasSize(1);
             assertThat(hubspot("deals", "leadflow_lead_id", leadId)).hasSize(1);
         }));
+        // and crm-sync confirmed each lead on crm.synced with the deal's link (nothing dead-lettered)
+        leads.keySet().forEach(leadId -> {
+            CrmSynced synced = topics.awaitValues(Topics.CRM_SYNCED, leadId, r -> true).get(0);
+            assertThat(synced.getDealId()).isEqualTo(hubspot("deals", "leadflow_lead_id", leadId).get(0).path("id").asString());
+            assertThat(synced.getDealUrl()).contains("/deal/" + synced.getDealId());
+        });
 
         // and each rep got a Slack DM about their lead
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> routed.forEach((leadId, decision) ->

@@ -770,7 +770,13 @@ public final class HubSpotSandbox {
                             associate(toType, toId, fromType, fromId, defaultType(toType, fromType), "HUBSPOT_DEFINED");
                         }
                         ObjectNode result = results.addObject();
-                        if (version.equals("v4")) {
+                        if (version.equals("v4") && operation.equals("associate")) {
+                            // batch/associate/default answers with the spec it used and the ids as given.
+                            result.putObject("associationSpec").put("associationCategory", "HUBSPOT_DEFINED")
+                                    .put("associationTypeId", typeIds.get(0));
+                            result.putObject("from").put("id", fromId);
+                            result.putObject("to").put("id", toId);
+                        } else if (version.equals("v4")) {
                             result.put("fromObjectTypeId", TYPE_IDS.get(fromType));
                             result.put("fromObjectId", Long.parseLong(fromId));
                             result.put("toObjectTypeId", TYPE_IDS.get(toType));

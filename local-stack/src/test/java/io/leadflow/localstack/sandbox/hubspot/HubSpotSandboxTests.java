@@ -116,6 +116,10 @@ class HubSpotSandboxTests {
                 "{\"inputs\":[{\"from\":{\"id\":\"" + contact + "\"},\"to\":{\"id\":\"" + company + "\"}}]}");
 
         assertThat(answer.status()).isEqualTo(201);
+        JsonNode result = answer.body().path("results").get(0);
+        assertThat(result.path("from").path("id").asString()).isEqualTo(contact);
+        assertThat(result.path("to").path("id").asString()).isEqualTo(company);
+        assertThat(result.path("associationSpec").path("associationCategory").asString()).isEqualTo("HUBSPOT_DEFINED");
         JsonNode back = hubspot.handle("GET", "/crm/v4/objects/companies/" + company + "/associations/contacts", Map.of(), TOKEN, null).body();
         assertThat(back.path("results").get(0).path("toObjectId").asLong()).isEqualTo(Long.parseLong(contact));
     }
