@@ -20,7 +20,8 @@ import java.util.Map;
  * scenario could not run.
  *
  * <pre>benchmarks/run [--quick] [--append] [--results DIR] [scenario ...]</pre>
- * {@code --append} keeps the rows already in latest.json (e.g. the same scenario on another JDK).
+ * {@code --append} keeps the rows already in latest.json (e.g. the same scenario on another JDK), replacing
+ * only a row of the same scenario.
  */
 public final class Benchmarks {
 
@@ -94,6 +95,7 @@ public final class Benchmarks {
             System.out.println("== " + name);
             try {
                 Result result = SCENARIOS.get(name).run(quick);
+                done.removeIf(earlier -> earlier.scenario().equals(result.scenario()));
                 done.add(result);
                 System.out.println(Report.row(result));
             } catch (Exception e) {
