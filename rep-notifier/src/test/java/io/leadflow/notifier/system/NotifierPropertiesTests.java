@@ -19,7 +19,7 @@ class NotifierPropertiesTests {
 
     @Test
     void bindsChannelsPerKindAndDefaults() {
-        runner.withPropertyValues("leadflow.notifier.slack.bot-token=xoxb-1234567890",
+        runner.withPropertyValues("leadflow.notifier.slack.bot-token=xoxb-test-not-a-token",
                         "leadflow.notifier.channels.new-lead=C0NEWLEADS", "leadflow.notifier.channels.trial-kickoff=",
                         "leadflow.notifier.hubspot.portal-id=12345")
                 .run(context -> {
@@ -28,7 +28,7 @@ class NotifierPropertiesTests {
                     assertThat(properties.slack().baseUrl()).isEqualTo("https://slack.com/api");
                     assertThat(properties.rateLimit().period()).isEqualTo(Duration.ofSeconds(1));
                     assertThat(properties.rateLimit().burst()).isEqualTo(3);
-                    assertThat(properties.toString()).doesNotContain("xoxb-1234567890");
+                    assertThat(properties.toString()).doesNotContain("xoxb-test-not-a-token");
                 });
     }
 
