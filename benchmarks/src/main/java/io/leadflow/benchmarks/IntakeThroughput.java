@@ -16,8 +16,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import io.leadflow.localstack.system.EmbeddedService;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,10 +98,8 @@ final class IntakeThroughput implements Scenario {
         WebhookClient.postJson(http, uri, body, Map.of("X-Leadflow-Signature", "t=" + t + ",v1=" + hmac(t + "." + body)), 202);
     }
 
-    private static String hmac(String payload) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    private static String hmac(String payload) {
+        return HexFormat.of().formatHex(io.leadflow.localstack.demo.WebhookClient.hmac(SECRET, payload.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static KafkaProducer<String, LeadReceived> producer(KafkaBroker broker) {
