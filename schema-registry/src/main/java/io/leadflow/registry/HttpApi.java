@@ -1,15 +1,15 @@
 package io.leadflow.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.leadflow.schemas.registry.CompatibilityLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,7 +86,7 @@ final class HttpApi implements HttpHandler {
                     return JSON.nullNode();
                 }
                 return JSON.readTree(bytes);
-            } catch (JsonProcessingException e) {
+            } catch (JacksonException e) {
                 throw new RegistryError(400, 400, "Malformed JSON body: " + e.getOriginalMessage());
             } catch (IOException e) {
                 throw new RegistryError(400, 400, "Cannot read the request body: " + e.getMessage());
@@ -280,7 +280,7 @@ final class HttpApi implements HttpHandler {
 
     private static CompatibilityLevel requestedLevel(JsonNode body) {
         JsonNode level = body == null ? null : body.get("compatibility");
-        return Registry.parseLevel(level == null || level.isNull() ? null : level.asText());
+        return Registry.parseLevel(level == null || level.isNull() ? null : level.asString(null));
     }
 
     private static ObjectNode level(String field, CompatibilityLevel level) {

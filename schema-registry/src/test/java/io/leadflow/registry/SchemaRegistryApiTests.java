@@ -96,10 +96,10 @@ class SchemaRegistryApiTests {
         Response found = http.post("/subjects/" + subject, body(PROBE_V1));
 
         assertThat(found.status()).isEqualTo(200);
-        assertThat(found.json().get("subject").asText()).isEqualTo(subject);
+        assertThat(found.json().get("subject").asString()).isEqualTo(subject);
         assertThat(found.json().get("id").asInt()).isEqualTo(id);
         assertThat(found.json().get("version").asInt()).isEqualTo(1);
-        assertThat(new Schema.Parser().parse(found.json().get("schema").asText())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
+        assertThat(new Schema.Parser().parse(found.json().get("schema").asString())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
     }
 
     @Test
@@ -112,7 +112,7 @@ class SchemaRegistryApiTests {
 
         assertThat(noSubject.status()).isEqualTo(404);
         assertThat(noSubject.errorCode()).isEqualTo(40401);
-        assertThat(noSubject.json().get("message").asText()).contains("not found");
+        assertThat(noSubject.json().get("message").asString()).contains("not found");
         assertThat(noSchema.status()).isEqualTo(404);
         assertThat(noSchema.errorCode()).isEqualTo(40403);
     }
@@ -127,7 +127,7 @@ class SchemaRegistryApiTests {
         Response unknown = http.get("/schemas/ids/987654");
 
         assertThat(byId.status()).isEqualTo(200);
-        assertThat(new Schema.Parser().parse(byId.json().get("schema").asText())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
+        assertThat(new Schema.Parser().parse(byId.json().get("schema").asString())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
         assertThat(byId.json().has("schemaType")).as("Avro leaves schemaType out, as Confluent").isFalse();
         assertThat(uses.json().toString()).contains("{\"subject\":\"" + subject + "\",\"version\":1}");
         assertThat(unknown.status()).isEqualTo(404);
@@ -140,7 +140,7 @@ class SchemaRegistryApiTests {
         http.post("/subjects/" + subject + "/versions", body(PROBE_V1));
         http.post("/subjects/" + subject + "/versions", body(PROBE_V2));
 
-        assertThat(http.get("/subjects").json()).extracting(n -> n.asText()).contains(subject);
+        assertThat(http.get("/subjects").json()).extracting(n -> n.asString()).contains(subject);
         assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1,2]");
         Response unknown = http.get("/subjects/" + subject() + "/versions");
         assertThat(unknown.status()).isEqualTo(404);
@@ -159,7 +159,7 @@ class SchemaRegistryApiTests {
 
         assertThat(first.json().get("version").asInt()).isEqualTo(1);
         assertThat(first.json().get("id").asInt()).isEqualTo(v1);
-        assertThat(first.json().get("subject").asText()).isEqualTo(subject);
+        assertThat(first.json().get("subject").asString()).isEqualTo(subject);
         assertThat(latest.json().get("version").asInt()).isEqualTo(2);
         assertThat(latest.json().get("id").asInt()).isEqualTo(v2);
         assertThat(new Schema.Parser().parse(raw.text())).isEqualTo(new Schema.Parser().parse(PROBE_V2));
@@ -194,7 +194,7 @@ class SchemaRegistryApiTests {
 
         assertThat(rejected.status()).isEqualTo(409);
         assertThat(rejected.errorCode()).isEqualTo(409);
-        assertThat(rejected.json().get("message").asText()).contains("incompatible", subject, "score");
+        assertThat(rejected.json().get("message").asString()).contains("incompatible", subject, "score");
         assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1]");
     }
 
@@ -239,8 +239,8 @@ class SchemaRegistryApiTests {
             assertThat(r.status()).isEqualTo(422);
             assertThat(r.errorCode()).isEqualTo(42201);
         });
-        assertThat(protobuf.json().get("message").asText()).contains("PROTOBUF", "only AVRO");
-        assertThat(references.json().get("message").asText()).contains("references are not supported");
+        assertThat(protobuf.json().get("message").asString()).contains("PROTOBUF", "only AVRO");
+        assertThat(references.json().get("message").asString()).contains("references are not supported");
         assertThat(http.get("/subjects/" + subject + "/versions").errorCode()).isEqualTo(40401);
     }
 
@@ -308,7 +308,7 @@ class SchemaRegistryApiTests {
             assertThat(r.status()).isEqualTo(422);
             assertThat(r.errorCode()).isEqualTo(42203);
         });
-        assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        assertThat(http.get("/config").json().get("compatibilityLevel").asString()).isEqualTo("BACKWARD");
     }
 
     @Test
@@ -320,8 +320,8 @@ class SchemaRegistryApiTests {
         Response soft = http.delete("/subjects/" + subject);
 
         assertThat(soft.json()).hasToString("[1,2]");
-        assertThat(http.get("/subjects").json()).extracting(n -> n.asText()).doesNotContain(subject);
-        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asText()).contains(subject);
+        assertThat(http.get("/subjects").json()).extracting(n -> n.asString()).doesNotContain(subject);
+        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asString()).contains(subject);
         assertThat(http.get("/subjects/" + subject + "/versions").errorCode()).isEqualTo(40401);
         assertThat(http.get("/subjects/" + subject + "/versions/1?deleted=true").json().get("id").asInt()).isEqualTo(id);
         assertThat(http.get("/schemas/ids/" + id).status()).as("ids stay readable after a soft delete").isEqualTo(200);
@@ -330,7 +330,7 @@ class SchemaRegistryApiTests {
         Response hard = http.delete("/subjects/" + subject + "?permanent=true");
 
         assertThat(hard.json()).hasToString("[1,2]");
-        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asText()).doesNotContain(subject);
+        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asString()).doesNotContain(subject);
         assertThat(http.delete("/subjects/" + subject).errorCode()).isEqualTo(40401);
     }
 
@@ -375,7 +375,7 @@ class SchemaRegistryApiTests {
         assertThat(path.errorCode()).isEqualTo(404);
         assertThat(method.status()).isEqualTo(405);
         assertThat(malformed.status()).isEqualTo(400);
-        assertThat(malformed.json().get("message").asText()).contains("Malformed JSON");
+        assertThat(malformed.json().get("message").asString()).contains("Malformed JSON");
     }
 
     @Test
@@ -385,7 +385,7 @@ class SchemaRegistryApiTests {
 
         http.post("/subjects/" + encoded + "/versions", body(PROBE_V1));
 
-        assertThat(http.get("/subjects/" + encoded + "/versions/latest").json().get("subject").asText()).isEqualTo(subject);
+        assertThat(http.get("/subjects/" + encoded + "/versions/latest").json().get("subject").asString()).isEqualTo(subject);
     }
 
     @Test
