@@ -73,7 +73,7 @@ final class RegistryState {
                 ? value.get("schemaType").asString() : null;
         int id = value.path("id").asInt();
         StoredSchema stored = new StoredSchema(subject, version, id, schemaText, schemaType,
-                value.path("deleted").asBoolean(false), canonical(schemaText, schemaType));
+                value.path("deleted").asBoolean(false), canonical(schemaText, schemaType), normalized(schemaText, schemaType));
         StoredSchema sameId = byId.get(id);
         if (sameId != null && !sameId.canonical().equals(stored.canonical())) {
             log.warn("Schema id {} names two different schemas (subjects {} and {}); was a second registry writing to the store?",
@@ -123,6 +123,18 @@ final class RegistryState {
         }
         try {
             return new Schema.Parser().parse(schemaText).toString();
+        } catch (RuntimeException e) {
+            return schemaText;
+        }
+    }
+
+    /** The {@link AvroNormalization normalised} text of a schema; the text itself when it is not Avro or not valid. */
+    static String normalized(String schemaText, String schemaType) {
+        if (schemaType != null && !schemaType.equals("AVRO")) {
+            return schemaText;
+        }
+        try {
+            return AvroNormalization.normalize(new Schema.Parser().parse(schemaText));
         } catch (RuntimeException e) {
             return schemaText;
         }

@@ -193,7 +193,7 @@ class SchemaRegistryApiTests {
         Response rejected = http.post("/subjects/" + subject + "/versions", body(PROBE_NO_DEFAULT));
 
         assertThat(rejected.status()).isEqualTo(409);
-        assertThat(rejected.errorCode()).isEqualTo(409);
+        assertThat(rejected.errorCode()).isEqualTo(40901);
         assertThat(rejected.json().get("message").asString()).contains("incompatible", subject, "score");
         assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1]");
     }
@@ -213,13 +213,16 @@ class SchemaRegistryApiTests {
     }
 
     @Test
-    void compatibilityErrorsAre40401And40402And42202() {
+    void compatibilityErrorsAre40402And42202() {
         String subject = subject();
         http.post("/subjects/" + subject + "/versions", body(PROBE_V1));
 
-        assertThat(http.post("/compatibility/subjects/" + subject() + "/versions/latest", body(PROBE_V2)).errorCode()).isEqualTo(40401);
+        assertThat(http.post("/compatibility/subjects/" + subject() + "/versions/3", body(PROBE_V2)).errorCode()).isEqualTo(40402);
         assertThat(http.post("/compatibility/subjects/" + subject + "/versions/7", body(PROBE_V2)).errorCode()).isEqualTo(40402);
         assertThat(http.post("/compatibility/subjects/" + subject + "/versions/-5", body(PROBE_V2)).errorCode()).isEqualTo(42202);
+        assertThat(http.post("/compatibility/subjects/" + subject + "/versions/-5", body("not a schema")).errorCode())
+                .as("the version is checked before the schema").isEqualTo(42202);
+        assertThat(http.post("/compatibility/subjects/" + subject + "/versions/7", body("not a schema")).errorCode()).isEqualTo(40402);
     }
 
     @Test
@@ -379,6 +382,68 @@ class SchemaRegistryApiTests {
     }
 
     @Test
+    void subjectsWithControlCharactersOrReservedNamesAre42208() {
+        Response controls = http.post("/subjects/%0Dbad%0Asubject%09/versions", body(PROBE_V1));
+        Response delete = http.post("/subjects/probe%7F-value/versions", body(PROBE_V1));
+        Response global = http.post("/subjects/__GLOBAL/versions", body(PROBE_V1));
+        Response empty = http.post("/subjects/__EMPTY/versions", body(PROBE_V1));
+        Response config = http.put("/config/bad%00subject", "{\"compatibility\":\"NONE\"}");
+
+        assertThat(List.of(controls, delete, global, empty, config)).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.errorCode()).isEqualTo(42208);
+        });
+        assertThat(controls.json().get("message").asString()).contains("\rbad\nsubject\t", "not valid");
+        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asString())
+                .noneMatch(s -> s.chars().anyMatch(Character::isISOControl)).doesNotContain("__GLOBAL", "__EMPTY");
+        assertThat(http.get("/config/bad%00subject").errorCode()).isEqualTo(40408);
+    }
+
+    @Test
+    void normalizeStoresPropertiesAndAliasesSortedAndSharesIdsAcrossSubjects() {
+        String oneOrder = ORDERED.formatted("\"team\":\"sales\",\"owner\":{\"z\":1,\"a\":2}", "\"old_id\",\"legacy_id\"");
+        String otherOrder = ORDERED.formatted("\"owner\":{\"a\":2,\"z\":1},\"team\":\"sales\"", "\"legacy_id\",\"old_id\"");
+        String first = subject();
+        String second = subject();
+        String plain = subject();
+
+        int id = http.post("/subjects/" + first + "/versions?normalize=true", body(oneOrder)).json().get("id").asInt();
+        Response sameInAnotherSubject = http.post("/subjects/" + second + "/versions?normalize=true", body(otherOrder));
+        Response notNormalized = http.post("/subjects/" + plain + "/versions", body(oneOrder));
+        String stored = http.get("/subjects/" + first + "/versions/1").json().get("schema").asString();
+
+        assertThat(sameInAnotherSubject.json().get("id").asInt()).isEqualTo(id);
+        assertThat(notNormalized.json().get("id").asInt()).as("without normalize the text as sent decides the id").isNotEqualTo(id);
+        assertThat(stored).contains("\"owner\":{\"a\":2,\"z\":1},\"team\":\"sales\"", "\"aliases\":[\"legacy_id\",\"old_id\"]",
+                "\"doc\":\"The probe's id.\"");
+        assertThat(http.post("/subjects/" + first + "?normalize=true", body(otherOrder)).json().get("id").asInt()).isEqualTo(id);
+    }
+
+    @Test
+    void withinASubjectTheOrderOfPropertiesAndAliasesDoesNotMakeANewVersion() {
+        String oneOrder = ORDERED.formatted("\"team\":\"sales\",\"owner\":\"ops\"", "\"old_id\",\"legacy_id\"");
+        String otherOrder = ORDERED.formatted("\"owner\":\"ops\",\"team\":\"sales\"", "\"legacy_id\",\"old_id\"");
+        String withOtherDoc = ORDERED.formatted("\"owner\":\"ops\",\"team\":\"sales\"", "\"legacy_id\",\"old_id\"")
+                .replace("The probe's id.", "Another doc.");
+        String subject = subject();
+
+        int id = http.post("/subjects/" + subject + "/versions", body(oneOrder)).json().get("id").asInt();
+        Response again = http.post("/subjects/" + subject + "/versions", body(otherOrder));
+        Response found = http.post("/subjects/" + subject, body(otherOrder));
+        Response docChanged = http.post("/subjects/" + subject + "/versions", body(withOtherDoc));
+
+        assertThat(again.json().get("id").asInt()).isEqualTo(id);
+        assertThat(found.json().get("version").asInt()).isEqualTo(1);
+        assertThat(docChanged.json().get("id").asInt()).as("a different doc is a different schema").isNotEqualTo(id);
+        assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1,2]");
+    }
+
+    /** A record with custom properties ({@code %1$s}) and field aliases ({@code %2$s}) in a given order. */
+    private static final String ORDERED = """
+            {"type":"record","name":"Ordered","namespace":"io.leadflow.test",%1$s,
+             "fields":[{"name":"id","type":"string","doc":"The probe's id.","aliases":[%2$s]}]}""";
+
+    @Test
     void subjectsWithReservedCharactersRoundTripThroughTheirEncoding() {
         String subject = "team a/" + subject();
         String encoded = java.net.URLEncoder.encode(subject, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
@@ -406,6 +471,10 @@ class SchemaRegistryApiTests {
         assertThat(latest.version()).isEqualTo(1);
         assertThat(latest.id()).isEqualTo(id);
         assertThatThrownBy(() -> client.register(subject, incompatible))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+                    assertThat(e.isIncompatible()).isTrue();
+                });
+        assertThat(client.isCompatible(subject(), incompatible)).as("a subject without versions accepts it").isTrue();
     }
 }
