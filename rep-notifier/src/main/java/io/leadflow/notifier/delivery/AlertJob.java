@@ -1,6 +1,7 @@
 package io.leadflow.notifier.delivery;
 
 import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.notifier.deals.DealLinks;
@@ -485,8 +486,13 @@ final class AlertJob implements LaneJob {
         }
     }
 
+    /**
+     * A digest links a lead to HubSpot only when its deal is known: a contact-search link would double a line's length
+     * (and so the messages a burst needs), and the line shows the email to search for.
+     */
     private List<Templates.DigestItem> items(List<Member> newestFirst) {
-        return newestFirst.stream().map(m -> new Templates.DigestItem(m.alert, c.deals().hubspotLink(m.alert))).toList();
+        return newestFirst.stream().map(m -> new Templates.DigestItem(m.alert,
+                c.deals().dealUrl(m.alert.getLeadId()).map(url -> new AlertLink("HubSpot deal", url)))).toList();
     }
 
     private void duplicate(Member member, String why) {

@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Several new leads for one channel in as few messages as Slack's limits allow: a header, then one line per lead
- * (newest first) with the lead's key fields and its HubSpot and booking links, packed into section blocks.
+ * (newest first) with the lead's key fields and its HubSpot and booking links, packed into section blocks, then when
+ * the oldest and the newest arrived.
  * <p>
  * Limits kept per message: at most 50 blocks, at most 3,000 characters in a section's text
  * (https://docs.slack.dev/reference/block-kit/blocks/section-block), and at most {@code maxChars} characters of text
@@ -86,8 +87,7 @@ final class DigestTemplate {
         String header = parts == 1 ? count : count + " (" + part + " of " + parts + ")";
         BlockKit kit = new BlockKit().header(header);
         sections.forEach(kit::section);
-        kit.context("Newest first" + (part < parts ? "; older leads follow in the next message" : "")
-                + " · open a lead in HubSpot for its reasons, flags and next steps");
+        kit.context(context(items, part < parts));
         ObjectNode message = JsonNodeFactory.instance.objectNode();
         message.put("channel", channel);
         message.put("text", fallback(count, items));
@@ -101,6 +101,23 @@ final class DigestTemplate {
         items.forEach(item -> alerts.addObject().put(SlackClient.METADATA_ALERT_ID, item.alert().getAlertId()));
         message.put("unfurl_links", false).put("unfurl_media", false);
         return new Templates.DigestMessage(items.stream().map(Templates.DigestItem::alert).toList(), message);
+    }
+
+    private static String context(List<Templates.DigestItem> newestFirst, boolean more) {
+        StringBuilder context = new StringBuilder("Newest first");
+        Instant newest = receivedAt(newestFirst.get(0).alert());
+        Instant oldest = receivedAt(newestFirst.get(newestFirst.size() - 1).alert());
+        if (newest != null && oldest != null) {
+            context.append(", received ").append(BlockKit.localClock(oldest)).append('–').append(BlockKit.localClock(newest));
+        }
+        if (more) {
+            context.append("; older leads follow in the next message");
+        }
+        return context.append(" · each lead's reasons, flags and next steps are in HubSpot").toString();
+    }
+
+    private static Instant receivedAt(RepAlert alert) {
+        return alert.getLeadReceivedAt() != null ? alert.getLeadReceivedAt() : alert.getCreatedAt();
     }
 
     private static String fallback(String count, List<Templates.DigestItem> items) {
@@ -120,18 +137,16 @@ final class DigestTemplate {
         return text.toString();
     }
 
-    /** {@code • 14:02 *Acme* — Hands-on · Enterprise · EU (DE) · Demo at … · Jane Doe <jane@acme.io> · HubSpot · Demo booking} */
+    /**
+     * {@code • *Acme* — Hands-on · Enterprise · EU (DE) · Demo at … · Jane Doe <jane@acme.io> · HubSpot deal · Demo booking}:
+     * short enough (about 200 characters) that some 60 leads fit in one message.
+     */
     static String line(RepAlert alert, Optional<AlertLink> hubspot) {
         StringBuilder line = new StringBuilder("• ");
-        Instant at = alert.getLeadReceivedAt() != null ? alert.getLeadReceivedAt() : alert.getCreatedAt();
-        if (at != null) {
-            line.append(BlockKit.localClock(at)).append(' ');
-        }
         line.append('*').append(Mrkdwn.escape(company(alert), 80)).append('*');
         List<String> facts = new ArrayList<>();
         value(alert, "Pipeline").ifPresent(facts::add);
         value(alert, "Recommended plan").or(() -> value(alert, "Plan interest")).ifPresent(facts::add);
-        value(alert, "Monthly events").map(events -> events + " events/month").ifPresent(facts::add);
         value(alert, "Region").ifPresent(facts::add);
         value(alert, "Source").ifPresent(facts::add);
         value(alert, "Contact").ifPresent(facts::add);

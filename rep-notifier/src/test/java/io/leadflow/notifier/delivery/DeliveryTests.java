@@ -60,6 +60,7 @@ class DeliveryTests {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicLong offsets = new AtomicLong();
+    private final DealLinks deals = new DealLinks(100, "12345", "https://app.hubspot.com");
 
     @AfterEach
     void stopLanes() {
@@ -108,6 +109,12 @@ class DeliveryTests {
         submit(delivery, TestAlerts.newLead("first-b", "First B", start, "U0REPB0001"));
         await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 2);
 
+        // (crm-sync has announced the deal of one of them)
+        String dealUrl = "https://app.hubspot.com/contacts/12345/record/0-3/4711";
+        deals.synced(io.leadflow.avro.CrmSynced.newBuilder().setLeadId("a-7").setContactId("101").setCompanyId("202").setDealId("4711")
+                .setDealUrl(dealUrl).setPipelineId("hands-on").setSyncedAt(start)
+                .setOutcome(io.leadflow.avro.SyncOutcome.values()[0]).build());
+
         // when twelve more leads per rep arrive before the next token, not in the order they were received
         for (int i : List.of(3, 1, 12, 7, 2, 9, 4, 11, 5, 8, 10, 6)) {
             submit(delivery, TestAlerts.newLead("a-" + i, "Company A" + i, start.plusSeconds(i), "U0REPA0001"));
@@ -133,6 +140,11 @@ class DeliveryTests {
                         .isNotNegative().isLessThan(text.indexOf("Company " + rep + (i - 1) + "*"));
             }
             assertThat(digest.body().path("text").asString("")).startsWith("12 new leads: Company " + rep + "12, ");
+            // the HubSpot deal where it is known; no contact-search links, which would double every line
+            assertThat(text).doesNotContain("objects/0-1/views/all/list");
+            if (rep.equals("A")) {
+                assertThat(text).contains("<" + dealUrl + "|HubSpot deal>");
+            }
             // every lead PENDING before the post, SENT after it with the digest's ts
             List<SentAlert> markers = ledger.written();
             Set<String> digestTs = new HashSet<>();
@@ -488,7 +500,7 @@ class DeliveryTests {
                 Duration.ofSeconds(1), Duration.ofSeconds(2));
         DeliveryMetrics metrics = new DeliveryMetrics(meters);
         ChannelLanes lanes = new ChannelLanes(executor, period, burst, metrics);
-        return new AlertDelivery(client, new Templates(), new DealLinks(100, "12345", "https://app.hubspot.com"), ledger,
+        return new AlertDelivery(client, new Templates(), deals, ledger,
                 new ChannelResolver(Map.of(), new MockEnvironment()), lanes,
                 (record, exception) -> deadLettered.add(exception), properties, metrics, Clock.systemUTC());
     }
