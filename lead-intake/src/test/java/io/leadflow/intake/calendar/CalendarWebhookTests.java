@@ -203,7 +203,7 @@ class CalendarWebhookTests extends IntakeIntegrationTest {
         HttpResponse<String> wrongKey = webhooks().post("/webhooks/calendly", "application/json", calendlyBody,
                 "Calendly-Webhook-Signature", Webhooks.timestamped("someone-else", Instant.now().getEpochSecond(), calendlyBody));
         HttpResponse<String> stale = webhooks().post("/webhooks/calendly", "application/json", calendlyBody,
-                "Calendly-Webhook-Signature", Webhooks.timestamped(Webhooks.CALENDLY_KEY, Instant.now().getEpochSecond() - 600, calendlyBody));
+                "Calendly-Webhook-Signature", Webhooks.timestamped(Webhooks.CALENDLY_KEY, Instant.now().getEpochSecond() - 26 * 3600, calendlyBody));
 
         assertThat(tampered.statusCode()).isEqualTo(401);
         assertThat(missing.statusCode()).isEqualTo(401);

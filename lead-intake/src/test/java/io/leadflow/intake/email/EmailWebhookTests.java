@@ -94,20 +94,28 @@ class EmailWebhookTests extends IntakeIntegrationTest {
     }
 
     @Test
-    void rejectsAReplayedMailgunTokenAndForgeriesWith401() {
+    void answersARepeatIdempotentlyAndRejectsATokenReusedWithAnotherBodyAndForgeriesWith401() {
         String token = Webhooks.newToken();
-        byte[] body = Webhooks.urlEncoded(mailgunFields(UUID.randomUUID() + "@mail.hooli.xyz", token));
+        String messageId = UUID.randomUUID() + "@mail.hooli.xyz";
+        Map<String, String> fields = mailgunFields(messageId, token);
+        byte[] body = Webhooks.urlEncoded(fields);
         assertThat(webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", body).statusCode()).isEqualTo(202);
         long before = published().endOffsets(Topics.LEADS_RECEIVED);
 
-        HttpResponse<String> replay = webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", body);
+        HttpResponse<String> repeat = webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", body);
+        fields.put("stripped-text", "Please wire the invoice amount to this account instead.");
+        HttpResponse<String> replay = webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded",
+                Webhooks.urlEncoded(fields));
         Map<String, String> wrongKey = mailgunFields("x@y", Webhooks.newToken());
         wrongKey.putAll(Webhooks.mailgunSignature("not-the-key", Instant.now().getEpochSecond(), Webhooks.newToken()));
         Map<String, String> stale = mailgunFields("x@y", Webhooks.newToken());
-        stale.putAll(Webhooks.mailgunSignature(Webhooks.MAILGUN_KEY, Instant.now().getEpochSecond() - 3600, Webhooks.newToken()));
+        stale.putAll(Webhooks.mailgunSignature(Webhooks.MAILGUN_KEY, Instant.now().getEpochSecond() - 10 * 3600, Webhooks.newToken()));
         Map<String, String> unsigned = mailgunFields("x@y", Webhooks.newToken());
         unsigned.remove("signature");
 
+        assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(202);
+        assertThat(json.readTree(repeat.body()).get("outcome").asString()).isEqualTo("duplicate");
+        assertThat(json.readTree(repeat.body()).get("leadId").asString()).isEqualTo(LeadIds.leadId("EMAIL", messageId));
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(json.readTree(replay.body()).get("field").asString()).isEqualTo("token");
         assertThat(webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", Webhooks.urlEncoded(wrongKey))

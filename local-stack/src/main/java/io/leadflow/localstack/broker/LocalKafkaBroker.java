@@ -146,11 +146,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     List<NewTopic> missing = new ArrayList<>();
                     for (Topic<?> topic : Topics.all()) {
                         if (!existing.contains(topic.name())) {
-                            NewTopic created = new NewTopic(topic.name(), topic.partitions(), (short) 1);
-                            if (topic.compacted()) {
-                                created.configs(Map.of("cleanup.policy", "compact"));
-                            }
-                            missing.add(created);
+                            missing.add(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.creationConfigs()));
                         }
                         if (!existing.contains(topic.deadLetter())) {
                             missing.add(new NewTopic(topic.deadLetter(), topic.partitions(), (short) 1));
