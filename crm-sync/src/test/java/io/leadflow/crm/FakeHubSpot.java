@@ -121,7 +121,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     }
 
     public void refuseEmail(String email) {
-        refusedEmails.add(email);
+        refusedEmails.add(email.toLowerCase(java.util.Locale.ROOT));
     }
 
     public void resetFaults() {
@@ -239,7 +239,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         ArrayNode results = JSON.createArrayNode();
         ArrayNode errors = JSON.createArrayNode();
         for (JsonNode input : body.path("inputs")) {
-            String email = input.path("id").asString();
+            String email = input.path("id").asString().trim().toLowerCase(java.util.Locale.ROOT);
             if (refusedEmails.contains(email)) {
                 ObjectNode error = errors.addObject();
                 error.put("status", "error").put("category", "VALIDATION_ERROR")

@@ -111,18 +111,30 @@ public class HubSpotCrm {
     /**
      * Associations v4, default (unlabelled) type:
      * {@code POST /crm/v4/associations/{from}/{to}/batch/associate/default}. Creating an association that exists is a no-op.
+     * Each distinct from→to pair is sent once, however many callers' keys share it (several leads of one person share
+     * a contact–company pair), and HubSpot's answer for the pair is given to every one of those keys.
      */
     public BatchOutcome associate(String fromType, String toType, List<Pair> pairs) {
+        Map<String, List<String>> keysByPair = new LinkedHashMap<>();
         List<Input> inputs = new ArrayList<>();
-        Map<String, String> keysByPair = new HashMap<>();
         for (Pair pair : pairs) {
-            inputs.add(new Input(pair.key(), input("from", Map.of("id", pair.fromId()), "to", Map.of("id", pair.toId()))));
-            keysByPair.put(pair.fromId() + "->" + pair.toId(), pair.key());
+            String id = pairId(pair.fromId(), pair.toId());
+            keysByPair.computeIfAbsent(id, k -> {
+                inputs.add(new Input(id, input("from", Map.of("id", pair.fromId()), "to", Map.of("id", pair.toId()))));
+                return new ArrayList<>();
+            }).add(pair.key());
         }
         String endpoint = "associations." + fromType + "-" + toType;
-        return batch(endpoint, "/crm/v4/associations/" + fromType + "/" + toType + "/batch/associate/default", inputs,
-                result -> keysByPair.get(result.path("from").path("id").asString("") + "->" + result.path("to").path("id").asString("")),
-                keysByPair);
+        BatchOutcome byPair = batch(endpoint, "/crm/v4/associations/" + fromType + "/" + toType + "/batch/associate/default", inputs,
+                result -> pairId(result.path("from").path("id").asString(""), result.path("to").path("id").asString("")), Map.of());
+        BatchOutcome outcome = new BatchOutcome();
+        byPair.results().forEach((id, result) -> keysByPair.get(id).forEach(key -> outcome.result(key, result)));
+        byPair.rejected().forEach((id, rejection) -> keysByPair.get(id).forEach(key -> outcome.reject(key, rejection)));
+        return outcome;
+    }
+
+    private static String pairId(String fromId, String toId) {
+        return fromId + "->" + toId;
     }
 
     /**

@@ -28,9 +28,10 @@ import java.util.function.Function;
  * any step leaves the batch and is reported as rejected; the others continue. Any other failure propagates, and the
  * whole batch is replayed later, which is safe because every step is idempotent:
  * <ul>
- *   <li>contacts are upserted on {@code email}; deals on the unique {@code leadflow_lead_id};</li>
+ *   <li>contacts are upserted on {@code email} (several leads of one person share one input); deals on the unique
+ *       {@code leadflow_lead_id};</li>
  *   <li>companies are looked up by domain before any is created (and remembered);</li>
- *   <li>associations of the default type are idempotent at HubSpot;</li>
+ *   <li>associations of the default type are idempotent at HubSpot, and each distinct pair is sent once;</li>
  *   <li>notes and tasks carry a deterministic {@code leadflow_key} (a custom text property on notes and tasks). HubSpot
  *       has no upsert for engagements, so the key is searched for before creating: for a deal created in this very
  *       batch nothing can exist yet and the search is skipped; for a deal that already existed (a replay, or a retry
@@ -105,23 +106,25 @@ public class LeadSync {
     }
 
     private Map<String, String> upsertContacts(Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
+        // HubSpot keeps emails in lower case: one input per contact, however many leads of the person the batch holds
         Map<String, Map<String, Object>> byEmail = new LinkedHashMap<>();
         for (LeadRouted lead : leads.values()) {
             var contact = lead.getLead().getContact();
+            String email = email(lead);
             Map<String, Object> props = new LinkedHashMap<>();
-            props.put("email", contact.getEmail());
+            props.put("email", email);
             putIfPresent(props, "firstname", contact.getFirstName());
             putIfPresent(props, "lastname", contact.getLastName());
             putIfPresent(props, "jobtitle", contact.getTitle());
             putIfPresent(props, "company", contact.getCompanyName());
             putIfPresent(props, "country", contact.getCountry());
             putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
-            byEmail.put(contact.getEmail(), props);
+            byEmail.put(email, props);
         }
         BatchOutcome outcome = crm.upsertContacts(byEmail);
         Map<String, String> ids = new HashMap<>();
         for (LeadRouted lead : List.copyOf(leads.values())) {
-            String email = lead.getLead().getContact().getEmail();
+            String email = email(lead);
             Rejection rejection = outcome.rejected().get(email);
             if (rejection != null) {
                 reject(leads, rejected, lead.getLeadId(), rejection);
@@ -130,6 +133,10 @@ public class LeadSync {
             }
         }
         return ids;
+    }
+
+    private static String email(LeadRouted lead) {
+        return lead.getLead().getContact().getEmail().trim().toLowerCase(Locale.ROOT);
     }
 
     private Map<String, String> resolveCompanies(Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {

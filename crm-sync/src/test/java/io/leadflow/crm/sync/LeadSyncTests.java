@@ -138,6 +138,26 @@ class LeadSyncTests extends SpringTests {
     }
 
     @Test
+    void tenLeadsOfOnePersonInOneBatchAreAllSyncedOnOneContactWithEachAssociationSentOnce() {
+        // given ten leads of one person (one email, one company) in one batch
+        String email = "ada@analytical-" + run + ".example";
+        List<LeadRouted> leads = IntStream.range(0, 10)
+                .mapToObj(i -> TestLeads.routed(run, i, email, "analytical-" + run + ".example", Pipeline.SELF_SERVE)).toList();
+        hubspot.wireMock().resetRequests();
+
+        // when they are synced
+        LeadSync.Result result = sync.sync(leads);
+
+        // then none is refused, all share one contact and one company, and each contact-company pair went to HubSpot once
+        assertThat(result.rejected()).isEmpty();
+        assertThat(result.synced()).hasSize(10);
+        assertThat(result.synced().values()).extracting(CrmSynced::getContactId).containsOnly(result.synced().get(leads.get(0).getLeadId()).getContactId());
+        assertThat(result.synced().values()).extracting(CrmSynced::getCompanyId).containsOnly(result.synced().get(leads.get(0).getLeadId()).getCompanyId());
+        assertThat(body("/crm/v3/objects/contacts/batch/upsert").path("inputs")).hasSize(1);
+        assertThat(body("/crm/v4/associations/contacts/companies/batch/associate/default").path("inputs")).hasSize(1);
+    }
+
+    @Test
     void existingCompanyWithTheSameDomainIsReusedNotDuplicated() {
         // given a company HubSpot already has for the lead's domain
         String domain = "acme-" + run + ".example";
