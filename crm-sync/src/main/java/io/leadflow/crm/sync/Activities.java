@@ -33,6 +33,7 @@ final class Activities {
     static final String CHECK_IN = "Check in";
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private Activities() {
     }
@@ -43,6 +44,10 @@ final class Activities {
 
     static String noteKey(String leadId) {
         return "note:" + leadId;
+    }
+
+    static String time(Instant instant) {
+        return MINUTE.format(instant);
     }
 
     static String companyLabel(LeadReceived lead) {
@@ -107,6 +112,42 @@ final class Activities {
             html.append("</ul>");
         }
         return html.toString();
+    }
+
+    /**
+     * The note on a deal another lead of the same person or company already opened: who it is from, where it came from
+     * (with the booking time of a demo), and what it said.
+     */
+    static String attachedNoteBody(LeadRouted routed) {
+        LeadReceived lead = routed.getLead();
+        StringBuilder html = new StringBuilder();
+        html.append("<p><strong>Leadflow: another lead for this deal, from ").append(escape(source(lead))).append("</strong></p>");
+        html.append("<p>From ").append(escape(person(lead))).append(".</p>");
+        if (lead.getMessage() != null && !lead.getMessage().isBlank()) {
+            html.append("<p>").append(escape(lead.getMessage()).replace("\n", "<br>")).append("</p>");
+        }
+        if (lead.getDemo() != null && lead.getDemo().getBookingUrl() != null && !lead.getDemo().getBookingUrl().isBlank()) {
+            html.append("<p>Booking: ").append(escape(lead.getDemo().getBookingUrl())).append("</p>");
+        }
+        html.append("<p>Routed to the ").append(pipelineLabel(routed.getPipeline())).append(" pipeline; recommended plan ")
+                .append(title(routed.getRecommendedPlan().name())).append("; owner ").append(escape(routed.getOwner().getName()))
+                .append(".</p>");
+        return html.toString();
+    }
+
+    private static String person(LeadReceived lead) {
+        var contact = lead.getContact();
+        StringBuilder name = new StringBuilder();
+        if (contact.getFirstName() != null && !contact.getFirstName().isBlank()) {
+            name.append(contact.getFirstName().trim());
+        }
+        if (contact.getLastName() != null && !contact.getLastName().isBlank()) {
+            name.append(name.isEmpty() ? "" : " ").append(contact.getLastName().trim());
+        }
+        if (contact.getTitle() != null && !contact.getTitle().isBlank()) {
+            name.append(name.isEmpty() ? "" : ", ").append(contact.getTitle().trim());
+        }
+        return name.isEmpty() ? contact.getEmail() : name + " (" + contact.getEmail() + ")";
     }
 
     /** The owner's tasks for a newly routed lead, by pipeline (handbook: Self-serve / Hands-on pipeline). */
@@ -193,8 +234,7 @@ final class Activities {
 
     private static String source(LeadReceived lead) {
         if (lead.getSource() == LeadSource.DEMO_BOOKING && lead.getDemo() != null) {
-            return "a demo booking for " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
-                    .format(lead.getDemo().getStartsAt());
+            return "a demo booking for " + time(lead.getDemo().getStartsAt());
         }
         return switch (lead.getSource()) {
             case WEBSITE_FORM -> "the website form";
