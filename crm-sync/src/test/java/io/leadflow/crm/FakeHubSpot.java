@@ -36,7 +36,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * A WireMock HubSpot that behaves like the real CRM API for the endpoints crm-sync calls: it keeps contacts, companies,
  * deals, notes, tasks and associations in memory (so duplicates can be counted), answers batch calls with 207 and
  * per-item errors, enforces a rolling rate limit with HubSpot's 429 body ({@code policyName: TEN_SECONDLY_ROLLING})
- * and rate-limit headers, and can be told to fail (503 storms, 429 storms, an outage, a refused item).
+ * and rate-limit headers, and can be told to fail (503 storms, 429 storms, an outage, a refused item, refused
+ * credentials: 401 {@code INVALID_AUTHENTICATION} or 403 {@code MISSING_SCOPES} with the scopes it requires).
  * Deals carry HubSpot's calculated {@code hs_is_closed}, from their stage's {@code metadata.isClosed}.
  */
 public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
@@ -70,6 +71,8 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     final AtomicInteger injectedFailuresLeft = new AtomicInteger();
     private volatile int injectedStatus = 503;
     private volatile boolean down;
+    private volatile int refusedCredentials;
+    private volatile List<String> missingScopes = List.of();
     final Set<String> refusedEmails = ConcurrentHashMap.newKeySet();
 
     private FakeHubSpot() {
@@ -128,7 +131,23 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         refusedEmails.add(email.toLowerCase(java.util.Locale.ROOT));
     }
 
+    /** From now on every call is answered 401 {@code INVALID_AUTHENTICATION}, as for a revoked or wrong token. */
+    public void refuseToken() {
+        refusedCredentials = 401;
+    }
+
+    /** From now on every call is answered 403 {@code MISSING_SCOPES}, listing {@code scopes} as required. */
+    public void refuseScopes(String... scopes) {
+        missingScopes = List.of(scopes);
+        refusedCredentials = 403;
+    }
+
+    public void acceptCredentials() {
+        refusedCredentials = 0;
+    }
+
     public void resetFaults() {
+        refusedCredentials = 0;
         down = false;
         injectedFailuresLeft.set(0);
         rateLimit = Integer.MAX_VALUE;
@@ -190,10 +209,20 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         LoggedRequest request = event.getRequest();
         String path = request.getUrl().split("\\?")[0];
         String correlationId = UUID.randomUUID().toString();
-        if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization"))) {
+        if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization")) || refusedCredentials == 401) {
             return error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found. This API supports OAuth 2.0 "
                     + "authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
                     correlationId, null).build();
+        }
+        if (refusedCredentials == 403) {
+            // https://developers.hubspot.com/docs/api-reference/error-handling: category MISSING_SCOPES, the scopes in errors[].context
+            ObjectNode body = errorBody("This app hasn't been granted all required scopes to make this call. Read more about "
+                    + "required scopes here: https://developers.hubspot.com/scopes.", "MISSING_SCOPES", correlationId);
+            ObjectNode detail = body.putArray("errors").addObject().put("message", "One or more of the following scopes are required.");
+            ArrayNode scopes = detail.putObject("context").putArray("requiredGranularScopes");
+            missingScopes.forEach(scopes::add);
+            body.putObject("links").put("scopes", "https://developers.hubspot.com/scopes");
+            return respond(403, body).withHeader("X-HubSpot-Correlation-Id", correlationId).build();
         }
         int remaining = admit();
         if (remaining < 0) {
