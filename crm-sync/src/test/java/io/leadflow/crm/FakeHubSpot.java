@@ -48,7 +48,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ASSOCIATE = Pattern.compile("/crm/v4/associations/(\\w+)/(\\w+)/batch/associate/default");
     private static final Pattern READ_ASSOCIATIONS = Pattern.compile("/crm/v4/associations/(\\w+)/(\\w+)/batch/read");
-    private static final Pattern OBJECT_CALL = Pattern.compile("/crm/v3/objects/(\\w+)/(search|batch/create|batch/upsert|batch/read)");
+    private static final Pattern OBJECT_CALL = Pattern.compile("/crm/v3/objects/(\\w+)/(search|batch/create|batch/upsert|batch/read|batch/update)");
     /** Stages whose {@code metadata.isClosed} is true, as in the pipelines below. */
     private static final Set<String> CLOSED_STAGES = Set.of("closedwon");
     private static final Pattern PROPERTY = Pattern.compile("/crm/v3/properties/(\\w+)/(\\w+)");
@@ -305,6 +305,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
                 case "tasks search" -> search(tasks, "leadflow_key", body);
                 case "notes batch/create" -> create(notes, body, "leadflow_key");
                 case "tasks batch/create" -> create(tasks, body, "leadflow_key");
+                case "tasks batch/update" -> updateTasks(body, correlationId);
                 default -> error(404, "OBJECT_NOT_FOUND", "unknown " + path, correlationId, null);
             };
         }
@@ -446,6 +447,28 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             case "deals" -> deals.values().stream().anyMatch(d -> d.path("id").asString().equals(id));
             default -> false;
         };
+    }
+
+    /** Tasks batch update by id: properties merged; an unknown id is an error (207). */
+    private ResponseDefinitionBuilder updateTasks(JsonNode body, String correlationId) {
+        ArrayNode results = JSON.createArrayNode();
+        ArrayNode errors = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String id = input.path("id").asString();
+            ObjectNode task = tasks.get(id);
+            if (task == null) {
+                ObjectNode error = errors.addObject().put("status", "error").put("category", "OBJECT_NOT_FOUND")
+                        .put("message", "resource not found").put("correlationId", correlationId);
+                error.putObject("context").putArray("ids").add(id);
+                continue;
+            }
+            ObjectNode props = (ObjectNode) task.path("properties");
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            ObjectNode result = task.deepCopy();
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
     }
 
     private ResponseDefinitionBuilder upsertDeals(JsonNode body) {

@@ -202,6 +202,14 @@ public class HubSpotCrm {
         return found;
     }
 
+    /** Tasks: {@code POST /crm/v3/objects/tasks/batch/update}. Keys are the tasks' HubSpot ids. */
+    public BatchOutcome updateTasks(Map<String, Map<String, Object>> propertiesById) {
+        List<Input> inputs = new ArrayList<>();
+        propertiesById.forEach((id, properties) -> inputs.add(new Input(id, input(
+                "id", id, "properties", properties, "objectWriteTraceId", id))));
+        return batch("tasks.update", "/crm/v3/objects/tasks/batch/update", inputs, result -> result.path("id").asString(null), Map.of());
+    }
+
     /**
      * Notes or tasks carrying these {@code leadflow_key} values: {@code POST /crm/v3/objects/{notes|tasks}/search}
      * with an {@code IN} filter. Key to the object found, with {@code leadflow_key} and the {@code properties} asked for.

@@ -8,9 +8,11 @@ import io.leadflow.crm.hubspot.BatchOutcome;
 import io.leadflow.crm.hubspot.HubSpotCrm;
 import io.leadflow.crm.hubspot.Rejection;
 import io.leadflow.crm.system.CrmProperties;
+import tools.jackson.databind.JsonNode;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -44,6 +46,8 @@ import java.util.function.Function;
  *       are created.</li>
  * </ul>
  * A deal that already exists is left as it is: a replay never moves a deal back to its first stage or changes its owner.
+ * When a lead with a deal that already existed comes again with its demo at another time, its demo task is moved there
+ * and a note says so (keyed by the new start, so a replay adds nothing).
  */
 public class LeadSync {
 
@@ -347,31 +351,57 @@ public class LeadSync {
     }
 
     /**
-     * Notes, then tasks. For leads whose deal existed before this batch the keys are searched first, and only the
-     * missing ones are created. A lead attached to another lead's deal gets a note saying what is new.
+     * Notes and tasks. For leads whose deal existed before this batch the keys are searched first (tasks first: the
+     * demo task's due date tells whether the demo moved), then the missing notes are created, then the missing tasks,
+     * then moved demo tasks are updated. The note saying a demo moved is written before its task is moved, so a replay
+     * after a crash in between still finds the task at its old time and finishes the job.
      */
     private void writeEngagements(Map<String, LeadRouted> leads, Deals deals, Map<String, String> contactIds,
                                   Map<String, Rejection> rejected) {
-        Map<String, HubSpotCrm.Engagement> notes = new LinkedHashMap<>();
-        Map<String, String> leadByKey = new HashMap<>();
-        for (LeadRouted lead : leads.values()) {
-            String leadId = lead.getLeadId();
-            String key = Activities.noteKey(leadId);
-            String body = deals.outcomes.get(leadId) == SyncOutcome.ATTACHED ? Activities.attachedNoteBody(lead) : Activities.noteBody(lead);
-            notes.put(key, note(key, lead.getLead().getReceivedAt(), body, lead, contactIds.get(leadId), deals.ids.get(leadId)));
-            leadByKey.put(key, leadId);
-        }
-        create("notes", notes, findExisting("notes", notes.keySet(), leadByKey, deals.preExisting), leadByKey, leads, rejected);
-
         Map<String, HubSpotCrm.Engagement> tasks = new LinkedHashMap<>();
+        Map<String, String> leadByKey = new HashMap<>();
+        Set<String> demoTaskKeys = new HashSet<>();
         for (LeadRouted lead : leads.values()) {
             String leadId = lead.getLeadId();
             for (Activities.Task task : Activities.leadTasks(lead)) {
                 tasks.put(task.key(), new HubSpotCrm.Engagement(task.key(), task.properties(), contactIds.get(leadId), deals.ids.get(leadId)));
                 leadByKey.put(task.key(), leadId);
             }
+            if (lead.getLead().getDemo() != null && deals.preExisting.contains(leadId)) {
+                demoTaskKeys.add(Activities.demoTaskKey(leadId));
+            }
         }
-        create("tasks", tasks, findExisting("tasks", tasks.keySet(), leadByKey, deals.preExisting), leadByKey, leads, rejected);
+        Map<String, JsonNode> existingTasks = findExisting("tasks", tasks.keySet(), leadByKey, deals.preExisting, demoTaskKeys);
+
+        Map<String, HubSpotCrm.Engagement> notes = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> movedTasks = new LinkedHashMap<>();
+        Map<String, String> leadByMovedTask = new HashMap<>();
+        for (LeadRouted lead : leads.values()) {
+            String leadId = lead.getLeadId();
+            String key = Activities.noteKey(leadId);
+            String body = deals.outcomes.get(leadId) == SyncOutcome.ATTACHED ? Activities.attachedNoteBody(lead) : Activities.noteBody(lead);
+            notes.put(key, note(key, lead.getLead().getReceivedAt(), body, lead, contactIds.get(leadId), deals.ids.get(leadId)));
+            leadByKey.put(key, leadId);
+            JsonNode demoTask = existingTasks.get(Activities.demoTaskKey(leadId));
+            Instant booked = demoTask == null ? null : instant(demoTask.path("properties").path("hs_timestamp").asString(null));
+            if (booked != null && lead.getLead().getDemo() != null && !booked.equals(lead.getLead().getDemo().getStartsAt())) {
+                Instant startsAt = lead.getLead().getDemo().getStartsAt();
+                String moved = Activities.rescheduleNoteKey(leadId, startsAt);
+                notes.put(moved, note(moved, clock.instant(), Activities.rescheduleNoteBody(lead, booked), lead,
+                        contactIds.get(leadId), deals.ids.get(leadId)));
+                leadByKey.put(moved, leadId);
+                movedTasks.put(demoTask.path("id").asString(), Map.of("hs_timestamp", startsAt.toString()));
+                leadByMovedTask.put(demoTask.path("id").asString(), leadId);
+            }
+        }
+        Map<String, JsonNode> existingNotes = findExisting("notes", notes.keySet(), leadByKey, deals.preExisting, Set.of());
+        create("notes", notes, existingNotes.keySet(), leadByKey, leads, rejected);
+        create("tasks", tasks, existingTasks.keySet(), leadByKey, leads, rejected);
+        movedTasks.keySet().removeIf(taskId -> !leads.containsKey(leadByMovedTask.get(taskId)));
+        if (!movedTasks.isEmpty()) {
+            BatchOutcome outcome = crm.updateTasks(movedTasks);
+            outcome.rejected().forEach((taskId, rejection) -> reject(leads, rejected, leadByMovedTask.get(taskId), rejection));
+        }
     }
 
     private static HubSpotCrm.Engagement note(String key, Instant at, String body, LeadRouted lead, String contactId, String dealId) {
@@ -382,19 +412,29 @@ public class LeadSync {
         return new HubSpotCrm.Engagement(key, props, contactId, dealId);
     }
 
-    /** The keys among {@code keys} that exist: remembered ones, and, for leads whose deal existed before this batch, those HubSpot finds. */
-    private Set<String> findExisting(String objectType, Collection<String> keys, Map<String, String> leadByKey, Set<String> preExisting) {
-        Map<String, String> existing = new HashMap<>(engagements.known(keys));
+    /**
+     * The engagements that already exist among {@code keys}: remembered ones, and, for leads whose deal existed before
+     * this batch, those HubSpot finds. {@code withProperties} are always searched (their properties are needed).
+     */
+    private Map<String, JsonNode> findExisting(String objectType, Collection<String> keys, Map<String, String> leadByKey,
+                                               Set<String> preExisting, Set<String> withProperties) {
+        Map<String, JsonNode> existing = new HashMap<>();
+        engagements.known(keys).forEach((key, id) -> {
+            if (!withProperties.contains(key)) {
+                existing.put(key, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("id", id));
+            }
+        });
         List<String> toSearch = keys.stream()
                 .filter(key -> !existing.containsKey(key) && preExisting.contains(leadByKey.get(key)))
                 .toList();
         if (!toSearch.isEmpty()) {
-            Map<String, String> found = new HashMap<>();
-            crm.findByKey(objectType, toSearch).forEach((key, object) -> found.put(key, object.path("id").asString()));
+            Map<String, JsonNode> found = crm.findByKey(objectType, toSearch, "hs_timestamp");
             existing.putAll(found);
-            engagements.remember(found);
+            Map<String, String> ids = new HashMap<>();
+            found.forEach((key, object) -> ids.put(key, object.path("id").asString()));
+            engagements.remember(ids);
         }
-        return existing.keySet();
+        return existing;
     }
 
     private void create(String objectType, Map<String, HubSpotCrm.Engagement> wanted, Set<String> existing, Map<String, String> leadByKey,
@@ -410,6 +450,21 @@ public class LeadSync {
         outcome.results().keySet().forEach(key -> created.put(key, outcome.id(key)));
         engagements.remember(created);
         outcome.rejected().forEach((key, rejection) -> reject(leads, rejected, leadByKey.get(key), rejection));
+    }
+
+    private static Instant instant(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.ofEpochMilli(Long.parseLong(value.trim()));
+            } catch (NumberFormatException ignored) {
+                return null;
+            }
+        }
     }
 
     private static void reject(Map<String, LeadRouted> leads, Map<String, Rejection> rejected, String leadId, Rejection rejection) {

@@ -110,7 +110,9 @@ class DealAttachTests extends SpringTests {
                 .contains("another lead for this deal, from a demo booking for 2026-01-08 15:00 UTC")
                 .contains("we want to see session replay")
                 .contains("https://calendly.com/leadflow/demo/" + demo.getLeadId());
-        assertThat(hubspot.engagementsOnDeal("tasks", first.getDealId())).hasSize(2);
+        assertThat(hubspot.engagementsOnDeal("tasks", first.getDealId()))
+                .extracting(t -> t.path("properties").path("hs_task_subject").asString())
+                .contains("Demo call with Company 2");
     }
 
     @Test
