@@ -77,7 +77,11 @@ public class LeadSync {
     private record Companies(Map<String, String> ids, Set<String> existing) {
     }
 
-    /** Each lead's deal, how it got it, and which leads' deals existed before this batch (their keys are searched). */
+    /**
+     * Each lead's deal, how it got it, and the leads whose notes and tasks may exist already, so their keys are searched:
+     * those whose deal existed before this batch, except a lead attached to it whose contact HubSpot did not know (a
+     * colleague's first lead: nothing of it can be in HubSpot yet).
+     */
     private static final class Deals {
         final Map<String, String> ids = new HashMap<>();
         final Map<String, SyncOutcome> outcomes = new HashMap<>();
@@ -267,7 +271,9 @@ public class LeadSync {
                 for (String leadId : group.leads()) {
                     deals.ids.put(leadId, group.existingDeal());
                     deals.outcomes.put(leadId, SyncOutcome.ATTACHED);
-                    deals.preExisting.add(leadId);
+                    if (contacts.returning().contains(contacts.ids().get(leadId))) {
+                        deals.preExisting.add(leadId);
+                    }
                 }
             } else {
                 toOpen.add(group);

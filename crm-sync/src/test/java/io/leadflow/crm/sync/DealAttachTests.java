@@ -124,6 +124,7 @@ class DealAttachTests extends SpringTests {
 
         // when a colleague (same domain, another email) comes in the same pipeline
         LeadRouted samir = TestLeads.routed(run, 2, "samir@" + domain, domain, Pipeline.HANDS_ON);
+        hubspot.wireMock().resetRequests();
         CrmSynced synced = sync.sync(List.of(samir)).synced().get(samir.getLeadId());
 
         // then the colleague is a second contact on the same deal
@@ -131,6 +132,11 @@ class DealAttachTests extends SpringTests {
         assertThat(synced.getDealId()).isEqualTo(dealId);
         assertThat(hubspot.dealsOfContact("samir@" + domain)).extracting(d -> d.path("id").asString()).containsExactly(dealId);
         assertThat(hubspot.engagementsOnDeal("notes", dealId)).hasSize(2);
+        // found through the company alone, and with nothing to search for: a new contact has no notes or tasks yet
+        assertThat(hubspot.requests("POST", "/crm/v4/associations/companies/deals/batch/read")).hasSize(1);
+        assertThat(hubspot.requests("POST", "/crm/v4/associations/contacts/deals/batch/read")).isEmpty();
+        assertThat(hubspot.requests("POST", "/crm/v3/objects/notes/search")).isEmpty();
+        assertThat(hubspot.requests("POST", "/crm/v3/objects/tasks/search")).isEmpty();
     }
 
     @Test
