@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * The one Spring context every crm-sync test shares: a real Kafka broker, an in-memory schema registry, and HubSpot
  * played by {@link FakeHubSpot}. Windows and back-offs are shrunk (rate limit 20 requests a second in slices of 200 ms,
- * retries from 20 ms, circuit open for 1 s) so the suite never waits out HubSpot's real 10-second windows.
+ * retries from 20 ms, circuit open for 1 s, refused credentials probed every 200 ms) so the suite never waits out
+ * HubSpot's real 10-second windows.
  */
 @WithKafkaBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -41,5 +42,6 @@ public abstract class SpringTests {
         registry.add("leadflow.crm.circuit.minimum-calls", () -> "5");
         registry.add("leadflow.crm.circuit.wait-in-open", () -> "1s");
         registry.add("leadflow.crm.circuit.half-open-calls", () -> "2");
+        registry.add("leadflow.crm.hubspot.auth-probe-interval", () -> "200ms");
     }
 }

@@ -982,7 +982,8 @@ public final class HubSpotSandbox {
             case "contacts" -> List.of("email", "firstname", "lastname", "jobtitle", "company", "country", "website",
                     "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "message");
             case "companies" -> List.of("name", "domain", "country", "industry", "lifecyclestage", "hubspot_owner_id");
-            case "deals" -> List.of("dealname", "pipeline", "dealstage", "amount", "closedate", "hubspot_owner_id", "description");
+            case "deals" -> List.of("dealname", "pipeline", "dealstage", "amount", "closedate", "hubspot_owner_id", "description",
+                    "hs_is_closed");
             case "tasks" -> List.of("hs_timestamp", "hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority",
                     "hs_task_type", "hubspot_owner_id");
             case "notes" -> List.of("hs_timestamp", "hs_note_body", "hubspot_owner_id");
@@ -1086,6 +1087,10 @@ public final class HubSpotSandbox {
         node.put("id", object.id());
         ObjectNode props = node.putObject("properties");
         object.properties().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> props.put(e.getKey(), e.getValue()));
+        if (object.type().equals("deals")) {
+            // calculated by HubSpot from the stage's metadata.isClosed (closed won or closed lost)
+            props.put("hs_is_closed", String.valueOf(closedStage(object.properties())));
+        }
         node.put("createdAt", object.createdAt().toString());
         node.put("updatedAt", object.updatedAt().toString());
         node.put("archived", object.archived());
@@ -1103,6 +1108,13 @@ public final class HubSpotSandbox {
             }
         }
         return node;
+    }
+
+    private boolean closedStage(Map<String, String> deal) {
+        String pipeline = deal.getOrDefault("pipeline", "default");
+        String stage = deal.get("dealstage");
+        return settings.pipelines().stream().filter(p -> p.id().equals(pipeline))
+                .flatMap(p -> p.stages().stream()).anyMatch(st -> st.id().equals(stage) && st.closed());
     }
 
     private static Map<String, String> properties(JsonNode node) {
