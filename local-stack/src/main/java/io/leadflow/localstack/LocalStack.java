@@ -28,7 +28,6 @@ import io.leadflow.schemas.serde.AvroTrust;
 import io.leadflow.trials.TrialTrackerApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.nio.file.Path;
@@ -61,6 +60,9 @@ public final class LocalStack implements AutoCloseable {
     public static final String CRM = "crm-sync";
     public static final String TRIALS = "trial-tracker";
     public static final String NOTIFIER = "rep-notifier";
+
+    /** Every service and the console listen here: this machine only. */
+    static final String BIND_ADDRESS = "127.0.0.1";
 
     /** Placeholder credentials the services send to the sandboxes (which only check their shape). */
     static final String SANDBOX_HUBSPOT_TOKEN = "pat-local-sandbox-0000";
@@ -233,33 +235,11 @@ public final class LocalStack implements AutoCloseable {
     private void startConsole() {
         KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
         resources.add(kafkaView);
-        Map<String, String> endpoints = endpoints();
-        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), adminToken, endpoints, hubspotSandbox, slackSandbox,
+        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), adminToken, endpoints(), hubspotSandbox, slackSandbox,
                 unsignedSources);
-        WebhookClient webhookClient = webhooks();
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("server.port", Integer.toString(options.ports().console()));
-        props.put("spring.application.name", "leadflow-console");
-        props.put("spring.config.location", "classpath:/leadflow-console/console.properties");
-        props.put("spring.web.resources.static-locations", ConsoleApplication.STATIC_LOCATION);
-        props.put("spring.autoconfigure.exclude", "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration");
-        props.put("leadflow.kafka.declare-topics", "false");
-        props.put("management.endpoints.web.exposure.include", "health");
-        props.put("spring.main.banner-mode", "off");
-        List<String> args = new ArrayList<>();
-        props.forEach((k, v) -> args.add("--" + k + "=" + v));
         try {
-            console = new SpringApplicationBuilder(ConsoleApplication.class)
-                    .registerShutdownHook(false)
-                    .initializers(context -> {
-                        var beans = context.getBeanFactory();
-                        beans.registerSingleton("kafkaView", kafkaView);
-                        beans.registerSingleton("hubSpotSandbox", hubspot);
-                        beans.registerSingleton("slackSandbox", slack);
-                        beans.registerSingleton("consoleSettings", settings);
-                        beans.registerSingleton("webhookClient", webhookClient);
-                    })
-                    .run(args.toArray(String[]::new));
+            console = ConsoleApplication.start(options.ports().console(), BIND_ADDRESS, requiredToken(), settings, kafkaView, hubspot,
+                    slack, webhooks());
         } catch (RuntimeException e) {
             throw new IllegalStateException("The console did not start on port " + options.ports().console() + ": " + e.getMessage(), e);
         }
@@ -336,7 +316,8 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> crm = new LinkedHashMap<>(common);
         Map<String, String> trials = new LinkedHashMap<>(common);
-        trials.put("leadflow.trials.admin-token", adminToken);
+        // The trials API needs a token even on loopback: the stack's, made up for this run unless LEADFLOW_ADMIN_TOKEN is set.
+        trials.put("leadflow.admin.token", adminToken);
         trials.put("LEADFLOW_TRIALS_STATE_DIR", data.state(TRIALS).toString());
         trials.put("spring.kafka.streams.state-dir", data.state(TRIALS).toString());
 
@@ -467,6 +448,9 @@ public final class LocalStack implements AutoCloseable {
         props.put("LEADFLOW_SCHEMA_REGISTRY_URL", registry.url());
         props.put("spring.main.banner-mode", "off");
         props.put("spring.jmx.enabled", "false");
+        props.put("server.address", BIND_ADDRESS);
+        // Admin endpoints: open to the local user on loopback, unless a token was set (then required everywhere).
+        props.put("leadflow.admin.token", requiredToken() == null ? "" : requiredToken());
         return props;
     }
 
@@ -537,6 +521,11 @@ public final class LocalStack implements AutoCloseable {
 
     public List<String> unsignedSources() {
         return unsignedSources;
+    }
+
+    /** The token every admin endpoint requires: only one the user set ({@code LEADFLOW_ADMIN_TOKEN}); null = open on loopback. */
+    private String requiredToken() {
+        return options.get("LEADFLOW_ADMIN_TOKEN");
     }
 
     /** The bearer token of trial-tracker's API ({@code LEADFLOW_ADMIN_TOKEN}, or one made up for this run). */
