@@ -32,9 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +62,7 @@ import java.util.concurrent.TimeUnit;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     public static final String INTAKE = "lead-intake";
     public static final String ROUTING = "routing-service";
@@ -161,7 +168,7 @@ public final class LocalStack implements AutoCloseable {
         if (adminToken.generated()) {
             adminTokenFile = writeOwnerOnly(data.root().resolve(ADMIN_TOKEN_FILE), adminToken.value());
             Path written = adminTokenFile;
-            resources.add(() -> java.nio.file.Files.deleteIfExists(written));
+            resources.add(() -> Files.deleteIfExists(written));
         }
         hubspotSandbox = options.get("LEADFLOW_HUBSPOT_TOKEN") == null;
         slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
@@ -585,24 +592,23 @@ public final class LocalStack implements AutoCloseable {
 
     private static String randomHex() {
         byte[] bytes = new byte[16];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** Writes a secret to a file only its owner may read (where the file system has POSIX permissions). */
     static Path writeOwnerOnly(Path file, String secret) {
         try {
-            java.nio.file.Files.deleteIfExists(file);
+            Files.deleteIfExists(file);
             try {
-                java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                java.nio.file.Files.createFile(file);
+                Files.createFile(file);
             }
-            java.nio.file.Files.writeString(file, secret + System.lineSeparator());
+            Files.writeString(file, secret + System.lineSeparator());
             return file;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot write the admin token to " + file, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the admin token to " + file, e);
         }
     }
 
