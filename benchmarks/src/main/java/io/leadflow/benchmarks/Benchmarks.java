@@ -1,7 +1,9 @@
 package io.leadflow.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +85,9 @@ public final class Benchmarks {
         Machine machine = Machine.describe();
         System.out.println("Leadflow benchmarks on " + machine + (quick ? " (quick mode)" : ""));
         List<Result> done = new ArrayList<>();
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // Properties in declaration order, as the committed latest.json has them.
+        ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();
         Path latestJson = results.resolve("latest.json");
         if (append && Files.exists(latestJson)) {
             for (var node : json.readTree(latestJson.toFile()).path("results")) {

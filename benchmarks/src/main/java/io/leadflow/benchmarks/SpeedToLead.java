@@ -1,6 +1,5 @@
 package io.leadflow.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.localstack.LocalStack;
 import io.leadflow.localstack.demo.SampleLeads;
@@ -11,6 +10,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import tools.jackson.databind.ObjectMapper;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -225,7 +225,7 @@ final class SpeedToLead implements Scenario {
         }
         String signature = stack.webhooks().timestamped(calendly ? CALENDLY_KEY : WEBSITE_SECRET, body.getBytes(StandardCharsets.UTF_8));
         String answer = WebhookClient.postJson(http, intake + path, body, Map.of(header, signature), 202);
-        String leadId = JSON.readTree(answer).path("leadId").asText(null);
+        String leadId = JSON.readTree(answer).path("leadId").asString(null);
         if (leadId == null) {
             throw new IllegalStateException("lead-intake answered 202 without a leadId: " + answer);
         }

@@ -66,7 +66,7 @@ final class TrialTimers implements Scenario {
                     "spring.kafka.streams.application-id", applicationId,
                     "spring.kafka.streams.state-dir", stateDir.toString(),
                     "LEADFLOW_TRIALS_STATE_DIR", stateDir.toString(),
-                    "leadflow.trials.admin-token", "bench-" + UUID.randomUUID()));
+                    "leadflow.admin.token", "bench-" + UUID.randomUUID()));
             try {
                 long heapIdle = heapAfterGc();
                 Instant now = Instant.now();

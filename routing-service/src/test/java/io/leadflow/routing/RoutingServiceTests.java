@@ -45,13 +45,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole service on a real broker with exactly-once processing: a lead on {@code leads.received}
  * comes out as a decision on {@code leads.routed} and a NEW_LEAD alert on {@code rep.alerts}, and the
- * read API answers from the stream's stores.
+ * read API answers from the stream's stores. As in production, it listens on every interface with an
+ * admin token, which the API needs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @WithKafkaBroker
 class RoutingServiceTests {
 
     static final String REGISTRY = "mock://routing-service";
+    static final String TOKEN = "routing-test-admin-token";
 
     @TempDir
     static Path stateDir;
@@ -68,6 +70,7 @@ class RoutingServiceTests {
         registry.add("spring.kafka.properties.schema.registry.url", () -> REGISTRY);
         registry.add("spring.kafka.streams.state-dir", () -> stateDir.toString());
         registry.add("spring.kafka.streams.replication-factor", () -> "1");
+        registry.add("leadflow.admin.token", () -> TOKEN);
     }
 
     @Test
@@ -127,7 +130,7 @@ class RoutingServiceTests {
                  "planInterest": "scale", "monthlyEvents": 20000000, "needs": ["sso", "msa"], "title": "VP Engineering"}
                 """;
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/routing/preview"))
+        HttpResponse<String> response = http.send(request("/routing/preview")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode preview = json.readTree(response.body());
@@ -148,7 +151,7 @@ class RoutingServiceTests {
 
     @Test
     void aPreviewWithABadFieldIsAProblemNamingIt() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/routing/preview"))
+        HttpResponse<String> response = http.send(request("/routing/preview")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@initech.io\", \"needs\": [\"sso\", \"telepathy\"]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -156,6 +159,40 @@ class RoutingServiceTests {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(json.readTree(response.body()).path("field").asString()).isEqualTo("needs[1]");
+    }
+
+    @Test
+    void everyRoutingEndpointNeedsTheAdminTokenWhileHealthAndMetricsStayOpen() throws Exception {
+        awaitRoutingState();
+        String leadId = UUID.randomUUID().toString();
+        // a call and its status once authorised (no decision is known for this lead)
+        Map<HttpRequest.Builder, Integer> calls = Map.of(HttpRequest.newBuilder(uri("/routing/decisions/" + leadId)).GET(), 404,
+                HttpRequest.newBuilder(uri("/routing/reps")).GET(), 200,
+                HttpRequest.newBuilder(uri("/routing/preview")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@initech.io\"}")), 200);
+
+        for (Map.Entry<HttpRequest.Builder, Integer> entry : calls.entrySet()) {
+            HttpRequest.Builder call = entry.getKey();
+            for (String authorization : new String[] {null, "Bearer wrong-" + TOKEN, "Bearer " + TOKEN.substring(1)}) {
+                HttpRequest.Builder attempt = call.copy();
+                if (authorization != null) {
+                    attempt.header("Authorization", authorization);
+                }
+                HttpResponse<String> response = http.send(attempt.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"leadflow\"");
+                assertThat(json.readTree(response.body()).path("field").asString()).isEqualTo("Authorization");
+                assertThat(response.body()).doesNotContain("cameron@example.com");
+            }
+            HttpResponse<String> allowed = http.send(call.copy().header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(entry.getValue());
+        }
+        assertThat(http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(uri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
     }
 
     private void awaitRoutingState() {
@@ -189,13 +226,18 @@ class RoutingServiceTests {
     }
 
     private JsonNode get(String path, int status) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(status);
         return json.readTree(response.body());
     }
 
     private String text(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A request with the admin token. */
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN);
     }
 
     private URI uri(String path) {

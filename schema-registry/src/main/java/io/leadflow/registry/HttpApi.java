@@ -1,15 +1,16 @@
 package io.leadflow.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.leadflow.schemas.registry.CompatibilityLevel;
+import io.leadflow.schemas.registry.SchemaRegistryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,7 +87,7 @@ final class HttpApi implements HttpHandler {
                     return JSON.nullNode();
                 }
                 return JSON.readTree(bytes);
-            } catch (JsonProcessingException e) {
+            } catch (JacksonException e) {
                 throw new RegistryError(400, 400, "Malformed JSON body: " + e.getOriginalMessage());
             } catch (IOException e) {
                 throw new RegistryError(400, 400, "Cannot read the request body: " + e.getMessage());
@@ -166,7 +167,7 @@ final class HttpApi implements HttpHandler {
             return only(call, "GET", registry.subjects(call.flag("deleted"), call.query().get("subjectPrefix")));
         }
         if (call.is("POST", "subjects", "*")) {
-            StoredSchema found = registry.lookup(call.param(1), SchemaRequest.from(call.body()), call.flag("deleted"));
+            StoredSchema found = registry.lookup(call.param(1), SchemaRequest.from(call.body()), call.flag("deleted"), call.flag("normalize"));
             return schemaView(found);
         }
         if (call.is("DELETE", "subjects", "*")) {
@@ -179,7 +180,7 @@ final class HttpApi implements HttpHandler {
             return registry.versions(call.param(1), call.flag("deleted"));
         }
         if (call.is("POST", "subjects", "*", "versions")) {
-            int id = registry.register(call.param(1), SchemaRequest.from(call.body()));
+            int id = registry.register(call.param(1), SchemaRequest.from(call.body()), call.flag("normalize"));
             return JSON.createObjectNode().put("id", id);
         }
         if (call.is(null, "subjects", "*", "versions")) {
@@ -216,6 +217,7 @@ final class HttpApi implements HttpHandler {
                 case "GET" -> level("compatibilityLevel", registry.subjectLevel(subject, call.flag("defaultToGlobal")));
                 case "PUT" -> {
                     CompatibilityLevel level = requestedLevel(call.body());
+                    Registry.validateSubject(subject);
                     registry.setLevel(subject, level);
                     yield level("compatibility", level);
                 }
@@ -244,14 +246,21 @@ final class HttpApi implements HttpHandler {
         if (!call.method().equals("POST")) {
             throw methodNotAllowed();
         }
-        Registry.Compatibility result = registry.checkCompatibility(call.param(2), version, SchemaRequest.from(call.body()));
-        ObjectNode answer = JSON.createObjectNode().put("is_compatible", result.problems().isEmpty());
-        if (call.flag("verbose")) {
-            ArrayNode messages = answer.putArray("messages");
-            result.problems().forEach(messages::add);
-            if (!result.problems().isEmpty()) {
-                messages.add("{compatibility: '" + result.level() + "'}");
+        boolean verbose = call.flag("verbose");
+        List<String> problems;
+        try {
+            problems = registry.checkCompatibility(call.param(2), version, SchemaRequest.from(call.body()));
+        } catch (RegistryError e) {
+            if (!verbose || e.errorCode() != SchemaRegistryException.INVALID_SCHEMA) {
+                throw e;
             }
+            // Confluent answers an invalid schema in verbose mode as incompatible, with the reason.
+            problems = List.of(e.getMessage());
+        }
+        ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+        if (verbose) {
+            ArrayNode messages = answer.putArray("messages");
+            problems.forEach(messages::add);
         }
         return answer;
     }
@@ -280,7 +289,7 @@ final class HttpApi implements HttpHandler {
 
     private static CompatibilityLevel requestedLevel(JsonNode body) {
         JsonNode level = body == null ? null : body.get("compatibility");
-        return Registry.parseLevel(level == null || level.isNull() ? null : level.asText());
+        return Registry.parseLevel(level == null || level.isNull() ? null : level.asString(null));
     }
 
     private static ObjectNode level(String field, CompatibilityLevel level) {

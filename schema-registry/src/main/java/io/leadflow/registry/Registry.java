@@ -13,11 +13,23 @@ import java.util.Optional;
  * the same (canonical) schema in any subject, versions count per subject, compatibility is checked with
  * {@link CompatibilityLevel} against the versions that are not soft-deleted. Writes are serialised here
  * (one writer), reads come straight from the state.
+ *
+ * <p>Within a subject a schema is the same version as an earlier one when their canonical texts match or
+ * they differ only in the order of properties or aliases (Confluent's "equivalent"); with
+ * {@code normalize} the {@link AvroNormalization normalised} text is what is stored and what decides the
+ * id across subjects.
  */
 final class Registry {
 
-    /** Compatibility check outcome: problems empty means compatible. */
-    record Compatibility(CompatibilityLevel level, List<String> problems) {
+    /** Confluent's limit on how much of an earlier schema an incompatibility message quotes. */
+    private static final int MAX_QUOTED_SCHEMA = 10 * 1024;
+
+    /** A schema from a request: parsed, the text to store or look up, and its normalised text. */
+    private record Candidate(Schema schema, String text, String normalized) {
+
+        boolean sameAs(StoredSchema stored) {
+            return stored.canonical().equals(text) || stored.normalized().equals(normalized);
+        }
     }
 
     private final RegistryState state;
@@ -33,37 +45,47 @@ final class Registry {
 
     // ---- schemas -------------------------------------------------------------------------------
 
-    int register(String subject, SchemaRequest request) {
-        Schema candidate = parse(request);
-        String canonical = candidate.toString();
+    /**
+     * Registers the schema under the subject, or finds the version it already is, and returns its id. The
+     * subject must be valid (42208), the schema valid Avro (42201) and compatible with the subject's live
+     * versions under its level: the newest, or every one for a {@code _TRANSITIVE} level (409/40901).
+     */
+    int register(String subject, SchemaRequest request, boolean normalize) {
+        validateSubject(subject);
+        Candidate candidate = candidate(request, normalize, true);
         synchronized (writeLock) {
             List<StoredSchema> all = state.versions(subject, true);
             List<StoredSchema> live = all.stream().filter(s -> !s.deleted()).toList();
-            Optional<StoredSchema> same = live.stream().filter(s -> s.canonical().equals(canonical)).findFirst();
+            Optional<StoredSchema> same = newestSame(live, candidate);
             if (same.isPresent()) {
                 return same.get().id();
             }
             CompatibilityLevel level = effectiveLevel(subject);
-            List<String> problems = problems(level, candidate, live);
+            List<String> problems = incompatibilities(level, candidate.schema(), live);
             if (!problems.isEmpty()) {
                 throw RegistryError.incompatible(subject, problems);
             }
-            int id = state.idOf(canonical).orElse(state.maxId() + 1);
+            int id = state.idOf(candidate.text()).orElse(state.maxId() + 1);
             int version = all.isEmpty() ? 1 : all.get(all.size() - 1).version() + 1;
-            StoredSchema stored = new StoredSchema(subject, version, id, canonical, null, false, canonical);
+            StoredSchema stored = new StoredSchema(subject, version, id, candidate.text(), null, false, candidate.text(),
+                    candidate.normalized());
             store.put(StoreRecords.schemaKey(subject, version), StoreRecords.schemaValue(stored));
             return id;
         }
     }
 
-    StoredSchema lookup(String subject, SchemaRequest request, boolean includeDeleted) {
+    /** The newest version of the subject that is the same schema: 42201 invalid schema, 40401 no subject, 40403 no such version. */
+    StoredSchema lookup(String subject, SchemaRequest request, boolean includeDeleted, boolean normalize) {
+        Candidate candidate = candidate(request, normalize, false);
         List<StoredSchema> versions = state.versions(subject, includeDeleted);
         if (versions.isEmpty()) {
             throw RegistryError.subjectNotFound(subject);
         }
-        String canonical = parse(request).toString();
-        return versions.stream().filter(s -> s.canonical().equals(canonical)).reduce((a, b) -> b)
-                .orElseThrow(() -> RegistryError.schemaNotFound("Schema not found"));
+        return newestSame(versions, candidate).orElseThrow(() -> RegistryError.schemaNotFound("Schema not found"));
+    }
+
+    private static Optional<StoredSchema> newestSame(List<StoredSchema> oldestFirst, Candidate candidate) {
+        return oldestFirst.stream().filter(candidate::sameAs).reduce((older, newer) -> newer);
     }
 
     StoredSchema byId(int id) {
@@ -159,35 +181,68 @@ final class Registry {
     }
 
     private void softDelete(StoredSchema s) {
-        StoredSchema deleted = new StoredSchema(s.subject(), s.version(), s.id(), s.schema(), s.schemaType(), true, s.canonical());
-        store.put(StoreRecords.schemaKey(s.subject(), s.version()), StoreRecords.schemaValue(deleted));
+        store.put(StoreRecords.schemaKey(s.subject(), s.version()), StoreRecords.schemaValue(s.asDeleted()));
     }
 
     // ---- compatibility -------------------------------------------------------------------------
 
-    /** Against one version, or against what a registration would be checked against when {@code version} is null/latest. */
-    Compatibility checkCompatibility(String subject, String version, SchemaRequest request) {
-        int wanted = version == null ? -1 : parseVersion(version);
+    /**
+     * The incompatibilities, in Confluent's message shape, of a schema with a subject under the subject's level;
+     * empty when compatible. Without a version it is checked as a registration would be (the newest live version,
+     * or all of them for a {@code _TRANSITIVE} level); with a version (or {@code latest}) against that version
+     * only. A subject without live versions accepts any valid schema. Errors in Confluent's order: 42202 invalid
+     * version, 40402 no such version, 42201 invalid schema.
+     */
+    List<String> checkCompatibility(String subject, String version, SchemaRequest request) {
         List<StoredSchema> live = state.versions(subject, false);
-        if (live.isEmpty() && version != null) {
-            throw RegistryError.subjectNotFound(subject);
+        List<StoredSchema> against = live;
+        if (version != null) {
+            int wanted = parseVersion(version);
+            if (wanted == -1) {
+                against = live.isEmpty() ? List.of() : List.of(live.get(live.size() - 1));
+            } else {
+                against = List.of(live.stream().filter(s -> s.version() == wanted).findFirst()
+                        .orElseThrow(() -> RegistryError.versionNotFound(wanted)));
+            }
         }
-        Schema candidate = parse(request);
-        CompatibilityLevel level = effectiveLevel(subject);
-        List<StoredSchema> against = wanted == -1 ? live
-                : List.of(live.stream().filter(s -> s.version() == wanted).findFirst().orElseThrow(() -> RegistryError.versionNotFound(wanted)));
-        return new Compatibility(level, problems(level, candidate, against));
+        Schema candidate = candidate(request, false, true).schema();
+        return incompatibilities(effectiveLevel(subject), candidate, against);
     }
 
-    private static List<String> problems(CompatibilityLevel level, Schema candidate, List<StoredSchema> previous) {
-        List<Schema> schemas = new ArrayList<>();
-        for (StoredSchema s : previous) {
-            if (!s.isAvro()) {
-                return List.of("version " + s.version() + " is a " + s.schemaType() + " schema; an AVRO schema cannot follow it");
+    /**
+     * Confluent's messages for the first of {@code level.versionsToCheck(previous)} the candidate cannot follow:
+     * one {@code {errorType:'...', description:'...', additionalInfo:'...'}} per Avro incompatibility, then
+     * {@code {oldSchemaVersion: n}} and {@code {oldSchema: '...'}} (which FULL leaves out when only the old
+     * reader fails, as Confluent does), then {@code {validateFields: 'false', compatibility: 'LEVEL'}}.
+     */
+    private static List<String> incompatibilities(CompatibilityLevel level, Schema candidate, List<StoredSchema> previous) {
+        String trailer = "{validateFields: 'false', compatibility: '" + level + "'}";
+        for (StoredSchema earlier : level.versionsToCheck(previous)) {
+            if (!earlier.isAvro()) {
+                return List.of("Incompatible schema type: version " + earlier.version() + " is a " + earlier.schemaType()
+                        + " schema, which an AVRO schema cannot follow", trailer);
             }
-            schemas.add(new Schema.Parser().parse(s.schema()));
+            List<CompatibilityLevel.Incompatibility> found = level.against(candidate, earlier.version(), new Schema.Parser()
+                    .setValidateDefaults(false).parse(earlier.schema()));
+            if (found.isEmpty()) {
+                continue;
+            }
+            List<String> messages = new ArrayList<>();
+            for (CompatibilityLevel.Incompatibility problem : found) {
+                messages.add("{errorType:'" + problem.type() + "', description:'" + problem.describe() + "', additionalInfo:'"
+                        + problem.detail() + "'}");
+            }
+            boolean full = level == CompatibilityLevel.FULL || level == CompatibilityLevel.FULL_TRANSITIVE;
+            if (!full || found.stream().anyMatch(p -> p.direction() == CompatibilityLevel.Direction.NEW_READS_OLD)) {
+                messages.add("{oldSchemaVersion: " + earlier.version() + "}");
+                String quoted = earlier.canonical();
+                messages.add(quoted.length() <= MAX_QUOTED_SCHEMA ? "{oldSchema: '" + quoted + "'}"
+                        : "{oldSchema: <truncated> '" + quoted.substring(0, MAX_QUOTED_SCHEMA) + "...'}");
+            }
+            messages.add(trailer);
+            return messages;
         }
-        return level.problems(candidate, schemas);
+        return List.of();
     }
 
     // ---- config --------------------------------------------------------------------------------
@@ -243,6 +298,16 @@ final class Registry {
         }
     }
 
+    /**
+     * A subject may be registered (or configured) unless it holds an ISO control character or is one of
+     * Confluent's reserved names, {@code __GLOBAL} and {@code __EMPTY}: 42208.
+     */
+    static void validateSubject(String subject) {
+        if (subject.chars().anyMatch(Character::isISOControl) || subject.equals("__GLOBAL") || subject.equals("__EMPTY")) {
+            throw RegistryError.invalidSubject(subject);
+        }
+    }
+
     static CompatibilityLevel parseLevel(String given) {
         if (given == null || given.isBlank()) {
             throw RegistryError.invalidCompatibilityLevel(String.valueOf(given));
@@ -272,7 +337,17 @@ final class Registry {
         throw RegistryError.invalidVersion(version);
     }
 
-    static Schema parse(SchemaRequest request) {
+    /**
+     * Parses a request's schema; with {@code normalize} the text to store or look up is the normalised one.
+     * Registration and compatibility checks validate defaults (Confluent validates new schemas); look-ups do not.
+     */
+    private static Candidate candidate(SchemaRequest request, boolean normalize, boolean validateDefaults) {
+        Schema schema = parse(request, validateDefaults);
+        String normalized = AvroNormalization.normalize(schema);
+        return new Candidate(schema, normalize ? normalized : schema.toString(), normalized);
+    }
+
+    private static Schema parse(SchemaRequest request, boolean validateDefaults) {
         if (request.schemaType() != null && !request.schemaType().toUpperCase(Locale.ROOT).equals("AVRO")) {
             throw RegistryError.invalidSchema("Invalid schema: schemaType " + request.schemaType()
                     + " is not supported by this registry; only AVRO schemas can be registered");
@@ -287,7 +362,7 @@ final class Registry {
             throw RegistryError.invalidSchema("Invalid schema: the request has no \"schema\"");
         }
         try {
-            return new Schema.Parser().setValidateDefaults(true).parse(request.schema());
+            return new Schema.Parser().setValidateDefaults(validateDefaults).parse(request.schema());
         } catch (RuntimeException e) {
             throw RegistryError.invalidSchema("Invalid schema " + abbreviate(request.schema()) + ": " + e.getMessage());
         }

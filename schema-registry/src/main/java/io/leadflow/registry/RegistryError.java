@@ -64,9 +64,18 @@ final class RegistryError extends RuntimeException {
                 + "'. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
     }
 
-    static RegistryError incompatible(String subject, Object details) {
-        return new RegistryError(409, SchemaRegistryException.INCOMPATIBLE,
+    /**
+     * 409 with error_code 40901, as Confluent Schema Registry answers since 8.2 (409 before), and the
+     * incompatibilities listed after {@code details:}.
+     */
+    static RegistryError incompatible(String subject, java.util.List<String> details) {
+        return new RegistryError(409, SchemaRegistryException.INCOMPATIBLE_SCHEMA,
                 "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\", details: " + details);
+    }
+
+    static RegistryError invalidSubject(String subject) {
+        return new RegistryError(422, SchemaRegistryException.INVALID_SUBJECT, "The subject '" + subject
+                + "' is not valid: a subject may not contain control characters nor be __GLOBAL or __EMPTY");
     }
 
     static RegistryError storeError(String message, Throwable cause) {

@@ -1,10 +1,10 @@
 package io.leadflow.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.leadflow.schemas.registry.CompatibilityLevel;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +38,7 @@ final class RegistryState {
             log.warn("Skipping a store record whose key is not JSON: {}", e.getMessage());
             return;
         }
-        String keyType = key.path("keytype").asText("");
+        String keyType = key.path("keytype").asString("");
         try {
             switch (keyType) {
                 case StoreRecords.SCHEMA -> applySchema(key, valueJson);
@@ -54,7 +54,7 @@ final class RegistryState {
     }
 
     private void applySchema(JsonNode key, String valueJson) {
-        String subject = key.path("subject").asText();
+        String subject = key.path("subject").asString();
         int version = key.path("version").asInt();
         TreeMap<Integer, StoredSchema> versions = subjects.computeIfAbsent(subject, s -> new TreeMap<>());
         if (valueJson == null) {
@@ -68,12 +68,12 @@ final class RegistryState {
             return;
         }
         JsonNode value = StoreRecords.parse(valueJson);
-        String schemaText = value.path("schema").asText();
-        String schemaType = value.hasNonNull("schemaType") && !value.get("schemaType").asText().equals("AVRO")
-                ? value.get("schemaType").asText() : null;
+        String schemaText = value.path("schema").asString();
+        String schemaType = value.hasNonNull("schemaType") && !value.get("schemaType").asString().equals("AVRO")
+                ? value.get("schemaType").asString() : null;
         int id = value.path("id").asInt();
         StoredSchema stored = new StoredSchema(subject, version, id, schemaText, schemaType,
-                value.path("deleted").asBoolean(false), canonical(schemaText, schemaType));
+                value.path("deleted").asBoolean(false), canonical(schemaText, schemaType), normalized(schemaText, schemaType));
         StoredSchema sameId = byId.get(id);
         if (sameId != null && !sameId.canonical().equals(stored.canonical())) {
             log.warn("Schema id {} names two different schemas (subjects {} and {}); was a second registry writing to the store?",
@@ -97,12 +97,12 @@ final class RegistryState {
     }
 
     private void applyConfig(JsonNode key, String valueJson) {
-        String subject = key.hasNonNull("subject") && !key.get("subject").asText().isEmpty() ? key.get("subject").asText() : null;
+        String subject = key.hasNonNull("subject") && !key.get("subject").asString().isEmpty() ? key.get("subject").asString() : null;
         CompatibilityLevel level = null;
         if (valueJson != null) {
             JsonNode value = StoreRecords.parse(valueJson);
             if (value.hasNonNull("compatibilityLevel")) {
-                level = CompatibilityLevel.valueOf(value.get("compatibilityLevel").asText().toUpperCase(Locale.ROOT));
+                level = CompatibilityLevel.valueOf(value.get("compatibilityLevel").asString().toUpperCase(Locale.ROOT));
             } else {
                 return;
             }
@@ -123,6 +123,18 @@ final class RegistryState {
         }
         try {
             return new Schema.Parser().parse(schemaText).toString();
+        } catch (RuntimeException e) {
+            return schemaText;
+        }
+    }
+
+    /** The {@link AvroNormalization normalised} text of a schema; the text itself when it is not Avro or not valid. */
+    static String normalized(String schemaText, String schemaType) {
+        if (schemaType != null && !schemaType.equals("AVRO")) {
+            return schemaText;
+        }
+        try {
+            return AvroNormalization.normalize(new Schema.Parser().parse(schemaText));
         } catch (RuntimeException e) {
             return schemaText;
         }

@@ -1,6 +1,6 @@
 package io.leadflow.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The body of register, look-up and compatibility calls: {@code {"schema":"...","schemaType":"AVRO","references":[]}}.
@@ -16,13 +16,13 @@ record SchemaRequest(String schema, String schemaType, boolean hasReferences, bo
         JsonNode type = body.get("schemaType");
         JsonNode references = body.get("references");
         return new SchemaRequest(
-                schema == null || schema.isNull() ? null : schema.isTextual() ? schema.asText() : schema.toString(),
-                type == null || type.isNull() ? null : type.asText(),
+                schema == null || schema.isNull() ? null : schema.isString() ? schema.asString() : schema.toString(),
+                type == null || type.isNull() ? null : type.asString(type.toString()),
                 references != null && references.isArray() && !references.isEmpty(),
                 isSet(body.get("metadata")) || isSet(body.get("ruleSet")));
     }
 
     private static boolean isSet(JsonNode node) {
-        return node != null && !node.isNull() && !(node.isContainerNode() && node.isEmpty());
+        return node != null && !node.isNull() && !(node.isContainer() && node.isEmpty());
     }
 }

@@ -1,9 +1,10 @@
 package io.leadflow.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadflow.schemas.registry.CompatibilityLevel;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Keys and values of the store topic in Confluent's own layout (JSON, fields in Confluent's order), so
@@ -78,7 +79,7 @@ final class StoreRecords {
     static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (JacksonException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }
     }

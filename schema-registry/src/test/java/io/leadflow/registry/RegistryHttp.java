@@ -1,7 +1,8 @@
 package io.leadflow.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +23,7 @@ final class RegistryHttp {
         JsonNode json() {
             try {
                 return JSON.readTree(text);
-            } catch (IOException e) {
+            } catch (JacksonException e) {
                 throw new AssertionError("not JSON: " + text, e);
             }
         }

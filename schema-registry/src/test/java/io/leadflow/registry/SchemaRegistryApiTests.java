@@ -96,10 +96,10 @@ class SchemaRegistryApiTests {
         Response found = http.post("/subjects/" + subject, body(PROBE_V1));
 
         assertThat(found.status()).isEqualTo(200);
-        assertThat(found.json().get("subject").asText()).isEqualTo(subject);
+        assertThat(found.json().get("subject").asString()).isEqualTo(subject);
         assertThat(found.json().get("id").asInt()).isEqualTo(id);
         assertThat(found.json().get("version").asInt()).isEqualTo(1);
-        assertThat(new Schema.Parser().parse(found.json().get("schema").asText())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
+        assertThat(new Schema.Parser().parse(found.json().get("schema").asString())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
     }
 
     @Test
@@ -112,7 +112,7 @@ class SchemaRegistryApiTests {
 
         assertThat(noSubject.status()).isEqualTo(404);
         assertThat(noSubject.errorCode()).isEqualTo(40401);
-        assertThat(noSubject.json().get("message").asText()).contains("not found");
+        assertThat(noSubject.json().get("message").asString()).contains("not found");
         assertThat(noSchema.status()).isEqualTo(404);
         assertThat(noSchema.errorCode()).isEqualTo(40403);
     }
@@ -127,7 +127,7 @@ class SchemaRegistryApiTests {
         Response unknown = http.get("/schemas/ids/987654");
 
         assertThat(byId.status()).isEqualTo(200);
-        assertThat(new Schema.Parser().parse(byId.json().get("schema").asText())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
+        assertThat(new Schema.Parser().parse(byId.json().get("schema").asString())).isEqualTo(new Schema.Parser().parse(PROBE_V1));
         assertThat(byId.json().has("schemaType")).as("Avro leaves schemaType out, as Confluent").isFalse();
         assertThat(uses.json().toString()).contains("{\"subject\":\"" + subject + "\",\"version\":1}");
         assertThat(unknown.status()).isEqualTo(404);
@@ -140,7 +140,7 @@ class SchemaRegistryApiTests {
         http.post("/subjects/" + subject + "/versions", body(PROBE_V1));
         http.post("/subjects/" + subject + "/versions", body(PROBE_V2));
 
-        assertThat(http.get("/subjects").json()).extracting(n -> n.asText()).contains(subject);
+        assertThat(http.get("/subjects").json()).extracting(n -> n.asString()).contains(subject);
         assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1,2]");
         Response unknown = http.get("/subjects/" + subject() + "/versions");
         assertThat(unknown.status()).isEqualTo(404);
@@ -159,7 +159,7 @@ class SchemaRegistryApiTests {
 
         assertThat(first.json().get("version").asInt()).isEqualTo(1);
         assertThat(first.json().get("id").asInt()).isEqualTo(v1);
-        assertThat(first.json().get("subject").asText()).isEqualTo(subject);
+        assertThat(first.json().get("subject").asString()).isEqualTo(subject);
         assertThat(latest.json().get("version").asInt()).isEqualTo(2);
         assertThat(latest.json().get("id").asInt()).isEqualTo(v2);
         assertThat(new Schema.Parser().parse(raw.text())).isEqualTo(new Schema.Parser().parse(PROBE_V2));
@@ -193,8 +193,8 @@ class SchemaRegistryApiTests {
         Response rejected = http.post("/subjects/" + subject + "/versions", body(PROBE_NO_DEFAULT));
 
         assertThat(rejected.status()).isEqualTo(409);
-        assertThat(rejected.errorCode()).isEqualTo(409);
-        assertThat(rejected.json().get("message").asText()).contains("incompatible", subject, "score");
+        assertThat(rejected.errorCode()).isEqualTo(40901);
+        assertThat(rejected.json().get("message").asString()).contains("incompatible", subject, "score");
         assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1]");
     }
 
@@ -213,13 +213,16 @@ class SchemaRegistryApiTests {
     }
 
     @Test
-    void compatibilityErrorsAre40401And40402And42202() {
+    void compatibilityErrorsAre40402And42202() {
         String subject = subject();
         http.post("/subjects/" + subject + "/versions", body(PROBE_V1));
 
-        assertThat(http.post("/compatibility/subjects/" + subject() + "/versions/latest", body(PROBE_V2)).errorCode()).isEqualTo(40401);
+        assertThat(http.post("/compatibility/subjects/" + subject() + "/versions/3", body(PROBE_V2)).errorCode()).isEqualTo(40402);
         assertThat(http.post("/compatibility/subjects/" + subject + "/versions/7", body(PROBE_V2)).errorCode()).isEqualTo(40402);
         assertThat(http.post("/compatibility/subjects/" + subject + "/versions/-5", body(PROBE_V2)).errorCode()).isEqualTo(42202);
+        assertThat(http.post("/compatibility/subjects/" + subject + "/versions/-5", body("not a schema")).errorCode())
+                .as("the version is checked before the schema").isEqualTo(42202);
+        assertThat(http.post("/compatibility/subjects/" + subject + "/versions/7", body("not a schema")).errorCode()).isEqualTo(40402);
     }
 
     @Test
@@ -239,8 +242,8 @@ class SchemaRegistryApiTests {
             assertThat(r.status()).isEqualTo(422);
             assertThat(r.errorCode()).isEqualTo(42201);
         });
-        assertThat(protobuf.json().get("message").asText()).contains("PROTOBUF", "only AVRO");
-        assertThat(references.json().get("message").asText()).contains("references are not supported");
+        assertThat(protobuf.json().get("message").asString()).contains("PROTOBUF", "only AVRO");
+        assertThat(references.json().get("message").asString()).contains("references are not supported");
         assertThat(http.get("/subjects/" + subject + "/versions").errorCode()).isEqualTo(40401);
     }
 
@@ -308,7 +311,7 @@ class SchemaRegistryApiTests {
             assertThat(r.status()).isEqualTo(422);
             assertThat(r.errorCode()).isEqualTo(42203);
         });
-        assertThat(http.get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        assertThat(http.get("/config").json().get("compatibilityLevel").asString()).isEqualTo("BACKWARD");
     }
 
     @Test
@@ -320,8 +323,8 @@ class SchemaRegistryApiTests {
         Response soft = http.delete("/subjects/" + subject);
 
         assertThat(soft.json()).hasToString("[1,2]");
-        assertThat(http.get("/subjects").json()).extracting(n -> n.asText()).doesNotContain(subject);
-        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asText()).contains(subject);
+        assertThat(http.get("/subjects").json()).extracting(n -> n.asString()).doesNotContain(subject);
+        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asString()).contains(subject);
         assertThat(http.get("/subjects/" + subject + "/versions").errorCode()).isEqualTo(40401);
         assertThat(http.get("/subjects/" + subject + "/versions/1?deleted=true").json().get("id").asInt()).isEqualTo(id);
         assertThat(http.get("/schemas/ids/" + id).status()).as("ids stay readable after a soft delete").isEqualTo(200);
@@ -330,7 +333,7 @@ class SchemaRegistryApiTests {
         Response hard = http.delete("/subjects/" + subject + "?permanent=true");
 
         assertThat(hard.json()).hasToString("[1,2]");
-        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asText()).doesNotContain(subject);
+        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asString()).doesNotContain(subject);
         assertThat(http.delete("/subjects/" + subject).errorCode()).isEqualTo(40401);
     }
 
@@ -375,8 +378,70 @@ class SchemaRegistryApiTests {
         assertThat(path.errorCode()).isEqualTo(404);
         assertThat(method.status()).isEqualTo(405);
         assertThat(malformed.status()).isEqualTo(400);
-        assertThat(malformed.json().get("message").asText()).contains("Malformed JSON");
+        assertThat(malformed.json().get("message").asString()).contains("Malformed JSON");
     }
+
+    @Test
+    void subjectsWithControlCharactersOrReservedNamesAre42208() {
+        Response controls = http.post("/subjects/%0Dbad%0Asubject%09/versions", body(PROBE_V1));
+        Response delete = http.post("/subjects/probe%7F-value/versions", body(PROBE_V1));
+        Response global = http.post("/subjects/__GLOBAL/versions", body(PROBE_V1));
+        Response empty = http.post("/subjects/__EMPTY/versions", body(PROBE_V1));
+        Response config = http.put("/config/bad%00subject", "{\"compatibility\":\"NONE\"}");
+
+        assertThat(List.of(controls, delete, global, empty, config)).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.errorCode()).isEqualTo(42208);
+        });
+        assertThat(controls.json().get("message").asString()).contains("\rbad\nsubject\t", "not valid");
+        assertThat(http.get("/subjects?deleted=true").json()).extracting(n -> n.asString())
+                .noneMatch(s -> s.chars().anyMatch(Character::isISOControl)).doesNotContain("__GLOBAL", "__EMPTY");
+        assertThat(http.get("/config/bad%00subject").errorCode()).isEqualTo(40408);
+    }
+
+    @Test
+    void normalizeStoresPropertiesAndAliasesSortedAndSharesIdsAcrossSubjects() {
+        String oneOrder = ORDERED.formatted("\"team\":\"sales\",\"owner\":{\"z\":1,\"a\":2}", "\"old_id\",\"legacy_id\"");
+        String otherOrder = ORDERED.formatted("\"owner\":{\"a\":2,\"z\":1},\"team\":\"sales\"", "\"legacy_id\",\"old_id\"");
+        String first = subject();
+        String second = subject();
+        String plain = subject();
+
+        int id = http.post("/subjects/" + first + "/versions?normalize=true", body(oneOrder)).json().get("id").asInt();
+        Response sameInAnotherSubject = http.post("/subjects/" + second + "/versions?normalize=true", body(otherOrder));
+        Response notNormalized = http.post("/subjects/" + plain + "/versions", body(oneOrder));
+        String stored = http.get("/subjects/" + first + "/versions/1").json().get("schema").asString();
+
+        assertThat(sameInAnotherSubject.json().get("id").asInt()).isEqualTo(id);
+        assertThat(notNormalized.json().get("id").asInt()).as("without normalize the text as sent decides the id").isNotEqualTo(id);
+        assertThat(stored).contains("\"owner\":{\"a\":2,\"z\":1},\"team\":\"sales\"", "\"aliases\":[\"legacy_id\",\"old_id\"]",
+                "\"doc\":\"The probe's id.\"");
+        assertThat(http.post("/subjects/" + first + "?normalize=true", body(otherOrder)).json().get("id").asInt()).isEqualTo(id);
+    }
+
+    @Test
+    void withinASubjectTheOrderOfPropertiesAndAliasesDoesNotMakeANewVersion() {
+        String oneOrder = ORDERED.formatted("\"team\":\"sales\",\"owner\":\"ops\"", "\"old_id\",\"legacy_id\"");
+        String otherOrder = ORDERED.formatted("\"owner\":\"ops\",\"team\":\"sales\"", "\"legacy_id\",\"old_id\"");
+        String withOtherDoc = ORDERED.formatted("\"owner\":\"ops\",\"team\":\"sales\"", "\"legacy_id\",\"old_id\"")
+                .replace("The probe's id.", "Another doc.");
+        String subject = subject();
+
+        int id = http.post("/subjects/" + subject + "/versions", body(oneOrder)).json().get("id").asInt();
+        Response again = http.post("/subjects/" + subject + "/versions", body(otherOrder));
+        Response found = http.post("/subjects/" + subject, body(otherOrder));
+        Response docChanged = http.post("/subjects/" + subject + "/versions", body(withOtherDoc));
+
+        assertThat(again.json().get("id").asInt()).isEqualTo(id);
+        assertThat(found.json().get("version").asInt()).isEqualTo(1);
+        assertThat(docChanged.json().get("id").asInt()).as("a different doc is a different schema").isNotEqualTo(id);
+        assertThat(http.get("/subjects/" + subject + "/versions").json()).hasToString("[1,2]");
+    }
+
+    /** A record with custom properties ({@code %1$s}) and field aliases ({@code %2$s}) in a given order. */
+    private static final String ORDERED = """
+            {"type":"record","name":"Ordered","namespace":"io.leadflow.test",%1$s,
+             "fields":[{"name":"id","type":"string","doc":"The probe's id.","aliases":[%2$s]}]}""";
 
     @Test
     void subjectsWithReservedCharactersRoundTripThroughTheirEncoding() {
@@ -385,7 +450,7 @@ class SchemaRegistryApiTests {
 
         http.post("/subjects/" + encoded + "/versions", body(PROBE_V1));
 
-        assertThat(http.get("/subjects/" + encoded + "/versions/latest").json().get("subject").asText()).isEqualTo(subject);
+        assertThat(http.get("/subjects/" + encoded + "/versions/latest").json().get("subject").asString()).isEqualTo(subject);
     }
 
     @Test
@@ -406,6 +471,10 @@ class SchemaRegistryApiTests {
         assertThat(latest.version()).isEqualTo(1);
         assertThat(latest.id()).isEqualTo(id);
         assertThatThrownBy(() -> client.register(subject, incompatible))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+                    assertThat(e.isIncompatible()).isTrue();
+                });
+        assertThat(client.isCompatible(subject(), incompatible)).as("a subject without versions accepts it").isTrue();
     }
 }

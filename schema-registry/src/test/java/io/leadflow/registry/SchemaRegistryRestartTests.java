@@ -1,6 +1,5 @@
 package io.leadflow.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.leadflow.testing.KafkaBroker;
 import io.leadflow.testing.WithKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,6 +15,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ class SchemaRegistryRestartTests {
             assertThat(http.get("/subjects/leads-value/versions/1").json().get("id").asInt()).isEqualTo(leadsV1);
             assertThat(http.get("/subjects/leads-value/versions/latest").json().get("id").asInt()).isEqualTo(leadsV2);
             assertThat(http.get("/subjects/trials-value/versions/1").json().get("id").asInt()).isEqualTo(trials);
-            assertThat(http.get("/schemas/ids/" + leadsV2).json().get("schema").asText()).contains("note");
+            assertThat(http.get("/schemas/ids/" + leadsV2).json().get("schema").asString()).contains("note");
             assertThat(http.get("/config").json()).hasToString("{\"compatibilityLevel\":\"FULL\"}");
             assertThat(http.get("/config/trials-value").json()).hasToString("{\"compatibilityLevel\":\"NONE\"}");
             assertThat(http.post("/subjects/leads-value/versions", body(PROBE_V2)).json().get("id").asInt())
@@ -92,10 +92,10 @@ class SchemaRegistryRestartTests {
         assertThat(records).anySatisfy(r -> {
             assertThat(r.key()).isEqualTo("{\"keytype\":\"SCHEMA\",\"subject\":\"layout-value\",\"version\":1,\"magic\":1}");
             JsonNode value = RegistryHttp.JSON.readTree(r.value());
-            assertThat(value.get("subject").asText()).isEqualTo("layout-value");
+            assertThat(value.get("subject").asString()).isEqualTo("layout-value");
             assertThat(value.get("version").asInt()).isEqualTo(1);
             assertThat(value.get("id").asInt()).isEqualTo(id);
-            assertThat(value.get("schema").asText()).contains("Probe");
+            assertThat(value.get("schema").asString()).contains("Probe");
             assertThat(value.get("deleted").asBoolean()).isFalse();
         });
         assertThat(records).anySatisfy(r -> {

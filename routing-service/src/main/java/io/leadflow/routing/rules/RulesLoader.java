@@ -1,53 +1,54 @@
 package io.leadflow.routing.rules;
 
-import io.leadflow.avro.LeadSource;
 import io.leadflow.avro.Need;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
-import io.leadflow.avro.PlanInterest;
-import io.leadflow.avro.Region;
 import io.leadflow.routing.rules.Criterion.Key;
-import io.leadflow.routing.rules.Criterion.Volume;
 import io.leadflow.routing.rules.InvalidRulesException.Problem;
 import io.leadflow.routing.rules.RoutingRules.FlagRule;
 import io.leadflow.routing.rules.RoutingRules.OwnerRules;
 import io.leadflow.routing.rules.RoutingRules.PipelineRules;
 import io.leadflow.routing.rules.RoutingRules.PlanRules;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Node;
+import io.leadflow.routing.rules.RulesFile.FlagEntry;
+import io.leadflow.routing.rules.RulesFile.OwnersSection;
+import io.leadflow.routing.rules.RulesFile.PipelineSection;
+import io.leadflow.routing.rules.RulesFile.PlanSection;
+import io.leadflow.routing.rules.RulesFile.RepEntry;
+import io.leadflow.routing.rules.RulesFile.RuleEntry;
+import io.leadflow.routing.rules.RulesFile.When;
+import tools.jackson.core.exc.StreamReadException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads and validates a rules file. Every problem is reported with its line, all at once, as an
- * {@link InvalidRulesException}; a file that loads is safe to route with.
+ * Reads and validates a rules file. Jackson binds it ({@link RulesBinding}), which reports every structural problem;
+ * this class checks what the binding cannot: references across the file, ranges, formats and placeholders. Every
+ * problem is reported with its line, all at once, as an {@link InvalidRulesException}; a file that loads is safe to
+ * route with.
  */
 public final class RulesLoader {
 
@@ -60,14 +61,18 @@ public final class RulesLoader {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern FLAG_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
 
-    private final YamlTree yaml = new YamlTree();
+    private final List<Problem> problems;
+    private final Map<String, Integer> lines;
     private final Map<String, Integer> repLines = new LinkedHashMap<>();
     private final Map<String, List<String>> teams = new LinkedHashMap<>();
 
-    private RulesLoader() {
+    private RulesLoader(RulesBinding.Bound bound) {
+        this.problems = new ArrayList<>(bound.problems());
+        this.lines = bound.lines();
     }
 
     public static RoutingRules load(Path path) {
@@ -94,517 +99,360 @@ public final class RulesLoader {
     }
 
     public static RoutingRules parse(String content, String source) {
-        Node root;
+        RulesBinding.Bound bound;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(content));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new InvalidRulesException(source, List.of(new Problem(line, null, "not valid YAML: "
-                    + (e.getContext() == null ? "" : e.getContext() + ", ") + e.getProblem())));
-        } catch (YAMLException e) {
-            throw new InvalidRulesException(source, List.of(new Problem(0, null, "not valid YAML: " + e.getMessage())));
+            bound = RulesBinding.bind(content);
+        } catch (StreamReadException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            // the parser's message quotes the offending lines indented under each sentence; the sentences suffice
+            String message = String.join(", ", e.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
+            throw new InvalidRulesException(source, List.of(new Problem(line, null, "not valid YAML: " + message)));
         }
-        if (root == null) {
+        if (bound.file() == null && bound.problems().isEmpty()) {
             throw new InvalidRulesException(source, List.of(new Problem(1, null, "the file is empty")));
         }
-        RulesLoader loader = new RulesLoader();
-        RoutingRules rules = loader.read(root, source);
-        if (!loader.yaml.problems().isEmpty()) {
-            List<Problem> sorted = new ArrayList<>(loader.yaml.problems());
-            sorted.sort(java.util.Comparator.comparingInt(Problem::line));
+        RulesLoader loader = new RulesLoader(bound);
+        RoutingRules rules = bound.file() == null ? null : loader.read(bound.file(), source);
+        if (!loader.problems.isEmpty()) {
+            List<Problem> sorted = new ArrayList<>(loader.problems);
+            sorted.sort(Comparator.comparingInt(Problem::line));
             throw new InvalidRulesException(source, sorted);
         }
         return rules;
     }
 
-    private RoutingRules read(Node rootNode, String source) {
-        YamlTree.Mapping root = yaml.mapping(rootNode, "");
-        if (root == null) {
-            return null;
-        }
-        root.only("version", "timeZone", "reps", "teams", "pipeline", "plan", "owners", "flags", "nextSteps");
-        String version = root.string("version", true);
-        ZoneId zone = zone(root);
-        List<Rep> reps = reps(root);
-        readTeams(root);
-        PipelineRules pipeline = pipeline(root);
-        PlanRules plan = plan(root);
-        OwnerRules owners = owners(root);
-        List<FlagRule> flags = flags(root);
-        Map<Pipeline, List<String>> nextSteps = nextSteps(root);
+    private RoutingRules read(RulesFile file, String source) {
+        required("version", file.version());
+        required("reps", file.reps());
+        required("pipeline", file.pipeline());
+        required("plan", file.plan());
+        required("owners", file.owners());
+        required("nextSteps", file.nextSteps());
+        List<Rep> reps = reps(file.reps());
+        readTeams(file.teams());
+        PipelineRules pipeline = pipeline(file.pipeline());
+        PlanRules plan = plan(file.plan());
+        OwnerRules owners = owners(file.owners());
+        List<FlagRule> flags = flags(file.flags());
+        Map<Pipeline, List<String>> nextSteps = nextSteps(file.nextSteps());
         teams.forEach((team, members) -> {
-            boolean anyone = reps.stream().anyMatch(rep -> members.contains(rep.id()) && rep.weight() > 0);
-            if (!members.isEmpty() && !anyone) {
-                yaml.problem(root.get("teams") instanceof org.yaml.snakeyaml.nodes.MappingNode m ? lineOfKey(m, team) : 0, "teams." + team,
-                        "no member has a weight above 0, so round robin could never pick anyone");
+            if (!members.isEmpty() && reps.stream().noneMatch(rep -> members.contains(rep.id()) && rep.weight() > 0)) {
+                problem("teams." + team, "no member has a weight above 0, so round robin could never pick anyone");
             }
         });
-        if (!yaml.problems().isEmpty()) {
-            return null;
-        }
-        return new RoutingRules(version, source, zone, reps, Map.copyOf(teams), pipeline, plan, owners, flags, nextSteps);
-    }
-
-    private ZoneId zone(YamlTree.Mapping root) {
-        String text = root.string("timeZone", false);
-        if (text == null) {
-            return ZoneOffset.UTC;
-        }
-        try {
-            return ZoneId.of(text);
-        } catch (DateTimeException e) {
-            yaml.problem(root.get("timeZone"), "timeZone", "unknown time zone '" + text + "', e.g. UTC or Europe/London");
-            return ZoneOffset.UTC;
-        }
+        return problems.isEmpty() ? new RoutingRules(file.version(), source, file.timeZone() == null ? ZoneOffset.UTC : file.timeZone(),
+                reps, Map.copyOf(teams), pipeline, plan, owners, flags, nextSteps) : null;
     }
 
     // ---- reps and teams ------------------------------------------------------------------------
 
-    private List<Rep> reps(YamlTree.Mapping root) {
-        Node node = root.require("reps");
+    private List<Rep> reps(List<RepEntry> entries) {
         List<Rep> reps = new ArrayList<>();
-        if (node == null) {
-            return reps;
+        if (entries != null && entries.isEmpty()) {
+            problem("reps", "must list at least one rep");
         }
-        List<Node> items = yaml.sequence(node, "reps");
-        if (items.isEmpty() && node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
-            yaml.problem(node, "reps", "must list at least one rep");
-        }
-        for (int i = 0; i < items.size(); i++) {
-            Rep rep = rep(items.get(i), "reps[" + i + "]", true);
-            if (rep != null) {
-                if (repLines.containsKey(rep.id())) {
-                    yaml.problem(items.get(i), "reps[" + i + "]", "duplicate rep id '" + rep.id() + "' (first at line " + repLines.get(rep.id()) + ")");
-                } else {
-                    repLines.put(rep.id(), YamlTree.line(items.get(i)));
-                    reps.add(rep);
+        for (int i = 0; entries != null && i < entries.size(); i++) {
+            RepEntry entry = entries.get(i);
+            String path = "reps[" + i + "]";
+            if (entry == null || !id(entry.id(), path + ".id")) {
+                continue;
+            }
+            email(entry.email(), path + ".email");
+            atLeast(0, entry.weight(), path + ".weight");
+            atLeast(0, entry.dailyCap(), path + ".dailyCap");
+            List<Rep.OutOfOffice> absences = new ArrayList<>();
+            for (int j = 0; entry.outOfOffice() != null && j < entry.outOfOffice().size(); j++) {
+                RulesFile.Absence absence = entry.outOfOffice().get(j);
+                if (absence == null || absence.from() == null || absence.to() == null) {
+                    continue;
                 }
+                if (absence.to().isBefore(absence.from())) {
+                    problem(path + ".outOfOffice[" + j + "].to", "ends (" + absence.to() + ") before it starts (" + absence.from() + ")");
+                } else {
+                    absences.add(new Rep.OutOfOffice(absence.from(), absence.to(), absence.note()));
+                }
+            }
+            if (repLines.containsKey(entry.id())) {
+                problem(path, "duplicate rep id '" + entry.id() + "' (first at line " + repLines.get(entry.id()) + ")");
+            } else {
+                repLines.put(entry.id(), line(path));
+                reps.add(new Rep(entry.id(), entry.name(), entry.email(), entry.slackUserId(), entry.hubspotOwnerId(),
+                        entry.weight() == null ? 1 : entry.weight(), entry.dailyCap(), !Boolean.FALSE.equals(entry.active()), absences));
             }
         }
         return reps;
     }
 
-    private Rep rep(Node node, String path, boolean routable) {
-        YamlTree.Mapping map = yaml.mapping(node, path);
-        if (map == null) {
-            return null;
-        }
-        if (routable) {
-            map.only("id", "name", "email", "slackUserId", "hubspotOwnerId", "weight", "dailyCap", "active", "outOfOffice");
-        } else {
-            map.only("id", "name", "email", "slackUserId", "hubspotOwnerId");
-        }
-        String id = id(map, path);
-        String name = map.string("name", true);
-        String email = map.string("email", true);
-        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-            yaml.problem(map.get("email"), map.path("email"), "must be an email address, was '" + email + "'");
-        }
-        String slack = map.string("slackUserId", false);
-        String hubspot = map.string("hubspotOwnerId", false);
-        Long weight = map.integer("weight", 0);
-        Long cap = map.integer("dailyCap", 0);
-        boolean active = map.bool("active", true);
-        List<Rep.OutOfOffice> absences = new ArrayList<>();
-        Node ooo = map.get("outOfOffice");
-        if (ooo != null) {
-            List<Node> periods = yaml.sequence(ooo, map.path("outOfOffice"));
-            for (int j = 0; j < periods.size(); j++) {
-                Rep.OutOfOffice period = absence(periods.get(j), map.path("outOfOffice") + "[" + j + "]");
-                if (period != null) {
-                    absences.add(period);
-                }
-            }
-        }
-        if (id == null || name == null || email == null) {
-            return null;
-        }
-        return new Rep(id, name, email, slack, hubspot, weight == null ? 1 : weight.intValue(),
-                cap == null ? null : cap.intValue(), active, absences);
-    }
-
-    private Rep.OutOfOffice absence(Node node, String path) {
-        YamlTree.Mapping map = yaml.mapping(node, path);
-        if (map == null) {
-            return null;
-        }
-        map.only("from", "to", "note");
-        LocalDate from = date(map, "from");
-        LocalDate to = date(map, "to");
-        String note = map.string("note", false);
-        if (from == null || to == null) {
-            return null;
-        }
-        if (to.isBefore(from)) {
-            yaml.problem(map.get("to"), map.path("to"), "ends (" + to + ") before it starts (" + from + ")");
-            return null;
-        }
-        return new Rep.OutOfOffice(from, to, note);
-    }
-
-    private LocalDate date(YamlTree.Mapping map, String key) {
-        String text = map.string(key, true);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeException e) {
-            yaml.problem(map.get(key), map.path(key), "must be a date such as 2026-08-03, was '" + text + "'");
-            return null;
-        }
-    }
-
-    private String id(YamlTree.Mapping map, String path) {
-        String id = map.string("id", true);
-        if (id != null && !ID.matcher(id).matches()) {
-            yaml.problem(map.get("id"), map.path("id"), "must be letters, digits, '.', '_' or '-', was '" + id + "'");
-            return null;
-        }
-        return id;
-    }
-
-    private void readTeams(YamlTree.Mapping root) {
-        Node node = root.get("teams");
-        if (node == null) {
+    private void readTeams(Map<String, List<String>> declared) {
+        if (declared == null) {
             return;
         }
-        YamlTree.Mapping map = yaml.mapping(node, "teams");
-        if (map == null) {
-            return;
-        }
-        for (String team : map.keys()) {
-            String path = map.path(team);
+        declared.forEach((team, members) -> {
+            String path = "teams." + team;
             if (repLines.containsKey(team)) {
-                yaml.problem(map.keyLine(team), path, "a team cannot have the id of a rep ('" + team + "')");
-                continue;
+                problem(path, "a team cannot have the id of a rep ('" + team + "')");
+                return;
             }
-            List<String> members = yaml.values(map.get(team), path, item -> {
-                String member = yaml.scalar(item.node(), item.path());
-                if (member != null && !repLines.containsKey(member)) {
-                    yaml.problem(item.node(), item.path(), "unknown rep '" + member + "', expected one of " + repLines.keySet());
+            teams.put(team, List.copyOf(new LinkedHashSet<>(values(members, path, (member, at) -> {
+                if (!repLines.containsKey(member)) {
+                    problem(at, "unknown rep '" + member + "', expected one of " + repLines.keySet());
                     return null;
                 }
                 return member;
-            });
-            teams.put(team, List.copyOf(new LinkedHashSet<>(members)));
-        }
+            }))));
+        });
     }
 
     // ---- pipeline, plan, owners, flags --------------------------------------------------------
 
-    private PipelineRules pipeline(YamlTree.Mapping root) {
-        YamlTree.Mapping map = section(root, "pipeline");
-        if (map == null) {
+    private PipelineRules pipeline(PipelineSection section) {
+        if (section == null) {
             return null;
         }
-        map.only("rules", "default");
-        Set<Key> forbidden = EnumSet.of(Key.PLAN, Key.PIPELINE);
-        List<Rule<Pipeline>> rules = rules(map, "pipeline", forbidden, (rule, path) ->
-                constant(rule, "pipeline", path, Pipeline.class, EnumSet.of(Pipeline.UNKNOWN)));
-        Default<Pipeline> fallback = fallback(map, "pipeline", Pipeline.class, EnumSet.of(Pipeline.UNKNOWN));
-        return fallback == null ? null : new PipelineRules(rules, fallback.value(), fallback.because());
+        List<Rule<Pipeline>> rules = rules(section.rules(), "pipeline", "pipeline", EnumSet.of(Key.PLAN, Key.PIPELINE),
+                (pipeline, path) -> known(pipeline, Pipeline.UNKNOWN, path));
+        RulesFile.PipelineDefault otherwise = section.otherwise();
+        return otherwise == null ? null : new PipelineRules(rules, known(otherwise.pipeline(), Pipeline.UNKNOWN, "pipeline.default.pipeline"),
+                text(otherwise.because(), "pipeline.default.because"));
     }
 
-    private PlanRules plan(YamlTree.Mapping root) {
-        YamlTree.Mapping map = section(root, "plan");
-        if (map == null) {
+    private PlanRules plan(PlanSection section) {
+        if (section == null) {
             return null;
         }
-        map.only("highVolume", "technical", "privacyNeeds", "rules", "default");
-        long events = 0;
-        Long users = null;
-        YamlTree.Mapping volume = map.has("highVolume") ? yaml.mapping(map.get("highVolume"), "plan.highVolume") : null;
-        if (volume == null) {
-            if (!map.has("highVolume")) {
-                yaml.problem(map.line(), "plan", "'highVolume' is required");
-            }
-        } else {
-            volume.only("monthlyEventsAtLeast", "monthlyActiveUsersAtLeast");
-            Long atLeast = volume.integer("monthlyEventsAtLeast", 1);
-            if (atLeast == null && !volume.has("monthlyEventsAtLeast")) {
-                yaml.problem(volume.line(), "plan.highVolume", "'monthlyEventsAtLeast' is required");
-            }
-            events = atLeast == null ? 0 : atLeast;
-            users = volume.integer("monthlyActiveUsersAtLeast", 1);
+        RulesFile.HighVolume volume = section.highVolume();
+        if (volume != null) {
+            atLeast(1, volume.monthlyEventsAtLeast(), "plan.highVolume.monthlyEventsAtLeast");
+            atLeast(1, volume.monthlyActiveUsersAtLeast(), "plan.highVolume.monthlyActiveUsersAtLeast");
         }
-        Set<Need> technicalNeeds = EnumSet.noneOf(Need.class);
-        List<Pattern> titles = new ArrayList<>();
-        if (map.has("technical")) {
-            YamlTree.Mapping technical = yaml.mapping(map.get("technical"), "plan.technical");
-            if (technical != null) {
-                technical.only("needs", "titles");
-                if (technical.has("needs")) {
-                    technicalNeeds.addAll(needs(technical.get("needs"), "plan.technical.needs"));
-                }
-                if (technical.has("titles")) {
-                    titles.addAll(yaml.values(technical.get("titles"), "plan.technical.titles", item -> {
-                        String regex = yaml.scalar(item.node(), item.path());
-                        try {
-                            return regex == null ? null : Pattern.compile("\\b(?:" + regex + ")\\b", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-                        } catch (PatternSyntaxException e) {
-                            yaml.problem(item.node(), item.path(), "is not a valid regular expression: " + e.getDescription());
-                            return null;
-                        }
-                    }));
-                }
-            }
-        }
-        Set<Need> privacy = map.has("privacyNeeds") ? needs(map.get("privacyNeeds"), "plan.privacyNeeds") : EnumSet.noneOf(Need.class);
-        List<Rule<Plan>> rules = rules(map, "plan", EnumSet.of(Key.PLAN), (rule, path) ->
-                constant(rule, "plan", path, Plan.class, EnumSet.of(Plan.UNKNOWN)));
-        Default<Plan> fallback = fallback(map, "plan", Plan.class, EnumSet.of(Plan.UNKNOWN));
-        return fallback == null ? null
-                : new PlanRules(events, users, Set.copyOf(technicalNeeds), titles, Set.copyOf(privacy), rules, fallback.value(), fallback.because());
+        RulesFile.Technical technical = section.technical();
+        List<Pattern> titles = technical == null || technical.titles() == null ? List.of()
+                : values(technical.titles(), "plan.technical.titles", (regex, at) -> {
+                    try {
+                        return Pattern.compile("\\b(?:" + regex + ")\\b", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+                    } catch (PatternSyntaxException e) {
+                        problem(at, "is not a valid regular expression: " + e.getDescription());
+                        return null;
+                    }
+                });
+        List<Rule<Plan>> rules = rules(section.rules(), "plan", "plan", EnumSet.of(Key.PLAN), (plan, path) -> known(plan, Plan.UNKNOWN, path));
+        RulesFile.PlanDefault otherwise = section.otherwise();
+        return volume == null || volume.monthlyEventsAtLeast() == null || otherwise == null ? null
+                : new PlanRules(volume.monthlyEventsAtLeast(), volume.monthlyActiveUsersAtLeast(),
+                needs(technical == null ? null : technical.needs()), titles, needs(section.privacyNeeds()), rules,
+                known(otherwise.plan(), Plan.UNKNOWN, "plan.default.plan"), text(otherwise.because(), "plan.default.because"));
     }
 
-    private OwnerRules owners(YamlTree.Mapping root) {
-        YamlTree.Mapping map = section(root, "owners");
-        if (map == null) {
+    private OwnerRules owners(OwnersSection section) {
+        if (section == null) {
             return null;
         }
-        map.only("stickiness", "rules", "fallback");
-        boolean stickiness = map.bool("stickiness", true);
-        List<Rule<String>> rules = rules(map, "owners", EnumSet.noneOf(Key.class), (rule, path) -> {
-            String target = rule.string("assign", true);
+        List<Rule<String>> rules = rules(section.rules(), "owners", "assign", EnumSet.noneOf(Key.class), (target, path) -> {
             if (target != null && !repLines.containsKey(target) && !teams.containsKey(target)) {
-                yaml.problem(rule.get("assign"), rule.path("assign"), "unknown rep or team '" + target
-                        + "', expected a rep " + repLines.keySet() + " or a team " + teams.keySet());
+                problem(path, "unknown rep or team '" + target + "', expected a rep " + repLines.keySet() + " or a team " + teams.keySet());
                 return null;
             }
             return target;
         });
-        YamlTree.Mapping fallback = map.has("fallback") ? yaml.mapping(map.get("fallback"), "owners.fallback") : null;
-        if (fallback == null) {
-            if (!map.has("fallback")) {
-                yaml.problem(map.line(), "owners", "'fallback' is required (a team to round-robin over and an owner for when nobody is available)");
-            }
+        RulesFile.Fallback fallback = section.fallback();
+        if (fallback == null || fallback.owner() == null) {
             return null;
         }
-        fallback.only("team", "owner", "because");
-        String team = fallback.string("team", true);
-        if (team != null && !teams.containsKey(team)) {
-            yaml.problem(fallback.get("team"), "owners.fallback.team", "unknown team '" + team + "', expected one of " + teams.keySet());
+        if (fallback.team() != null && !teams.containsKey(fallback.team())) {
+            problem("owners.fallback.team", "unknown team '" + fallback.team() + "', expected one of " + teams.keySet());
         }
-        Node ownerNode = fallback.require("owner");
-        Rep owner = ownerNode == null ? null : rep(ownerNode, "owners.fallback.owner", false);
-        String because = text(fallback, "because", false);
-        if (owner == null) {
-            return null;
-        }
-        return new OwnerRules(stickiness, rules, team, new Rep(owner.id(), owner.name(), owner.email(), owner.slackUserId(),
-                owner.hubspotOwnerId(), 0, null, true, List.of()),
+        RulesFile.OwnerEntry owner = fallback.owner();
+        id(owner.id(), "owners.fallback.owner.id");
+        email(owner.email(), "owners.fallback.owner.email");
+        String because = text(fallback.because(), "owners.fallback.because");
+        return new OwnerRules(!Boolean.FALSE.equals(section.stickiness()), rules, fallback.team(),
+                new Rep(owner.id(), owner.name(), owner.email(), owner.slackUserId(), owner.hubspotOwnerId(), 0, null, true, List.of()),
                 because == null ? "No rep was available, so the lead went to the fallback owner {rep}." : because);
     }
 
-    private List<FlagRule> flags(YamlTree.Mapping root) {
-        Node node = root.get("flags");
+    private List<FlagRule> flags(List<FlagEntry> entries) {
         List<FlagRule> flags = new ArrayList<>();
-        if (node == null) {
-            return flags;
-        }
-        Set<String> codes = new HashSet<>();
-        List<Node> items = yaml.sequence(node, "flags");
-        for (int i = 0; i < items.size(); i++) {
+        Set<String> codes = new LinkedHashSet<>();
+        for (int i = 0; entries != null && i < entries.size(); i++) {
+            FlagEntry flag = entries.get(i);
             String path = "flags[" + i + "]";
-            YamlTree.Mapping map = yaml.mapping(items.get(i), path);
-            if (map == null) {
+            if (flag == null || flag.code() == null) {
                 continue;
             }
-            map.only("code", "when", "explanation");
-            String code = map.string("code", true);
-            if (code != null && !FLAG_CODE.matcher(code).matches()) {
-                yaml.problem(map.get("code"), map.path("code"), "must be UPPER_SNAKE_CASE, was '" + code + "'");
-            } else if (code != null && !codes.add(code)) {
-                yaml.problem(map.get("code"), map.path("code"), "duplicate flag code '" + code + "'");
+            if (!FLAG_CODE.matcher(flag.code()).matches()) {
+                problem(path + ".code", "must be UPPER_SNAKE_CASE, was '" + flag.code() + "'");
+            } else if (!codes.add(flag.code())) {
+                problem(path + ".code", "duplicate flag code '" + flag.code() + "'");
             }
-            List<Criterion> when = criteria(map, path, EnumSet.noneOf(Key.class));
-            String explanation = text(map, "explanation", true);
-            if (code != null && explanation != null) {
-                flags.add(new FlagRule(code, when, explanation, map.line()));
-            }
+            flags.add(new FlagRule(flag.code(), criteria(flag.when(), path, EnumSet.noneOf(Key.class)),
+                    text(flag.explanation(), path + ".explanation"), line(path)));
         }
         return flags;
     }
 
-    private Map<Pipeline, List<String>> nextSteps(YamlTree.Mapping root) {
-        YamlTree.Mapping map = section(root, "nextSteps");
+    private Map<Pipeline, List<String>> nextSteps(Map<String, List<String>> declared) {
         Map<Pipeline, List<String>> steps = new EnumMap<>(Pipeline.class);
-        if (map == null) {
+        if (declared == null) {
             return steps;
         }
-        for (String key : map.keys()) {
-            Pipeline pipeline = null;
-            try {
-                pipeline = Pipeline.valueOf(key.toUpperCase(Locale.ROOT).replace('-', '_'));
-            } catch (IllegalArgumentException e) {
-                // reported below
-            }
+        declared.forEach((key, texts) -> {
+            Pipeline pipeline = RulesBinding.constant(Pipeline.class, key);
             if (pipeline == null || pipeline == Pipeline.UNKNOWN) {
-                yaml.problem(map.keyLine(key), "nextSteps", "unknown pipeline '" + key + "', expected SELF_SERVE or HANDS_ON");
-                pipeline = null;
+                problem("nextSteps." + key, "unknown pipeline '" + key + "', expected SELF_SERVE or HANDS_ON");
+            } else {
+                steps.put(pipeline, List.copyOf(values(texts, "nextSteps." + key, (text, at) -> text)));
             }
-            List<String> texts = yaml.values(map.get(key), map.path(key), item -> yaml.scalar(item.node(), item.path()));
-            if (pipeline != null) {
-                steps.put(pipeline, List.copyOf(texts));
-            }
-        }
+        });
         for (Pipeline pipeline : List.of(Pipeline.SELF_SERVE, Pipeline.HANDS_ON)) {
             if (!steps.containsKey(pipeline)) {
-                yaml.problem(map.line(), "nextSteps", "'" + pipeline + "' is required: the handbook's next steps for that pipeline");
+                problem("nextSteps", "'" + pipeline + "' is required: the handbook's next steps for that pipeline");
             }
         }
         return Map.copyOf(steps);
     }
 
-    private static int lineOfKey(org.yaml.snakeyaml.nodes.MappingNode mapping, String key) {
-        return mapping.getValue().stream()
-                .filter(t -> t.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k && k.getValue().equals(key))
-                .findFirst().map(t -> YamlTree.line(t.getKeyNode())).orElse(YamlTree.line(mapping));
-    }
-
     // ---- shared pieces ---------------------------------------------------------------------------
 
-    private YamlTree.Mapping section(YamlTree.Mapping root, String key) {
-        Node node = root.require(key);
-        return node == null ? null : yaml.mapping(node, key);
-    }
-
-    private interface OutcomeReader<T> {
-        T read(YamlTree.Mapping rule, String path);
-    }
-
-    private <T> List<Rule<T>> rules(YamlTree.Mapping section, String name, Set<Key> forbidden, OutcomeReader<T> outcome) {
+    private <T> List<Rule<T>> rules(List<? extends RuleEntry<T>> entries, String section, String outcomeKey, Set<Key> forbidden,
+                                    BiFunction<T, String, T> outcome) {
         List<Rule<T>> rules = new ArrayList<>();
-        Node node = section.get("rules");
-        if (node == null) {
-            return rules;
-        }
         Map<String, Integer> ids = new LinkedHashMap<>();
-        List<Node> items = yaml.sequence(node, name + ".rules");
-        for (int i = 0; i < items.size(); i++) {
-            String path = name + ".rules[" + i + "]";
-            YamlTree.Mapping map = yaml.mapping(items.get(i), path);
-            if (map == null) {
+        for (int i = 0; entries != null && i < entries.size(); i++) {
+            RuleEntry<T> entry = entries.get(i);
+            String path = section + ".rules[" + i + "]";
+            if (entry == null || !id(entry.id(), path + ".id")) {
                 continue;
             }
-            String outcomeKey = switch (name) {
-                case "pipeline" -> "pipeline";
-                case "plan" -> "plan";
-                default -> "assign";
-            };
-            map.only("id", "when", outcomeKey, "because");
-            String id = id(map, path);
-            if (id != null && ids.putIfAbsent(id, map.line()) != null) {
-                yaml.problem(map.get("id"), map.path("id"), "duplicate rule id '" + id + "' (first at line " + ids.get(id) + ")");
+            if (ids.putIfAbsent(entry.id(), line(path)) != null) {
+                problem(path + ".id", "duplicate rule id '" + entry.id() + "' (first at line " + ids.get(entry.id()) + ")");
             }
-            List<Criterion> when = criteria(map, path, forbidden);
-            T value = outcome.read(map, path);
-            String because = text(map, "because", true);
-            if (id != null && value != null && because != null) {
-                rules.add(new Rule<>(id, when, value, because, map.line()));
+            List<Criterion> when = criteria(entry.when(), path, forbidden);
+            T value = outcome.apply(entry.outcome(), path + "." + outcomeKey);
+            String because = text(entry.because(), path + ".because");
+            if (value != null) {
+                rules.add(new Rule<>(entry.id(), when, value, because, line(path)));
             }
         }
         return rules;
     }
 
-    private record Default<T>(T value, String because) {
+    private List<Criterion> criteria(When when, String path, Set<Key> forbidden) {
+        List<Criterion> criteria = new ArrayList<>();
+        for (Criterion criterion : when == null ? List.<Criterion>of() : when.criteria()) {
+            String at = path + ".when." + criterion.key().yamlName();
+            Object expected = criterion.expected();
+            if (forbidden.contains(criterion.key())) {
+                problem(at, "cannot be used here: it is decided after this rule runs");
+                continue;
+            }
+            if (expected instanceof Set<?> set) {
+                if (set.isEmpty() && !reported(at)) {
+                    problem(at, "must list at least one value");
+                }
+                if (set.isEmpty() || set.contains(null)) {
+                    continue;
+                }
+                if (criterion.key() == Key.COUNTRY) {
+                    set = set.stream().map(code -> code.toString().toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
+                    set.stream().filter(code -> !COUNTRY.matcher(code.toString()).matches()).forEach(code ->
+                            problem(at, "must be an ISO 3166-1 alpha-2 code such as US or DE, was '" + code + "'"));
+                }
+                expected = Set.copyOf(set);
+            }
+            criteria.add(new Criterion(criterion.key(), expected, criterion.line()));
+        }
+        return criteria;
     }
 
-    private <E extends Enum<E>> Default<E> fallback(YamlTree.Mapping section, String name, Class<E> type, Set<E> excluded) {
-        Node node = section.require("default");
-        YamlTree.Mapping map = node == null ? null : yaml.mapping(node, name + ".default");
-        if (map == null) {
+    /** The items of a list read by {@code read}, which returns null for one it reported; a problem when there are none. */
+    private <T, R> List<R> values(List<T> items, String path, BiFunction<T, String, R> read) {
+        List<R> values = new ArrayList<>();
+        if (items != null && items.isEmpty()) {
+            problem(path, "must list at least one value");
+        }
+        for (int i = 0; items != null && i < items.size(); i++) {
+            R value = items.get(i) == null ? null : read.apply(items.get(i), path + "[" + i + "]");
+            if (value != null) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
+    private Set<Need> needs(Set<Need> needs) {
+        return needs == null ? Set.of() : Set.copyOf(needs.stream().filter(Objects::nonNull).toList());
+    }
+
+    private <E extends Enum<E>> E known(E value, E unknown, String path) {
+        if (value == unknown) {
+            List<String> allowed = Arrays.stream(value.getDeclaringClass().getEnumConstants()).filter(c -> c != unknown).map(Enum::name).toList();
+            problem(path, "unknown " + value.getDeclaringClass().getSimpleName() + " '" + value + "', expected one of " + allowed);
             return null;
         }
-        map.only(name, "because");
-        E value = constant(map, name, name + ".default", type, excluded);
-        String because = text(map, "because", true);
-        return value == null || because == null ? null : new Default<>(value, because);
+        return value;
     }
 
-    private <E extends Enum<E>> E constant(YamlTree.Mapping map, String key, String path, Class<E> type, Set<E> excluded) {
-        Node node = map.require(key);
-        return node == null ? null : yaml.constant(node, path + "." + key, type, excluded);
+    private boolean id(String id, String path) {
+        if (id == null) {
+            return false;
+        }
+        if (!ID.matcher(id).matches()) {
+            problem(path, "must be letters, digits, '.', '_' or '-', was '" + id + "'");
+            return false;
+        }
+        return true;
+    }
+
+    private void email(String email, String path) {
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            problem(path, "must be an email address, was '" + email + "'");
+        }
+    }
+
+    private void atLeast(long min, Number value, String path) {
+        if (value != null && value.longValue() < min) {
+            problem(path, "must be " + min + " or more, was " + value);
+        }
     }
 
     /** A sentence with placeholders checked against {@link #PLACEHOLDERS}. */
-    private String text(YamlTree.Mapping map, String key, boolean required) {
-        String text = map.string(key, required);
+    private String text(String text, String path) {
         if (text == null) {
             return null;
         }
         Matcher matcher = PLACEHOLDER.matcher(text);
         while (matcher.find()) {
             if (!PLACEHOLDERS.contains(matcher.group(1))) {
-                yaml.problem(map.get(key), map.path(key), "unknown placeholder {" + matcher.group(1) + "}, expected one of "
-                        + new java.util.TreeSet<>(PLACEHOLDERS));
+                problem(path, "unknown placeholder {" + matcher.group(1) + "}, expected one of " + new TreeSet<>(PLACEHOLDERS));
             }
         }
         return text;
     }
 
-    private Set<Need> needs(Node node, String path) {
-        Set<Need> needs = EnumSet.noneOf(Need.class);
-        needs.addAll(yaml.values(node, path, item -> yaml.constant(item.node(), item.path(), Need.class, Set.of())));
-        return needs;
+    /** A top-level section, unless it is missing because binding already reported what is wrong with it. */
+    private void required(String section, Object value) {
+        if (value == null && !reported(section)) {
+            problem("", "'" + section + "' is required");
+        }
     }
 
-    private List<Criterion> criteria(YamlTree.Mapping rule, String path, Set<Key> forbidden) {
-        Node node = rule.get("when");
-        List<Criterion> criteria = new ArrayList<>();
-        if (node == null) {
-            return criteria;
-        }
-        YamlTree.Mapping when = yaml.mapping(node, path + ".when");
-        if (when == null) {
-            return criteria;
-        }
-        for (String name : when.keys()) {
-            String keyPath = when.path(name);
-            Key key = Key.byYamlName(name);
-            if (key == null) {
-                yaml.problem(when.keyLine(name), path + ".when", "unknown condition '" + name + "', expected one of "
-                        + java.util.Arrays.stream(Key.values()).map(Key::yamlName).toList());
-                continue;
-            }
-            if (forbidden.contains(key)) {
-                yaml.problem(when.keyLine(name), keyPath, "cannot be used here: it is decided after this rule runs");
-                continue;
-            }
-            Node value = when.get(name);
-            Object expected = switch (key) {
-                case PLAN_INTEREST -> set(value, keyPath, PlanInterest.class);
-                case PLAN -> set(value, keyPath, Plan.class);
-                case PIPELINE -> set(value, keyPath, Pipeline.class);
-                case REGION -> set(value, keyPath, Region.class);
-                case SOURCE -> set(value, keyPath, LeadSource.class);
-                case NEEDS -> set(value, keyPath, Need.class);
-                case COUNTRY -> Set.copyOf(yaml.values(value, keyPath, item -> {
-                    String code = yaml.scalar(item.node(), item.path());
-                    String upper = code == null ? null : code.toUpperCase(Locale.ROOT);
-                    if (upper != null && !COUNTRY.matcher(upper).matches()) {
-                        yaml.problem(item.node(), item.path(), "must be an ISO 3166-1 alpha-2 code such as US or DE, was '" + code + "'");
-                        return null;
-                    }
-                    return upper;
-                }));
-                case GROUP_DEMO, Y_COMBINATOR, TECHNICAL, PRIVACY_NEEDS, MONTHLY_EVENTS_KNOWN, MONTHLY_ACTIVE_USERS_KNOWN ->
-                        yaml.bool(value, keyPath);
-                case VOLUME -> yaml.constant(value, keyPath, Volume.class, Set.of());
-                case MONTHLY_EVENTS_ABOVE -> yaml.integer(value, keyPath, 0);
-            };
-            if (expected != null && !(expected instanceof Set<?> s && s.isEmpty())) {
-                criteria.add(new Criterion(key, expected, when.keyLine(name)));
-            }
-        }
-        return criteria;
+    /** Whether a problem was already reported at or under {@code path}, so a follow-on one would only repeat it. */
+    private boolean reported(String path) {
+        return problems.stream().map(Problem::path).anyMatch(at -> at != null
+                && (at.equals(path) || at.startsWith(path + ".") || at.startsWith(path + "[")));
     }
 
-    private <E extends Enum<E>> Set<E> set(Node node, String path, Class<E> type) {
-        List<E> values = yaml.values(node, path, item -> yaml.constant(item.node(), item.path(), type, Set.of()));
-        return values.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(values));
+    private void problem(String path, String message) {
+        problems.add(new Problem(line(path), path, message));
+    }
+
+    /** The line of a path, or of the nearest enclosing path the file has (a single value read as a list has no item). */
+    private int line(String path) {
+        for (String at = path; ; at = at.substring(0, Math.max(0, Math.max(at.lastIndexOf('.'), at.lastIndexOf('['))))) {
+            Integer line = lines.get(at);
+            if (line != null || at.isEmpty()) {
+                return line == null ? 0 : line;
+            }
+        }
     }
 }

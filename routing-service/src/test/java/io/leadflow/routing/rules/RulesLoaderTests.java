@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 class RulesLoaderTests {
 
@@ -113,6 +114,95 @@ class RulesLoaderTests {
 
         assertThat(invalid(yaml).problems()).singleElement().satisfies(problem ->
                 assertThat(problem.message()).isEqualTo("ends (2026-08-03) before it starts (2026-08-14)"));
+    }
+
+    @Test
+    void anUnknownKeyIsReportedAtItsLineWithTheKeysThatAreKnown() {
+        String yaml = defaults().replaceFirst("dailyCap: 40 ", "dailyLimit: 40 ");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(lineOf(yaml, "dailyLimit: 40"));
+            assertThat(problem.path()).isEqualTo("reps[0]");
+            assertThat(problem.message()).startsWith("unknown key 'dailyLimit', expected one of [").contains("dailyCap", "weight");
+        });
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsReportedAtItsLine() {
+        String yaml = defaults().replaceFirst("weight: 1 ", "weight: heavy ")
+                .replace("name: Simon", "name: [Simon, Simone]");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).satisfiesExactly(
+                weight -> {
+                    assertThat(weight.line()).isEqualTo(lineOf(yaml, "weight: heavy"));
+                    assertThat(weight.path()).isEqualTo("reps[0].weight");
+                    assertThat(weight.message()).isEqualTo("must be a whole number, was 'heavy'");
+                },
+                name -> {
+                    assertThat(name.line()).isEqualTo(lineOf(yaml, "name: [Simon, Simone]"));
+                    assertThat(name.path()).isEqualTo("reps[1].name");
+                    assertThat(name.message()).isEqualTo("must be a single value, was a list");
+                });
+    }
+
+    @Test
+    void aMissingRequiredKeyIsReportedAtTheLineOfItsMappingAndAnEmptyOneAtItsOwn() {
+        String yaml = defaults().replace("      because: \"{rep} looks after group demos.\"\n", "")
+                .replace("because: \"{rep} looks after Enterprise customers.\"", "because:   # to do");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).satisfiesExactly(
+                missing -> {
+                    assertThat(missing.line()).isEqualTo(lineOf(yaml, "- id: group-demo"));
+                    assertThat(missing.path()).isEqualTo("owners.rules[0]");
+                    assertThat(missing.message()).isEqualTo("'because' is required");
+                },
+                empty -> {
+                    assertThat(empty.line()).isEqualTo(lineOf(yaml, "because:   # to do"));
+                    assertThat(empty.path()).isEqualTo("owners.rules[4].because");
+                    assertThat(empty.message()).isEqualTo("must have a value");
+                });
+    }
+
+    @Test
+    void aTeamMemberWhoIsNoRepIsReportedAtTheMembersLine() {
+        String yaml = defaults().replace("cs: [cameron, simon]", "cs:\n    - cameron\n    - simone");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(lineOf(yaml, "- simone"));
+            assertThat(problem.path()).isEqualTo("teams.cs[1]");
+            assertThat(problem.message()).isEqualTo("unknown rep 'simone', expected one of [cameron, simon]");
+        });
+    }
+
+    @Test
+    void bindingAndCrossReferenceProblemsAreReportedTogetherEachAtItsLine() {
+        String yaml = defaults()
+                .replace("timeZone: UTC ", "timezone: UTC ")
+                .replaceFirst("active: true ", "active: maybe ")
+                .replace("      because: \"{rep} looks after YC onboarding.\"\n", "")
+                .replace("assign: simon\n      because: \"{rep} looks after Enterprise", "assign: simone\n      because: \"{rep} looks after Enterprise")
+                .replace("team: cs ", "team: success ")
+                .replace("- code: AIR_GAPPED_INSTALL", "- code: MSA_REQUESTED");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::message).containsExactly(
+                tuple(lineOf(yaml, "timezone: UTC"), "unknown key 'timezone', expected one of [flags, nextSteps, owners, pipeline, plan, reps, teams, timeZone, version]"),
+                tuple(lineOf(yaml, "active: maybe"), "must be true or false, was 'maybe'"),
+                tuple(lineOf(yaml, "- id: yc-onboarding"), "'because' is required"),
+                tuple(lineOf(yaml, "assign: simone"), "unknown rep or team 'simone', expected a rep [cameron, simon] or a team [cs]"),
+                tuple(lineOf(yaml, "team: success"), "unknown team 'success', expected one of [cs]"),
+                tuple(lineOf(yaml, "explanation: Wants an air-gapped install") - 2, "duplicate flag code 'MSA_REQUESTED'"));
+        assertThat(e.getMessage()).startsWith("Invalid routing rules in test.yml (6 problems)")
+                .contains("line " + lineOf(yaml, "- id: yc-onboarding") + ": owners.rules[1]: 'because' is required");
     }
 
     @Test

@@ -44,8 +44,8 @@ public final class MockSchemaRegistry implements SchemaRegistryClient {
         }
         List<String> problems = CompatibilityLevel.BACKWARD.problems(schema, subjectVersions);
         if (!problems.isEmpty()) {
-            throw new SchemaRegistryException(409, SchemaRegistryException.INCOMPATIBLE,
-                    "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\": " + problems);
+            throw new SchemaRegistryException(409, SchemaRegistryException.INCOMPATIBLE_SCHEMA,
+                    "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\", details: " + problems);
         }
         int id = idBySchema.computeIfAbsent(schema, s -> {
             int next = byId.size() + 1;

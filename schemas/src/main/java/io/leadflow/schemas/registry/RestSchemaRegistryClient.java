@@ -1,9 +1,10 @@
 package io.leadflow.schemas.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
@@ -59,14 +60,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public Schema getById(int id) {
-        return new Schema.Parser().parse(send("GET", "schemas/ids/" + id, null).get("schema").asText());
+        return new Schema.Parser().parse(send("GET", "schemas/ids/" + id, null).get("schema").asString());
     }
 
     @Override
     public RegisteredSchema getLatest(String subject) {
         JsonNode node = send("GET", "subjects/" + encode(subject) + "/versions/latest", null);
-        return new RegisteredSchema(node.get("subject").asText(), node.get("version").asInt(), node.get("id").asInt(),
-                new Schema.Parser().parse(node.get("schema").asText()));
+        return new RegisteredSchema(node.get("subject").asString(), node.get("version").asInt(), node.get("id").asInt(),
+                new Schema.Parser().parse(node.get("schema").asString()));
     }
 
     @Override
@@ -98,12 +99,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             URI base = baseUrls.get(attempt % baseUrls.size());
             try {
                 HttpResponse<String> response = http.send(request(base.resolve(path), method, body), HttpResponse.BodyHandlers.ofString());
-                JsonNode json = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-                if (response.statusCode() / 100 == 2) {
+                JsonNode json = parse(response.body());
+                if (response.statusCode() / 100 == 2 && json != null) {
                     return json;
                 }
+                if (json == null) {
+                    json = JSON.createObjectNode().put("message", "HTTP " + response.statusCode() + " from " + base + " with a body that is not JSON");
+                }
                 last = new SchemaRegistryException(response.statusCode(), json.path("error_code").asInt(response.statusCode()),
-                        json.path("message").asText("HTTP " + response.statusCode() + " from " + base));
+                        json.path("message").asString("HTTP " + response.statusCode() + " from " + base));
                 if (!last.isRetryable()) {
                     throw last;
                 }
@@ -116,6 +120,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             backOff(attempt);
         }
         throw last;
+    }
+
+    /** The body as JSON: an empty body is an empty object, a body that is not JSON is null. */
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 
     private HttpRequest request(URI uri, String method, String body) {

@@ -1,8 +1,5 @@
 package io.leadflow.schemas.serde;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadflow.avro.Contact;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadSource;
@@ -18,6 +15,9 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -106,7 +106,7 @@ class SchemaEvolutionTests {
         ObjectNode json = (ObjectNode) JSON.readTree(schema.toString());
         ArrayNode fields = (ArrayNode) json.get("fields");
         for (int i = fields.size() - 1; i >= 0; i--) {
-            if (List.of(names).contains(fields.get(i).get("name").asText())) {
+            if (List.of(names).contains(fields.get(i).get("name").asString())) {
                 fields.remove(i);
             }
         }

@@ -16,7 +16,6 @@ import java.time.Duration;
 /**
  * Every trial-tracker setting ({@code leadflow.trials.*}); application.yml maps each to an environment variable.
  *
- * @param adminToken          bearer token of the API ({@code LEADFLOW_ADMIN_TOKEN}); empty = every API call is refused
  * @param trialStageId        HubSpot deal stage that starts an evaluation ({@code LEADFLOW_TRIAL_STAGE_ID})
  * @param handsOnPipelineId   HubSpot pipeline of hands-on deals ({@code LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON})
  * @param defaultLengthDays   evaluation length when a start does not say
@@ -29,8 +28,7 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
-public record TrialsProperties(@DefaultValue("") String adminToken,
-                               @DefaultValue("evaluation") @NotBlank String trialStageId,
+public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String trialStageId,
                                @DefaultValue("hands-on") @NotBlank String handsOnPipelineId,
                                @DefaultValue("30") @Min(1) @Max(365) int defaultLengthDays,
                                @DefaultValue @Valid @NotNull Schedule schedule,
@@ -51,11 +49,5 @@ public record TrialsProperties(@DefaultValue("") String adminToken,
         return new TrialSettings(new ScheduleSettings(schedule.kickoffAfterStart(), schedule.checkInEvery(),
                 schedule.reviewCallBeforeEnd(), schedule.expiringBeforeEnd()), trialStageId, handsOnPipelineId,
                 punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel);
-    }
-
-    @Override
-    public String toString() {
-        return "TrialsProperties[adminToken=" + (adminToken.isEmpty() ? "<unset>" : "***") + ", trialStageId="
-                + trialStageId + ", handsOnPipelineId=" + handsOnPipelineId + ", schedule=" + schedule + "]";
     }
 }
