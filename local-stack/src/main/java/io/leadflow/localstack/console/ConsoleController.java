@@ -42,6 +42,8 @@ import java.util.UUID;
 @RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConsoleController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleController.class);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final KafkaView kafka;
@@ -177,8 +179,9 @@ class ConsoleController {
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unavailable(Exception e) {
+        log.warn("Console request failed", e);
         return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                e.getClass().getSimpleName() + ": " + (e.getMessage() == null ? "no detail" : e.getMessage()));
+                "the console could not answer (a service or the broker is not reachable); see the local stack's log");
     }
 
     private static ArrayNode calls(List<RecordedCall> calls) {

@@ -114,7 +114,7 @@ public final class AdminAccess {
                 return Optional.of("LEADFLOW_ADMIN_TOKEN must be set: this endpoint always needs the admin token, and none is configured");
             }
             if (loopbackOnly) {
-                return Optional.empty();
+                return browserFromElsewhere(request);
             }
             return Optional.of("LEADFLOW_ADMIN_TOKEN must be set: this service listens beyond loopback (" + listensOn
                     + "), so its admin endpoints need a token, and none is configured");
@@ -125,6 +125,50 @@ public final class AdminAccess {
         }
         byte[] given = sha256(header.substring(BEARER.length()).trim());
         return MessageDigest.isEqual(given, tokenDigest) ? Optional.empty() : Optional.of("Authorization bearer token is not valid");
+    }
+
+    /**
+     * Open on loopback means open to the local user, not to every web page that user's browser visits: a page elsewhere
+     * can still make the browser send a request to 127.0.0.1 (a cross-site form post), or resolve its own name to
+     * 127.0.0.1 (DNS rebinding). Such requests carry a foreign {@code Origin} or {@code Host}, and are refused.
+     */
+    private static Optional<String> browserFromElsewhere(HttpServletRequest request) {
+        String host = request.getHeader(HttpHeaders.HOST);
+        if (host != null && !isLoopbackName(hostOf(host))) {
+            return Optional.of("Host " + printable(host) + " is not a loopback name: without LEADFLOW_ADMIN_TOKEN, admin endpoints answer "
+                    + "only requests addressed to localhost, 127.0.0.1 or [::1]");
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null && !origin.equals("null") && !isLoopbackName(hostOf(stripScheme(origin)))) {
+            return Optional.of("Origin " + printable(origin) + " is another site: without LEADFLOW_ADMIN_TOKEN, admin endpoints answer "
+                    + "only pages served from loopback");
+        }
+        return Optional.empty();
+    }
+
+    private static String stripScheme(String origin) {
+        int scheme = origin.indexOf("://");
+        return scheme < 0 ? origin : origin.substring(scheme + 3);
+    }
+
+    /** The host of {@code host[:port]}, {@code [v6]:port} included. */
+    private static String hostOf(String authority) {
+        String a = authority.trim().toLowerCase(java.util.Locale.ROOT);
+        if (a.startsWith("[")) {
+            int end = a.indexOf(']');
+            return end < 0 ? a : a.substring(0, end + 1);
+        }
+        int colon = a.indexOf(':');
+        return colon < 0 ? a : a.substring(0, colon);
+    }
+
+    private static boolean isLoopbackName(String host) {
+        return host.equals("localhost") || host.endsWith(".localhost") || host.equals("[::1]")
+                || host.matches("127(\\.\\d{1,3}){3}");
+    }
+
+    private static String printable(String value) {
+        return io.leadflow.platform.logging.Masking.printable(value);
     }
 
     /** The start-up line: which endpoints are protected and how they answer. Never contains the token. */

@@ -25,6 +25,26 @@ class AdminAccessTests {
     }
 
     @Test
+    void openOnLoopbackRefusesWhatABrowserSendsFromAnotherSite() throws Exception {
+        AdminAccess access = AdminAccess.of(properties("", List.of()), InetAddress.getByName("127.0.0.1"));
+        MockHttpServletRequest rebound = get("/routing/reps");
+        rebound.addHeader("Host", "attacker.example:8082");
+        MockHttpServletRequest crossSite = get("/routing/reps");
+        crossSite.addHeader("Host", "localhost:8082");
+        crossSite.addHeader("Origin", "https://attacker.example");
+        MockHttpServletRequest console = get("/routing/reps");
+        console.addHeader("Host", "127.0.0.1:8082");
+        console.addHeader("Origin", "http://localhost:8090");
+        MockHttpServletRequest v6 = get("/routing/reps");
+        v6.addHeader("Host", "[::1]:8082");
+
+        assertThat(access.refusal(rebound)).hasValueSatisfying(reason -> assertThat(reason).contains("not a loopback name"));
+        assertThat(access.refusal(crossSite)).hasValueSatisfying(reason -> assertThat(reason).contains("another site"));
+        assertThat(access.refusal(console)).isEmpty();
+        assertThat(access.refusal(v6)).isEmpty();
+    }
+
+    @Test
     void beyondLoopbackWithoutATokenProtectedEndpointsAreRefusedSayingTheTokenMustBeSet() throws Exception {
         for (InetAddress beyond : new InetAddress[] {null, InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::"),
                 InetAddress.getByName("192.0.2.10")}) {

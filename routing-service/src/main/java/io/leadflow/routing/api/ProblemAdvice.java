@@ -1,6 +1,7 @@
 package io.leadflow.routing.api;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,6 +27,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             headers.set(HttpHeaders.RETRY_AFTER, "5");
         }
         return problem(e.status(), e.field(), e.getMessage(), request.getRequestURI(), headers);
+    }
+
+    /** The stores are being rebuilt or moved (a restart, a rebalance): the answer is coming, not broken. */
+    @ExceptionHandler(InvalidStateStoreException.class)
+    ResponseEntity<ProblemDetail> restoring(InvalidStateStoreException e, HttpServletRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, null, "routing state is being restored or moved between instances; retry shortly",
+                request.getRequestURI(), headers);
     }
 
     @Override
