@@ -96,7 +96,7 @@ public final class TrialTopology {
     /** Adds every node to {@code builder} (the application's, under Spring). */
     public void addTo(StreamsBuilder builder) {
         Serde<String> keys = Serdes.String();
-        Serde<TrialContext> contextSerde = new JsonSerde<>(TrialContext.class);
+        Serde<TrialContext> contextSerde = StateJson.serde(TrialContext.class);
         int partitions = Topics.TRIALS_EVENTS.partitions();
 
         KTable<String, LeadRouted> leads = builder.table(Topics.LEADS_ROUTED.name(),
@@ -132,7 +132,7 @@ public final class TrialTopology {
                 .to(Topics.TRIALS_EVENTS.name(), Produced.with(keys, avro(TrialEvent.class)).withName("hubspot-starts"));
 
         builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(TrialState.STORE), keys,
-                new JsonSerde<>(TrialState.class))));
+                StateJson.serde(TrialState.class))));
         builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(DueIndex.STORE), keys, Serdes.String())));
         KStream<String, SpecificRecord> fired = builder
                 .stream(Topics.TRIALS_EVENTS.name(), Consumed.with(keys, avro(TrialEvent.class)).withName("trial-events"))
