@@ -2,6 +2,7 @@ package io.leadflow.trials.topology;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.springframework.kafka.support.serializer.JacksonJsonSerde;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +22,10 @@ final class StateJson {
     }
 
     static <T> Serde<T> serde(Class<T> type) {
+        return new JacksonJsonSerde<T>(type, MAPPER).noTypeInfo().ignoreTypeHeaders();
+    }
+
+    static <T> Serde<T> serde(TypeReference<T> type) {
         return new JacksonJsonSerde<T>(type, MAPPER).noTypeInfo().ignoreTypeHeaders();
     }
 }
