@@ -10,6 +10,7 @@ import io.leadflow.schemas.Topics;
 import io.leadflow.testing.KafkaBroker;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.trials.TrialTrackerApplication;
+import io.leadflow.trials.system.TrialsProperties;
 import io.leadflow.trials.topology.TrialIds;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +21,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -29,6 +33,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +73,7 @@ final class TrialTimers implements Scenario {
                     "LEADFLOW_TRIALS_STATE_DIR", stateDir.toString(),
                     "leadflow.trials.admin-token", "bench-" + UUID.randomUUID()));
             try {
+                String timers = timerSettings(tracker);
                 long heapIdle = heapAfterGc();
                 Instant now = Instant.now();
                 // Active trials whose first reminder (the kick-off) is between an hour and 29 days away, in chunks:
@@ -138,12 +144,12 @@ final class TrialTimers implements Scenario {
                 return Result.of(name())
                         .settings(String.format("%,d of %,d TrialStarted loaded into trials.events in chunks of %,d within a %d s budget (kick-offs 1 h to 29 days ahead, 5-7 reminders each), "
                                 + "trial-tracker with a fresh application id, RocksDB stores with changelogs, exactly_once_v2, "
-                                + "punctuation every 1 s, at most 10,000 fires per tick; heap measured after a full GC "
+                                + "%s; heap measured after a full GC "
                                 + "(whole JVM: broker, producer and tracker), idle before loading %d MiB, growth per trial from the first chunk to the end; then %,d trials whose kick-offs are "
                                 + "all due at the same second; lag 'fired' = firedAt - dueAt as stamped by the punctuator, lag 'seen' = when a "
                                 + "read_committed consumer of trials.reminders got it - dueAt (includes the exactly-once commit); baselines: "
                                 + "a plain producer writing the same events (load), and the broker's own produce→consume latency for the "
-                                + "same %,d records sent at once (lag)", loaded, trials, chunk, loadBudget.toSeconds(), mib(heapIdle), BURST, BURST))
+                                + "same %,d records sent at once (lag)", loaded, trials, chunk, loadBudget.toSeconds(), timers, mib(heapIdle), BURST, BURST))
                         .figure("trials loaded", loaded)
                         .figure("load trials/s", loadPerSecond)
                         .figure("producer alone events/s", producerPerSecond)
@@ -166,6 +172,17 @@ final class TrialTimers implements Scenario {
             broker.close();
             RoutingReplay.deleteQuietly(stateDir);
         }
+    }
+
+    /** The timer settings trial-tracker runs with (its defaults, or what the environment set), for the settings line. */
+    private static String timerSettings(EmbeddedService tracker) {
+        var context = Services.context(tracker);
+        TrialsProperties trials = context.getBean(TrialsProperties.class);
+        Properties streams = context.getBean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME,
+                KafkaStreamsConfiguration.class).asProperties();
+        return String.format("punctuation every %d ms, at most %,d fires per task and tick, %s stream threads, commit.interval.ms %s",
+                trials.punctuationInterval().toMillis(), trials.maxFiresPerTick(),
+                streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
     }
 
     private static Instant future(Instant now, long seq) {
