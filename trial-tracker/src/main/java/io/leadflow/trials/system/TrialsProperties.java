@@ -20,7 +20,8 @@ import java.time.Duration;
  * @param handsOnPipelineId   HubSpot pipeline of hands-on deals ({@code LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON})
  * @param defaultLengthDays   evaluation length when a start does not say
  * @param schedule            when reminders fall due
- * @param punctuationInterval how often the due-time index is scanned
+ * @param punctuationInterval how often the due-time index is scanned: a reminder waits at most this long after it
+ *                            falls due (then for the transaction to commit) before it is visible downstream
  * @param lateAfter           reminders fired later than this after their due time are marked late
  * @param maxFiresPerTick     most reminders fired in one scan (one transaction)
  * @param unownedChannel      Slack channel for alerts of trials without a known owner; empty = none
@@ -32,7 +33,7 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
                                @DefaultValue("hands-on") @NotBlank String handsOnPipelineId,
                                @DefaultValue("30") @Min(1) @Max(365) int defaultLengthDays,
                                @DefaultValue @Valid @NotNull Schedule schedule,
-                               @DefaultValue("1s") @NotNull Duration punctuationInterval,
+                               @DefaultValue("200ms") @NotNull Duration punctuationInterval,
                                @DefaultValue("1m") @NotNull Duration lateAfter,
                                @DefaultValue("10000") @Min(1) int maxFiresPerTick,
                                @DefaultValue("") String unownedChannel,
