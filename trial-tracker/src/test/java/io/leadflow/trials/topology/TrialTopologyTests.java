@@ -3,10 +3,12 @@ package io.leadflow.trials.topology;
 import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
+import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.Deployment;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.SyncOutcome;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialOutcome;
 import io.leadflow.avro.TrialReminder;
@@ -335,6 +337,21 @@ class TrialTopologyTests {
             assertThat(alert.value.getTitle()).isEqualTo("Kick-off call: deal 4242's evaluation starts (30 days)");
             assertThat(alert.value.getLinks()).isEmpty();
         });
+    }
+
+    @Test
+    void aColleagueAttachedToTheDealLaterDoesNotTakeItsTrialFromTheLeadThatOpenedIt() {
+        givenAcmeIsRoutedAndSynced();
+        String colleague = "lead-acme-colleague";
+        driver.routed.pipeInput(colleague, Fixtures.routed(colleague, "Acme", Pipeline.HANDS_ON), CLOCK);
+        CrmSynced attached = Fixtures.synced(colleague, DEAL, HANDS_ON);
+        attached.setOutcome(SyncOutcome.ATTACHED);
+        driver.synced.pipeInput(colleague, attached, CLOCK);
+
+        driver.stageChanges.pipeInput(DEAL, Fixtures.stageChanged(DEAL, HANDS_ON, EVALUATION, START), CLOCK);
+        driver.advanceTo(START);
+
+        assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getLeadId).containsExactly(LEAD);
     }
 
     private void givenAcmeIsRoutedAndSynced() {
