@@ -4,9 +4,11 @@ import io.leadflow.avro.BookingLink;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.DealStageChanged;
 import io.leadflow.avro.IntakeDelivery;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
@@ -43,6 +45,18 @@ public final class Topics {
             new Topic<>("rep.alerts.sent", SentAlert.class, "alertId", DEFAULT_PARTITIONS, "rep-notifier", true);
 
     /**
+     * What reps, HubSpot and calendars say about routed leads (accepted, passed, worked, demo cancelled, no-show), keyed
+     * by leadId, or {@code hubspot:contact:<id>} / {@code hubspot:deal:<id>} when only the HubSpot record is known.
+     * routing-service reads it: it owns every lead's owner and SLA clock.
+     */
+    public static final Topic<LeadActivity> LEADS_ACTIVITY =
+            new Topic<>("leads.activity", LeadActivity.class, "leadId", DEFAULT_PARTITIONS, "lead-intake");
+
+    /** Re-route requests from routing-service's admin API, keyed by leadId, applied by its own topology in lead order. */
+    public static final Topic<RerouteRequested> ROUTING_COMMANDS =
+            new Topic<>("routing.commands", RerouteRequested.class, "leadId", DEFAULT_PARTITIONS, "routing-service");
+
+    /**
      * lead-intake's replay memory: one record per webhook delivery (claimed, accepted, released), keyed by
      * {@code <source>:<delivery id>}, shared by every intake instance. Kept four days, longer than any
      * provider retries a delivery (SendGrid: three days), then deleted; compacted meanwhile.
@@ -60,7 +74,7 @@ public final class Topics {
 
     private static final List<Topic<?>> ALL = List.of(
             LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS, REP_ALERTS_SENT,
-            INTAKE_DELIVERIES, INTAKE_BOOKINGS);
+            INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS);
 
     private Topics() {
     }
