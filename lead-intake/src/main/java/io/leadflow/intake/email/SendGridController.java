@@ -15,7 +15,6 @@ import tools.jackson.databind.ObjectMapper;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -48,16 +47,15 @@ class SendGridController {
             Map<String, Charset> charsets = charsets(form.get("charsets"));
             String rawHeaders = field(form, "headers", charsets);
             String text = field(form, "text", charsets);
-            String raw = form.get("email");
-            if (raw != null && rawHeaders == null) {
-                int split = raw.indexOf("\r\n\r\n") >= 0 ? raw.indexOf("\r\n\r\n") : raw.indexOf("\n\n");
-                rawHeaders = split < 0 ? raw : raw.substring(0, split);
-                text = split < 0 ? null : raw.substring(split).trim();
+            byte[] raw = form.bytes("email");
+            RawMessage message = raw != null && rawHeaders == null ? RawMessage.parse(raw) : null;
+            if (message != null) {
+                text = message.text();
             }
             if (text == null || text.isBlank()) {
-                text = stripTags(field(form, "html", charsets));
+                text = HtmlText.toText(field(form, "html", charsets));
             }
-            Map<String, String> headers = MailHeaders.parse(rawHeaders);
+            Map<String, String> headers = message != null ? message.headers() : MailHeaders.parse(rawHeaders);
             String from = field(form, "from", charsets);
             InboundEmail mail = new InboundEmail(from != null ? from : headers.get("from"),
                     firstNonNull(field(form, "subject", charsets), headers.get("subject")), text, headers.get("message-id"), headers);
@@ -93,40 +91,7 @@ class SendGridController {
         return charsets;
     }
 
-    private static String stripTags(String html) {
-        if (html == null) {
-            return null;
-        }
-        return html.replaceAll("(?is)<(script|style)[^>]*>.*?</\\1>", " ")
-                .replaceAll("(?i)<br\\s*/?>|</p>|</div>", "\n")
-                .replaceAll("<[^>]+>", " ")
-                .replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-                .replaceAll("[ \\t]+", " ").trim();
-    }
-
     private static String firstNonNull(String a, String b) {
         return a != null ? a : b;
-    }
-
-    /** RFC 5322 header block to a map by lower-cased name (first occurrence), continuation lines unfolded. */
-    static final class MailHeaders {
-
-        private MailHeaders() {
-        }
-
-        static Map<String, String> parse(String block) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            if (block == null) {
-                return headers;
-            }
-            String unfolded = block.replaceAll("\r?\n[ \t]+", " ");
-            for (String line : unfolded.split("\r?\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-                }
-            }
-            return headers;
-        }
     }
 }
