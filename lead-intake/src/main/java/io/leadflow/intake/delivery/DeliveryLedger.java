@@ -142,6 +142,9 @@ public class DeliveryLedger {
     public CompletableFuture<Void> accepted(Claim claim, String leadId, String outcome) {
         String owner = claim.owner() != null ? claim.owner() : instance;
         IntakeDelivery accepted = record(DeliveryState.ACCEPTED, owner, claim.bodySha256(), leadId, outcome);
+        // This instance knows at once (a repeat right after the answer is a duplicate here); the others when the
+        // record reaches them, a few milliseconds later. Applying it again from the log changes nothing.
+        view.applyLocally(claim.key(), accepted);
         return CompletableFuture.supplyAsync(() -> template.send(Topics.INTAKE_DELIVERIES.name(), claim.key(), accepted), followUps)
                 .thenCompose(sent -> sent)
                 .handle((result, failure) -> {
@@ -184,7 +187,11 @@ public class DeliveryLedger {
                 .setSourceEventId(sourceEventId)
                 .setAt(clock.instant())
                 .build();
-        return template.send(Topics.INTAKE_BOOKINGS.name(), bookingKey(provider, bookingId), link).thenApply(r -> null);
+        String key = bookingKey(provider, bookingId);
+        return template.send(Topics.INTAKE_BOOKINGS.name(), key, link).thenApply(sent -> {
+            view.linkLocally(key, link);
+            return null;
+        });
     }
 
     static String bookingKey(String provider, String bookingId) {
@@ -234,12 +241,13 @@ public class DeliveryLedger {
 
     /** Applies one record of either topic to the view; the rules every instance applies in log order. */
     static void apply(Map<String, Entry> deliveries, ConsumerRecord<String, Object> record, Duration lease) {
-        if (!(record.value() instanceof IntakeDelivery value)) {
-            return;
+        if (record.value() instanceof IntakeDelivery value) {
+            apply(deliveries, record.key(), value, record.timestamp(), lease);
         }
-        String key = record.key();
+    }
+
+    static synchronized void apply(Map<String, Entry> deliveries, String key, IntakeDelivery value, long at, Duration lease) {
         Entry current = deliveries.get(key);
-        long at = record.timestamp();
         Entry next = new Entry(value.getState(), value.getOwner(), value.getBodySha256(), value.getLeadId(), value.getOutcome(), at);
         switch (value.getState()) {
             case CLAIMED -> {

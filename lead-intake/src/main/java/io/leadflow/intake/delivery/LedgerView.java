@@ -69,6 +69,16 @@ class LedgerView implements SmartLifecycle {
         return deliveries.getIfPresent(key);
     }
 
+    /** Applies a record this instance is about to append, before it comes back from the log. */
+    void applyLocally(String key, io.leadflow.avro.IntakeDelivery value) {
+        DeliveryLedger.apply(deliveries.asMap(), key, value, value.getAt().toEpochMilli(), properties.claimLease());
+    }
+
+    /** Records a link this instance's write of it was acknowledged for, before it comes back from the log. */
+    void linkLocally(String key, BookingLink link) {
+        bookings.put(key, link);
+    }
+
     BookingLink booking(String key) {
         return bookings.get(key);
     }
