@@ -206,6 +206,34 @@ class RulesLoaderTests {
     }
 
     @Test
+    void aTitlePatternRe2CannotRunInLinearTimeIsReportedAtItsLine() {
+        String yaml = defaults().replace("- \"cto|cio\"", "- \"c(?=to)\"\n      - \"(dev)\\\\1\"\n      - \"(engineer)?\"");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::path).containsExactly(
+                tuple(lineOf(yaml, "c(?=to)"), "plan.technical.titles[0]"),
+                tuple(lineOf(yaml, "(dev)"), "plan.technical.titles[1]"),
+                tuple(lineOf(yaml, "\"(engineer)?\""), "plan.technical.titles[2]"));
+        assertThat(e.problems().get(0).message()).startsWith("is not a valid RE2 regular expression");
+        assertThat(e.problems().get(1).message()).startsWith("is not a valid RE2 regular expression");
+        assertThat(e.problems().get(2).message()).isEqualTo("matches empty text, so it would match almost anything");
+    }
+
+    @Test
+    void technicalTitlesMatchWholeWordsInAnyCase() {
+        TextPattern titles = RulesLoader.loadDefault().plan().technicalTitles();
+
+        assertThat(titles.matches("Senior Software ENGINEER")).isTrue();
+        assertThat(titles.matches("VP of Engineering")).isTrue();
+        assertThat(titles.matches("Co-founder & CTO")).isTrue();
+        assertThat(titles.matches("Head of Marketing")).isFalse();
+        assertThat(titles.matches("Director")).as("cto inside a word is no match").isFalse();
+        assertThat(titles.matches("Developer Relations")).isTrue();
+        assertThat(titles.matches("x".repeat(RulesLoader.TITLE_CHARS) + " engineer")).as("only the first characters are read").isFalse();
+    }
+
+    @Test
     void aMissingFileNamesThePath(@TempDir Path dir) {
         assertThatThrownBy(() -> RulesLoader.load(dir.resolve("nope.yml")))
                 .isInstanceOf(InvalidRulesException.class)
