@@ -140,7 +140,7 @@ class RoutingServiceTests {
         assertThat(preview.path("owner").path("repId").asString()).isEqualTo("simon");
         assertThat(preview.path("lead").path("region").asString()).isEqualTo("EU");
         assertThat(preview.path("reasons")).extracting(r -> r.path("rule").asString())
-                .containsExactly("non-standard-billing", "high-volume-more-technical-sso", "enterprise");
+                .containsExactly("non-standard-billing", "high-volume-more-technical-sso", "scale-eu");
         assertThat(preview.path("flags")).extracting(f -> f.path("code").asString()).contains("MSA_REQUESTED", "FREE_EVALUATION_ELIGIBLE");
         get("/routing/decisions/preview", 404);
         assertThat(get("/routing/reps", 200).path("reps")).isEqualTo(repsBefore);

@@ -205,26 +205,66 @@ class HandbookRoutingTests {
         assertThat(ownerReason(decision).getField()).isEqualTo("yCombinator");
     }
 
+    // "Scale customers in the US", "Scale customers in the EU" and "Enterprise customers" are about the plan the
+    // customer asks for; the recommendation decides only when they named none, and keeps its own reason.
+
     @Test
     void cameronLooksAfterScaleCustomersInTheUs() {
+        LeadRouted decision = driver.route(lead().us().interest(PlanInterest.SCALE).events(3_000_000L).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.CLOUD);
+        assertThat(decision.getOwner().getRepId()).isEqualTo("cameron");
+        assertThat(ownerReason(decision)).satisfies(reason -> {
+            assertThat(reason.getRule()).isEqualTo("scale-us");
+            assertThat(reason.getField()).isEqualTo("planInterest, contact.region");
+            assertThat(reason.getValue()).isEqualTo("SCALE, US");
+            assertThat(reason.getExplanation()).isEqualTo("Cameron looks after Scale customers in the US, and they asked for Scale.");
+        });
+    }
+
+    @Test
+    void aUsLeadThatNamedNoPlanIsCameronsWhenScaleIsRecommended() {
         LeadRouted decision = driver.route(lead().us().events(20_000_000L).technical(true).build());
 
         assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.SCALE);
         assertThat(decision.getOwner().getRepId()).isEqualTo("cameron");
         assertThat(ownerReason(decision)).satisfies(reason -> {
-            assertThat(reason.getRule()).isEqualTo("scale-us");
-            assertThat(reason.getField()).isEqualTo("recommendedPlan, contact.region");
-            assertThat(reason.getValue()).isEqualTo("SCALE, US");
+            assertThat(reason.getRule()).isEqualTo("scale-us-recommended");
+            assertThat(reason.getField()).isEqualTo("planInterest, recommendedPlan, contact.region");
+            assertThat(reason.getValue()).isEqualTo("UNKNOWN, SCALE, US");
         });
     }
 
     @Test
-    void simonLooksAfterScaleCustomersInTheEu() {
-        LeadRouted decision = driver.route(lead().eu().events(20_000_000L).technical(true).build());
+    void aUsLeadThatAskedForCloudIsNoScaleCustomerEvenWhenScaleIsRecommended() {
+        LeadRouted decision = driver.route(lead().us().interest(PlanInterest.CLOUD).events(20_000_000L).technical(true).build());
 
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.SCALE);
+        assertThat(decision.getReasons().get(1).getRule()).isEqualTo("high-volume-more-technical");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("round-robin");
+    }
+
+    @Test
+    void simonLooksAfterScaleCustomersInTheEuEvenWhenTheMatrixRecommendsCloud() {
+        LeadRouted decision = driver.route(lead().eu().interest(PlanInterest.SCALE).events(3_000_000L).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.CLOUD);
+        assertThat(decision.getReasons().get(1)).satisfies(plan -> {
+            assertThat(plan.getRule()).isEqualTo("plan-default");
+            assertThat(plan.getExplanation()).contains("3,000,000 monthly events", "so Cloud");
+        });
         assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
         assertThat(ownerReason(decision).getRule()).isEqualTo("scale-eu");
         assertThat(ownerReason(decision).getValue()).isEqualTo("SCALE, EU");
+    }
+
+    @Test
+    void anEuLeadThatNamedNoPlanIsSimonsWhenScaleIsRecommended() {
+        LeadRouted decision = driver.route(lead().eu().events(20_000_000L).technical(true).build());
+
+        assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("scale-eu-recommended");
+        assertThat(ownerReason(decision).getValue()).isEqualTo("UNKNOWN, SCALE, EU");
     }
 
     @Test
@@ -234,6 +274,26 @@ class HandbookRoutingTests {
         assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.ENTERPRISE);
         assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
         assertThat(ownerReason(decision).getRule()).isEqualTo("enterprise");
+        assertThat(ownerReason(decision).getField()).isEqualTo("planInterest");
+    }
+
+    @Test
+    void aLeadThatNamedNoPlanIsSimonsWhenEnterpriseIsRecommended() {
+        LeadRouted decision = driver.route(lead().us().events(20_000_000L).technical(true).needs(Need.SSO).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.ENTERPRISE);
+        assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("enterprise-recommended");
+    }
+
+    @Test
+    void aLeadThatAskedForScaleStaysAScaleCustomerWhenEnterpriseIsRecommended() {
+        LeadRouted decision = driver.route(lead().us().interest(PlanInterest.SCALE).events(20_000_000L).technical(true).needs(Need.SSO).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.ENTERPRISE);
+        assertThat(decision.getReasons().get(1).getRule()).isEqualTo("high-volume-more-technical-sso");
+        assertThat(decision.getOwner().getRepId()).isEqualTo("cameron");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("scale-us");
     }
 
     @Test
@@ -318,7 +378,7 @@ class HandbookRoutingTests {
         LeadRouted decision = driver.route(lead().us().events(60_000_000L).technical(true).build());
 
         assertThat(decision.getReasons()).extracting(RoutingReason::getRule)
-                .containsExactly("over-50m-monthly-events", "high-volume-more-technical", "scale-us");
+                .containsExactly("over-50m-monthly-events", "high-volume-more-technical", "scale-us-recommended");
         assertThat(decision.getReasons()).allSatisfy(reason -> assertThat(reason.getExplanation()).doesNotContain("{"));
         assertThat(decision.getRulesVersion()).isEqualTo("handbook-2026.1");
         assertThat(decision.getLead().getLeadId()).isEqualTo(decision.getLeadId());
