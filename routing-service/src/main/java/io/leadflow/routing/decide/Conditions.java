@@ -5,6 +5,7 @@ import io.leadflow.avro.Need;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
 import io.leadflow.routing.rules.Criterion;
+import io.leadflow.routing.rules.TextPattern;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -27,10 +28,23 @@ final class Conditions {
     private Conditions() {
     }
 
-    /** Whether every criterion holds; an empty {@code when} always matches. */
+    /**
+     * Whether every criterion holds; an empty {@code when} always matches. What the lead wrote is read last, and only
+     * when everything else holds, since it is the one test that scans text.
+     */
     static boolean matches(List<Criterion> when, LeadFacts facts, Pipeline pipeline, Plan plan) {
+        boolean readsMessage = false;
         for (int i = 0; i < when.size(); i++) {
-            if (!holds(when.get(i), facts, pipeline, plan)) {
+            Criterion criterion = when.get(i);
+            if (criterion.key() == Criterion.Key.MESSAGE_MATCHES) {
+                readsMessage = true;
+            } else if (!holds(criterion, facts, pipeline, plan)) {
+                return false;
+            }
+        }
+        for (int i = 0; readsMessage && i < when.size(); i++) {
+            Criterion criterion = when.get(i);
+            if (criterion.key() == Criterion.Key.MESSAGE_MATCHES && !holds(criterion, facts, pipeline, plan)) {
                 return false;
             }
         }
@@ -111,12 +125,16 @@ final class Conditions {
             case MONTHLY_EVENTS_ABOVE -> lead.getMonthlyEvents() != null && lead.getMonthlyEvents() > (Long) expected;
             case MONTHLY_EVENTS_KNOWN -> (lead.getMonthlyEvents() != null) == (Boolean) expected;
             case MONTHLY_ACTIVE_USERS_KNOWN -> (lead.getMonthlyActiveUsers() != null) == (Boolean) expected;
+            case MESSAGE_MATCHES -> facts.mention((TextPattern) expected) != null;
         };
     }
 
     /** The field and value that satisfied a criterion that holds. */
     @SuppressWarnings("unchecked")
     private static Hit hit(Criterion criterion, LeadFacts facts, Pipeline pipeline, Plan plan) {
+        if (criterion.key() == Criterion.Key.MESSAGE_MATCHES) {
+            return new Hit(criterion.key().field(), facts.mention((TextPattern) criterion.expected()));
+        }
         if (criterion.key() == Criterion.Key.NEEDS) {
             Set<Need> wanted = EnumSet.noneOf(Need.class);
             for (Need need : facts.needs) {
@@ -148,6 +166,7 @@ final class Conditions {
                     lead.getMonthlyEvents() == null ? "unknown" : lead.getMonthlyEvents().toString());
             case MONTHLY_ACTIVE_USERS_KNOWN -> new Hit("monthlyActiveUsers",
                     lead.getMonthlyActiveUsers() == null ? "unknown" : lead.getMonthlyActiveUsers().toString());
+            case MESSAGE_MATCHES -> new Hit(key.field(), lead.getMessage() == null ? "none" : "no mention");
         };
     }
 }

@@ -5,7 +5,9 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.Need;
 import io.leadflow.routing.rules.Criterion.Volume;
 import io.leadflow.routing.rules.RoutingRules.PlanRules;
+import io.leadflow.routing.rules.TextPattern;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -39,14 +41,21 @@ final class LeadFacts {
     private final TechnicalSource technicalSource;
     private final Set<Need> technicalNeeds;
     private String needsValue;
+    private final TextPattern anyMention;
+    private Boolean mentionsAnything;
+    private TextPattern[] mentionPatterns;
+    private String[] mentions;
 
     /**
      * @param technicalTitle whether a job title is technical by the rules (asked only when the lead's own answer and
      *                       needs do not decide)
+     * @param anyMention     every {@code messageMatches} pattern of the rules as one: when it finds nothing in the
+     *                       message, no single one is run
      */
-    LeadFacts(LeadReceived lead, PlanRules plan, Predicate<String> technicalTitle) {
+    LeadFacts(LeadReceived lead, PlanRules plan, Predicate<String> technicalTitle, TextPattern anyMention) {
         this.lead = lead;
         this.plan = plan;
+        this.anyMention = anyMention;
         this.needs = lead.getNeeds() == null || lead.getNeeds().isEmpty() ? EnumSet.noneOf(Need.class) : EnumSet.copyOf(lead.getNeeds());
         Long events = lead.getMonthlyEvents();
         Long users = lead.getMonthlyActiveUsers();
@@ -73,6 +82,35 @@ final class LeadFacts {
                 || technicalSource == TechnicalSource.TITLE;
         privacyNeeds = intersection(needs, plan.privacyNeeds());
         domain = accountDomain(lead.getContact());
+    }
+
+    /** What a {@code messageMatches} pattern found in the lead's message (its first characters), or null; each pattern runs once per lead. */
+    String mention(TextPattern pattern) {
+        String message = lead.getMessage();
+        if (message == null || message.isEmpty()) {
+            return null;
+        }
+        if (mentionsAnything == null) {
+            mentionsAnything = anyMention.isEmpty() || anyMention.matches(message);
+        }
+        if (!mentionsAnything) {
+            return null;
+        }
+        int slot = 0;
+        while (mentionPatterns != null && slot < mentionPatterns.length && mentionPatterns[slot] != null) {
+            if (mentionPatterns[slot] == pattern) {
+                return mentions[slot];
+            }
+            slot++;
+        }
+        if (mentionPatterns == null || slot == mentionPatterns.length) {
+            int size = mentionPatterns == null ? 4 : mentionPatterns.length * 2;
+            mentionPatterns = mentionPatterns == null ? new TextPattern[size] : Arrays.copyOf(mentionPatterns, size);
+            mentions = mentions == null ? new String[size] : Arrays.copyOf(mentions, size);
+        }
+        mentionPatterns[slot] = pattern;
+        mentions[slot] = pattern.find(message);
+        return mentions[slot];
     }
 
     // ---- what reasons quote ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ import io.leadflow.routing.rules.Rep;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RoutingRules.FlagRule;
 import io.leadflow.routing.rules.Rule;
+import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.routing.rules.TextPattern;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Decides pipeline, plan and owner for a lead from the rules, with a reason for each and the flags
@@ -40,6 +43,7 @@ public final class Router {
     private final List<List<Criterion>> pipelineCriteria;
     private final List<List<Criterion>> planCriteria;
     private final Cache<String, Boolean> technicalTitles = Caffeine.newBuilder().maximumSize(TITLE_CACHE).build();
+    private final TextPattern anyMention;
     private volatile Day day;
 
     /** The day "now" falls on in the rules' time zone, with its bounds, so most leads skip the time-zone arithmetic. */
@@ -59,6 +63,16 @@ public final class Router {
         prepare(rules.owners().fallbackBecause());
         pipelineCriteria = rules.pipeline().rules().stream().map(Rule::when).toList();
         planCriteria = rules.plan().rules().stream().map(Rule::when).toList();
+        List<TextPattern> mentions = new ArrayList<>();
+        Stream.of(rules.pipeline().rules(), rules.plan().rules(), rules.owners().rules())
+                .flatMap(List::stream).map(Rule::when)
+                .forEach(when -> messagePatterns(when, mentions));
+        rules.flags().forEach(flag -> messagePatterns(flag.when(), mentions));
+        anyMention = TextPattern.union(mentions, RulesLoader.MESSAGE_CHARS);
+    }
+
+    private static void messagePatterns(List<Criterion> when, List<TextPattern> patterns) {
+        when.stream().filter(c -> c.key() == Criterion.Key.MESSAGE_MATCHES).forEach(c -> patterns.add((TextPattern) c.expected()));
     }
 
     public RoutingRules rules() {
@@ -87,7 +101,7 @@ public final class Router {
      *                  only pipeline, plan and owner matter
      */
     public Decision decide(LeadReceived lead, Instant now, RoutingState state, boolean withFlags) {
-        LeadFacts facts = new LeadFacts(lead, rules.plan(), this::technicalTitle);
+        LeadFacts facts = new LeadFacts(lead, rules.plan(), this::technicalTitle, anyMention);
         List<RoutingReason> reasons = new ArrayList<>(3);
         Words words = new Words(facts);
 

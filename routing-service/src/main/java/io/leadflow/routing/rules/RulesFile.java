@@ -143,7 +143,7 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
                     ctxt.handleUnknownProperty(p, this, Criterion.class, name);
                 } else if (!p.hasToken(JsonToken.VALUE_NULL)) { // an empty value is reported with all the others
                     Object expected = ctxt.readValue(p, type(ctxt.getTypeFactory(), key));
-                    if (expected instanceof List<?> values) {
+                    if (expected instanceof List<?> values && key != Key.MESSAGE_MATCHES) {
                         // read as a list, which keeps a value that could not be read as null (already reported) for the
                         // loader to see, where a set of enum values would reject it with a second, cryptic problem
                         expected = new HashSet<>(values);
@@ -174,6 +174,7 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
                         types.constructType(Boolean.class);
                 case VOLUME -> types.constructType(Criterion.Volume.class);
                 case MONTHLY_EVENTS_ABOVE -> types.constructType(Long.class);
+                case MESSAGE_MATCHES -> types.constructCollectionType(List.class, String.class);
             };
         }
     }

@@ -67,6 +67,9 @@ public final class RulesLoader {
     /** Characters of a job title the technical-title patterns read. */
     public static final int TITLE_CHARS = 200;
 
+    /** Characters of a lead's message that {@code messageMatches:} reads: what a lead asks is near the start, quotes follow. */
+    public static final int MESSAGE_CHARS = 4_000;
+
     private final List<Problem> problems;
     private final Map<String, Integer> lines;
     private final Map<String, Integer> repLines = new LinkedHashMap<>();
@@ -338,6 +341,14 @@ public final class RulesLoader {
             Object expected = criterion.expected();
             if (forbidden.contains(criterion.key())) {
                 problem(at, "cannot be used here: it is decided after this rule runs");
+                continue;
+            }
+            if (criterion.key() == Key.MESSAGE_MATCHES) {
+                List<?> regexes = (List<?>) expected;
+                TextPattern pattern = textPattern(regexes.stream().map(r -> (String) r).toList(), at, MESSAGE_CHARS);
+                if (!regexes.isEmpty() && pattern.sources().size() == regexes.size()) {
+                    criteria.add(new Criterion(criterion.key(), pattern, criterion.line()));
+                }
                 continue;
             }
             if (expected instanceof Set<?> set) {

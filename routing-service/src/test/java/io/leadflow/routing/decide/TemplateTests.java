@@ -3,6 +3,7 @@ package io.leadflow.routing.decide;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.PlanInterest;
 import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.routing.rules.TextPattern;
 import org.junit.jupiter.api.Test;
 
 import static io.leadflow.routing.Leads.lead;
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TemplateTests {
 
     private final Words words = new Words(new LeadFacts(lead().interest(PlanInterest.SCALE).events(3_000_000L).build(),
-            RulesLoader.loadDefault().plan(), title -> false));
+            RulesLoader.loadDefault().plan(), title -> false, TextPattern.none()));
 
     @Test
     void placeholdersAreFilledFromTheLeadAndTheDecisionSoFar() {

@@ -240,6 +240,23 @@ class RulesLoaderTests {
     }
 
     @Test
+    void aMessagePatternIsCheckedAtItsOwnLine() {
+        String yaml = defaults().replace("- 'cheaper'", "- 'cheap(?!skate)'")
+                .replace("- 'free trial'", "- ''")
+                .replace("when: { needs: [AIR_GAPPED] }", "when: { needs: [AIR_GAPPED], messageMatches: [] }");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::path).containsExactly(
+                tuple(lineOf(yaml, "messageMatches: []"), "flags[1].when.messageMatches"),
+                tuple(lineOf(yaml, "cheap(?!skate)"), "flags[5].when.messageMatches[1]"),
+                tuple(lineOf(yaml, "- ''"), "flags[6].when.messageMatches[0]"));
+        assertThat(e.problems()).extracting(Problem::message).containsExactly("must list at least one value",
+                "is not a valid RE2 regular expression: invalid or unsupported Perl syntax",
+                "matches empty text, so it would match almost anything");
+    }
+
+    @Test
     void technicalTitlesMatchWholeWordsInAnyCase() {
         TextPattern titles = RulesLoader.loadDefault().plan().technicalTitles();
 
