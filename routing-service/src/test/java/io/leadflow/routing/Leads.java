@@ -106,6 +106,11 @@ public final class Leads {
         return this;
     }
 
+    public Leads receivedAt(Instant receivedAt) {
+        lead.setReceivedAt(receivedAt);
+        return this;
+    }
+
     public Leads message(String message) {
         lead.setMessage(message);
         return this;

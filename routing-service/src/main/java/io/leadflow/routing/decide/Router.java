@@ -92,53 +92,64 @@ public final class Router {
         return current.date();
     }
 
-    public Decision decide(LeadReceived lead, Instant now, RoutingState state) {
-        return decide(lead, now, state, true);
+    /** How much of a decision to write out; pipeline, plan, owner and state changes are the same at every level. */
+    public enum Detail {
+        /** Reasons with their fields, values and sentences, and the flags: the decision as it is published. */
+        FULL,
+        /** Reasons in full, no flags (notes for the rep that never change the routing). */
+        REASONS,
+        /** Only the rule behind each reason (field, value and sentence left empty), no flags: for counting over many leads. */
+        RULES
     }
 
-    /**
-     * @param withFlags false to leave out the flags (notes for the rep that never change the routing), e.g. when
-     *                  only pipeline, plan and owner matter
-     */
-    public Decision decide(LeadReceived lead, Instant now, RoutingState state, boolean withFlags) {
+    public Decision decide(LeadReceived lead, Instant now, RoutingState state) {
+        return decide(lead, now, state, Detail.FULL);
+    }
+
+    public Decision decide(LeadReceived lead, Instant now, RoutingState state, Detail detail) {
+        boolean explain = detail != Detail.RULES;
         LeadFacts facts = new LeadFacts(lead, rules.plan(), this::technicalTitle, anyMention);
         List<RoutingReason> reasons = new ArrayList<>(3);
-        Words words = new Words(facts);
+        Words words = explain ? new Words(facts) : null;
 
         Pipeline pipeline = null;
         for (Rule<Pipeline> rule : rules.pipeline().rules()) {
             if (Conditions.matches(rule.when(), facts, null, null)) {
                 pipeline = rule.outcome();
-                reasons.add(reason(rule.id(), Conditions.hits(rule.when(), facts, null, null), rule.because(), words));
+                reasons.add(explain ? reason(rule.id(), Conditions.hits(rule.when(), facts, null, null), rule.because(), words) : ruleOnly(rule.id()));
                 break;
             }
         }
         if (pipeline == null) {
             pipeline = rules.pipeline().defaultPipeline();
-            reasons.add(reason("pipeline-default", Conditions.lookedAt(pipelineCriteria, facts, null, null),
-                    rules.pipeline().defaultBecause(), words));
+            reasons.add(explain ? reason("pipeline-default", Conditions.lookedAt(pipelineCriteria, facts, null, null),
+                    rules.pipeline().defaultBecause(), words) : ruleOnly("pipeline-default"));
         }
-        words.pipeline(pipeline);
+        if (explain) {
+            words.pipeline(pipeline);
+        }
 
         Plan plan = null;
         for (Rule<Plan> rule : rules.plan().rules()) {
             if (Conditions.matches(rule.when(), facts, pipeline, null)) {
                 plan = rule.outcome();
-                reasons.add(reason(rule.id(), Conditions.hits(rule.when(), facts, pipeline, null), rule.because(), words));
+                reasons.add(explain ? reason(rule.id(), Conditions.hits(rule.when(), facts, pipeline, null), rule.because(), words) : ruleOnly(rule.id()));
                 break;
             }
         }
         if (plan == null) {
             plan = rules.plan().defaultPlan();
-            reasons.add(reason("plan-default", Conditions.lookedAt(planCriteria, facts, pipeline, null),
-                    rules.plan().defaultBecause(), words));
+            reasons.add(explain ? reason("plan-default", Conditions.lookedAt(planCriteria, facts, pipeline, null),
+                    rules.plan().defaultBecause(), words) : ruleOnly("plan-default"));
         }
-        words.plan(plan);
+        if (explain) {
+            words.plan(plan);
+        }
 
         Ownership ownership = owner(facts, pipeline, plan, now, state, words);
         reasons.add(ownership.reason());
         List<RoutingFlag> flags = new ArrayList<>();
-        if (withFlags) {
+        if (detail == Detail.FULL) {
             words.owner(ownership.rep().name(), null);
             for (FlagRule flag : rules.flags()) {
                 if (Conditions.matches(flag.when(), facts, pipeline, plan)) {
@@ -199,6 +210,9 @@ public final class Router {
                 skipped.add("account owner " + rep.name() + " is out of office until " + rep.absentOn(today).get().to());
             } else {
                 state.recordAssignment(rep.id(), today);
+                if (words == null) {
+                    return new Ownership(rep, ruleOnly("account-owner"), false);
+                }
                 String since = account.get().since().atZone(rules.timeZone()).toLocalDate().toString();
                 return new Ownership(rep, new RoutingReason("account-owner", "contact.companyDomain", domain,
                         "Account " + domain + " already owned by " + rep.name() + " since " + since + "."), false);
@@ -214,7 +228,7 @@ public final class Router {
             List<Rep> team = teams.get(rule.outcome());
             if (team != null) {
                 picked = roundRobin(rule.outcome(), team, today, state, skipped);
-                how = picked == null ? "" : " Weighted round robin over team " + rule.outcome() + " picked " + picked.name() + ".";
+                how = picked == null || words == null ? "" : " Weighted round robin over team " + rule.outcome() + " picked " + picked.name() + ".";
             } else {
                 Rep rep = reps.get(rule.outcome());
                 Availability availability = availability(rep, today, state);
@@ -224,6 +238,9 @@ public final class Router {
                 }
             }
             if (picked != null) {
+                if (words == null) {
+                    return assign(picked, domain, account, accountOwnerGone, now, today, state, ruleOnly(rule.id()));
+                }
                 words.owner(picked.name(), rule.outcome());
                 return assign(picked, domain, account, accountOwnerGone, now, today, state,
                         reason(rule.id(), Conditions.hits(rule.when(), facts, pipeline, plan), rule.because(), words, how, skipped));
@@ -233,11 +250,17 @@ public final class Router {
         String team = rules.owners().fallbackTeam();
         Rep picked = roundRobin(team, teams.get(team), today, state, skipped);
         if (picked != null) {
+            if (words == null) {
+                return assign(picked, domain, account, accountOwnerGone, now, today, state, ruleOnly("round-robin"));
+            }
             String explanation = "No owner rule matched, so weighted round robin over team " + team + " picked " + picked.name() + ".";
             return assign(picked, domain, account, accountOwnerGone, now, today, state,
                     new RoutingReason("round-robin", "owner", team, explanation + skippedNote(skipped)));
         }
         Rep fallback = rules.owners().fallbackOwner();
+        if (words == null) {
+            return new Ownership(fallback, ruleOnly("fallback-owner"), true);
+        }
         words.owner(fallback.name(), team);
         String explanation = sentence(rules.owners().fallbackBecause()).fill(words);
         return new Ownership(fallback, new RoutingReason("fallback-owner", "owner", team, explanation + skippedNote(skipped)), true);
@@ -299,6 +322,11 @@ public final class Router {
         String text = sentence(because).fill(words);
         return new RoutingReason(rule, Conditions.fields(hits), Conditions.values(hits),
                 how.isEmpty() && skipped.isEmpty() ? text : text + how + skippedNote(skipped));
+    }
+
+    /** A reason that names only its rule, for {@link Detail#RULES}. */
+    private static RoutingReason ruleOnly(String rule) {
+        return new RoutingReason(rule, "", null, "");
     }
 
     private static String skippedNote(List<String> skipped) {
