@@ -36,7 +36,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * A WireMock HubSpot that behaves like the real CRM API for the endpoints crm-sync calls: it keeps contacts, companies,
  * deals, notes, tasks and associations in memory (so duplicates can be counted), answers batch calls with 207 and
  * per-item errors, enforces a rolling rate limit with HubSpot's 429 body ({@code policyName: TEN_SECONDLY_ROLLING})
- * and rate-limit headers, and can be told to fail (503 storms, 429 storms, an outage, a refused item).
+ * and rate-limit headers, and can be told to fail (503 storms, 429 storms, an outage, a refused item, refused
+ * credentials: 401 {@code INVALID_AUTHENTICATION} or 403 {@code MISSING_SCOPES} with the scopes it requires).
+ * Deals carry HubSpot's calculated {@code hs_is_closed}, from their stage's {@code metadata.isClosed}.
  */
 public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
 
@@ -45,7 +47,10 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ASSOCIATE = Pattern.compile("/crm/v4/associations/(\\w+)/(\\w+)/batch/associate/default");
-    private static final Pattern OBJECT_CALL = Pattern.compile("/crm/v3/objects/(\\w+)/(search|batch/create|batch/upsert|batch/read)");
+    private static final Pattern READ_ASSOCIATIONS = Pattern.compile("/crm/v4/associations/(\\w+)/(\\w+)/batch/read");
+    private static final Pattern OBJECT_CALL = Pattern.compile("/crm/v3/objects/(\\w+)/(search|batch/create|batch/upsert|batch/read|batch/update)");
+    /** Stages whose {@code metadata.isClosed} is true, as in the pipelines below. */
+    private static final Set<String> CLOSED_STAGES = Set.of("closedwon");
     private static final Pattern PROPERTY = Pattern.compile("/crm/v3/properties/(\\w+)/(\\w+)");
     private static FakeHubSpot shared;
 
@@ -66,6 +71,8 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     final AtomicInteger injectedFailuresLeft = new AtomicInteger();
     private volatile int injectedStatus = 503;
     private volatile boolean down;
+    private volatile int refusedCredentials;
+    private volatile List<String> missingScopes = List.of();
     final Set<String> refusedEmails = ConcurrentHashMap.newKeySet();
 
     private FakeHubSpot() {
@@ -121,10 +128,26 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     }
 
     public void refuseEmail(String email) {
-        refusedEmails.add(email);
+        refusedEmails.add(email.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** From now on every call is answered 401 {@code INVALID_AUTHENTICATION}, as for a revoked or wrong token. */
+    public void refuseToken() {
+        refusedCredentials = 401;
+    }
+
+    /** From now on every call is answered 403 {@code MISSING_SCOPES}, listing {@code scopes} as required. */
+    public void refuseScopes(String... scopes) {
+        missingScopes = List.of(scopes);
+        refusedCredentials = 403;
+    }
+
+    public void acceptCredentials() {
+        refusedCredentials = 0;
     }
 
     public void resetFaults() {
+        refusedCredentials = 0;
         down = false;
         injectedFailuresLeft.set(0);
         rateLimit = Integer.MAX_VALUE;
@@ -140,6 +163,39 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         return companies.values().stream().filter(c -> c.path("properties").path("domain").asString("").equals(domain)).count();
     }
 
+    /** Contacts with this email (HubSpot keeps one per email). */
+    public long contactsWithEmail(String email) {
+        return contacts.keySet().stream().filter(e -> e.equalsIgnoreCase(email)).count();
+    }
+
+    public String contactId(String email) {
+        return contacts.get(email.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Every deal associated with the contact of this email (the deals of a person). */
+    public List<JsonNode> dealsOfContact(String email) {
+        String contactId = contactId(email);
+        return deals.values().stream()
+                .filter(d -> associations.contains("deals:" + d.path("id").asString() + "->contacts:" + contactId))
+                .map(this::dealView).map(JsonNode.class::cast).toList();
+    }
+
+    /** Notes or tasks associated with a deal, oldest first. */
+    public List<JsonNode> engagementsOnDeal(String objectType, String dealId) {
+        Map<String, ObjectNode> store = objectType.equals("notes") ? notes : tasks;
+        int toDeal = objectType.equals("notes") ? 214 : 216;
+        return store.values().stream()
+                .filter(e -> associations.contains("engagement:" + e.path("id").asString() + "->" + toDeal + ":" + dealId))
+                .sorted((a, b) -> Long.compare(a.path("id").asLong(), b.path("id").asLong()))
+                .map(JsonNode.class::cast).toList();
+    }
+
+    /** Moves a deal to another stage, as a rep would in HubSpot. */
+    public void moveDeal(String dealId, String stage) {
+        deals.values().stream().filter(d -> d.path("id").asString().equals(dealId)).findFirst()
+                .map(d -> (ObjectNode) d.path("properties")).orElseThrow().put("dealstage", stage);
+    }
+
     public String seedCompany(String domain, String name) {
         String id = nextId();
         companies.put(id, object(id, Map.of("domain", domain, "name", name, "createdate", Instant.now().toString())));
@@ -153,8 +209,20 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         LoggedRequest request = event.getRequest();
         String path = request.getUrl().split("\\?")[0];
         String correlationId = UUID.randomUUID().toString();
-        if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization"))) {
-            return error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found.", correlationId, null).build();
+        if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization")) || refusedCredentials == 401) {
+            return error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found. This API supports OAuth 2.0 "
+                    + "authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview",
+                    correlationId, null).build();
+        }
+        if (refusedCredentials == 403) {
+            // https://developers.hubspot.com/docs/api-reference/error-handling: category MISSING_SCOPES, the scopes in errors[].context
+            ObjectNode body = errorBody("This app hasn't been granted all required scopes to make this call. Read more about "
+                    + "required scopes here: https://developers.hubspot.com/scopes.", "MISSING_SCOPES", correlationId);
+            ObjectNode detail = body.putArray("errors").addObject().put("message", "One or more of the following scopes are required.");
+            ArrayNode scopes = detail.putObject("context").putArray("requiredGranularScopes");
+            missingScopes.forEach(scopes::add);
+            body.putObject("links").put("scopes", "https://developers.hubspot.com/scopes");
+            return respond(403, body).withHeader("X-HubSpot-Correlation-Id", correlationId).build();
         }
         int remaining = admit();
         if (remaining < 0) {
@@ -186,8 +254,12 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         if (method.equals("GET") && path.equals("/crm/v3/pipelines/deals")) {
             return respond(200, JSON.readTree("""
                     {"results":[
-                      {"id":"default","label":"Self-serve","stages":[{"id":"appointmentscheduled","label":"New"},{"id":"closedwon","label":"Won"}]},
-                      {"id":"hands-on","label":"Hands-on","stages":[{"id":"hands-on-qualified","label":"Qualified"},{"id":"hands-on-evaluation","label":"Evaluation"}]}
+                      {"id":"default","label":"Self-serve","stages":[
+                        {"id":"appointmentscheduled","label":"New","metadata":{"isClosed":"false","probability":"0.2"}},
+                        {"id":"closedwon","label":"Won","metadata":{"isClosed":"true","probability":"1.0"}}]},
+                      {"id":"hands-on","label":"Hands-on","stages":[
+                        {"id":"hands-on-qualified","label":"Qualified","metadata":{"isClosed":"false","probability":"0.2"}},
+                        {"id":"hands-on-evaluation","label":"Evaluation","metadata":{"isClosed":"false","probability":"0.6"}}]}
                     ]}"""));
         }
         Matcher property = PROPERTY.matcher(path);
@@ -215,6 +287,10 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             }
             return respond(200, batch(results, JSON.createArrayNode()));
         }
+        Matcher readAssociations = READ_ASSOCIATIONS.matcher(path);
+        if (method.equals("POST") && readAssociations.matches()) {
+            return readAssociations(readAssociations.group(1), readAssociations.group(2), body, correlationId);
+        }
         Matcher object = OBJECT_CALL.matcher(path);
         if (method.equals("POST") && object.matches()) {
             String type = object.group(1);
@@ -229,6 +305,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
                 case "tasks search" -> search(tasks, "leadflow_key", body);
                 case "notes batch/create" -> create(notes, body, "leadflow_key");
                 case "tasks batch/create" -> create(tasks, body, "leadflow_key");
+                case "tasks batch/update" -> updateTasks(body, correlationId);
                 default -> error(404, "OBJECT_NOT_FOUND", "unknown " + path, correlationId, null);
             };
         }
@@ -239,7 +316,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         ArrayNode results = JSON.createArrayNode();
         ArrayNode errors = JSON.createArrayNode();
         for (JsonNode input : body.path("inputs")) {
-            String email = input.path("id").asString();
+            String email = input.path("id").asString().trim().toLowerCase(java.util.Locale.ROOT);
             if (refusedEmails.contains(email)) {
                 ObjectNode error = errors.addObject();
                 error.put("status", "error").put("category", "VALIDATION_ERROR")
@@ -300,15 +377,98 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         return respond(201, batch(results, JSON.createArrayNode()));
     }
 
+    /** By {@code leadflow_lead_id} when that is the {@code idProperty}, else by HubSpot id; unknown ids are errors (207). */
     private ResponseDefinitionBuilder readDeals(JsonNode body) {
+        boolean byLeadId = "leadflow_lead_id".equals(body.path("idProperty").asString(""));
         ArrayNode results = JSON.createArrayNode();
+        ArrayNode errors = JSON.createArrayNode();
         for (JsonNode input : body.path("inputs")) {
-            ObjectNode deal = deals.get(input.path("id").asString());
+            String id = input.path("id").asString();
+            ObjectNode deal = byLeadId ? deals.get(id)
+                    : deals.values().stream().filter(d -> d.path("id").asString().equals(id)).findFirst().orElse(null);
             if (deal != null) {
-                results.add(deal);
+                results.add(dealView(deal));
+            } else {
+                ObjectNode error = errors.addObject().put("status", "error").put("category", "OBJECT_NOT_FOUND")
+                        .put("message", "Could not get some DEAL objects, they may be deleted or not exist. Check that ids are valid.");
+                error.putObject("context").putArray("ids").add(id);
             }
         }
-        return respond(200, batch(results, JSON.createArrayNode()));
+        return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
+    }
+
+    /** A deal as HubSpot returns it: with the calculated {@code hs_is_closed}. */
+    private ObjectNode dealView(ObjectNode deal) {
+        ObjectNode view = deal.deepCopy();
+        ((ObjectNode) view.path("properties")).put("hs_is_closed",
+                String.valueOf(CLOSED_STAGES.contains(view.path("properties").path("dealstage").asString(""))));
+        return view;
+    }
+
+    /**
+     * Associations v4 batch read: for each input id, the ids it is associated with (associations are two-way), each
+     * with its association types; an id of no record is an error (207).
+     */
+    private ResponseDefinitionBuilder readAssociations(String fromType, String toType, JsonNode body, String correlationId) {
+        ArrayNode results = JSON.createArrayNode();
+        ArrayNode errors = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String fromId = input.path("id").asString();
+            if (!exists(fromType, fromId)) {
+                ObjectNode error = errors.addObject().put("status", "error").put("category", "OBJECT_NOT_FOUND")
+                        .put("message", fromType + " " + fromId + " does not exist").put("correlationId", correlationId);
+                error.putObject("context").putArray("ids").add(fromId);
+                continue;
+            }
+            ObjectNode result = results.addObject();
+            result.putObject("from").put("id", fromId);
+            ArrayNode to = result.putArray("to");
+            Set<String> seen = new HashSet<>();
+            for (String association : associations) {
+                String toId = null;
+                if (association.startsWith(fromType + ":" + fromId + "->" + toType + ":")) {
+                    toId = association.substring(association.lastIndexOf(':') + 1);
+                } else if (association.startsWith(toType + ":") && association.endsWith("->" + fromType + ":" + fromId)) {
+                    toId = association.substring(toType.length() + 1, association.indexOf("->"));
+                }
+                if (toId != null && seen.add(toId)) {
+                    ObjectNode target = to.addObject().put("toObjectId", Long.parseLong(toId));
+                    target.putArray("associationTypes").addObject().put("category", "HUBSPOT_DEFINED").put("typeId", 1).putNull("label");
+                }
+            }
+        }
+        return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
+    }
+
+    private boolean exists(String type, String id) {
+        return switch (type) {
+            case "contacts" -> contacts.containsValue(id);
+            case "companies" -> companies.containsKey(id);
+            case "deals" -> deals.values().stream().anyMatch(d -> d.path("id").asString().equals(id));
+            default -> false;
+        };
+    }
+
+    /** Tasks batch update by id: properties merged; an unknown id is an error (207). */
+    private ResponseDefinitionBuilder updateTasks(JsonNode body, String correlationId) {
+        ArrayNode results = JSON.createArrayNode();
+        ArrayNode errors = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String id = input.path("id").asString();
+            ObjectNode task = tasks.get(id);
+            if (task == null) {
+                ObjectNode error = errors.addObject().put("status", "error").put("category", "OBJECT_NOT_FOUND")
+                        .put("message", "resource not found").put("correlationId", correlationId);
+                error.putObject("context").putArray("ids").add(id);
+                continue;
+            }
+            ObjectNode props = (ObjectNode) task.path("properties");
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            ObjectNode result = task.deepCopy();
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
     }
 
     private ResponseDefinitionBuilder upsertDeals(JsonNode body) {
@@ -316,10 +476,11 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         for (JsonNode input : body.path("inputs")) {
             String leadId = input.path("id").asString();
             boolean isNew = !deals.containsKey(leadId);
-            ObjectNode deal = deals.computeIfAbsent(leadId, l -> object(nextId(), Map.of("leadflow_lead_id", l)));
+            ObjectNode deal = deals.computeIfAbsent(leadId, l -> object(nextId(), Map.of("leadflow_lead_id", l,
+                    "createdate", Instant.now().toString())));
             ObjectNode props = (ObjectNode) deal.path("properties");
             input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
-            ObjectNode result = deal.deepCopy();
+            ObjectNode result = dealView(deal);
             result.put("new", isNew);
             result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
             results.add(result);

@@ -1,6 +1,7 @@
 package io.leadflow.crm;
 
 import io.leadflow.avro.Contact;
+import io.leadflow.avro.Demo;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
@@ -26,6 +27,24 @@ public final class TestLeads {
     public static LeadRouted routed(String run, int i) {
         return routed(run, i, "jane" + i + "@co" + i + "-" + run + ".example", "co" + i + "-" + run + ".example",
                 i % 2 == 0 ? Pipeline.SELF_SERVE : Pipeline.HANDS_ON);
+    }
+
+    /** The same lead as a demo booking: received at {@code receivedAt}, for a demo starting at {@code startsAt}. */
+    public static LeadRouted demoBooking(LeadRouted lead, Instant receivedAt, Instant startsAt) {
+        LeadReceived booking = LeadReceived.newBuilder(lead.getLead())
+                .setSource(LeadSource.DEMO_BOOKING)
+                .setReceivedAt(receivedAt)
+                .setMessage("Booked a demo: we want to see session replay.")
+                .setDemo(Demo.newBuilder().setStartsAt(startsAt).setEndsAt(startsAt.plusSeconds(1800))
+                        .setBookingUrl("https://calendly.com/leadflow/demo/" + lead.getLeadId()).setProvider("calendly").build())
+                .build();
+        return LeadRouted.newBuilder(lead).setLead(booking).setRoutedAt(receivedAt.plusSeconds(1)).build();
+    }
+
+    /** The same lead, received at another time. */
+    public static LeadRouted receivedAt(LeadRouted lead, Instant receivedAt) {
+        return LeadRouted.newBuilder(lead).setLead(LeadReceived.newBuilder(lead.getLead()).setReceivedAt(receivedAt).build())
+                .setRoutedAt(receivedAt.plusSeconds(1)).build();
     }
 
     public static LeadRouted routed(String run, int i, String email, String domain, Pipeline pipeline) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,10 @@ public class HubSpotCrm {
     static final int TASK_TO_CONTACT = 204;
     static final int TASK_TO_DEAL = 216;
 
+    /** What crm-sync reads of a deal: its lead, where it is, and whether HubSpot counts it as closed (won or lost). */
+    static final List<String> DEAL_PROPERTIES = List.of(LEAD_ID_PROPERTY, "pipeline", "dealstage", "hs_is_closed",
+            "hubspot_owner_id", "createdate");
+
     private final HubSpotGateway gateway;
 
     public HubSpotCrm(HubSpotGateway gateway) {
@@ -60,7 +65,8 @@ public class HubSpotCrm {
     public Map<String, String> findCompaniesByDomain(Collection<String> domains) {
         Map<String, String> found = new LinkedHashMap<>();
         for (List<String> chunk : chunks(new ArrayList<>(domains))) {
-            found.putAll(search("companies.search", "companies", "domain", chunk, List.of("domain", "name"), "createdate"));
+            search("companies.search", "companies", "domain", chunk, List.of("domain", "name"), "createdate")
+                    .forEach((domain, company) -> found.put(domain, company.path("id").asString()));
         }
         return found;
     }
@@ -83,8 +89,7 @@ public class HubSpotCrm {
         for (List<String> chunk : chunks(new ArrayList<>(leadIds))) {
             List<Map<String, Object>> inputs = chunk.stream().<Map<String, Object>>map(id -> Map.of("id", id)).toList();
             HubSpotResponse response = gateway.call("deals.read", HttpMethod.POST, "/crm/v3/objects/deals/batch/read",
-                    input("idProperty", LEAD_ID_PROPERTY, "inputs", inputs,
-                            "properties", List.of(LEAD_ID_PROPERTY, "pipeline", "dealstage", "hubspot_owner_id")));
+                    input("idProperty", LEAD_ID_PROPERTY, "inputs", inputs, "properties", DEAL_PROPERTIES));
             for (JsonNode result : response.body().path("results")) {
                 String leadId = result.path("properties").path(LEAD_ID_PROPERTY).asString(null);
                 if (leadId != null) {
@@ -111,28 +116,110 @@ public class HubSpotCrm {
     /**
      * Associations v4, default (unlabelled) type:
      * {@code POST /crm/v4/associations/{from}/{to}/batch/associate/default}. Creating an association that exists is a no-op.
+     * Each distinct from→to pair is sent once, however many callers' keys share it (several leads of one person share
+     * a contact–company pair), and HubSpot's answer for the pair is given to every one of those keys.
      */
     public BatchOutcome associate(String fromType, String toType, List<Pair> pairs) {
+        Map<String, List<String>> keysByPair = new LinkedHashMap<>();
         List<Input> inputs = new ArrayList<>();
-        Map<String, String> keysByPair = new HashMap<>();
         for (Pair pair : pairs) {
-            inputs.add(new Input(pair.key(), input("from", Map.of("id", pair.fromId()), "to", Map.of("id", pair.toId()))));
-            keysByPair.put(pair.fromId() + "->" + pair.toId(), pair.key());
+            String id = pairId(pair.fromId(), pair.toId());
+            keysByPair.computeIfAbsent(id, k -> {
+                inputs.add(new Input(id, input("from", Map.of("id", pair.fromId()), "to", Map.of("id", pair.toId()))));
+                return new ArrayList<>();
+            }).add(pair.key());
         }
         String endpoint = "associations." + fromType + "-" + toType;
-        return batch(endpoint, "/crm/v4/associations/" + fromType + "/" + toType + "/batch/associate/default", inputs,
-                result -> keysByPair.get(result.path("from").path("id").asString("") + "->" + result.path("to").path("id").asString("")),
-                keysByPair);
+        BatchOutcome byPair = batch(endpoint, "/crm/v4/associations/" + fromType + "/" + toType + "/batch/associate/default", inputs,
+                result -> pairId(result.path("from").path("id").asString(""), result.path("to").path("id").asString("")), Map.of());
+        BatchOutcome outcome = new BatchOutcome();
+        byPair.results().forEach((id, result) -> keysByPair.get(id).forEach(key -> outcome.result(key, result)));
+        byPair.rejected().forEach((id, rejection) -> keysByPair.get(id).forEach(key -> outcome.reject(key, rejection)));
+        return outcome;
+    }
+
+    private static String pairId(String fromId, String toId) {
+        return fromId + "->" + toId;
+    }
+
+    /**
+     * The ids of the {@code toType} records associated with each {@code fromType} record:
+     * {@code POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read}, following each record's
+     * {@code paging.next.after}. A record with no associations (or one HubSpot no longer has) is simply absent.
+     * https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/batch/get-associations
+     */
+    public Map<String, List<String>> associatedIds(String fromType, String toType, Collection<String> fromIds) {
+        String endpoint = "associations." + fromType + "-" + toType + ".read";
+        String path = "/crm/v4/associations/" + fromType + "/" + toType + "/batch/read";
+        Map<String, List<String>> found = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(List.copyOf(new LinkedHashSet<>(fromIds)))) {
+            List<Map<String, Object>> inputs = chunk.stream().<Map<String, Object>>map(id -> Map.of("id", id)).toList();
+            for (int page = 0; page < 20 && !inputs.isEmpty(); page++) {
+                HubSpotResponse response = gateway.call(endpoint, HttpMethod.POST, path, Map.of("inputs", inputs));
+                List<Map<String, Object>> next = new ArrayList<>();
+                for (JsonNode result : response.body().path("results")) {
+                    String from = result.path("from").path("id").asString(null);
+                    if (from == null) {
+                        continue;
+                    }
+                    List<String> to = found.computeIfAbsent(from, f -> new ArrayList<>());
+                    for (JsonNode target : result.path("to")) {
+                        String id = target.path("toObjectId").asString(null);
+                        if (id != null && !to.contains(id)) {
+                            to.add(id);
+                        }
+                    }
+                    String after = result.path("paging").path("next").path("after").asString(null);
+                    if (after != null) {
+                        next.add(Map.of("id", from, "after", after));
+                    }
+                }
+                failOnTransientErrors(endpoint, response);
+                inputs = next;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Deals by HubSpot id: {@code POST /crm/v3/objects/deals/batch/read} with their pipeline, stage and whether HubSpot
+     * counts them as closed ({@code hs_is_closed}). Deals HubSpot no longer has are absent.
+     */
+    public Map<String, JsonNode> readDeals(Collection<String> dealIds) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(List.copyOf(new LinkedHashSet<>(dealIds)))) {
+            List<Map<String, Object>> inputs = chunk.stream().<Map<String, Object>>map(id -> Map.of("id", id)).toList();
+            HubSpotResponse response = gateway.call("deals.read", HttpMethod.POST, "/crm/v3/objects/deals/batch/read",
+                    input("inputs", inputs, "properties", DEAL_PROPERTIES));
+            for (JsonNode result : response.body().path("results")) {
+                String id = result.path("id").asString(null);
+                if (id != null) {
+                    found.put(id, result);
+                }
+            }
+            failOnTransientErrors("deals.read", response);
+        }
+        return found;
+    }
+
+    /** Tasks: {@code POST /crm/v3/objects/tasks/batch/update}. Keys are the tasks' HubSpot ids. */
+    public BatchOutcome updateTasks(Map<String, Map<String, Object>> propertiesById) {
+        List<Input> inputs = new ArrayList<>();
+        propertiesById.forEach((id, properties) -> inputs.add(new Input(id, input(
+                "id", id, "properties", properties, "objectWriteTraceId", id))));
+        return batch("tasks.update", "/crm/v3/objects/tasks/batch/update", inputs, result -> result.path("id").asString(null), Map.of());
     }
 
     /**
      * Notes or tasks carrying these {@code leadflow_key} values: {@code POST /crm/v3/objects/{notes|tasks}/search}
-     * with an {@code IN} filter. Key to HubSpot id.
+     * with an {@code IN} filter. Key to the object found, with {@code leadflow_key} and the {@code properties} asked for.
      */
-    public Map<String, String> findByKey(String objectType, Collection<String> keys) {
-        Map<String, String> found = new LinkedHashMap<>();
+    public Map<String, JsonNode> findByKey(String objectType, Collection<String> keys, String... properties) {
+        List<String> wanted = new ArrayList<>(List.of(KEY_PROPERTY));
+        wanted.addAll(List.of(properties));
+        Map<String, JsonNode> found = new LinkedHashMap<>();
         for (List<String> chunk : chunks(new ArrayList<>(keys))) {
-            found.putAll(search(objectType + ".search", objectType, KEY_PROPERTY, chunk, List.of(KEY_PROPERTY), null));
+            found.putAll(search(objectType + ".search", objectType, KEY_PROPERTY, chunk, wanted, null));
         }
         return found;
     }
@@ -202,13 +289,13 @@ public class HubSpotCrm {
         return gateway.call("properties.groups.create", HttpMethod.POST, "/crm/v3/properties/" + objectType + "/groups", group).body();
     }
 
-    private Map<String, String> search(String endpoint, String objectType, String property, List<String> values,
-                                       List<String> properties, String sortAscending) {
+    private Map<String, JsonNode> search(String endpoint, String objectType, String property, List<String> values,
+                                         List<String> properties, String sortAscending) {
         // HubSpot compares IN values of text properties in lower case: send them so, and map answers back
         Map<String, String> wanted = new LinkedHashMap<>();
         values.forEach(v -> wanted.putIfAbsent(v.toLowerCase(java.util.Locale.ROOT), v));
         List<String> lowered = new ArrayList<>(wanted.keySet());
-        Map<String, String> found = new LinkedHashMap<>();
+        Map<String, JsonNode> found = new LinkedHashMap<>();
         String after = null;
         for (int page = 0; page < 20; page++) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -226,7 +313,7 @@ public class HubSpotCrm {
             for (JsonNode result : response.path("results")) {
                 String value = result.path("properties").path(property).asString("").toLowerCase(java.util.Locale.ROOT);
                 if (wanted.containsKey(value)) {
-                    found.putIfAbsent(wanted.get(value), result.path("id").asString());
+                    found.putIfAbsent(wanted.get(value), result);
                 }
             }
             after = response.path("paging").path("next").path("after").asString(null);
@@ -326,6 +413,16 @@ public class HubSpotCrm {
         outcome.addAll(send(endpoint, path, chunk.subList(0, middle), keyOfResult, idsToKeys));
         outcome.addAll(send(endpoint, path, chunk.subList(middle, chunk.size()), keyOfResult, idsToKeys));
         return outcome;
+    }
+
+    /** A read answered 207: errors about single ids (not found, nothing associated) leave them out; transient ones fail the call. */
+    private static void failOnTransientErrors(String endpoint, HubSpotResponse response) {
+        for (JsonNode error : response.body().path("errors")) {
+            if (isTransient(error)) {
+                throw new HubSpotException.Unavailable(endpoint + ": " + error.path("message").asString("item failed"),
+                        response.status(), error.path("category").asString(null), response.correlationId(), null, null);
+            }
+        }
     }
 
     private static boolean isTransient(JsonNode error) {

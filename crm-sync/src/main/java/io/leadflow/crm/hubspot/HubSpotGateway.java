@@ -19,14 +19,21 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Every HubSpot HTTP call goes through here, in this order: Retry (exponential back-off with jitter, {@code Retry-After}
- * honoured) around the CircuitBreaker (5xx, 401/403, timeouts count as failures; 429 does not) around the RateLimiter
+ * honoured) around the CircuitBreaker (5xx and timeouts count as failures; 429 does not) around the RateLimiter
  * (client-side pacing, drained when HubSpot reports {@code X-HubSpot-RateLimit-Remaining} at the floor) around the call.
+ * A 401 or 403 is a configuration error, not an outage: it is neither retried nor counted by the circuit, and is
+ * reported to the {@link #onAuthFailure listeners} before it is thrown.
  * Counts {@code leadflow.crm.hubspot.calls{endpoint,status}} and rate-limit waits.
  */
 public class HubSpotGateway {
@@ -43,6 +50,7 @@ public class HubSpotGateway {
     private final int minRemaining;
     private final Timer rateLimitWaits;
     private final AtomicLong remaining = new AtomicLong(-1);
+    private final List<Consumer<HubSpotException.AuthFailed>> authListeners = new CopyOnWriteArrayList<>();
 
     public HubSpotGateway(RestClient rest, JsonMapper json, RateLimiter limiter, Retry retry, CircuitBreaker circuit,
                           MeterRegistry meters, int minRemaining) {
@@ -70,6 +78,11 @@ public class HubSpotGateway {
 
     public CircuitBreaker circuit() {
         return circuit;
+    }
+
+    /** Tells {@code listener} of every call HubSpot answers 401 or 403, before the call throws. */
+    public void onAuthFailure(Consumer<HubSpotException.AuthFailed> listener) {
+        authListeners.add(listener);
     }
 
     /** One logical call, retried and guarded; returns any 2xx (including 207) response or throws a {@link HubSpotException}. */
@@ -109,11 +122,32 @@ public class HubSpotGateway {
             log.warn("HubSpot rate limit hit on {} (policy {}); backing off", endpoint, policy);
             throw new HubSpotException.RateLimited(message, policy, response.correlationId(), retryAfter(response.headers()));
         }
-        if (status >= 500 || status == 401 || status == 403 || status == 408) {
+        if (status == 401 || status == 403) {
+            HubSpotException.AuthFailed refused = new HubSpotException.AuthFailed(message, status, response.category(),
+                    response.correlationId(), endpoint, method, path, requiredScopes(response.body()));
+            authListeners.forEach(listener -> listener.accept(refused));
+            throw refused;
+        }
+        if (status >= 500 || status == 408) {
             throw new HubSpotException.Unavailable(message, status, response.category(), response.correlationId(),
                     retryAfter(response.headers()), null);
         }
         throw new HubSpotException.Rejected(message, status, response.category(), response.correlationId());
+    }
+
+    /**
+     * The scopes a 403 says are missing: HubSpot's error body lists them in {@code context.missingScopes} or in its
+     * {@code errors[].context.requiredGranularScopes} (https://developers.hubspot.com/docs/api-reference/error-handling).
+     */
+    static List<String> requiredScopes(JsonNode body) {
+        Set<String> scopes = new LinkedHashSet<>();
+        body.path("context").path("missingScopes").forEach(scope -> scopes.add(scope.asString()));
+        for (JsonNode error : body.path("errors")) {
+            error.path("context").path("requiredGranularScopes").forEach(scope -> scopes.add(scope.asString()));
+            error.path("context").path("missingScopes").forEach(scope -> scopes.add(scope.asString()));
+        }
+        scopes.removeIf(String::isBlank);
+        return List.copyOf(scopes);
     }
 
     private JsonNode readJson(byte[] bytes) {

@@ -15,6 +15,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.leadflow.crm.hubspot.HubSpotException;
+import io.leadflow.crm.hubspot.HubSpotGateway;
 import io.leadflow.crm.system.CrmProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
+import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,10 +31,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  *   <li>RateLimiter {@code hubspot}: {@code limitPerSlice} permits per {@code window / slices}, so no rolling window
  *       ever sees more than {@code maxRequests - reserve} calls;</li>
- *   <li>Retry {@code hubspot}: 429, 5xx, 401/403 and timeouts; exponential back-off with +/-50 % jitter, or the
- *       server's {@code Retry-After} when it sends one; an open circuit is not retried (the listeners pause instead);</li>
- *   <li>CircuitBreaker {@code hubspot}: failure rate over the last calls, 429 ignored; opens → listener containers
- *       paused, half-open → resumed for the trial calls.</li>
+ *   <li>Retry {@code hubspot}: 429, 5xx and timeouts; exponential back-off with +/-50 % jitter, or the server's
+ *       {@code Retry-After} when it sends one; an open circuit is not retried (the listeners pause instead);</li>
+ *   <li>CircuitBreaker {@code hubspot}: failure rate over the last calls, 429 and 401/403 ignored; opens → listener
+ *       containers paused, half-open → resumed for the trial calls;</li>
+ *   <li>{@link HubSpotAuthGuard}: 401/403 (token or scopes) pause the listeners, loudly, until a probe is accepted.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -89,6 +92,7 @@ class ResilienceConfiguration {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .permittedNumberOfCallsInHalfOpenState(circuit.halfOpenCalls())
                 .recordException(t -> t instanceof HubSpotException.Unavailable && !(t instanceof HubSpotException.RateLimited))
+                .ignoreExceptions(HubSpotException.AuthFailed.class)
                 .build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
         CircuitBreaker breaker = registry.circuitBreaker(NAME);
@@ -108,7 +112,13 @@ class ResilienceConfiguration {
     }
 
     @Bean
-    HubSpotHealthIndicator hubSpotHealthIndicator(CircuitBreaker hubSpotCircuitBreaker) {
-        return new HubSpotHealthIndicator(hubSpotCircuitBreaker);
+    HubSpotAuthGuard hubSpotAuthGuard(HubSpotGateway gateway, ListenerPauser listenerPauser, CrmProperties properties, Clock clock,
+                                      MeterRegistry meters) {
+        return new HubSpotAuthGuard(gateway, listenerPauser, properties.hubspot().authProbeInterval(), clock, meters);
+    }
+
+    @Bean
+    HubSpotHealthIndicator hubSpotHealthIndicator(CircuitBreaker hubSpotCircuitBreaker, HubSpotAuthGuard hubSpotAuthGuard) {
+        return new HubSpotHealthIndicator(hubSpotCircuitBreaker, hubSpotAuthGuard);
     }
 }

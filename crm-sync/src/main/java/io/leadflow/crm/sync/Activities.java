@@ -31,8 +31,10 @@ final class Activities {
     static final String KICK_OFF = "Schedule kick-off call";
     static final String REVIEW_CALL = "Schedule review call with decision makers";
     static final String CHECK_IN = "Check in";
+    static final String DEMO_CALL = "Demo call with";
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private Activities() {
     }
@@ -43,6 +45,20 @@ final class Activities {
 
     static String noteKey(String leadId) {
         return "note:" + leadId;
+    }
+
+    /** The note saying a lead's demo moved to {@code startsAt}: one per new start, so a replay finds it. */
+    static String rescheduleNoteKey(String leadId, Instant startsAt) {
+        return "note:" + leadId + ":demo:" + startsAt.toEpochMilli();
+    }
+
+    /** The owner's task for a booked demo, due when the demo starts; moved when the demo is rescheduled. */
+    static String demoTaskKey(String leadId) {
+        return "task:" + leadId + ":demo";
+    }
+
+    static String time(Instant instant) {
+        return MINUTE.format(instant);
     }
 
     static String companyLabel(LeadReceived lead) {
@@ -109,7 +125,59 @@ final class Activities {
         return html.toString();
     }
 
-    /** The owner's tasks for a newly routed lead, by pipeline (handbook: Self-serve / Hands-on pipeline). */
+    /**
+     * The note on a deal another lead of the same person or company already opened: who it is from, where it came from
+     * (with the booking time of a demo), and what it said.
+     */
+    static String attachedNoteBody(LeadRouted routed) {
+        LeadReceived lead = routed.getLead();
+        StringBuilder html = new StringBuilder();
+        html.append("<p><strong>Leadflow: another lead for this deal, from ").append(escape(source(lead))).append("</strong></p>");
+        html.append("<p>From ").append(escape(person(lead))).append(".</p>");
+        if (lead.getMessage() != null && !lead.getMessage().isBlank()) {
+            html.append("<p>").append(escape(lead.getMessage()).replace("\n", "<br>")).append("</p>");
+        }
+        if (lead.getDemo() != null && lead.getDemo().getBookingUrl() != null && !lead.getDemo().getBookingUrl().isBlank()) {
+            html.append("<p>Booking: ").append(escape(lead.getDemo().getBookingUrl())).append("</p>");
+        }
+        html.append("<p>Routed to the ").append(pipelineLabel(routed.getPipeline())).append(" pipeline; recommended plan ")
+                .append(title(routed.getRecommendedPlan().name())).append("; owner ").append(escape(routed.getOwner().getName()))
+                .append(".</p>");
+        return html.toString();
+    }
+
+    /** The note saying the lead's demo moved, and from when. */
+    static String rescheduleNoteBody(LeadRouted routed, Instant previousStart) {
+        LeadReceived lead = routed.getLead();
+        StringBuilder html = new StringBuilder();
+        html.append("<p><strong>Demo rescheduled to ").append(time(lead.getDemo().getStartsAt())).append("</strong></p>");
+        html.append("<p>").append(escape(person(lead))).append(" moved the demo booked for ").append(time(previousStart))
+                .append(".</p>");
+        if (lead.getDemo().getBookingUrl() != null && !lead.getDemo().getBookingUrl().isBlank()) {
+            html.append("<p>Booking: ").append(escape(lead.getDemo().getBookingUrl())).append("</p>");
+        }
+        return html.toString();
+    }
+
+    private static String person(LeadReceived lead) {
+        var contact = lead.getContact();
+        StringBuilder name = new StringBuilder();
+        if (contact.getFirstName() != null && !contact.getFirstName().isBlank()) {
+            name.append(contact.getFirstName().trim());
+        }
+        if (contact.getLastName() != null && !contact.getLastName().isBlank()) {
+            name.append(name.isEmpty() ? "" : " ").append(contact.getLastName().trim());
+        }
+        if (contact.getTitle() != null && !contact.getTitle().isBlank()) {
+            name.append(name.isEmpty() ? "" : ", ").append(contact.getTitle().trim());
+        }
+        return name.isEmpty() ? contact.getEmail() : name + " (" + contact.getEmail() + ")";
+    }
+
+    /**
+     * The owner's tasks for a newly routed lead, by pipeline (handbook: Self-serve / Hands-on pipeline), and for a booked
+     * demo the demo call itself, due when it starts.
+     */
     static List<Task> leadTasks(LeadRouted routed) {
         String leadId = routed.getLeadId();
         Instant routedAt = routed.getRoutedAt();
@@ -137,6 +205,16 @@ final class Activities {
                     2. An invitation to join our User Slack
                     3. Entering credit card details to unlock the 1m monthly free events on Cloud or Scale""".formatted(company),
                     routedAt.plus(Duration.ofDays(1)), "EMAIL", "MEDIUM", routed));
+        }
+        if (routed.getLead().getDemo() != null) {
+            var demo = routed.getLead().getDemo();
+            String booking = demo.getBookingUrl() == null || demo.getBookingUrl().isBlank() ? "" : "\nBooking: " + demo.getBookingUrl();
+            tasks.add(task(demoTaskKey(leadId), DEMO_CALL + " " + company, """
+                    %s booked a demo for %s.%s
+                    Understand what they want, give the demo if that is what they are there for, put the call notes on the \
+                    deal, and agree whether they fit the hands-on or the self-serve pipeline.""".formatted(
+                            person(routed.getLead()), time(demo.getStartsAt()), booking),
+                    demo.getStartsAt(), "CALL", "HIGH", routed));
         }
         return tasks;
     }
@@ -193,8 +271,7 @@ final class Activities {
 
     private static String source(LeadReceived lead) {
         if (lead.getSource() == LeadSource.DEMO_BOOKING && lead.getDemo() != null) {
-            return "a demo booking for " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
-                    .format(lead.getDemo().getStartsAt());
+            return "a demo booking for " + time(lead.getDemo().getStartsAt());
         }
         return switch (lead.getSource()) {
             case WEBSITE_FORM -> "the website form";

@@ -11,9 +11,12 @@ import io.leadflow.crm.system.CrmProperties;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,19 +27,27 @@ import java.util.function.Function;
 
 /**
  * Mirrors a batch of routed leads into HubSpot with one call per object type: contacts, companies (search, then
- * create the missing), deals (read, then upsert the missing), associations, notes, tasks. A lead HubSpot refuses at
- * any step leaves the batch and is reported as rejected; the others continue. Any other failure propagates, and the
- * whole batch is replayed later, which is safe because every step is idempotent:
+ * create the missing), deals, associations, notes, tasks. A lead HubSpot refuses at any step leaves the batch and is
+ * reported as rejected; the others continue. Any other failure propagates, and the whole batch is replayed later,
+ * which is safe because every step is idempotent:
  * <ul>
- *   <li>contacts are upserted on {@code email}; deals on the unique {@code leadflow_lead_id};</li>
+ *   <li>contacts are upserted on {@code email}: several leads of one person share one contact;</li>
  *   <li>companies are looked up by domain before any is created (and remembered);</li>
- *   <li>associations of the default type are idempotent at HubSpot;</li>
+ *   <li>a person or company gets one deal per pipeline while it is open. A lead with its own deal (upserted on the unique
+ *       {@code leadflow_lead_id}) keeps it. Otherwise, when the lead's contact (if HubSpot already had it) or company
+ *       (if it existed before this batch) has an open deal in the lead's pipeline, the lead is attached to it; leads of
+ *       the same person or company within the batch share one deal, opened by the earliest. Only known contacts and
+ *       companies are looked up, so a burst of new leads costs no extra call;</li>
+ *   <li>associations of the default type are idempotent at HubSpot, and each distinct pair is sent once;</li>
  *   <li>notes and tasks carry a deterministic {@code leadflow_key} (a custom text property on notes and tasks). HubSpot
  *       has no upsert for engagements, so the key is searched for before creating: for a deal created in this very
- *       batch nothing can exist yet and the search is skipped; for a deal that already existed (a replay, or a retry
- *       after a partial failure) the keys are searched and only the missing ones are created.</li>
+ *       batch nothing can exist yet and the search is skipped; for a deal that already existed (a replay, a retry
+ *       after a partial failure, a lead attached to an existing deal) the keys are searched and only the missing ones
+ *       are created.</li>
  * </ul>
  * A deal that already exists is left as it is: a replay never moves a deal back to its first stage or changes its owner.
+ * When a lead with a deal that already existed comes again with its demo at another time, its demo task is moved there
+ * and a note says so (keyed by the new start, so a replay adds nothing).
  */
 public class LeadSync {
 
@@ -58,38 +69,54 @@ public class LeadSync {
     public record Result(Map<String, CrmSynced> synced, Map<String, Rejection> rejected) {
     }
 
+    /** Contact ids by leadId, and the contact ids HubSpot already had before this batch. */
+    private record Contacts(Map<String, String> ids, Set<String> returning) {
+    }
+
+    /** Company ids by leadId, and the company ids that existed before this batch. */
+    private record Companies(Map<String, String> ids, Set<String> existing) {
+    }
+
+    /**
+     * Each lead's deal, how it got it, and the leads whose notes and tasks may exist already, so their keys are searched:
+     * those whose deal existed before this batch, except a lead attached to it whose contact HubSpot did not know (a
+     * colleague's first lead: nothing of it can be in HubSpot yet).
+     */
+    private static final class Deals {
+        final Map<String, String> ids = new HashMap<>();
+        final Map<String, SyncOutcome> outcomes = new HashMap<>();
+        final Set<String> preExisting = new HashSet<>();
+    }
+
     /** Syncs leads (one per leadId; the caller keeps the latest record of each). */
     public Result sync(Collection<LeadRouted> batch) {
         Map<String, LeadRouted> leads = new LinkedHashMap<>();
         batch.forEach(lead -> leads.put(lead.getLeadId(), lead));
         Map<String, Rejection> rejected = new LinkedHashMap<>();
 
-        Map<String, String> contactIds = upsertContacts(leads, rejected);
-        Map<String, String> companyIds = resolveCompanies(leads, rejected);
-        Map<String, JsonNode> existingDeals = crm.readDealsByLeadId(leads.keySet());
-        Map<String, String> dealIds = upsertDeals(leads, existingDeals, rejected);
+        Contacts contacts = upsertContacts(leads, rejected);
+        Companies companies = resolveCompanies(leads, rejected);
+        Deals deals = resolveDeals(leads, contacts, companies, rejected);
 
-        associate("contacts", "companies", leads, rejected, id -> contactIds.get(id), id -> companyIds.get(id));
-        associate("deals", "contacts", leads, rejected, id -> dealIds.get(id), id -> contactIds.get(id));
-        associate("deals", "companies", leads, rejected, id -> dealIds.get(id), id -> companyIds.get(id));
+        associate("contacts", "companies", leads, rejected, contacts.ids()::get, companies.ids()::get);
+        associate("deals", "contacts", leads, rejected, deals.ids::get, contacts.ids()::get);
+        associate("deals", "companies", leads, rejected, deals.ids::get, companies.ids()::get);
 
-        Set<String> preExisting = new LinkedHashSet<>(existingDeals.keySet());
-        createNotes(leads, preExisting, contactIds, dealIds, rejected);
-        createTasks(leads, preExisting, contactIds, dealIds, rejected);
+        writeEngagements(leads, deals, contacts.ids(), rejected);
 
         Map<String, CrmSynced> synced = new LinkedHashMap<>();
         for (LeadRouted lead : leads.values()) {
             String leadId = lead.getLeadId();
-            String dealId = dealIds.get(leadId);
+            String dealId = deals.ids.get(leadId);
             synced.put(leadId, CrmSynced.newBuilder()
                     .setLeadId(leadId)
-                    .setContactId(contactIds.get(leadId))
-                    .setCompanyId(companyIds.get(leadId))
+                    .setContactId(contacts.ids().get(leadId))
+                    .setCompanyId(companies.ids().get(leadId))
                     .setDealId(dealId)
                     .setDealUrl(dealUrl(dealId))
                     .setPipelineId(stage(lead.getPipeline()).id())
                     .setSyncedAt(clock.instant())
-                    .setOutcome(preExisting.contains(leadId) ? SyncOutcome.UPDATED : SyncOutcome.CREATED)
+                    .setOutcome(deals.outcomes.getOrDefault(leadId, SyncOutcome.UNKNOWN))
                     .build());
         }
         return new Result(synced, rejected);
@@ -104,35 +131,46 @@ public class LeadSync {
         return pipeline == Pipeline.HANDS_ON ? properties.pipelines().handsOn() : properties.pipelines().selfServe();
     }
 
-    private Map<String, String> upsertContacts(Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
+    private Contacts upsertContacts(Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
+        // HubSpot keeps emails in lower case: one input per contact, however many leads of the person the batch holds
         Map<String, Map<String, Object>> byEmail = new LinkedHashMap<>();
         for (LeadRouted lead : leads.values()) {
             var contact = lead.getLead().getContact();
+            String email = email(lead);
             Map<String, Object> props = new LinkedHashMap<>();
-            props.put("email", contact.getEmail());
+            props.put("email", email);
             putIfPresent(props, "firstname", contact.getFirstName());
             putIfPresent(props, "lastname", contact.getLastName());
             putIfPresent(props, "jobtitle", contact.getTitle());
             putIfPresent(props, "company", contact.getCompanyName());
             putIfPresent(props, "country", contact.getCountry());
             putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
-            byEmail.put(contact.getEmail(), props);
+            byEmail.put(email, props);
         }
         BatchOutcome outcome = crm.upsertContacts(byEmail);
         Map<String, String> ids = new HashMap<>();
+        Set<String> returning = new HashSet<>();
         for (LeadRouted lead : List.copyOf(leads.values())) {
-            String email = lead.getLead().getContact().getEmail();
+            String email = email(lead);
             Rejection rejection = outcome.rejected().get(email);
             if (rejection != null) {
                 reject(leads, rejected, lead.getLeadId(), rejection);
-            } else {
-                ids.put(lead.getLeadId(), outcome.id(email));
+                continue;
+            }
+            String id = outcome.id(email);
+            ids.put(lead.getLeadId(), id);
+            if (id != null && !outcome.results().get(email).path("new").asBoolean(true)) {
+                returning.add(id);
             }
         }
-        return ids;
+        return new Contacts(ids, returning);
     }
 
-    private Map<String, String> resolveCompanies(Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
+    private static String email(LeadRouted lead) {
+        return lead.getLead().getContact().getEmail().trim().toLowerCase(Locale.ROOT);
+    }
+
+    private Companies resolveCompanies(Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
         Map<String, String> domainByLead = new LinkedHashMap<>();
         Map<String, Map<String, Object>> wanted = new LinkedHashMap<>();
         for (LeadRouted lead : leads.values()) {
@@ -152,6 +190,7 @@ public class LeadSync {
             idsByDomain.putAll(found);
             companies.remember(found);
         }
+        Set<String> existing = new HashSet<>(idsByDomain.values());
         Map<String, Map<String, Object>> missing = new LinkedHashMap<>();
         wanted.forEach((domain, props) -> {
             if (!idsByDomain.containsKey(domain)) {
@@ -181,46 +220,123 @@ public class LeadSync {
                 ids.put(leadId, idsByDomain.get(domain));
             }
         });
-        return ids;
+        return new Companies(ids, existing);
     }
 
-    private Map<String, String> upsertDeals(Map<String, LeadRouted> leads, Map<String, JsonNode> existing,
-                                            Map<String, Rejection> rejected) {
-        Map<String, String> ids = new HashMap<>();
-        Map<String, Map<String, Object>> toCreate = new LinkedHashMap<>();
-        for (LeadRouted lead : leads.values()) {
-            JsonNode deal = existing.get(lead.getLeadId());
-            if (deal != null) {
-                ids.put(lead.getLeadId(), deal.path("id").asString());
-                continue;
-            }
-            CrmProperties.PipelineStage stage = stage(lead.getPipeline());
-            Map<String, Object> props = new LinkedHashMap<>();
-            props.put("dealname", Activities.dealName(lead));
-            props.put("pipeline", stage.id());
-            props.put("dealstage", stage.stage());
-            props.put(HubSpotCrm.LEAD_ID_PROPERTY, lead.getLeadId());
-            props.put("dealtype", "newbusiness");
-            props.put("description", Activities.dealDescription(lead));
-            putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
-            toCreate.put(lead.getLeadId(), props);
+    private Deals resolveDeals(Map<String, LeadRouted> leads, Contacts contacts, Companies companies, Map<String, Rejection> rejected) {
+        Deals deals = new Deals();
+        // A lead synced before has a contact HubSpot already had (its contact is written first): only those can have a deal.
+        List<String> returning = leads.keySet().stream().filter(id -> contacts.returning().contains(contacts.ids().get(id))).toList();
+        if (!returning.isEmpty()) {
+            crm.readDealsByLeadId(returning).forEach((leadId, deal) -> {
+                if (leads.containsKey(leadId)) {
+                    deals.ids.put(leadId, deal.path("id").asString());
+                    deals.outcomes.put(leadId, SyncOutcome.UPDATED);
+                    deals.preExisting.add(leadId);
+                }
+            });
         }
-        if (!toCreate.isEmpty()) {
+        List<LeadRouted> withoutDeal = leads.values().stream().filter(lead -> !deals.ids.containsKey(lead.getLeadId())).toList();
+        if (withoutDeal.isEmpty()) {
+            return deals;
+        }
+        // Open deals of the people and companies HubSpot knew before this batch; new ones have none.
+        Set<String> knownContacts = new LinkedHashSet<>();
+        Set<String> knownCompanies = new LinkedHashSet<>();
+        for (LeadRouted lead : withoutDeal) {
+            String contactId = contacts.ids().get(lead.getLeadId());
+            String companyId = companies.ids().get(lead.getLeadId());
+            if (contactId != null && contacts.returning().contains(contactId)) {
+                knownContacts.add(contactId);
+            }
+            if (companyId != null && companies.existing().contains(companyId)) {
+                knownCompanies.add(companyId);
+            }
+        }
+        Map<String, List<String>> dealsOfContact = knownContacts.isEmpty() ? Map.of() : crm.associatedIds("contacts", "deals", knownContacts);
+        Map<String, List<String>> dealsOfCompany = knownCompanies.isEmpty() ? Map.of() : crm.associatedIds("companies", "deals", knownCompanies);
+        Set<String> dealIds = new LinkedHashSet<>();
+        dealsOfContact.values().forEach(dealIds::addAll);
+        dealsOfCompany.values().forEach(dealIds::addAll);
+        Map<String, DealMatching.KnownDeal> known = new HashMap<>();
+        if (!dealIds.isEmpty()) {
+            crm.readDeals(dealIds).forEach((id, deal) -> known.put(id, DealMatching.KnownDeal.of(deal)));
+        }
+        List<DealMatching.Group> groups = DealMatching.groups(withoutDeal, lead -> stage(lead.getPipeline()).id(),
+                contacts.ids()::get, companies.ids()::get, dealsOfContact, dealsOfCompany, known);
+
+        List<DealMatching.Group> toOpen = new ArrayList<>();
+        for (DealMatching.Group group : groups) {
+            if (group.existingDeal() != null) {
+                for (String leadId : group.leads()) {
+                    deals.ids.put(leadId, group.existingDeal());
+                    deals.outcomes.put(leadId, SyncOutcome.ATTACHED);
+                    if (contacts.returning().contains(contacts.ids().get(leadId))) {
+                        deals.preExisting.add(leadId);
+                    }
+                }
+            } else {
+                toOpen.add(group);
+            }
+        }
+        openDeals(leads, toOpen, deals, rejected);
+        return deals;
+    }
+
+    /**
+     * Opens one deal per group, by its earliest lead, and attaches the others to it. A lead whose deal HubSpot refuses
+     * is rejected, and the next lead of its group opens the deal instead (one call per round; almost always one round).
+     */
+    private void openDeals(Map<String, LeadRouted> leads, List<DealMatching.Group> groups, Deals deals,
+                           Map<String, Rejection> rejected) {
+        List<List<String>> pending = new ArrayList<>();
+        for (DealMatching.Group group : groups) {
+            pending.add(group.leads());
+        }
+        while (!pending.isEmpty()) {
+            Map<String, Map<String, Object>> toCreate = new LinkedHashMap<>();
+            for (List<String> group : pending) {
+                toCreate.put(group.get(0), dealProperties(leads.get(group.get(0))));
+            }
             BatchOutcome outcome = crm.upsertDeals(toCreate);
-            for (String leadId : toCreate.keySet()) {
-                Rejection rejection = outcome.rejected().get(leadId);
+            List<List<String>> next = new ArrayList<>();
+            for (List<String> group : pending) {
+                String opener = group.get(0);
+                Rejection rejection = outcome.rejected().get(opener);
                 if (rejection != null) {
-                    reject(leads, rejected, leadId, rejection);
-                } else {
-                    ids.put(leadId, outcome.id(leadId));
-                    if (!outcome.results().get(leadId).path("new").asBoolean(true)) {
-                        // created by a previous attempt whose answer was lost: treat as pre-existing for notes and tasks
-                        existing.put(leadId, outcome.results().get(leadId));
+                    reject(leads, rejected, opener, rejection);
+                    if (group.size() > 1) {
+                        next.add(group.subList(1, group.size()));
+                    }
+                    continue;
+                }
+                String dealId = outcome.id(opener);
+                // created by a previous attempt whose answer was lost: treat as pre-existing for notes and tasks
+                boolean existed = !outcome.results().get(opener).path("new").asBoolean(true);
+                for (String leadId : group) {
+                    deals.ids.put(leadId, dealId);
+                    deals.outcomes.put(leadId, leadId.equals(opener)
+                            ? (existed ? SyncOutcome.UPDATED : SyncOutcome.CREATED) : SyncOutcome.ATTACHED);
+                    if (existed) {
+                        deals.preExisting.add(leadId);
                     }
                 }
             }
+            pending = next;
         }
-        return ids;
+    }
+
+    private Map<String, Object> dealProperties(LeadRouted lead) {
+        CrmProperties.PipelineStage stage = stage(lead.getPipeline());
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("dealname", Activities.dealName(lead));
+        props.put("pipeline", stage.id());
+        props.put("dealstage", stage.stage());
+        props.put(HubSpotCrm.LEAD_ID_PROPERTY, lead.getLeadId());
+        props.put("dealtype", "newbusiness");
+        props.put("description", Activities.dealDescription(lead));
+        putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
+        return props;
     }
 
     private void associate(String fromType, String toType, Map<String, LeadRouted> leads, Map<String, Rejection> rejected,
@@ -240,49 +356,97 @@ public class LeadSync {
         outcome.rejected().forEach((leadId, rejection) -> reject(leads, rejected, leadId, rejection));
     }
 
-    private void createNotes(Map<String, LeadRouted> leads, Set<String> preExisting, Map<String, String> contactIds,
-                             Map<String, String> dealIds, Map<String, Rejection> rejected) {
-        Map<String, String> leadByKey = new LinkedHashMap<>();
-        Map<String, HubSpotCrm.Engagement> notes = new LinkedHashMap<>();
-        for (LeadRouted lead : leads.values()) {
-            String key = Activities.noteKey(lead.getLeadId());
-            Map<String, Object> props = new LinkedHashMap<>();
-            props.put("hs_timestamp", lead.getLead().getReceivedAt().toString());
-            props.put("hs_note_body", Activities.noteBody(lead));
-            putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
-            notes.put(key, new HubSpotCrm.Engagement(key, props, contactIds.get(lead.getLeadId()), dealIds.get(lead.getLeadId())));
-            leadByKey.put(key, lead.getLeadId());
-        }
-        createMissing("notes", notes, leadByKey, preExisting, leads, rejected);
-    }
-
-    private void createTasks(Map<String, LeadRouted> leads, Set<String> preExisting, Map<String, String> contactIds,
-                             Map<String, String> dealIds, Map<String, Rejection> rejected) {
-        Map<String, String> leadByKey = new LinkedHashMap<>();
+    /**
+     * Notes and tasks. For leads whose deal existed before this batch the keys are searched first (tasks first: the
+     * demo task's due date tells whether the demo moved), then the missing notes are created, then the missing tasks,
+     * then moved demo tasks are updated. The note saying a demo moved is written before its task is moved, so a replay
+     * after a crash in between still finds the task at its old time and finishes the job.
+     */
+    private void writeEngagements(Map<String, LeadRouted> leads, Deals deals, Map<String, String> contactIds,
+                                  Map<String, Rejection> rejected) {
         Map<String, HubSpotCrm.Engagement> tasks = new LinkedHashMap<>();
+        Map<String, String> leadByKey = new HashMap<>();
+        Set<String> demoTaskKeys = new HashSet<>();
         for (LeadRouted lead : leads.values()) {
+            String leadId = lead.getLeadId();
             for (Activities.Task task : Activities.leadTasks(lead)) {
-                tasks.put(task.key(), new HubSpotCrm.Engagement(task.key(), task.properties(),
-                        contactIds.get(lead.getLeadId()), dealIds.get(lead.getLeadId())));
-                leadByKey.put(task.key(), lead.getLeadId());
+                tasks.put(task.key(), new HubSpotCrm.Engagement(task.key(), task.properties(), contactIds.get(leadId), deals.ids.get(leadId)));
+                leadByKey.put(task.key(), leadId);
+            }
+            if (lead.getLead().getDemo() != null && deals.preExisting.contains(leadId)) {
+                demoTaskKeys.add(Activities.demoTaskKey(leadId));
             }
         }
-        createMissing("tasks", tasks, leadByKey, preExisting, leads, rejected);
+        Map<String, JsonNode> existingTasks = findExisting("tasks", tasks.keySet(), leadByKey, deals.preExisting, demoTaskKeys);
+
+        Map<String, HubSpotCrm.Engagement> notes = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> movedTasks = new LinkedHashMap<>();
+        Map<String, String> leadByMovedTask = new HashMap<>();
+        for (LeadRouted lead : leads.values()) {
+            String leadId = lead.getLeadId();
+            String key = Activities.noteKey(leadId);
+            String body = deals.outcomes.get(leadId) == SyncOutcome.ATTACHED ? Activities.attachedNoteBody(lead) : Activities.noteBody(lead);
+            notes.put(key, note(key, lead.getLead().getReceivedAt(), body, lead, contactIds.get(leadId), deals.ids.get(leadId)));
+            leadByKey.put(key, leadId);
+            JsonNode demoTask = existingTasks.get(Activities.demoTaskKey(leadId));
+            Instant booked = demoTask == null ? null : instant(demoTask.path("properties").path("hs_timestamp").asString(null));
+            if (booked != null && lead.getLead().getDemo() != null && !booked.equals(lead.getLead().getDemo().getStartsAt())) {
+                Instant startsAt = lead.getLead().getDemo().getStartsAt();
+                String moved = Activities.rescheduleNoteKey(leadId, startsAt);
+                notes.put(moved, note(moved, clock.instant(), Activities.rescheduleNoteBody(lead, booked), lead,
+                        contactIds.get(leadId), deals.ids.get(leadId)));
+                leadByKey.put(moved, leadId);
+                movedTasks.put(demoTask.path("id").asString(), Map.of("hs_timestamp", startsAt.toString()));
+                leadByMovedTask.put(demoTask.path("id").asString(), leadId);
+            }
+        }
+        Map<String, JsonNode> existingNotes = findExisting("notes", notes.keySet(), leadByKey, deals.preExisting, Set.of());
+        create("notes", notes, existingNotes.keySet(), leadByKey, leads, rejected);
+        create("tasks", tasks, existingTasks.keySet(), leadByKey, leads, rejected);
+        movedTasks.keySet().removeIf(taskId -> !leads.containsKey(leadByMovedTask.get(taskId)));
+        if (!movedTasks.isEmpty()) {
+            BatchOutcome outcome = crm.updateTasks(movedTasks);
+            outcome.rejected().forEach((taskId, rejection) -> reject(leads, rejected, leadByMovedTask.get(taskId), rejection));
+        }
     }
 
-    private void createMissing(String objectType, Map<String, HubSpotCrm.Engagement> wanted, Map<String, String> leadByKey,
-                               Set<String> preExisting, Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
-        Map<String, String> existing = new HashMap<>(engagements.known(wanted.keySet()));
-        List<String> toSearch = wanted.keySet().stream()
+    private static HubSpotCrm.Engagement note(String key, Instant at, String body, LeadRouted lead, String contactId, String dealId) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("hs_timestamp", at.toString());
+        props.put("hs_note_body", body);
+        putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
+        return new HubSpotCrm.Engagement(key, props, contactId, dealId);
+    }
+
+    /**
+     * The engagements that already exist among {@code keys}: remembered ones, and, for leads whose deal existed before
+     * this batch, those HubSpot finds. {@code withProperties} are always searched (their properties are needed).
+     */
+    private Map<String, JsonNode> findExisting(String objectType, Collection<String> keys, Map<String, String> leadByKey,
+                                               Set<String> preExisting, Set<String> withProperties) {
+        Map<String, JsonNode> existing = new HashMap<>();
+        engagements.known(keys).forEach((key, id) -> {
+            if (!withProperties.contains(key)) {
+                existing.put(key, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("id", id));
+            }
+        });
+        List<String> toSearch = keys.stream()
                 .filter(key -> !existing.containsKey(key) && preExisting.contains(leadByKey.get(key)))
                 .toList();
         if (!toSearch.isEmpty()) {
-            Map<String, String> found = crm.findByKey(objectType, toSearch);
+            Map<String, JsonNode> found = crm.findByKey(objectType, toSearch, "hs_timestamp");
             existing.putAll(found);
-            engagements.remember(found);
+            Map<String, String> ids = new HashMap<>();
+            found.forEach((key, object) -> ids.put(key, object.path("id").asString()));
+            engagements.remember(ids);
         }
+        return existing;
+    }
+
+    private void create(String objectType, Map<String, HubSpotCrm.Engagement> wanted, Set<String> existing, Map<String, String> leadByKey,
+                        Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
         List<HubSpotCrm.Engagement> toCreate = wanted.values().stream()
-                .filter(e -> !existing.containsKey(e.key()) && leads.containsKey(leadByKey.get(e.key())))
+                .filter(e -> !existing.contains(e.key()) && leads.containsKey(leadByKey.get(e.key())))
                 .toList();
         if (toCreate.isEmpty()) {
             return;
@@ -292,6 +456,21 @@ public class LeadSync {
         outcome.results().keySet().forEach(key -> created.put(key, outcome.id(key)));
         engagements.remember(created);
         outcome.rejected().forEach((key, rejection) -> reject(leads, rejected, leadByKey.get(key), rejection));
+    }
+
+    private static Instant instant(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.ofEpochMilli(Long.parseLong(value.trim()));
+            } catch (NumberFormatException ignored) {
+                return null;
+            }
+        }
     }
 
     private static void reject(Map<String, LeadRouted> leads, Map<String, Rejection> rejected, String leadId, Rejection rejection) {

@@ -41,7 +41,7 @@ public class ReminderSync {
         if (tasks.isEmpty()) {
             return Map.of();
         }
-        Map<String, String> existing = crm.findByKey("tasks", tasks.keySet());
+        Map<String, JsonNode> existing = crm.findByKey("tasks", tasks.keySet());
         List<String> leadsWithoutDeal = byKey.entrySet().stream()
                 .filter(e -> !existing.containsKey(e.getKey()) && e.getValue().getDealId() == null && e.getValue().getLeadId() != null)
                 .map(e -> e.getValue().getLeadId()).distinct().toList();

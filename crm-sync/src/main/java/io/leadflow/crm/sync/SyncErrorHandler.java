@@ -18,10 +18,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Error handling of the HubSpot listeners. When HubSpot is unavailable (retries exhausted, circuit open) or
- * crm.synced could not be published, the whole batch is rewound to its first offsets: nothing is committed, skipped or
- * dead-lettered, and the batch comes back once the circuit lets calls through again (the circuit's open state pauses
- * the containers meanwhile). Anything else goes to the platform's error handler (bounded retries, then the DLT).
+ * Error handling of the HubSpot listeners. When HubSpot is unavailable (retries exhausted, circuit open), refuses our
+ * credentials (401/403), or crm.synced could not be published, the whole batch is rewound to its first offsets: nothing
+ * is committed, skipped or dead-lettered, and the batch comes back once HubSpot takes work again (the open circuit, or
+ * the refused credentials, pause the containers meanwhile). Anything else goes to the platform's error handler
+ * (bounded retries, then the DLT).
  */
 class SyncErrorHandler implements CommonErrorHandler {
 
@@ -39,8 +40,8 @@ class SyncErrorHandler implements CommonErrorHandler {
 
     static boolean waitsForHubSpot(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof HubSpotException.Unavailable || t instanceof CallNotPermittedException
-                    || t instanceof SyncListeners.KafkaPublishFailed) {
+            if (t instanceof HubSpotException.Unavailable || t instanceof HubSpotException.AuthFailed
+                    || t instanceof CallNotPermittedException || t instanceof SyncListeners.KafkaPublishFailed) {
                 return true;
             }
         }
@@ -84,6 +85,11 @@ class SyncErrorHandler implements CommonErrorHandler {
             first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
         }
         first.forEach(consumer::seek);
+        if (refusedCredentials(thrown)) {
+            // said once, at ERROR, by the auth guard, which has paused the containers
+            log.debug("HubSpot refuses our credentials; {} records rewound until it accepts them", data.count());
+            return;
+        }
         log.warn("HubSpot unavailable ({}); {} records rewound, circuit {}", rootMessage(thrown), data.count(), circuit.getState());
         if (circuit.getState() == CircuitBreaker.State.CLOSED) {
             // retries were exhausted without opening the circuit (e.g. a long 429 storm): wait before the batch returns
@@ -93,6 +99,15 @@ class SyncErrorHandler implements CommonErrorHandler {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static boolean refusedCredentials(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof HubSpotException.AuthFailed) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable thrown) {

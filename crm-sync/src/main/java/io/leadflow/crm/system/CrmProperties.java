@@ -39,6 +39,8 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
      * @param readTimeout      response timeout (a timeout is retried like a 5xx)
      * @param verifyOnStartup  check pipelines, stages and custom properties before consuming; fail fast when missing
      * @param createProperties create the custom properties on start-up when missing (same as {@code POST /crm/setup/properties})
+     * @param authProbeInterval while HubSpot refuses the token or its scopes (401/403), how often the refused endpoint is
+     *                          probed; the listeners resume once HubSpot accepts it
      */
     public record Hubspot(@NotBlank @DefaultValue("https://api.hubapi.com") String baseUrl,
                           @NotBlank(message = "must be set (LEADFLOW_HUBSPOT_TOKEN)") String token,
@@ -47,7 +49,8 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
                           @NotNull @DefaultValue("2s") Duration connectTimeout,
                           @NotNull @DefaultValue("15s") Duration readTimeout,
                           @DefaultValue("true") boolean verifyOnStartup,
-                          @DefaultValue("false") boolean createProperties) {
+                          @DefaultValue("false") boolean createProperties,
+                          @NotNull @DefaultValue("30s") Duration authProbeInterval) {
 
         @Override
         public String toString() {

@@ -53,6 +53,15 @@ public class HubSpotSetup implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
+        try {
+            check();
+        } catch (HubSpotException.AuthFailed e) {
+            throw new IllegalStateException("HubSpot refused crm-sync's credentials at start-up (" + e.status() + " " + e.category()
+                    + ": " + e.getMessage() + "). To fix: " + e.whatToFix() + ".", e);
+        }
+    }
+
+    private void check() {
         if (properties.hubspot().createProperties()) {
             createProperties();
         }

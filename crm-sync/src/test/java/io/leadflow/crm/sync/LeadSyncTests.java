@@ -55,13 +55,16 @@ class LeadSyncTests extends SpringTests {
         // when they are synced as one batch
         LeadSync.Result result = sync.sync(leads);
 
-        // then every lead is synced with one call per object type and no search for notes or tasks of new deals
+        // then every lead is synced with one call per object type, and no look-up of deals, notes or tasks: HubSpot reports
+        // every contact as new, so none of these people can have a deal yet
         assertThat(result.rejected()).isEmpty();
         assertThat(result.synced()).hasSize(100);
         assertThat(calls("/crm/v3/objects/contacts/batch/upsert")).hasSize(1);
         assertThat(calls("/crm/v3/objects/companies/search")).hasSize(1);
         assertThat(calls("/crm/v3/objects/companies/batch/create")).hasSize(1);
-        assertThat(calls("/crm/v3/objects/deals/batch/read")).hasSize(1);
+        assertThat(calls("/crm/v3/objects/deals/batch/read")).isEmpty();
+        assertThat(calls("/crm/v4/associations/contacts/deals/batch/read")).isEmpty();
+        assertThat(calls("/crm/v4/associations/companies/deals/batch/read")).isEmpty();
         assertThat(calls("/crm/v3/objects/deals/batch/upsert")).hasSize(1);
         assertThat(calls("/crm/v4/associations/contacts/companies/batch/associate/default")).hasSize(1);
         assertThat(calls("/crm/v4/associations/deals/contacts/batch/associate/default")).hasSize(1);
@@ -71,7 +74,7 @@ class LeadSyncTests extends SpringTests {
         assertThat(calls("/crm/v3/objects/tasks/batch/create")).hasSize(2);
         assertThat(calls("/crm/v3/objects/notes/search")).isEmpty();
         assertThat(calls("/crm/v3/objects/tasks/search")).isEmpty();
-        assertThat(hubspot.wireMock().getAllServeEvents()).hasSize(11);
+        assertThat(hubspot.wireMock().getAllServeEvents()).hasSize(10);
 
         // and the bodies have HubSpot's documented shapes
         JsonNode contacts = body("/crm/v3/objects/contacts/batch/upsert");
@@ -135,6 +138,27 @@ class LeadSyncTests extends SpringTests {
         assertThat(synced.getOutcome()).isEqualTo(SyncOutcome.CREATED);
         assertThat(hubspot.wireMock().getAllServeEvents().get(0).getRequest().getHeader("Authorization"))
                 .isEqualTo("Bearer " + io.leadflow.crm.FakeHubSpot.TOKEN);
+    }
+
+    @Test
+    void tenLeadsOfOnePersonInOneBatchAreAllSyncedOnOneContactWithEachAssociationSentOnce() {
+        // given ten leads of one person (one email, one company) in one batch
+        String email = "ada@analytical-" + run + ".example";
+        List<LeadRouted> leads = IntStream.range(0, 10)
+                .mapToObj(i -> TestLeads.routed(run, i, email, "analytical-" + run + ".example", Pipeline.SELF_SERVE)).toList();
+        hubspot.wireMock().resetRequests();
+
+        // when they are synced
+        LeadSync.Result result = sync.sync(leads);
+
+        // then none is refused, all share one contact and one company, and each contact-company pair went to HubSpot once
+        // (which deal they share is DealAttachTests' subject)
+        assertThat(result.rejected()).isEmpty();
+        assertThat(result.synced()).hasSize(10);
+        assertThat(result.synced().values()).extracting(CrmSynced::getContactId).containsOnly(result.synced().get(leads.get(0).getLeadId()).getContactId());
+        assertThat(result.synced().values()).extracting(CrmSynced::getCompanyId).containsOnly(result.synced().get(leads.get(0).getLeadId()).getCompanyId());
+        assertThat(body("/crm/v3/objects/contacts/batch/upsert").path("inputs")).hasSize(1);
+        assertThat(body("/crm/v4/associations/contacts/companies/batch/associate/default").path("inputs")).hasSize(1);
     }
 
     @Test

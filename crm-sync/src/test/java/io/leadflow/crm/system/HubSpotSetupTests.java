@@ -2,11 +2,15 @@ package io.leadflow.crm.system;
 
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.hubspot.HubSpotCrm;
+import io.leadflow.crm.resilience.HubSpotAuthGuard;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The start-up check names exactly what is missing in the HubSpot account. */
 class HubSpotSetupTests extends SpringTests {
@@ -15,6 +19,8 @@ class HubSpotSetupTests extends SpringTests {
     HubSpotCrm crm;
     @Autowired
     CrmProperties properties;
+    @Autowired
+    HubSpotAuthGuard auth;
 
     @Test
     void accountWithTheConfiguredPipelinesAndPropertiesPassesTheCheck() {
@@ -36,6 +42,23 @@ class HubSpotSetupTests extends SpringTests {
                 .hasMessageContaining("[appointmentscheduled, closedwon]")
                 .hasMessageContaining("no deal pipeline 'enterprise' for hands-on (LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON)")
                 .hasMessageContaining("POST /crm/setup/properties");
+    }
+
+    @Test
+    void aRefusedTokenFailsStartUpNamingTheSettingToFix() {
+        // given HubSpot refusing the token
+        hubspot.refuseToken();
+        try {
+            // when the start-up check runs, then it fails at once, naming the variable to set
+            assertThatThrownBy(() -> new HubSpotSetup(crm, properties).afterPropertiesSet())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("HubSpot refused crm-sync's credentials at start-up (401 INVALID_AUTHENTICATION")
+                    .hasMessageContaining("set LEADFLOW_HUBSPOT_TOKEN");
+        } finally {
+            hubspot.acceptCredentials();
+        }
+        // and the listeners the refusal paused are running again before the next test
+        await().atMost(Duration.ofSeconds(10)).until(() -> auth.refusal().isEmpty());
     }
 
     @Test

@@ -12,13 +12,15 @@ import java.time.Duration;
  * {@code leadflow.routing.decisions{pipeline,plan,owner}} counts first decisions (owner is a rep id
  * from the rules file, so the tag stays small); {@code leadflow.routing.decision.latency} times a lead
  * from lead-intake's acceptance to its decision; {@code leadflow.routing.reemitted} counts leads seen
- * again whose stored decision was re-emitted.
+ * again whose stored decision was re-emitted (tag {@code content}: {@code unchanged}, or {@code updated} for a lead that
+ * came again with other content, such as a rescheduled demo).
  */
 class RoutingMetrics implements DecisionListener {
 
     private final MeterRegistry registry;
     private final Timer latency;
     private final Counter reemitted;
+    private final Counter updated;
 
     RoutingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,6 +30,11 @@ class RoutingMetrics implements DecisionListener {
                 .register(registry);
         this.reemitted = Counter.builder("leadflow.routing.reemitted")
                 .description("Leads seen again whose first decision was re-emitted")
+                .tag("content", "unchanged")
+                .register(registry);
+        this.updated = Counter.builder("leadflow.routing.reemitted")
+                .description("Leads seen again whose first decision was re-emitted")
+                .tag("content", "updated")
                 .register(registry);
     }
 
@@ -47,5 +54,10 @@ class RoutingMetrics implements DecisionListener {
     @Override
     public void reemitted(LeadRouted decision) {
         reemitted.increment();
+    }
+
+    @Override
+    public void updated(LeadRouted before, LeadRouted after) {
+        updated.increment();
     }
 }

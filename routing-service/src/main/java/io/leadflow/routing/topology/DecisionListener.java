@@ -15,4 +15,8 @@ public interface DecisionListener {
     /** A lead seen again: its stored decision was re-emitted unchanged. */
     default void reemitted(LeadRouted decision) {
     }
+
+    /** A lead seen again with other content (a rescheduled demo): its stored decision was re-emitted with it. */
+    default void updated(LeadRouted before, LeadRouted after) {
+    }
 }

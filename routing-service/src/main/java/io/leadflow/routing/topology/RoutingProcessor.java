@@ -16,17 +16,19 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Routes one lead: the stored decision when the lead was seen before, otherwise a new one from the
- * rules, stored before it is forwarded. Keys come out as the leadId.
+ * Routes one lead: a new decision from the rules, stored before it is forwarded; for a lead seen before, the stored
+ * decision (pipeline, plan, owner, reasons and when it was made never change). When the lead comes again with other
+ * content (a rescheduled demo, say), the stored decision is re-emitted with the new content and stored so; the lead
+ * keeps the {@code receivedAt} of its first arrival. Keys come out as the leadId.
  */
-final class RoutingProcessor implements Processor<String, LeadReceived, String, LeadRouted> {
+final class RoutingProcessor implements Processor<String, LeadReceived, String, Routing> {
 
     private static final Logger log = LoggerFactory.getLogger(RoutingProcessor.class);
 
     private final Router router;
     private final Clock clock;
     private final DecisionListener listener;
-    private ProcessorContext<String, LeadRouted> context;
+    private ProcessorContext<String, Routing> context;
     private KeyValueStore<String, LeadRouted> decisions;
     private StoreRoutingState state;
 
@@ -37,7 +39,7 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
     }
 
     @Override
-    public void init(ProcessorContext<String, LeadRouted> context) {
+    public void init(ProcessorContext<String, Routing> context) {
         this.context = context;
         this.decisions = context.getStateStore(RoutingTopology.DECISIONS_STORE);
         this.state = new StoreRoutingState(context.getStateStore(RoutingTopology.ACCOUNTS_STORE),
@@ -52,13 +54,25 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
         }
         String leadId = lead.getLeadId();
         LeadRouted known = decisions.get(leadId);
-        if (known != null) {
+        Instant now = clock.instant();
+        if (known != null && sameContent(known.getLead(), lead)) {
             log.info("Lead {} seen again: re-emitting its decision of {} (owner {})", leadId, known.getRoutedAt(), known.getOwner().getRepId());
             listener.reemitted(known);
-            context.forward(record.withKey(leadId).withValue(known));
+            context.forward(record.withKey(leadId).withValue(new Routing(known, Routing.Kind.REPEATED, null, now)));
             return;
         }
-        Instant now = clock.instant();
+        if (known != null) {
+            LeadRouted updated = LeadRouted.newBuilder(known)
+                    .setLead(LeadReceived.newBuilder(lead).setReceivedAt(known.getLead().getReceivedAt()).build())
+                    .build();
+            decisions.put(leadId, updated);
+            log.info("Lead {} changed (demo {} -> {}): re-emitting its decision of {} (owner {}) with the new content", leadId,
+                    known.getLead().getDemo() == null ? "none" : known.getLead().getDemo().getStartsAt(),
+                    lead.getDemo() == null ? "none" : lead.getDemo().getStartsAt(), known.getRoutedAt(), known.getOwner().getRepId());
+            listener.updated(known, updated);
+            context.forward(record.withKey(leadId).withValue(new Routing(updated, Routing.Kind.UPDATED, known.getLead(), now)));
+            return;
+        }
         Decision decision = router.decide(lead, now, state);
         LeadRouted routed = decision.toLeadRouted(lead, now);
         decisions.put(leadId, routed);
@@ -66,6 +80,11 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
                 routed.getPipeline(), routed.getRecommendedPlan(), routed.getOwner().getRepId(),
                 decision.fallbackOwner() ? " (fallback owner: no rep available)" : "");
         listener.decided(routed);
-        context.forward(record.withKey(leadId).withValue(routed));
+        context.forward(record.withKey(leadId).withValue(new Routing(routed, Routing.Kind.DECIDED, null, now)));
+    }
+
+    /** The same lead as before, but for when lead-intake accepted this delivery of it. */
+    static boolean sameContent(LeadReceived stored, LeadReceived incoming) {
+        return LeadReceived.newBuilder(incoming).setReceivedAt(stored.getReceivedAt()).build().equals(stored);
     }
 }

@@ -3,7 +3,6 @@ package io.leadflow.routing.topology;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
-import io.leadflow.routing.decide.NewLeadAlert;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
@@ -23,7 +22,8 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * {@code leads.received} → routing → {@code leads.routed} (key leadId) and {@code rep.alerts} (key repId).
+ * {@code leads.received} → routing → {@code leads.routed} (key leadId) and {@code rep.alerts} (key repId): the
+ * {@code NEW_LEAD} alert of a decision, and a "demo rescheduled" alert when a known lead's demo moved.
  * <p>
  * Every lead first passes through a one-partition repartition topic, so a single task sees them
  * all: daily caps, round-robin balance and account ownership are then exact however many instances
@@ -33,7 +33,7 @@ import java.util.Map;
  */
 public final class RoutingTopology {
 
-    /** leadId → the first decision, re-emitted when the lead is seen again. */
+    /** leadId → the decision, re-emitted when the lead is seen again (with the lead's latest content). */
     public static final String DECISIONS_STORE = "routing-decisions";
     /** company domain → {@code repId|sinceEpochMillis}. */
     public static final String ACCOUNTS_STORE = "routing-accounts";
@@ -83,15 +83,17 @@ public final class RoutingTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(store(ACCOUNTS_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(COUNTERS_STORE), Serdes.String(), Serdes.Long()));
 
-        KStream<String, LeadRouted> decisions = builder
+        KStream<String, Routing> routings = builder
                 .stream(Topics.LEADS_RECEIVED.name(), Consumed.with(Serdes.String(), leads).withName("leads-received"))
                 .filter((leadId, lead) -> lead != null, Named.as("skip-tombstones"))
                 .repartition(Repartitioned.with(Serdes.String(), leads).withName("routing-lane").withNumberOfPartitions(1))
                 .process(() -> new RoutingProcessor(router, clock, listener), Named.as("route"),
                         DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE);
 
-        decisions.to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed"));
-        decisions.map((leadId, decision) -> KeyValue.pair(decision.getOwner().getRepId(), NewLeadAlert.from(decision)), Named.as("new-lead-alert"))
+        routings.mapValues(Routing::decision, Named.as("decision"))
+                .to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed"));
+        routings.flatMap((leadId, routing) -> routing.alerts().stream().map(alert -> KeyValue.pair(alert.getRepId(), alert)).toList(),
+                        Named.as("new-lead-alert"))
                 .to(Topics.REP_ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("rep-alerts"));
     }
 

@@ -2,6 +2,7 @@ package io.leadflow.localstack.sandbox.hubspot;
 
 import io.leadflow.localstack.sandbox.RecordedCall;
 import io.leadflow.localstack.sandbox.SandboxStore;
+import io.leadflow.localstack.sandbox.SandboxToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -73,6 +74,7 @@ public final class HubSpotSandbox {
             new AssociationType("meetings", "contacts", 200, true), new AssociationType("meetings", "deals", 212, true));
 
     private final Object lock = new Object();
+    private volatile SandboxToken requiredToken;
     private final Clock clock;
     private final HubSpotSandboxSettings settings;
     private final Map<String, Map<String, CrmObject>> objects = new LinkedHashMap<>();
@@ -155,6 +157,14 @@ public final class HubSpotSandbox {
      * @param authorization the {@code Authorization} header
      * @param body          request body (may be empty)
      */
+    /**
+     * From now on only {@code Authorization: Bearer <token>} is accepted, not just any bearer token: the local stack
+     * asks for this when it listens beyond loopback.
+     */
+    public void requireToken(String token) {
+        requiredToken = new SandboxToken(token);
+    }
+
     public Answer handle(String method, String path, Map<String, String> query, String authorization, String body) {
         Instant now = clock.instant();
         Answer answer;
@@ -180,7 +190,9 @@ public final class HubSpotSandbox {
 
     private Answer handleLocked(String method, String path, Map<String, String> query, String authorization, String body,
                                 Instant now, List<StageChange> changes) {
-        if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() <= "Bearer ".length()) {
+        SandboxToken required = requiredToken;
+        if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() <= "Bearer ".length()
+                || (required != null && !required.matches(authorization.substring("Bearer ".length()).trim()))) {
             return error(new HubSpotError(401, "INVALID_AUTHENTICATION",
                     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"));
         }
@@ -982,7 +994,8 @@ public final class HubSpotSandbox {
             case "contacts" -> List.of("email", "firstname", "lastname", "jobtitle", "company", "country", "website",
                     "lifecyclestage", "hs_lead_status", "hubspot_owner_id", "message");
             case "companies" -> List.of("name", "domain", "country", "industry", "lifecyclestage", "hubspot_owner_id");
-            case "deals" -> List.of("dealname", "pipeline", "dealstage", "amount", "closedate", "hubspot_owner_id", "description");
+            case "deals" -> List.of("dealname", "pipeline", "dealstage", "amount", "closedate", "hubspot_owner_id", "description",
+                    "hs_is_closed");
             case "tasks" -> List.of("hs_timestamp", "hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority",
                     "hs_task_type", "hubspot_owner_id");
             case "notes" -> List.of("hs_timestamp", "hs_note_body", "hubspot_owner_id");
@@ -1086,6 +1099,10 @@ public final class HubSpotSandbox {
         node.put("id", object.id());
         ObjectNode props = node.putObject("properties");
         object.properties().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> props.put(e.getKey(), e.getValue()));
+        if (object.type().equals("deals")) {
+            // calculated by HubSpot from the stage's metadata.isClosed (closed won or closed lost)
+            props.put("hs_is_closed", String.valueOf(closedStage(object.properties())));
+        }
         node.put("createdAt", object.createdAt().toString());
         node.put("updatedAt", object.updatedAt().toString());
         node.put("archived", object.archived());
@@ -1103,6 +1120,13 @@ public final class HubSpotSandbox {
             }
         }
         return node;
+    }
+
+    private boolean closedStage(Map<String, String> deal) {
+        String pipeline = deal.getOrDefault("pipeline", "default");
+        String stage = deal.get("dealstage");
+        return settings.pipelines().stream().filter(p -> p.id().equals(pipeline))
+                .flatMap(p -> p.stages().stream()).anyMatch(st -> st.id().equals(stage) && st.closed());
     }
 
     private static Map<String, String> properties(JsonNode node) {

@@ -125,6 +125,27 @@ class HubSpotSandboxTests {
     }
 
     @Test
+    void readsAContactsDealsInBatchWithWhetherEachIsClosed() {
+        String contact = post("/crm/v3/objects/contacts", "{\"properties\":{\"email\":\"a@b.com\"}}").body().path("id").asString();
+        String open = post("/crm/v3/objects/deals", "{\"properties\":{\"dealname\":\"A\",\"dealstage\":\"appointmentscheduled\"}}")
+                .body().path("id").asString();
+        String won = post("/crm/v3/objects/deals", "{\"properties\":{\"dealname\":\"B\",\"dealstage\":\"closedwon\"}}")
+                .body().path("id").asString();
+        post("/crm/v4/associations/deals/contacts/batch/associate/default", "{\"inputs\":[{\"from\":{\"id\":\"" + open
+                + "\"},\"to\":{\"id\":\"" + contact + "\"}},{\"from\":{\"id\":\"" + won + "\"},\"to\":{\"id\":\"" + contact + "\"}}]}");
+
+        JsonNode associated = post("/crm/v4/associations/contacts/deals/batch/read", "{\"inputs\":[{\"id\":\"" + contact + "\"}]}").body();
+        JsonNode deals = post("/crm/v3/objects/deals/batch/read", "{\"properties\":[\"pipeline\",\"dealstage\",\"hs_is_closed\"],"
+                + "\"inputs\":[{\"id\":\"" + open + "\"},{\"id\":\"" + won + "\"}]}").body();
+
+        assertThat(associated.path("results").get(0).path("from").path("id").asString()).isEqualTo(contact);
+        assertThat(associated.path("results").get(0).path("to").valueStream().map(t -> t.path("toObjectId").asString()))
+                .containsExactlyInAnyOrder(open, won);
+        assertThat(deals.path("results").valueStream().map(d -> d.path("id").asString() + ":" + d.path("properties").path("hs_is_closed").asString()))
+                .containsExactlyInAnyOrder(open + ":false", won + ":true");
+    }
+
+    @Test
     void answers429WithThePolicyNameOnceTheTenSecondLimitIsSpent() {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 191; i++) {
@@ -188,5 +209,19 @@ class HubSpotSandboxTests {
         public Instant instant() {
             return now;
         }
+    }
+
+    @Test
+    void onceATokenIsRequiredOnlyThatTokenIsAccepted() {
+        hubspot.requireToken("pat-local-the-stacks-own");
+        String body = "{\"properties\":{\"email\":\"a@b.com\"}}";
+
+        HubSpotSandbox.Answer anyShape = hubspot.handle("POST", "/crm/v3/objects/contacts", Map.of(), TOKEN, body);
+        HubSpotSandbox.Answer exact = hubspot.handle("POST", "/crm/v3/objects/contacts", Map.of(), "Bearer pat-local-the-stacks-own", body);
+
+        assertThat(anyShape.status()).isEqualTo(401);
+        assertThat(anyShape.body().path("category").asString()).isEqualTo("INVALID_AUTHENTICATION");
+        assertThat(exact.status()).isEqualTo(201);
+        assertThat(hubspot.objects("contacts")).hasSize(1);
     }
 }
