@@ -40,6 +40,11 @@ public class DeliveryMetrics {
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Exported from the start at zero: with pacing, a notifier may never be throttled, and the dashboards and
+        // alert rules need "no waits" rather than "no such series".
+        for (Wait reason : Wait.values()) {
+            throttled(reason);
+        }
     }
 
     void outcome(AlertKind kind, Outcome outcome) {
@@ -68,10 +73,14 @@ public class DeliveryMetrics {
     }
 
     void waited(Wait reason, long nanos) {
-        Timer.builder("leadflow.notifier.throttled")
+        throttled(reason).record(Duration.ofNanos(nanos));
+    }
+
+    private Timer throttled(Wait reason) {
+        return Timer.builder("leadflow.notifier.throttled")
                 .description("Time alerts waited before a Slack call")
                 .tag("reason", reason.tag())
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry);
     }
 
     private Timer timer(String name, String description, AlertKind kind) {
