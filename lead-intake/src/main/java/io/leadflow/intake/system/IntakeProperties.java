@@ -18,7 +18,8 @@ import java.util.List;
  *
  * @param allowUnsigned      accept requests from sources without a secret (local stack only; warned at start-up)
  * @param signatureMaxAge    how old a signed timestamp may be (and how far in the future) for sources that sign each
- *                           attempt afresh: the website form and HubSpot
+ *                           attempt afresh: the website form, HubSpot and Slack (five minutes, as HubSpot and Slack
+ *                           document)
  * @param retryWindows       how old a signed timestamp may be for providers that resend a delivery with its original
  *                           signature, as long as each documents retrying
  * @param publishTimeout     the longest a request waits for Kafka's acknowledgement (the producer's own delivery
@@ -72,7 +73,8 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                           @DefaultValue("") String sendgrid,
                           @DefaultValue("") String sendgridOauthClientId,
                           @DefaultValue("") String sendgridOauthClientSecret,
-                          @DefaultValue("") String hubspot) {
+                          @DefaultValue("") String hubspot,
+                          @DefaultValue("") String slack) {
 
         public List<String> of(WebhookSource source) {
             String value = switch (source) {
@@ -82,6 +84,7 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                 case MAILGUN -> mailgun;
                 case SENDGRID -> sendgrid;
                 case HUBSPOT -> hubspot;
+                case SLACK -> slack;
             };
             return split(value);
         }
