@@ -11,7 +11,7 @@ import java.util.Map;
  * the outcome, plus any further fields a source reports.
  *
  * @param leadId  the lead the delivery is about, or null
- * @param outcome accepted, rescheduled, canceled, ignored, not_a_lead, duplicate, ...
+ * @param outcome accepted, rescheduled, canceled, no_show, unknown_booking, ignored, not_a_lead, duplicate, ...
  * @param extra   further fields of the answer body, in order
  */
 public record Answer(String leadId, String outcome, Map<String, Object> extra) {
