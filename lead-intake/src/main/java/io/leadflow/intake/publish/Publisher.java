@@ -1,6 +1,7 @@
 package io.leadflow.intake.publish;
 
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.intake.system.IntakeMetrics;
 import io.leadflow.intake.system.IntakeProperties;
@@ -67,6 +68,27 @@ public class Publisher {
         });
     }
 
+    /**
+     * Publishes an activity to {@code leads.activity}, keyed by its leadId, else by the HubSpot record it is about
+     * ({@link LeadActivities#key}).
+     *
+     * @param answerWithin how long after the request's arrival the answer is due: the acknowledgement is awaited until
+     *                     then at most (and never longer than {@code publish-timeout}), so a source with a short deadline
+     *                     (Slack: 3 s) gets a 503 it can show rather than no answer at all
+     */
+    public CompletableFuture<SendResult<String, Object>> publish(WebhookSource source, LeadActivity activity, long arrivedNanos,
+                                                                 Duration answerWithin) {
+        String key = LeadActivities.key(activity);
+        Duration left = answerWithin.minus(Duration.ofNanos(System.nanoTime() - arrivedNanos));
+        Duration bound = left.compareTo(properties.publishTimeout()) < 0 ? left : properties.publishTimeout();
+        return send(source, Topics.LEADS_ACTIVITY.name(), key, activity, arrivedNanos, bound).whenComplete((result, failure) -> {
+            if (failure == null) {
+                log.info("Activity {} {} for {} from {} acknowledged at {}", activity.getKind(), Masking.printable(activity.getActivityId()),
+                        Masking.printable(key), source.tag(), position(result));
+            }
+        });
+    }
+
     /** Another write a lead depends on (e.g. a booking link): a failure is a 503 like the lead's own. */
     public <T> CompletableFuture<T> acknowledged(CompletableFuture<T> write) {
         return bounded(write, "a record the lead depends on");
@@ -74,6 +96,14 @@ public class Publisher {
 
     private CompletableFuture<SendResult<String, Object>> send(WebhookSource source, String topic, String key, SpecificRecord value,
                                                                long arrivedNanos) {
+        return send(source, topic, key, value, arrivedNanos, properties.publishTimeout());
+    }
+
+    private CompletableFuture<SendResult<String, Object>> send(WebhookSource source, String topic, String key, SpecificRecord value,
+                                                               long arrivedNanos, Duration bound) {
+        if (bound.isNegative() || bound.isZero()) {
+            return CompletableFuture.failedFuture(unavailable(topic, "the answer was due before the record could be sent"));
+        }
         CompletableFuture<SendResult<String, Object>> future;
         try {
             future = template.send(topic, key, value);
@@ -85,7 +115,7 @@ public class Publisher {
             // KafkaTemplate may throw synchronously (e.g. metadata not available within max.block.ms).
             return CompletableFuture.failedFuture(unavailable(topic, e.toString()));
         }
-        return bounded(future, topic).whenComplete((result, failure) -> {
+        return bounded(future, topic, bound).whenComplete((result, failure) -> {
             if (failure == null) {
                 metrics.acknowledged(source, Duration.ofNanos(System.nanoTime() - arrivedNanos));
             }
@@ -93,14 +123,18 @@ public class Publisher {
     }
 
     private <T> CompletableFuture<T> bounded(CompletableFuture<T> future, String what) {
-        return future.orTimeout(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        return bounded(future, what, properties.publishTimeout());
+    }
+
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future, String what, Duration bound) {
+        return future.orTimeout(Math.max(1, bound.toMillis()), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(failure -> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     if (cause instanceof RejectedRequest rejected) {
                         return CompletableFuture.failedFuture(rejected);
                     }
                     String why = cause instanceof TimeoutException
-                            ? "no acknowledgement within " + properties.publishTimeout().toMillis() + " ms" : String.valueOf(cause);
+                            ? "no acknowledgement within " + bound.toMillis() + " ms" : String.valueOf(cause);
                     return CompletableFuture.failedFuture(unavailable(what, why));
                 });
     }
