@@ -60,12 +60,7 @@ class BareEndpoint {
                 ProducerConfig.LINGER_MS_CONFIG, 1), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    @Bean
-    Hook hook(KafkaProducer<byte[], byte[]> bareProducer, org.springframework.core.env.Environment env) {
-        return new Hook(bareProducer, env.getRequiredProperty("bare.topic"),
-                env.getRequiredProperty("bare.secret").getBytes(StandardCharsets.UTF_8));
-    }
-
+    /** A member class of the configuration, so Spring registers it. */
     @RestController
     static class Hook {
 
@@ -73,9 +68,10 @@ class BareEndpoint {
         private final String topic;
         private final ThreadLocal<Mac> macs;
 
-        Hook(KafkaProducer<byte[], byte[]> producer, String topic, byte[] secret) {
+        Hook(KafkaProducer<byte[], byte[]> producer, org.springframework.core.env.Environment env) {
             this.producer = producer;
-            this.topic = topic;
+            this.topic = env.getRequiredProperty("bare.topic");
+            byte[] secret = env.getRequiredProperty("bare.secret").getBytes(StandardCharsets.UTF_8);
             this.macs = ThreadLocal.withInitial(() -> {
                 try {
                     Mac mac = Mac.getInstance("HmacSHA256");
