@@ -215,6 +215,16 @@ public final class Seeded {
         throw new IllegalStateException("unreachable");
     }
 
+    /** {@code n} of the items (all of them when there are no more), in their order. */
+    public <T> List<T> pick(List<T> items, int n) {
+        if (n >= items.size()) {
+            return List.copyOf(items);
+        }
+        List<Integer> indexes = new ArrayList<>(IntStream.range(0, items.size()).boxed().toList());
+        java.util.Collections.shuffle(indexes, random);
+        return indexes.subList(0, n).stream().sorted().map(items::get).toList();
+    }
+
     /** Between min and max elements. */
     public <T> List<T> list(int minSize, int maxSize, Function<Seeded, T> element) {
         int size = length(minSize, maxSize);
