@@ -10,6 +10,7 @@ import io.leadflow.intake.system.WebhookSource;
 import io.leadflow.platform.logging.Masking;
 import io.leadflow.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * {@code max.block.ms} for metadata) bound how long that takes, so a 503 means the producer gave the record up. Even
  * then the broker may have appended it (an acknowledgement lost on the way back), which is why the 503 says the event
  * may not have been recorded rather than that it was not, and why the provider's retry is answered idempotently.
- * {@code leadflow.intake.publish-timeout} is only a last-resort bound above the producer's.
+ * {@code leadflow.intake.publish-timeout} is only a last-resort bound above the producer's. A record Kafka refuses as too
+ * large is not an outage: every retry would be refused alike, so it is answered 413 naming the body.
  */
 @Component
 public class Publisher {
@@ -112,6 +114,10 @@ public class Publisher {
             log.warn("A record for {} could not be encoded: {}", topic, Masking.printable(e.getMessage()));
             return CompletableFuture.failedFuture(RejectedRequest.invalid("body", "holds a value that cannot be recorded"));
         } catch (RuntimeException e) {
+            if (tooLarge(e)) {
+                log.warn("Kafka refused a record for {} as too large: {}", topic, Masking.printable(e.getMessage()));
+                return CompletableFuture.failedFuture(RejectedRequest.recordTooLarge());
+            }
             // KafkaTemplate may throw synchronously (e.g. metadata not available within max.block.ms).
             return CompletableFuture.failedFuture(unavailable(topic, e.toString()));
         }
@@ -133,10 +139,25 @@ public class Publisher {
                     if (cause instanceof RejectedRequest rejected) {
                         return CompletableFuture.failedFuture(rejected);
                     }
+                    if (tooLarge(cause)) {
+                        // over max.request.size (or the broker's message.max.bytes): the same record fails every retry
+                        log.warn("Kafka refused a record for {} as too large: {}", what, Masking.printable(cause.getMessage()));
+                        return CompletableFuture.failedFuture(RejectedRequest.recordTooLarge());
+                    }
                     String why = cause instanceof TimeoutException
                             ? "no acknowledgement within " + bound.toMillis() + " ms" : String.valueOf(cause);
                     return CompletableFuture.failedFuture(unavailable(what, why));
                 });
+    }
+
+    /** Whether Kafka refused the record as too large, however the producer and the template wrapped that. */
+    private static boolean tooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String position(SendResult<String, Object> result) {
