@@ -126,6 +126,12 @@ class RoutingServiceTests extends RunningRoutingService {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(preview.path("preview").asBoolean()).isTrue();
         assertThat(preview.path("liveState").asBoolean()).isTrue();
+        assertThat(preview.path("sla").path("policy").asString()).isEqualTo("hands-on");
+        assertThat(preview.path("sla").path("reassignAfter").asString()).isEqualTo("15 minutes");
+        assertThat(preview.path("sla").path("escalateTo").asString()).isEqualTo("C0SALESMGR");
+        assertThat(preview.path("sla").path("workingHoursOnly").asBoolean()).isTrue();
+        assertThat(java.time.Instant.parse(preview.path("sla").path("acceptBy").asString()))
+                .as("15 minutes of Simon's working time from now").isAfterOrEqualTo(java.time.Instant.now().plus(java.time.Duration.ofMinutes(14)));
         assertThat(preview.path("pipeline").asString()).isEqualTo("HANDS_ON");
         assertThat(preview.path("recommendedPlan").asString()).isEqualTo("ENTERPRISE");
         assertThat(preview.path("owner").path("repId").asString()).isEqualTo("simon");

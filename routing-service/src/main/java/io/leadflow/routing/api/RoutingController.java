@@ -71,7 +71,7 @@ class RoutingController {
         if (routed == null) {
             throw new ApiException(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
         }
-        return ResponseEntity.ok(DecisionView.of(routed));
+        return ResponseEntity.ok(DecisionView.of(routed, null));
     }
 
     @GetMapping("/reps")
@@ -102,7 +102,12 @@ class RoutingController {
         LeadReceived lead = request.toLead(now);
         Optional<RoutingState> live = stores.state();
         Decision decision = router.decide(lead, now, new InMemoryRoutingState(live.orElse(null)));
-        return ResponseEntity.ok(DecisionView.of(decision.toLeadRouted(lead, now), true, live.isPresent()));
+        LeadRouted routed = decision.toLeadRouted(lead, now);
+        SlaView sla = router.sla(routed).map(policy -> SlaView.policy(policy,
+                        policy.remindAfter() == null ? null : decision.owner().plus(now, policy.remindAfter(), policy.workingHoursOnly()),
+                        policy.reassignAfter() == null ? null : decision.owner().plus(now, policy.reassignAfter(), policy.workingHoursOnly())))
+                .orElseGet(SlaView::none);
+        return ResponseEntity.ok(DecisionView.of(routed, true, live.isPresent(), sla));
     }
 
     /** Asks the instance that holds the state, with the caller's own credentials: the peer applies the same admin-access rule. */
