@@ -11,6 +11,7 @@ import io.leadflow.routing.decide.RoutingState;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.system.RoutingProperties;
+import io.leadflow.routing.topology.SlaState;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -71,7 +72,9 @@ class RoutingController {
         if (routed == null) {
             throw new ApiException(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
         }
-        return ResponseEntity.ok(DecisionView.of(routed, null));
+        SlaState clock = stores.clocks().map(clocks -> clocks.get(leadId)).orElse(null);
+        return ResponseEntity.ok(DecisionView.of(routed, clock == null ? SlaView.none()
+                : SlaView.of(clock, router.rules().sla().stream().filter(p -> p.id().equals(clock.policy())).findFirst().orElse(null))));
     }
 
     @GetMapping("/reps")

@@ -2,6 +2,7 @@ package io.leadflow.routing.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.leadflow.routing.rules.SlaPolicy;
+import io.leadflow.routing.topology.SlaState;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,23 @@ record SlaView(String policy, String remindAfter, String reassignAfter, String e
     static SlaView policy(SlaPolicy policy, Instant remindAt, Instant acceptBy) {
         return new SlaView(policy.id(), words(policy.remindAfter()), words(policy.reassignAfter()), policy.escalateTo(),
                 policy.maxReassignments(), policy.workingHoursOnly(), null, null, remindAt, acceptBy, null, null, null, null, null, null);
+    }
+
+    static SlaView of(SlaState clock, SlaPolicy policy) {
+        String status = switch (clock.status()) {
+            case ACCEPTED -> "accepted";
+            case BREACHED -> "breached";
+            case WAITING -> clock.policy() == null ? "none" : clock.version() > 1 ? "reassigned" : "waiting";
+        };
+        return new SlaView(clock.policy(), policy == null ? null : words(policy.remindAfter()), policy == null ? null : words(policy.reassignAfter()),
+                policy == null ? null : policy.escalateTo(), policy == null ? null : policy.maxReassignments(),
+                policy == null ? null : policy.workingHoursOnly(), status, clock.version(), instant(clock.remindAt()), instant(clock.acceptBy()),
+                clock.acceptedBy(), instant(clock.acceptedAt()), clock.acceptedVia(), clock.reassignments(), clock.heldBy(),
+                clock.history().stream().map(e -> new HistoryView(Instant.ofEpochMilli(e.at()), e.event(), e.version(), e.repId(), e.detail())).toList());
+    }
+
+    private static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
     static SlaView none() {
