@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.hubspot;
+package io.leadflow.sandbox.hubspot;
 
 import java.time.Duration;
 import java.util.List;

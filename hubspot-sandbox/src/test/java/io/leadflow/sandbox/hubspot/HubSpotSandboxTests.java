@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.hubspot;
+package io.leadflow.sandbox.hubspot;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

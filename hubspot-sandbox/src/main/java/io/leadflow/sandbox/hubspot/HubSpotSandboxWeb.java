@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.hubspot;
+package io.leadflow.sandbox.hubspot;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Configuration;

@@ -1,8 +1,8 @@
-package io.leadflow.localstack.sandbox.hubspot;
+package io.leadflow.sandbox.hubspot;
 
-import io.leadflow.localstack.sandbox.RecordedCall;
-import io.leadflow.localstack.sandbox.SandboxStore;
-import io.leadflow.localstack.sandbox.SandboxToken;
+import io.leadflow.sandbox.RecordedCall;
+import io.leadflow.sandbox.SandboxStore;
+import io.leadflow.sandbox.SandboxToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
