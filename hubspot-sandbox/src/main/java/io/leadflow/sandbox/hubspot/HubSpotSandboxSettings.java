@@ -30,6 +30,11 @@ public record HubSpotSandboxSettings(String portalId, int rateLimit, Duration ra
         return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
     }
 
+    /** {@code rateLimit} requests per rolling {@code rateWindow}, e.g. fewer than HubSpot's 190 per 10 s for a test. */
+    public HubSpotSandboxSettings withRateLimit(int rateLimit, Duration rateWindow) {
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
+    }
+
     public HubSpotSandboxSettings withOwners(List<Owner> owners) {
         return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
     }
