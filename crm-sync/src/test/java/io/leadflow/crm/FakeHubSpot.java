@@ -36,7 +36,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * A WireMock HubSpot that behaves like the real CRM API for the endpoints crm-sync calls: it keeps contacts, companies,
  * deals, notes, tasks and associations in memory (so duplicates can be counted), answers batch calls with 207 and
  * per-item errors, enforces a rolling rate limit with HubSpot's 429 body ({@code policyName: TEN_SECONDLY_ROLLING})
- * and rate-limit headers, and can be told to fail (503 storms, 429 storms, an outage, a refused item, refused
+ * and rate-limit headers, can limit CRM searches per second as HubSpot does (429 {@code policyName: SECONDLY}), and can
+ * be told to fail (503 storms, 429 storms, an outage, a refused item, refused
  * credentials: 401 {@code INVALID_AUTHENTICATION} or 403 {@code MISSING_SCOPES} with the scopes it requires).
  * Deals carry HubSpot's calculated {@code hs_is_closed}, from their stage's {@code metadata.isClosed}.
  */
@@ -67,6 +68,8 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     private volatile int rateLimit = Integer.MAX_VALUE;
     private volatile long rateWindowMillis = 10_000;
     private final Deque<Long> recent = new ArrayDeque<>();
+    private volatile int searchesPerSecond = Integer.MAX_VALUE;
+    private final Deque<Long> recentSearches = new ArrayDeque<>();
     final AtomicInteger served429 = new AtomicInteger();
     final AtomicInteger injectedFailuresLeft = new AtomicInteger();
     private volatile int injectedStatus = 503;
@@ -118,6 +121,14 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         this.rateWindowMillis = windowMillis;
     }
 
+    /** From now on at most {@code perSecond} CRM searches are answered in any second; more get HubSpot's SECONDLY 429. */
+    public void enforceSearchRateLimit(int perSecond) {
+        synchronized (recentSearches) {
+            recentSearches.clear();
+        }
+        this.searchesPerSecond = perSecond;
+    }
+
     public void failNext(int calls, int status) {
         injectedStatus = status;
         injectedFailuresLeft.set(calls);
@@ -151,6 +162,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         down = false;
         injectedFailuresLeft.set(0);
         rateLimit = Integer.MAX_VALUE;
+        searchesPerSecond = Integer.MAX_VALUE;
         served429.set(0);
     }
 
@@ -231,6 +243,13 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             body.put("errorType", "RATE_LIMIT");
             body.put("policyName", "TEN_SECONDLY_ROLLING");
             return rateHeaders(respond(429, body), 0).build();
+        }
+        if (path.endsWith("/search") && !admitSearch()) {
+            served429.incrementAndGet();
+            ObjectNode body = errorBody("You have reached your secondly limit.", "RATE_LIMIT", correlationId);
+            body.put("errorType", "RATE_LIMIT");
+            body.put("policyName", "SECONDLY");
+            return rateHeaders(respond(429, body), remaining).withHeader("Retry-After", "1").build();
         }
         if (down) {
             return error(503, "INTERNAL_ERROR", "Service Unavailable", correlationId, null).build();
@@ -337,9 +356,12 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinitionBuilder search(Map<String, ObjectNode> store, String property, JsonNode body) {
+        // filter groups are OR'ed; crm-sync sends one IN filter per group
         Set<String> values = new HashSet<>();
-        for (JsonNode value : body.path("filterGroups").path(0).path("filters").path(0).path("values")) {
-            values.add(value.asString());
+        for (JsonNode group : body.path("filterGroups")) {
+            for (JsonNode value : group.path("filters").path(0).path("values")) {
+                values.add(value.asString());
+            }
         }
         List<ObjectNode> matches = store.values().stream()
                 .filter(o -> values.contains(o.path("properties").path(property).asString("")))
@@ -502,6 +524,21 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             }
             recent.addLast(now);
             return rateLimit == Integer.MAX_VALUE ? 100 : rateLimit - recent.size();
+        }
+    }
+
+    /** Counts a search against the rolling second; false when it is over the search limit. */
+    private boolean admitSearch() {
+        synchronized (recentSearches) {
+            long now = System.currentTimeMillis();
+            while (!recentSearches.isEmpty() && recentSearches.peekFirst() <= now - 1000) {
+                recentSearches.pollFirst();
+            }
+            if (recentSearches.size() >= searchesPerSecond) {
+                return false;
+            }
+            recentSearches.addLast(now);
+            return true;
         }
     }
 

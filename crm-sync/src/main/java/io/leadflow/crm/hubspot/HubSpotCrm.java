@@ -23,6 +23,11 @@ public class HubSpotCrm {
 
     /** HubSpot batch endpoints take at most 100 inputs; search IN filters at most 100 values. */
     public static final int MAX_BATCH = 100;
+    /**
+     * A search takes up to five filter groups (OR'ed), so one search asks for up to 500 values, an IN filter of 100 in
+     * each group (https://developers.hubspot.com/changelog/breaking-change-expanded-filtering-capabilities-and-error-messaging-in-hubspots-search-api).
+     */
+    static final int SEARCH_GROUPS = 5;
 
     /** Custom deal property holding the Leadflow lead id; unique, so deals can be upserted on it. */
     public static final String LEAD_ID_PROPERTY = "leadflow_lead_id";
@@ -59,12 +64,12 @@ public class HubSpotCrm {
     }
 
     /**
-     * Companies by domain: {@code POST /crm/v3/objects/companies/search} with an {@code IN} filter on {@code domain}
+     * Companies by domain: {@code POST /crm/v3/objects/companies/search} with {@code IN} filters on {@code domain}
      * (values lower-case, as HubSpot requires for IN on text), oldest company first so the same one always wins.
      */
     public Map<String, String> findCompaniesByDomain(Collection<String> domains) {
         Map<String, String> found = new LinkedHashMap<>();
-        for (List<String> chunk : chunks(new ArrayList<>(domains))) {
+        for (List<String> chunk : chunks(new ArrayList<>(domains), MAX_BATCH * SEARCH_GROUPS)) {
             search("companies.search", "companies", "domain", chunk, List.of("domain", "name"), "createdate")
                     .forEach((domain, company) -> found.put(domain, company.path("id").asString()));
         }
@@ -212,13 +217,13 @@ public class HubSpotCrm {
 
     /**
      * Notes or tasks carrying these {@code leadflow_key} values: {@code POST /crm/v3/objects/{notes|tasks}/search}
-     * with an {@code IN} filter. Key to the object found, with {@code leadflow_key} and the {@code properties} asked for.
+     * with {@code IN} filters. Key to the object found, with {@code leadflow_key} and the {@code properties} asked for.
      */
     public Map<String, JsonNode> findByKey(String objectType, Collection<String> keys, String... properties) {
         List<String> wanted = new ArrayList<>(List.of(KEY_PROPERTY));
         wanted.addAll(List.of(properties));
         Map<String, JsonNode> found = new LinkedHashMap<>();
-        for (List<String> chunk : chunks(new ArrayList<>(keys))) {
+        for (List<String> chunk : chunks(new ArrayList<>(keys), MAX_BATCH * SEARCH_GROUPS)) {
             found.putAll(search(objectType + ".search", objectType, KEY_PROPERTY, chunk, wanted, null));
         }
         return found;
@@ -295,12 +300,15 @@ public class HubSpotCrm {
         Map<String, String> wanted = new LinkedHashMap<>();
         values.forEach(v -> wanted.putIfAbsent(v.toLowerCase(java.util.Locale.ROOT), v));
         List<String> lowered = new ArrayList<>(wanted.keySet());
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (List<String> group : chunks(lowered)) {
+            groups.add(Map.of("filters", List.of(Map.of("propertyName", property, "operator", "IN", "values", group))));
+        }
         Map<String, JsonNode> found = new LinkedHashMap<>();
         String after = null;
         for (int page = 0; page < 20; page++) {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("filterGroups", List.of(Map.of("filters",
-                    List.of(Map.of("propertyName", property, "operator", "IN", "values", lowered)))));
+            body.put("filterGroups", groups);
             body.put("properties", properties);
             if (sortAscending != null) {
                 body.put("sorts", List.of(Map.of("propertyName", sortAscending, "direction", "ASCENDING")));
@@ -458,9 +466,13 @@ public class HubSpotCrm {
     }
 
     private static <T> List<List<T>> chunks(List<T> items) {
+        return chunks(items, MAX_BATCH);
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items, int size) {
         List<List<T>> chunks = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += MAX_BATCH) {
-            chunks.add(items.subList(i, Math.min(items.size(), i + MAX_BATCH)));
+        for (int i = 0; i < items.size(); i += size) {
+            chunks.add(items.subList(i, Math.min(items.size(), i + size)));
         }
         return chunks;
     }

@@ -83,13 +83,17 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
      * @param reserve      requests per window left for other clients of the same app and for safety
      * @param maxWait      longest a call waits for a permit before it counts as a failure (and is retried)
      * @param minRemaining when {@code X-HubSpot-RateLimit-Remaining} drops to this, the current slice is drained
+     * @param searchesPerSecond HubSpot's limit on CRM search calls per second, on top of the 10-second budget
+     *                     (https://developers.hubspot.com/changelog/crm-search-api-rate-limit-increase); searches are spaced
+     *                     so that no second sees more
      */
     public record RateLimit(@Min(1) @DefaultValue("100") int maxRequests,
                             @NotNull @DefaultValue("10s") Duration window,
                             @Min(1) @Max(100) @DefaultValue("10") int slices,
                             @Min(0) @DefaultValue("10") int reserve,
                             @NotNull @DefaultValue("60s") Duration maxWait,
-                            @Min(0) @DefaultValue("5") int minRemaining) {
+                            @Min(0) @DefaultValue("5") int minRemaining,
+                            @Min(1) @DefaultValue("4") int searchesPerSecond) {
 
         public int limitPerSlice() {
             return Math.max(1, (maxRequests - reserve) / (slices + 1));

@@ -34,7 +34,7 @@ class SystemConfiguration {
                 .defaultHeader("Authorization", "Bearer " + hubspot.token())
                 .build();
         return new HubSpotGateway(rest, JsonMapper.builder().build(), hubSpotRateLimiter, hubSpotRetry, hubSpotCircuitBreaker,
-                meters, properties.rateLimit().minRemaining());
+                meters, properties.rateLimit().minRemaining(), properties.rateLimit().searchesPerSecond());
     }
 
     @Bean

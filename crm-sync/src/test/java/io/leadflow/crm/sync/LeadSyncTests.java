@@ -31,6 +31,12 @@ class LeadSyncTests extends SpringTests {
     LeadSync sync;
     @Autowired
     CircuitBreaker circuit;
+    @Autowired
+    io.leadflow.crm.hubspot.HubSpotCrm crm;
+    @Autowired
+    io.leadflow.crm.system.CrmProperties properties;
+    @Autowired
+    java.time.Clock clock;
 
     String run;
 
@@ -218,6 +224,30 @@ class LeadSyncTests extends SpringTests {
         assertThat(hubspot.counts().get("companies")).isEqualTo(before.get("companies") + 40);
         assertThat(hubspot.counts().get("notes")).isEqualTo(before.get("notes") + 40);
         assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void searchesAreKeptUnderHubSpotsPerSecondSearchLimitAndAskForUpTo500KeysEach() {
+        // given 300 leads synced, and HubSpot answering at most five searches a second, as it does
+        List<LeadRouted> leads = IntStream.range(0, 300).mapToObj(i -> TestLeads.routed(run, i)).toList();
+        sync.sync(leads);
+        Map<String, Integer> before = hubspot.counts();
+        hubspot.enforceSearchRateLimit(5);
+        hubspot.wireMock().resetRequests();
+
+        // when a restarted instance, which remembers no key, consumes them again (450 task keys and 300 note keys to look
+        // for: eight pages of search results)
+        LeadSync.Result replay = new LeadSync(crm, properties, clock).sync(leads);
+
+        // then every search is answered (none refused with a 429) and nothing is duplicated; a search asks for up to 500
+        // keys (five filter groups of 100) and pages through what it finds 100 at a time
+        assertThat(calls("/crm/v3/objects/tasks/search")).hasSize(5);
+        assertThat(calls("/crm/v3/objects/notes/search")).hasSize(3);
+        assertThat(body("/crm/v3/objects/tasks/search").path("filterGroups").valueStream()
+                .map(group -> group.path("filters").path(0).path("values").size())).containsExactly(100, 100, 100, 100, 50);
+        assertThat(io.leadflow.crm.FakeHubSpotAccess.served429(hubspot)).isZero();
+        assertThat(replay.rejected()).isEmpty();
+        assertThat(hubspot.counts()).isEqualTo(before);
     }
 
     private JsonNode hubspotDeal(String leadId) {
