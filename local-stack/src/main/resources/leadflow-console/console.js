@@ -8,8 +8,55 @@ function esc(value) {
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+// ---- The admin token ---------------------------------------------------------------------------
+// Open on loopback, the console's API answers without a token. Listening beyond loopback it answers 401 until the
+// caller shows the admin token: the user pastes it once, it is kept for this tab only (sessionStorage) and sent as
+// a bearer token with every call.
+
+const TOKEN_KEY = 'leadflow.adminToken';
+
+function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+}
+
+function askForToken(reason) {
+  const form = document.getElementById('token-form');
+  document.getElementById('token-reason').textContent = reason || 'This console needs the admin token (LEADFLOW_ADMIN_TOKEN).';
+  if (form.hidden) {
+    form.hidden = false;
+    document.getElementById('token-input').focus();
+  }
+}
+
+document.getElementById('token-form').addEventListener('submit', event => {
+  event.preventDefault();
+  const input = document.getElementById('token-input');
+  const token = input.value.trim();
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  input.value = '';
+  document.getElementById('token-form').hidden = true;
+  refreshNow();
+});
+
+// fetch() with the stored token as a bearer token; a 401 forgets a token that no longer works and asks for one.
+async function api(path, options) {
+  const init = Object.assign({}, options);
+  const headers = Object.assign({ Accept: 'application/json' }, init.headers);
+  const token = storedToken();
+  if (token) headers.Authorization = 'Bearer ' + token;
+  init.headers = headers;
+  const response = await fetch(path, init);
+  if (response.status === 401) {
+    const body = await response.clone().json().catch(() => ({}));
+    if (token) sessionStorage.removeItem(TOKEN_KEY);
+    askForToken(body.detail);
+  }
+  return response;
+}
+
 async function getJson(path) {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+  const response = await api(path);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw new Error((body && (body.detail || body.title)) || (path + ' answered ' + response.status));
@@ -192,7 +239,7 @@ document.addEventListener('click', async event => {
   if (target.classList.contains('replay')) {
     target.disabled = true;
     try {
-      const r = await fetch('/api/dead-letters/' + encodeURIComponent(target.dataset.topic) + '/' + target.dataset.partition + '/'
+      const r = await api('/api/dead-letters/' + encodeURIComponent(target.dataset.topic) + '/' + target.dataset.partition + '/'
         + target.dataset.offset + '/replay', { method: 'POST' });
       const body = await r.json();
       target.textContent = r.ok ? 'Replayed to ' + body.replayedTo + ' @' + body.offset : (body.detail || 'failed');
@@ -203,7 +250,7 @@ document.addEventListener('click', async event => {
   if (target.id === 'sample-lead') {
     target.disabled = true;
     try {
-      const r = await fetch('/api/sample-lead', { method: 'POST' });
+      const r = await api('/api/sample-lead', { method: 'POST' });
       target.textContent = r.ok ? 'Sent: refreshing…' : 'lead-intake answered ' + r.status;
     } finally {
       setTimeout(() => { target.disabled = false; target.textContent = 'Send a sample lead'; }, 1500);
@@ -230,6 +277,13 @@ const panels = [
   ['/api/topics', renderTopics, '#topics tbody'],
 ];
 let tick = 0;
+let timer = null;
+
+function refreshNow() {
+  clearTimeout(timer);
+  tick = 0;
+  refresh();
+}
 
 async function refresh() {
   const work = panels.map(([path, render, where]) => getJson(path).then(render).catch(e => {
@@ -243,7 +297,8 @@ async function refresh() {
   tick++;
   await Promise.all(work);
   document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
-  setTimeout(refresh, REFRESH_MS);
+  clearTimeout(timer);
+  timer = setTimeout(refresh, REFRESH_MS);
 }
 
 refresh();

@@ -23,6 +23,8 @@ final class Services {
         all.put("spring.kafka.properties.schema.registry.url", registryUrl);
         all.put("spring.main.banner-mode", "off");
         all.put("spring.jmx.enabled", "false");
+        // Benchmarked services are reached on this machine only.
+        all.put("server.address", "127.0.0.1");
         all.putAll(settings);
         return new EmbeddedService(name, application, 0, all).start();
     }

@@ -10,6 +10,7 @@ import io.leadflow.schemas.Topics;
 import io.leadflow.testing.KafkaBroker;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.trials.TrialTrackerApplication;
+import io.leadflow.trials.system.TrialsProperties;
 import io.leadflow.trials.topology.TrialIds;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +21,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -29,17 +35,20 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Scenario 5: N active trials loaded into trial-tracker (RocksDB stores with changelogs, exactly-once),
- * then 10,000 more whose kick-off reminders all fall due in the same second. Reports the heap after a
- * full GC at half and at full load (stores live on disk, so it must not grow with trials), the load
- * rate against a plain producer writing the same events, and the firing lag of the 10,000 reminders
- * against the broker's own produce→consume latency for 10,000 records sent at once.
+ * then twice 10,000 more whose kick-off reminders all fall due in the same second: the first burst is the
+ * first firing of the JVM (cold JIT), the second the steady state. Reports the heap after a full GC at the
+ * first chunk and at full load (stores live on disk, so it must not grow with trials), the load rate against
+ * a plain producer writing the same events, and the firing lag of each burst against the broker's own
+ * produce→consume latency for 10,000 records sent at once.
  */
 final class TrialTimers implements Scenario {
 
@@ -66,8 +75,9 @@ final class TrialTimers implements Scenario {
                     "spring.kafka.streams.application-id", applicationId,
                     "spring.kafka.streams.state-dir", stateDir.toString(),
                     "LEADFLOW_TRIALS_STATE_DIR", stateDir.toString(),
-                    "leadflow.trials.admin-token", "bench-" + UUID.randomUUID()));
+                    "leadflow.admin.token", "bench-" + UUID.randomUUID()));
             try {
+                String timers = timerSettings(tracker);
                 long heapIdle = heapAfterGc();
                 Instant now = Instant.now();
                 // Active trials whose first reminder (the kick-off) is between an hour and 29 days away, in chunks:
@@ -99,65 +109,45 @@ final class TrialTimers implements Scenario {
                 System.out.printf("  loaded %,d trials in %.1f s (the producer alone took %.1f s); heap after GC: idle %d MiB, at %,d trials %d MiB, at %,d trials %d MiB%n",
                         loaded, loadNanos / 1e9, producedNanos / 1e9, mib(heapIdle), heapFirstAt, mib(heapFirst), loaded, mib(heapFull));
 
-                // 10,000 trials whose kick-offs are due in the same second, a few seconds from now.
-                Instant due = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(quick ? 8 : 15);
-                Histogram brokerLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
-                Histogram firedLag = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
-                Histogram seenLag = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
-                long reminders;
-                try (KafkaConsumer<String, TrialEvent> events = Kafka.avroConsumer(bootstrap, REGISTRY);
-                     KafkaConsumer<String, TrialReminder> fired = Kafka.avroConsumer(bootstrap, REGISTRY)) {
-                    Kafka.assignAtEnd(events, Topics.TRIALS_EVENTS.name());
-                    Kafka.assignAtEnd(fired, Topics.TRIALS_REMINDERS.name());
-                    long sentAtMicros = nowMicros();
-                    Kafka.produceAll(producer, BURST, seq -> start("burst-" + seq, due));
-                    long received = Kafka.readUntil(events, BURST, timeout,
-                            r -> brokerLatency.recordValue(Math.max(1, nowMicros() - sentAtMicros)));
-                    if (received < BURST) {
-                        throw new IllegalStateException("Only " + received + " of the " + BURST + " trial starts came back from the broker");
-                    }
-                    waitUntilConsumed(admin, applicationId, timeout);
-                    if (Instant.now().isAfter(due)) {
-                        System.out.println("  warning: the 10,000 trials were loaded only after their reminders fell due; lag includes loading");
-                    }
-                    AtomicLong kickoffs = new AtomicLong();
-                    long dueMicros = due.toEpochMilli() * 1000;
-                    Kafka.readUntil(fired, BURST, Duration.between(Instant.now(), due).plus(timeout), r -> {
-                        TrialReminder reminder = r.value();
-                        if (reminder != null && reminder.getKind() == ReminderKind.KICKOFF && reminder.getDueAt().equals(due)) {
-                            kickoffs.incrementAndGet();
-                            firedLag.recordValue(Math.max(1, reminder.getFiredAt().toEpochMilli() * 1000 - dueMicros));
-                            seenLag.recordValue(Math.max(1, nowMicros() - dueMicros));
-                        }
-                    });
-                    reminders = kickoffs.get();
-                }
-                double seenP99 = seenLag.getValueAtPercentile(99) / 1000.0;
-                double brokerP99 = brokerLatency.getValueAtPercentile(99) / 1000.0;
-                boolean met = reminders == BURST && bytesPerTrial < 100 && seenP99 < 1000 && firedLag.getValueAtPercentile(99) / 1000.0 < 1000;
+                System.out.println("  tasks per stream thread: " + tasksPerThread(tracker));
+
+                // Two bursts of 10,000 trials whose kick-offs all fall due in the same second. The first is the first
+                // firing this JVM ever does (the firing path is not yet compiled by the JIT, as right after a start-up);
+                // the second runs as in a service that has been firing reminders all along: the target is judged on it.
+                Burst cold = burst("cold", producer, admin, applicationId, bootstrap, quick, timeout);
+                Burst steady = burst("steady", producer, admin, applicationId, bootstrap, quick, timeout);
+                double seenP99 = steady.seen(99);
+                double brokerP99 = steady.broker(99);
+                boolean met = steady.reminders() == BURST && bytesPerTrial < 100 && seenP99 < 1000 && steady.fired(99) < 1000;
                 return Result.of(name())
                         .settings(String.format("%,d of %,d TrialStarted loaded into trials.events in chunks of %,d within a %d s budget (kick-offs 1 h to 29 days ahead, 5-7 reminders each), "
                                 + "trial-tracker with a fresh application id, RocksDB stores with changelogs, exactly_once_v2, "
-                                + "punctuation every 1 s, at most 10,000 fires per tick; heap measured after a full GC "
-                                + "(whole JVM: broker, producer and tracker), idle before loading %d MiB, growth per trial from the first chunk to the end; then %,d trials whose kick-offs are "
-                                + "all due at the same second; lag 'fired' = firedAt - dueAt as stamped by the punctuator, lag 'seen' = when a "
+                                + "%s; heap measured after a full GC "
+                                + "(whole JVM: broker, producer and tracker), idle before loading %d MiB, growth per trial from the first chunk to the end; then twice %,d trials whose kick-offs are "
+                                + "all due at the same second: 'first burst' is the first firing of this JVM (firing path not yet JIT-compiled, as right after a start-up), "
+                                + "the other figures are the second burst (steady state, the target); lag 'fired' = firedAt - dueAt as stamped by the punctuator, lag 'seen' = when a "
                                 + "read_committed consumer of trials.reminders got it - dueAt (includes the exactly-once commit); baselines: "
                                 + "a plain producer writing the same events (load), and the broker's own produce→consume latency for the "
-                                + "same %,d records sent at once (lag)", loaded, trials, chunk, loadBudget.toSeconds(), mib(heapIdle), BURST, BURST))
+                                + "same %,d records sent at once (lag)", loaded, trials, chunk, loadBudget.toSeconds(), timers, mib(heapIdle), BURST, BURST))
                         .figure("trials loaded", loaded)
                         .figure("load trials/s", loadPerSecond)
                         .figure("producer alone events/s", producerPerSecond)
                         .figure("heap MiB after load", mib(heapFull))
                         .figure("heap bytes/trial", bytesPerTrial)
-                        .figure("reminders", reminders)
-                        .figure("fired lag p50 ms", firedLag.getValueAtPercentile(50) / 1000.0)
-                        .figure("fired lag p99 ms", firedLag.getValueAtPercentile(99) / 1000.0)
-                        .figure("seen lag p50 ms", seenLag.getValueAtPercentile(50) / 1000.0)
+                        .figure("first burst fired lag p50 ms", cold.fired(50))
+                        .figure("first burst fired lag p99 ms", cold.fired(99))
+                        .figure("first burst seen lag p50 ms", cold.seen(50))
+                        .figure("first burst seen lag p99 ms", cold.seen(99))
+                        .figure("reminders", steady.reminders())
+                        .figure("fired lag p50 ms", steady.fired(50))
+                        .figure("fired lag p99 ms", steady.fired(99))
+                        .figure("seen lag p50 ms", steady.seen(50))
                         .figure("seen lag p99 ms", seenP99)
                         .figure("broker p99 ms", brokerP99)
-                        .ratio(String.format("load %.2f of a plain producer; seen lag p99 %.1fx the broker's produce→consume p99",
-                                loadPerSecond / producerPerSecond, seenP99 / Math.max(0.001, brokerP99)))
-                        .target("lag p99 < 1 s (fired and seen), all 10,000 fired; heap flat (< 1,000 bytes per trial; the state of one trial is larger)", met)
+                        .ratio(String.format("load %.2f of a plain producer; seen lag p99 %.1fx the broker's produce→consume p99 (first burst %.1fx)",
+                                loadPerSecond / producerPerSecond, seenP99 / Math.max(0.001, brokerP99),
+                                cold.seen(99) / Math.max(0.001, cold.broker(99))))
+                        .target("lag p99 < 1 s (fired and seen) in steady state, all 10,000 fired; heap flat (< 1,000 bytes per trial; the state of one trial is larger)", met)
                         .build();
             } finally {
                 tracker.close();
@@ -166,6 +156,87 @@ final class TrialTimers implements Scenario {
             broker.close();
             RoutingReplay.deleteQuietly(stateDir);
         }
+    }
+
+    /** The lag of one burst: how many of its kick-offs arrived, and the latencies in microseconds. */
+    private record Burst(long reminders, Histogram firedLag, Histogram seenLag, Histogram brokerLatency) {
+
+        double fired(double percentile) {
+            return firedLag.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        double seen(double percentile) {
+            return seenLag.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        double broker(double percentile) {
+            return brokerLatency.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    /**
+     * Starts 10,000 trials whose kick-offs are all due in the same second, a few seconds from now, and measures how
+     * late each kick-off fired and reached a read_committed consumer; the baseline is the broker's own latency for
+     * the 10,000 starts sent at once.
+     */
+    private static Burst burst(String name, KafkaProducer<String, TrialEvent> producer, Admin admin, String applicationId,
+                               String bootstrap, boolean quick, Duration timeout) throws Exception {
+        Instant due = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(quick ? 8 : 15);
+        Histogram brokerLatency = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        Histogram firedLag = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        Histogram seenLag = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+        try (KafkaConsumer<String, TrialEvent> events = Kafka.avroConsumer(bootstrap, REGISTRY);
+             KafkaConsumer<String, TrialReminder> fired = Kafka.avroConsumer(bootstrap, REGISTRY)) {
+            Kafka.assignAtEnd(events, Topics.TRIALS_EVENTS.name());
+            Kafka.assignAtEnd(fired, Topics.TRIALS_REMINDERS.name());
+            long sentAtMicros = nowMicros();
+            Kafka.produceAll(producer, BURST, seq -> start(name + "-burst-" + seq, due));
+            long received = Kafka.readUntil(events, BURST, timeout,
+                    r -> brokerLatency.recordValue(Math.max(1, nowMicros() - sentAtMicros)));
+            if (received < BURST) {
+                throw new IllegalStateException("Only " + received + " of the " + BURST + " trial starts came back from the broker");
+            }
+            waitUntilConsumed(admin, applicationId, timeout);
+            if (Instant.now().isAfter(due)) {
+                System.out.println("  warning: the " + name + " burst's trials were loaded only after their reminders fell due; lag includes loading");
+            }
+            AtomicLong kickoffs = new AtomicLong();
+            long dueMicros = due.toEpochMilli() * 1000;
+            Kafka.readUntil(fired, BURST, Duration.between(Instant.now(), due).plus(timeout), r -> {
+                TrialReminder reminder = r.value();
+                if (reminder != null && reminder.getKind() == ReminderKind.KICKOFF && reminder.getDueAt().equals(due)) {
+                    kickoffs.incrementAndGet();
+                    firedLag.recordValue(Math.max(1, reminder.getFiredAt().toEpochMilli() * 1000 - dueMicros));
+                    seenLag.recordValue(Math.max(1, nowMicros() - dueMicros));
+                }
+            });
+            Burst burst = new Burst(kickoffs.get(), firedLag, seenLag, brokerLatency);
+            System.out.printf("  %s burst: %,d kick-offs, fired lag p50 %.0f ms / p99 %.0f ms, seen p50 %.0f ms / p99 %.0f ms%n",
+                    name, burst.reminders(), burst.fired(50), burst.fired(99), burst.seen(50), burst.seen(99));
+            return burst;
+        }
+    }
+
+    /** Which tasks each of trial-tracker's stream threads runs (the trials processor is one of the subtopologies). */
+    private static String tasksPerThread(EmbeddedService tracker) {
+        KafkaStreams streams = Services.context(tracker).getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
+        return streams.metadataForLocalThreads().stream()
+                .map(thread -> thread.threadName().replaceAll(".*-(StreamThread-\\d+)$", "$1") + " "
+                        + thread.activeTasks().stream().map(task -> task.taskId().toString()).sorted().toList())
+                .sorted()
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The timer settings trial-tracker runs with (its defaults, or what the environment set), for the settings line. */
+    private static String timerSettings(EmbeddedService tracker) {
+        var context = Services.context(tracker);
+        TrialsProperties trials = context.getBean(TrialsProperties.class);
+        Properties streams = context.getBean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME,
+                KafkaStreamsConfiguration.class).asProperties();
+        return String.format("punctuation every %d ms, at most %,d fires per task and tick, %s stream threads, commit.interval.ms %s, poll.ms %s",
+                trials.punctuationInterval().toMillis(), trials.maxFiresPerTick(),
+                streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
+                streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100));
     }
 
     private static Instant future(Instant now, long seq) {

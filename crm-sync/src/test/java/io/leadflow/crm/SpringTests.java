@@ -9,10 +9,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.util.UUID;
 
 /**
- * The one Spring context every crm-sync test shares: a real Kafka broker, an in-memory schema registry, and HubSpot
- * played by {@link FakeHubSpot}. Windows and back-offs are shrunk (rate limit 20 requests a second in slices of 200 ms,
- * retries from 20 ms, circuit open for 1 s, refused credentials probed every 200 ms) so the suite never waits out
- * HubSpot's real 10-second windows.
+ * The one Spring context every crm-sync test shares: a real Kafka broker, an in-memory schema registry, HubSpot
+ * played by {@link FakeHubSpot}, and an admin token, as in production (the server listens on every interface).
+ * Windows and back-offs are shrunk (rate limit 20 requests a second in slices of 200 ms, retries from 20 ms, circuit
+ * open for 1 s, refused credentials probed every 200 ms) so the suite never waits out HubSpot's real 10-second windows.
  */
 @WithKafkaBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -21,6 +21,7 @@ public abstract class SpringTests {
     private static final String GROUP = "crm-sync-tests-" + UUID.randomUUID();
 
     protected static final FakeHubSpot hubspot = FakeHubSpot.shared();
+    protected static final String ADMIN_TOKEN = "crm-sync-test-admin-token";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -30,6 +31,7 @@ public abstract class SpringTests {
         registry.add("leadflow.crm.hubspot.base-url", hubspot::baseUrl);
         registry.add("leadflow.crm.hubspot.token", () -> FakeHubSpot.TOKEN);
         registry.add("leadflow.crm.hubspot.portal-id", () -> FakeHubSpot.PORTAL_ID);
+        registry.add("leadflow.admin.token", () -> ADMIN_TOKEN);
         registry.add("leadflow.crm.rate-limit.max-requests", () -> "20");
         registry.add("leadflow.crm.rate-limit.window", () -> "1s");
         registry.add("leadflow.crm.rate-limit.slices", () -> "5");

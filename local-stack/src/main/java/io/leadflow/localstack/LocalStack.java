@@ -15,6 +15,8 @@ import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxSettings;
 import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxWeb;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
 import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
+import io.leadflow.localstack.system.AdminToken;
+import io.leadflow.localstack.system.Binding;
 import io.leadflow.localstack.system.DataDirectory;
 import io.leadflow.localstack.system.EmbeddedService;
 import io.leadflow.localstack.system.LocalStackOptions;
@@ -28,12 +30,17 @@ import io.leadflow.schemas.serde.AvroTrust;
 import io.leadflow.trials.TrialTrackerApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +62,7 @@ import java.util.concurrent.TimeUnit;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     public static final String INTAKE = "lead-intake";
     public static final String ROUTING = "routing-service";
@@ -62,9 +70,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String TRIALS = "trial-tracker";
     public static final String NOTIFIER = "rep-notifier";
 
-    /** Placeholder credentials the services send to the sandboxes (which only check their shape). */
-    static final String SANDBOX_HUBSPOT_TOKEN = "pat-local-sandbox-0000";
-    static final String SANDBOX_SLACK_TOKEN = "xoxb-local-sandbox-0000";
+    /** The generated admin token's file in the data directory (owner-only), while the stack runs. */
+    static final String ADMIN_TOKEN_FILE = "admin-token";
 
     private final LocalStackOptions options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -80,8 +87,12 @@ public final class LocalStack implements AutoCloseable {
     private List<String> unsignedSources = List.of();
     private volatile boolean closed;
     private String trialPipelineId;
-    private String adminToken;
+    private AdminToken adminToken;
+    private Path adminTokenFile;
     private String trialStageId;
+    /** Credentials the services send to the sandboxes, made up per run; beyond loopback the sandboxes require exactly these. */
+    private final String hubspotSandboxToken = "pat-local-" + randomHex();
+    private final String slackSandboxToken = "xoxb-local-" + randomHex();
 
     /** trial-tracker's settings naming the HubSpot pipeline and stage that start a trial. */
     static final String TRIALS_PIPELINE_KEY = "leadflow.trials.hands-on-pipeline-id";
@@ -147,13 +158,18 @@ public final class LocalStack implements AutoCloseable {
         broker = LocalKafkaBroker.start(data.kafka(), ports.kafka(), ports.kafkaController());
         resources.add(broker);
 
+        // The registry has no authentication either: this machine only, whatever --bind says.
         registry = SchemaRegistryServer.start(SchemaRegistryConfig.defaults(broker.bootstrapServers())
-                .withHost("localhost").withPort(ports.registry()));
+                .withHost(Binding.LOOPBACK).withPort(ports.registry()));
         resources.add(registry);
 
         secrets = WebhookSecrets.from(options.lookup());
-        adminToken = options.get("LEADFLOW_ADMIN_TOKEN") != null ? options.get("LEADFLOW_ADMIN_TOKEN")
-                : "local-" + java.util.UUID.randomUUID();
+        adminToken = AdminToken.decide(options.binding(), options.lookup());
+        if (adminToken.generated()) {
+            adminTokenFile = writeOwnerOnly(data.root().resolve(ADMIN_TOKEN_FILE), adminToken.value());
+            Path written = adminTokenFile;
+            resources.add(() -> Files.deleteIfExists(written));
+        }
         hubspotSandbox = options.get("LEADFLOW_HUBSPOT_TOKEN") == null;
         slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
         unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
@@ -175,6 +191,11 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> slackUsers = new LinkedHashMap<>();
         settings.owners().forEach(o -> slackUsers.put(slackUserOf(o.email()), o.email()));
         slack = new SlackSandbox(Clock.systemUTC(), 5, 2000, slackUsers);
+        if (!options.binding().loopbackOnly()) {
+            // Reachable from other machines: only the services of this stack may call the sandboxes.
+            hubspot.requireToken(hubspotSandboxToken);
+            slack.requireToken(slackSandboxToken);
+        }
         SandboxStore slackStore = new SandboxStore(data.sandbox().resolve("slack.json"));
         slack.loadFrom(slackStore);
 
@@ -233,33 +254,11 @@ public final class LocalStack implements AutoCloseable {
     private void startConsole() {
         KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
         resources.add(kafkaView);
-        Map<String, String> endpoints = endpoints();
-        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), adminToken, endpoints, hubspotSandbox, slackSandbox,
-                unsignedSources);
-        WebhookClient webhookClient = webhooks();
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("server.port", Integer.toString(options.ports().console()));
-        props.put("spring.application.name", "leadflow-console");
-        props.put("spring.config.location", "classpath:/leadflow-console/console.properties");
-        props.put("spring.web.resources.static-locations", ConsoleApplication.STATIC_LOCATION);
-        props.put("spring.autoconfigure.exclude", "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration");
-        props.put("leadflow.kafka.declare-topics", "false");
-        props.put("management.endpoints.web.exposure.include", "health");
-        props.put("spring.main.banner-mode", "off");
-        List<String> args = new ArrayList<>();
-        props.forEach((k, v) -> args.add("--" + k + "=" + v));
+        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), adminToken.value(), endpoints(), hubspotSandbox,
+                slackSandbox, unsignedSources);
         try {
-            console = new SpringApplicationBuilder(ConsoleApplication.class)
-                    .registerShutdownHook(false)
-                    .initializers(context -> {
-                        var beans = context.getBeanFactory();
-                        beans.registerSingleton("kafkaView", kafkaView);
-                        beans.registerSingleton("hubSpotSandbox", hubspot);
-                        beans.registerSingleton("slackSandbox", slack);
-                        beans.registerSingleton("consoleSettings", settings);
-                        beans.registerSingleton("webhookClient", webhookClient);
-                    })
-                    .run(args.toArray(String[]::new));
+            console = ConsoleApplication.start(options.ports().console(), options.binding().address(), adminToken.forEveryService(),
+                    settings, kafkaView, hubspot, slack, webhooks());
         } catch (RuntimeException e) {
             throw new IllegalStateException("The console did not start on port " + options.ports().console() + ": " + e.getMessage(), e);
         }
@@ -336,7 +335,8 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> crm = new LinkedHashMap<>(common);
         Map<String, String> trials = new LinkedHashMap<>(common);
-        trials.put("leadflow.trials.admin-token", adminToken);
+        // The trials API needs a token even on loopback: the stack's, made up for this run unless LEADFLOW_ADMIN_TOKEN is set.
+        trials.put("leadflow.admin.token", adminToken.value());
         trials.put("LEADFLOW_TRIALS_STATE_DIR", data.state(TRIALS).toString());
         trials.put("spring.kafka.streams.state-dir", data.state(TRIALS).toString());
 
@@ -356,11 +356,11 @@ public final class LocalStack implements AutoCloseable {
                 props.put("LEADFLOW_HUBSPOT_APP_BASE_URL", app);
             }
             crm.put("leadflow.crm.hubspot.base-url", api);
-            crm.put("leadflow.crm.hubspot.token", SANDBOX_HUBSPOT_TOKEN);
+            crm.put("leadflow.crm.hubspot.token", hubspotSandboxToken);
             crm.put("leadflow.crm.hubspot.portal-id", portal);
             crm.put("leadflow.crm.hubspot.app-base-url", app);
             crm.put("LEADFLOW_HUBSPOT_BASE_URL", api);
-            crm.put("LEADFLOW_HUBSPOT_TOKEN", SANDBOX_HUBSPOT_TOKEN);
+            crm.put("LEADFLOW_HUBSPOT_TOKEN", hubspotSandboxToken);
             // The sandbox portal is Leadflow's: crm-sync creates its custom properties there on start-up.
             crm.put("leadflow.crm.hubspot.create-properties", "true");
             // At most 190 requests per 10 s at HubSpot for a Professional/Enterprise private app, as the sandbox enforces.
@@ -371,9 +371,9 @@ public final class LocalStack implements AutoCloseable {
         if (slackSandbox) {
             String api = consoleUrl() + SlackSandboxWeb.BASE_PATH;
             notifier.put("leadflow.notifier.slack.base-url", api);
-            notifier.put("leadflow.notifier.slack.bot-token", SANDBOX_SLACK_TOKEN);
+            notifier.put("leadflow.notifier.slack.bot-token", slackSandboxToken);
             notifier.put("LEADFLOW_SLACK_BASE_URL", api);
-            notifier.put("LEADFLOW_SLACK_BOT_TOKEN", SANDBOX_SLACK_TOKEN);
+            notifier.put("LEADFLOW_SLACK_BOT_TOKEN", slackSandboxToken);
         }
 
         return List.of(
@@ -437,7 +437,7 @@ public final class LocalStack implements AutoCloseable {
             if (stage[0].equals(properties.path("pipeline").asString("")) && !stage[1].equals(properties.path("dealstage").asString(""))
                     && !properties.path("leadflow_demo_trial").asBoolean(false)) {
                 HubSpotSandbox.Answer answer = hubspot.handle("PATCH", "/crm/v3/objects/deals/" + deal.path("id").asString(), Map.of(),
-                        "Bearer " + SANDBOX_HUBSPOT_TOKEN,
+                        "Bearer " + hubspotSandboxToken,
                         "{\"properties\":{\"dealstage\":\"" + stage[1] + "\",\"leadflow_demo_trial\":\"true\"}}");
                 if (answer.status() == 200) {
                     log.info("Demo: moved deal {} ({}) into the evaluation stage", deal.path("id").asString(),
@@ -467,6 +467,10 @@ public final class LocalStack implements AutoCloseable {
         props.put("LEADFLOW_SCHEMA_REGISTRY_URL", registry.url());
         props.put("spring.main.banner-mode", "off");
         props.put("spring.jmx.enabled", "false");
+        props.put("server.address", options.binding().address());
+        // Admin endpoints: open to the local user on loopback unless a token was set; beyond loopback always token-protected.
+        props.put("leadflow.admin.token", adminToken.forEveryService() == null ? "" : adminToken.forEveryService());
+        props.put(AdminToken.ENV, adminToken.forEveryService() == null ? "" : adminToken.forEveryService());
         return props;
     }
 
@@ -486,26 +490,30 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String consoleUrl() {
-        return "http://localhost:" + options.ports().console();
+        return http(options.ports().console());
     }
 
     public String intakeUrl() {
-        return "http://localhost:" + options.ports().intake();
+        return http(options.ports().intake());
     }
 
     public String trialsUrl() {
-        return "http://localhost:" + options.ports().trials();
+        return http(options.ports().trials());
     }
 
     public String serviceUrl(String name) {
         return switch (name) {
             case INTAKE -> intakeUrl();
-            case ROUTING -> "http://localhost:" + options.ports().routing();
-            case CRM -> "http://localhost:" + options.ports().crm();
+            case ROUTING -> http(options.ports().routing());
+            case CRM -> http(options.ports().crm());
             case TRIALS -> trialsUrl();
-            case NOTIFIER -> "http://localhost:" + options.ports().notifier();
+            case NOTIFIER -> http(options.ports().notifier());
             default -> throw new IllegalArgumentException("No service named " + name);
         };
+    }
+
+    private String http(int port) {
+        return "http://" + options.binding().urlHost() + ":" + port;
     }
 
     /** Every service's Spring context, by name. */
@@ -541,7 +549,21 @@ public final class LocalStack implements AutoCloseable {
 
     /** The bearer token of trial-tracker's API ({@code LEADFLOW_ADMIN_TOKEN}, or one made up for this run). */
     public String adminToken() {
+        return adminToken.value();
+    }
+
+    /** The admin token with who needs it; never print {@link AdminToken#value()}. */
+    public AdminToken admin() {
         return adminToken;
+    }
+
+    /** Where a token made up for this run is kept (readable by its owner only), or null when the user set one. */
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    public Binding binding() {
+        return options.binding();
     }
 
     public WebhookSecrets secrets() {
@@ -557,15 +579,37 @@ public final class LocalStack implements AutoCloseable {
     public Map<String, String> endpoints() {
         Ports ports = options.ports();
         Map<String, String> endpoints = new LinkedHashMap<>();
-        endpoints.put("Kafka broker", "localhost:" + ports.kafka());
-        endpoints.put("Schema registry", "http://localhost:" + ports.registry());
+        endpoints.put("Kafka broker", bootstrapServers());
+        endpoints.put("Schema registry", registryUrl());
         endpoints.put(INTAKE, intakeUrl());
-        endpoints.put(ROUTING, "http://localhost:" + ports.routing());
-        endpoints.put(CRM, "http://localhost:" + ports.crm());
+        endpoints.put(ROUTING, serviceUrl(ROUTING));
+        endpoints.put(CRM, serviceUrl(CRM));
         endpoints.put(TRIALS, trialsUrl());
-        endpoints.put(NOTIFIER, "http://localhost:" + ports.notifier());
+        endpoints.put(NOTIFIER, serviceUrl(NOTIFIER));
         endpoints.put("Console", consoleUrl());
         return endpoints;
+    }
+
+    private static String randomHex() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Writes a secret to a file only its owner may read (where the file system has POSIX permissions). */
+    static Path writeOwnerOnly(Path file, String secret) {
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, secret + System.lineSeparator());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the admin token to " + file, e);
+        }
     }
 
     /** Stops everything in reverse start order: demo, services, console, sandboxes, registry, broker. */

@@ -110,6 +110,9 @@ class EndToEndTests {
         String leadId = accepted(webhooks.website(SampleLeads.websiteForm("e2e-trial-" + UUID.randomUUID(), persona, Instant.now())));
         JsonNode deal = await().atMost(Duration.ofSeconds(60)).until(() -> hubspot("deals", "leadflow_lead_id", leadId), d -> d.size() == 1).get(0);
         String dealId = deal.path("id").asString();
+        // and synced: trial-tracker learns the deal's owner and company from crm.synced, which crm-sync publishes
+        // after the deal is written (a rep who moved the deal within that moment would get an unowned kick-off)
+        topics.awaitValues(Topics.CRM_SYNCED, leadId, r -> true);
         String[] evaluation = stack.trialStage();
 
         // when the rep moves it into the evaluation stage (HubSpot then sends its signed deal-stage webhook to lead-intake)

@@ -106,6 +106,16 @@ public final class Leads {
         return this;
     }
 
+    public Leads receivedAt(Instant receivedAt) {
+        lead.setReceivedAt(receivedAt);
+        return this;
+    }
+
+    public Leads message(String message) {
+        lead.setMessage(message);
+        return this;
+    }
+
     public Leads demoAt(String startsAt, String bookingUrl) {
         lead.setSource(LeadSource.DEMO_BOOKING)
                 .setDemo(Demo.newBuilder().setStartsAt(Instant.parse(startsAt)).setBookingUrl(bookingUrl).setProvider("calendly").build());

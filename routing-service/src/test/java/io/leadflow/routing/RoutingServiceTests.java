@@ -9,7 +9,6 @@ import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroDeserializer;
 import io.leadflow.schemas.serde.AvroSerializer;
 import io.leadflow.testing.KafkaBrokers;
-import io.leadflow.testing.WithKafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,11 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,16 +39,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole service on a real broker with exactly-once processing: a lead on {@code leads.received}
  * comes out as a decision on {@code leads.routed} and a NEW_LEAD alert on {@code rep.alerts}, and the
- * read API answers from the stream's stores.
+ * read API answers from the stream's stores. As in production, it listens on every interface with an
+ * admin token, which the API needs.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@WithKafkaBroker
-class RoutingServiceTests {
-
-    static final String REGISTRY = "mock://routing-service";
-
-    @TempDir
-    static Path stateDir;
+class RoutingServiceTests extends RunningRoutingService {
 
     @LocalServerPort
     int port;
@@ -62,17 +50,11 @@ class RoutingServiceTests {
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBrokers.shared().bootstrapServers());
-        registry.add("spring.kafka.properties.schema.registry.url", () -> REGISTRY);
-        registry.add("spring.kafka.streams.state-dir", () -> stateDir.toString());
-        registry.add("spring.kafka.streams.replication-factor", () -> "1");
-    }
-
     @Test
     void aLeadOnLeadsReceivedIsRoutedOnceWithAnAlertForItsOwnerAndServedByTheApi() throws Exception {
         LeadReceived lead = lead().us().interest(PlanInterest.ENTERPRISE).events(60_000_000L).title("CTO").build();
+        awaitRoutingState();
+        long simonsLeadsBefore = assignedToday("simon");
 
         publish(lead);
         publish(lead);
@@ -81,8 +63,16 @@ class RoutingServiceTests {
         try (KafkaConsumer<String, LeadRouted> routedConsumer = consumer(Topics.LEADS_ROUTED.name());
              KafkaConsumer<String, RepAlert> alertConsumer = consumer(Topics.REP_ALERTS.name())) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                routedConsumer.poll(Duration.ofMillis(200)).forEach(routed::add);
-                alertConsumer.poll(Duration.ofMillis(200)).forEach(alerts::add);
+                routedConsumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (record.key().equals(lead.getLeadId())) {
+                        routed.add(record);
+                    }
+                });
+                alertConsumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (record.value().getLeadId().equals(lead.getLeadId())) {
+                        alerts.add(record);
+                    }
+                });
                 assertThat(routed).hasSize(2);
                 assertThat(alerts).hasSize(2);
             });
@@ -109,7 +99,7 @@ class RoutingServiceTests {
         JsonNode reps = get("/routing/reps", 200);
         assertThat(reps.path("reps")).anySatisfy(rep -> {
             assertThat(rep.path("id").asString()).isEqualTo("simon");
-            assertThat(rep.path("assignedToday").asLong()).isEqualTo(1);
+            assertThat(rep.path("assignedToday").asLong()).as("the repeat counts once").isEqualTo(simonsLeadsBefore + 1);
             assertThat(rep.path("available").asBoolean()).isTrue();
         });
 
@@ -124,10 +114,11 @@ class RoutingServiceTests {
         JsonNode repsBefore = get("/routing/reps", 200).path("reps");
         String body = """
                 {"email": "ada@initech.io", "company": "Initech", "companyDomain": "initech.io", "country": "de",
-                 "planInterest": "scale", "monthlyEvents": 20000000, "needs": ["sso", "msa"], "title": "VP Engineering"}
+                 "planInterest": "scale", "monthlyEvents": 20000000, "needs": ["sso", "msa"], "title": "VP Engineering",
+                 "message": "Before we sign the MSA: is there any discount for a two-year commitment?"}
                 """;
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/routing/preview"))
+        HttpResponse<String> response = http.send(request("/routing/preview")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode preview = json.readTree(response.body());
@@ -140,15 +131,16 @@ class RoutingServiceTests {
         assertThat(preview.path("owner").path("repId").asString()).isEqualTo("simon");
         assertThat(preview.path("lead").path("region").asString()).isEqualTo("EU");
         assertThat(preview.path("reasons")).extracting(r -> r.path("rule").asString())
-                .containsExactly("non-standard-billing", "high-volume-more-technical-sso", "enterprise");
-        assertThat(preview.path("flags")).extracting(f -> f.path("code").asString()).contains("MSA_REQUESTED", "FREE_EVALUATION_ELIGIBLE");
+                .containsExactly("non-standard-billing", "high-volume-more-technical-sso", "scale-eu");
+        assertThat(preview.path("flags")).extracting(f -> f.path("code").asString())
+                .contains("MSA_REQUESTED", "FREE_EVALUATION_ELIGIBLE", "DISCOUNT_REQUESTED");
         get("/routing/decisions/preview", 404);
         assertThat(get("/routing/reps", 200).path("reps")).isEqualTo(repsBefore);
     }
 
     @Test
     void aPreviewWithABadFieldIsAProblemNamingIt() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/routing/preview"))
+        HttpResponse<String> response = http.send(request("/routing/preview")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@initech.io\", \"needs\": [\"sso\", \"telepathy\"]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -156,6 +148,49 @@ class RoutingServiceTests {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(json.readTree(response.body()).path("field").asString()).isEqualTo("needs[1]");
+    }
+
+    @Test
+    void everyRoutingEndpointNeedsTheAdminTokenWhileHealthAndMetricsStayOpen() throws Exception {
+        awaitRoutingState();
+        String leadId = UUID.randomUUID().toString();
+        // a call and its status once authorised (no decision is known for this lead)
+        Map<HttpRequest.Builder, Integer> calls = Map.of(HttpRequest.newBuilder(uri("/routing/decisions/" + leadId)).GET(), 404,
+                HttpRequest.newBuilder(uri("/routing/reps")).GET(), 200,
+                HttpRequest.newBuilder(uri("/routing/preview")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@initech.io\"}")), 200);
+
+        for (Map.Entry<HttpRequest.Builder, Integer> entry : calls.entrySet()) {
+            HttpRequest.Builder call = entry.getKey();
+            for (String authorization : new String[] {null, "Bearer wrong-" + TOKEN, "Bearer " + TOKEN.substring(1)}) {
+                HttpRequest.Builder attempt = call.copy();
+                if (authorization != null) {
+                    attempt.header("Authorization", authorization);
+                }
+                HttpResponse<String> response = http.send(attempt.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"leadflow\"");
+                assertThat(json.readTree(response.body()).path("field").asString()).isEqualTo("Authorization");
+                assertThat(response.body()).doesNotContain("cameron@example.com");
+            }
+            HttpResponse<String> allowed = http.send(call.copy().header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(entry.getValue());
+        }
+        assertThat(http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(uri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+    }
+
+    private long assignedToday(String repId) throws Exception {
+        for (JsonNode rep : get("/routing/reps", 200).path("reps")) {
+            if (rep.path("id").asString().equals(repId)) {
+                return rep.path("assignedToday").asLong();
+            }
+        }
+        throw new AssertionError("no rep " + repId);
     }
 
     private void awaitRoutingState() {
@@ -189,13 +224,18 @@ class RoutingServiceTests {
     }
 
     private JsonNode get(String path, int status) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(status);
         return json.readTree(response.body());
     }
 
     private String text(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A request with the admin token. */
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN);
     }
 
     private URI uri(String path) {

@@ -1,15 +1,20 @@
 package io.leadflow.schemas;
 
+import io.leadflow.avro.BookingLink;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.IntakeDelivery;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,11 +44,37 @@ public final class Topics {
     public static final Topic<SentAlert> REP_ALERTS_SENT =
             new Topic<>("rep.alerts.sent", SentAlert.class, "alertId", DEFAULT_PARTITIONS, "rep-notifier", true);
 
+    /**
+     * What reps, HubSpot and calendars say about routed leads (accepted, passed, worked, demo cancelled, no-show), keyed
+     * by leadId, or {@code hubspot:contact:<id>} / {@code hubspot:deal:<id>} when only the HubSpot record is known.
+     * routing-service reads it: it owns every lead's owner and SLA clock.
+     */
+    public static final Topic<LeadActivity> LEADS_ACTIVITY =
+            new Topic<>("leads.activity", LeadActivity.class, "leadId", DEFAULT_PARTITIONS, "lead-intake");
+
+    /** Re-route requests from routing-service's admin API, keyed by leadId, applied by its own topology in lead order. */
+    public static final Topic<RerouteRequested> ROUTING_COMMANDS =
+            new Topic<>("routing.commands", RerouteRequested.class, "leadId", DEFAULT_PARTITIONS, "routing-service");
+
+    /**
+     * lead-intake's replay memory: one record per webhook delivery (claimed, accepted, released), keyed by
+     * {@code <source>:<delivery id>}, shared by every intake instance. Kept four days, longer than any
+     * provider retries a delivery (SendGrid: three days), then deleted; compacted meanwhile.
+     */
+    public static final Topic<IntakeDelivery> INTAKE_DELIVERIES =
+            new Topic<>("intake.deliveries", IntakeDelivery.class, "source:deliveryId", DEFAULT_PARTITIONS, "lead-intake", true,
+                    Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(java.time.Duration.ofDays(4).toMillis())));
+
+    /** Compacted: which lead each calendar booking belongs to, so a rescheduled booking updates its lead. */
+    public static final Topic<BookingLink> INTAKE_BOOKINGS =
+            new Topic<>("intake.bookings", BookingLink.class, "provider:bookingId", DEFAULT_PARTITIONS, "lead-intake", true);
+
     /** The compacted topic the embedded schema registry stores schemas in, as Confluent's does. */
     public static final String SCHEMAS = "_schemas";
 
     private static final List<Topic<?>> ALL = List.of(
-            LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS, REP_ALERTS_SENT);
+            LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS, REP_ALERTS_SENT,
+            INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS);
 
     private Topics() {
     }

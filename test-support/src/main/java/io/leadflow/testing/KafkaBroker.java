@@ -49,7 +49,7 @@ public interface KafkaBroker {
         return Topics.all().stream()
                 .flatMap(t -> java.util.stream.Stream.of(
                         new NewTopic(t.name(), t.partitions(), (short) 1)
-                                .configs(t.compacted() ? Map.of("cleanup.policy", "compact") : Map.of()),
+                                .configs(t.creationConfigs()),
                         new NewTopic(t.deadLetter(), t.partitions(), (short) 1)))
                 .toList();
     }

@@ -81,7 +81,7 @@ class TrialTrackerApplicationTests {
         // A restarted client must not wait 45 s for the crashed one's session to expire.
         registry.add("spring.kafka.streams.properties.session.timeout.ms", () -> "6000");
         registry.add("spring.kafka.streams.properties.heartbeat.interval.ms", () -> "1000");
-        registry.add("leadflow.trials.admin-token", () -> TOKEN);
+        registry.add("leadflow.admin.token", () -> TOKEN);
         registry.add("leadflow.trials.punctuation-interval", () -> "200ms");
         registry.add("leadflow.trials.unowned-channel", () -> "C0SALES");
     }

@@ -1,10 +1,12 @@
 package io.leadflow.intake.calendar;
 
+import com.google.re2j.Pattern;
+import io.leadflow.intake.normalise.FreeText;
 import io.leadflow.intake.normalise.LeadDraft;
+import io.leadflow.intake.normalise.LinearRegex;
 import io.leadflow.intake.normalise.Volumes;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Answers to the booking form's questions (Calendly {@code questions_and_answers}, Cal.com
@@ -13,13 +15,16 @@ import java.util.regex.Pattern;
  */
 final class BookingAnswers {
 
-    private static final int FLAGS = Pattern.CASE_INSENSITIVE;
-    private static final Pattern COMPANY = Pattern.compile("compan|organi[sz]ation|business\\s+name|employer", FLAGS);
-    private static final Pattern WEBSITE = Pattern.compile("website|domain|\\burl\\b", FLAGS);
-    private static final Pattern COUNTRY = Pattern.compile("country|where\\s+are\\s+you\\s+(?:based|located)", FLAGS);
-    private static final Pattern TITLE = Pattern.compile("title|\\brole\\b|position|job", FLAGS);
-    private static final Pattern EVENTS = Pattern.compile("\\bevents?\\b", FLAGS);
-    private static final Pattern USERS = Pattern.compile("\\bmaus?\\b|active\\s+users|\\busers\\b", FLAGS);
+    // Questions are set by whoever configured the booking form, but arrive in the same untrusted payload: RE2, linear time.
+    private static final Pattern COMPANY = LinearRegex.compileIgnoreCase("compan|organi[sz]ation|business\\s+name|employer");
+    private static final Pattern WEBSITE = LinearRegex.compileIgnoreCase("website|domain|\\burl\\b");
+    private static final Pattern COUNTRY = LinearRegex.compileIgnoreCase("country|where\\s+are\\s+you\\s+(?:based|located)");
+    private static final Pattern TITLE = LinearRegex.compileIgnoreCase("title|\\brole\\b|position|job");
+    private static final Pattern EVENTS = LinearRegex.compileIgnoreCase("\\bevents?\\b");
+    private static final Pattern USERS = LinearRegex.compileIgnoreCase("\\bmaus?\\b|active\\s+users|\\busers\\b");
+
+    /** A question is a line or two; a longer one is matched on its beginning. */
+    static final int MAX_QUESTION_CHARS = 1_000;
 
     private final LeadDraft draft;
     private final StringBuilder message = new StringBuilder();
@@ -34,17 +39,18 @@ final class BookingAnswers {
         }
         String a = answer.trim();
         String q = question == null ? "" : question.trim();
-        if (COMPANY.matcher(q).find()) {
+        String asked = FreeText.head(q, MAX_QUESTION_CHARS);
+        if (COMPANY.matcher(asked).find()) {
             draft.company(a);
-        } else if (WEBSITE.matcher(q).find()) {
+        } else if (WEBSITE.matcher(asked).find()) {
             draft.website(a);
-        } else if (COUNTRY.matcher(q).find()) {
+        } else if (COUNTRY.matcher(asked).find()) {
             draft.country(a);
-        } else if (TITLE.matcher(q).find()) {
+        } else if (TITLE.matcher(asked).find()) {
             draft.title(a);
-        } else if (EVENTS.matcher(q).find()) {
+        } else if (EVENTS.matcher(asked).find()) {
             Volumes.parse(a).ifPresent(v -> draft.monthlyEvents(v));
-        } else if (USERS.matcher(q).find()) {
+        } else if (USERS.matcher(asked).find()) {
             Volumes.parse(a).ifPresent(v -> draft.monthlyActiveUsers(v));
         }
         if (!message.isEmpty()) {

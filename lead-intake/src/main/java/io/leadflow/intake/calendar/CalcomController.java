@@ -1,115 +1,164 @@
 package io.leadflow.intake.calendar;
 
 import io.leadflow.avro.Demo;
+import io.leadflow.intake.delivery.Answer;
+import io.leadflow.intake.delivery.Delivery;
+import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.normalise.LeadDraft;
-import io.leadflow.intake.normalise.LeadNormaliser;
 import io.leadflow.intake.publish.LeadIntake;
-import io.leadflow.intake.signature.SignatureVerifier;
-import io.leadflow.intake.system.IntakeProperties;
-import io.leadflow.intake.system.Json;
-import io.leadflow.intake.system.RawBody;
+import io.leadflow.intake.system.RejectedRequest;
+import io.leadflow.intake.system.Timestamps;
 import io.leadflow.intake.system.WebhookSource;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code POST /webhooks/calcom}: Cal.com webhooks, signed with {@code X-Cal-Signature-256} (hex
- * HMAC-SHA256 of the raw body). {@code BOOKING_CREATED} is a lead (sourceEventId = the booking uid);
- * {@code BOOKING_CANCELLED} is acknowledged and counted; anything else (PING, MEETING_ENDED, ...) is
- * acknowledged and ignored.
+ * {@code POST /webhooks/calcom}: Cal.com webhooks, signed with {@code X-Cal-Signature-256} (hex HMAC-SHA256 of the raw
+ * body). {@code BOOKING_CREATED} is a lead (sourceEventId = the booking uid). {@code BOOKING_RESCHEDULED} carries the
+ * new booking (a new uid) and the uid it replaced ({@code rescheduleUid}): it updates the lead of the booking it
+ * replaced, however many times the meeting moves. {@code BOOKING_CANCELLED} is acknowledged; anything else (PING,
+ * MEETING_ENDED, ...) is acknowledged and ignored.
  */
 @RestController
 class CalcomController {
 
+    static final String PROVIDER = "cal.com";
+
     /** Booking-form responses that are not answers to a sales question. */
     private static final Set<String> NOT_ANSWERS = Set.of("name", "email", "location", "guests", "rescheduleReason",
             "notes", "attendeePhoneNumber", "smsReminderNumber");
+    /** More answers than any booking form has are not read. */
+    private static final int MAX_ANSWERS = 100;
 
-    private final SignatureVerifier signatures;
+    private final WebhookOpening opening;
     private final LeadIntake intake;
+    private final Bookings bookings;
     private final ObjectMapper json;
-    private final IntakeProperties properties;
 
-    CalcomController(SignatureVerifier signatures, LeadIntake intake, ObjectMapper json, IntakeProperties properties) {
-        this.signatures = signatures;
+    CalcomController(WebhookOpening opening, LeadIntake intake, Bookings bookings, ObjectMapper json) {
+        this.opening = opening;
         this.intake = intake;
+        this.bookings = bookings;
         this.json = json;
-        this.properties = properties;
     }
 
     @PostMapping(path = "/webhooks/calcom", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> receive(HttpServletRequest request,
-                                                @RequestHeader(name = SignatureVerifier.CALCOM_HEADER, required = false) String signature) {
-        long arrived = System.nanoTime();
-        byte[] body = RawBody.read(request, properties.maxJsonBody());
-        signatures.verifyBodyHex(WebhookSource.CALCOM, SignatureVerifier.CALCOM_HEADER, signature, body);
-        JsonNode root = Json.requireObject(json.readTree(body));
-        String trigger = Json.requiredText(root, "triggerEvent");
-        return switch (trigger) {
-            case "BOOKING_CREATED" -> created(root, arrived);
-            case "BOOKING_CANCELLED" -> intake.acknowledge(WebhookSource.CALCOM,
-                    LeadNormaliser.leadId(WebhookSource.CALCOM, Json.requiredText(root, "payload.uid")), "canceled");
-            default -> intake.acknowledge(WebhookSource.CALCOM, null, "ignored");
-        };
+    CompletableFuture<ResponseEntity<Map<String, Object>>> receive(HttpServletRequest request) {
+        return opening.receive(request, WebhookSource.CALCOM, delivery -> {
+            CalcomWebhook webhook = json.readValue(delivery.body(), CalcomWebhook.class);
+            if (webhook == null || webhook.triggerEvent() == null || webhook.triggerEvent().isBlank()) {
+                throw RejectedRequest.invalid("triggerEvent", "is required");
+            }
+            return switch (webhook.triggerEvent()) {
+                case "BOOKING_CREATED" -> booked(delivery, booking(webhook), null);
+                case "BOOKING_RESCHEDULED" -> booked(delivery, booking(webhook), required(booking(webhook).rescheduleUid(), "payload.rescheduleUid"));
+                case "BOOKING_CANCELLED" -> intake.acknowledge(bookings.origin(PROVIDER, booking(webhook).uid()).leadId(), "canceled");
+                default -> intake.acknowledge(null, "ignored");
+            };
+        });
     }
 
-    private ResponseEntity<Map<String, Object>> created(JsonNode root, long arrived) {
-        JsonNode payload = root.path("payload");
-        JsonNode responses = payload.path("responses");
-        JsonNode attendee = payload.path("attendees").path(0);
-        String email = Json.text(responses, "email.value");
-        LeadDraft draft = new LeadDraft()
-                .email(email != null ? email : Json.text(attendee, "email"),
-                        email != null ? "payload.responses.email.value" : "payload.attendees[0].email");
-        JsonNode name = responses.path("name").path("value");
-        if (name.isObject()) {
-            draft.firstName(Json.text(name, "firstName")).lastName(Json.text(name, "lastName"));
-        } else {
-            draft.fullName(name.isString() ? name.asString() : Json.text(attendee, "name"));
+    private static CalcomWebhook.Booking booking(CalcomWebhook webhook) {
+        CalcomWebhook.Booking booking = webhook.payload();
+        if (booking == null) {
+            throw RejectedRequest.invalid("payload", "is required");
         }
-        String eventTitle = Json.text(payload, "type");
-        draft.groupDemo(BookingAnswers.isGroupEvent(eventTitle) || BookingAnswers.isGroupEvent(Json.text(payload, "title")))
-                .freeText(Json.text(payload, "title"));
+        required(booking.uid(), "payload.uid");
+        return booking;
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw RejectedRequest.invalid(field, "is required");
+        }
+        return value.trim();
+    }
+
+    private CompletableFuture<Answer> booked(Delivery delivery, CalcomWebhook.Booking booking, String replaced) {
+        Map<String, CalcomWebhook.Response> responses = booking.responses() == null ? Map.of() : booking.responses();
+        CalcomWebhook.Attendee attendee = booking.attendees() == null || booking.attendees().isEmpty() ? null : booking.attendees().get(0);
+        String email = text(responses.get("email"));
+        LeadDraft draft = new LeadDraft().email(email != null ? email : attendee == null ? null : attendee.email(),
+                email != null ? "payload.responses.email.value" : "payload.attendees[0].email");
+        JsonNode name = responses.get("name") == null ? null : responses.get("name").value();
+        if (name != null && name.isObject()) {
+            draft.firstName(scalar(name.get("firstName"))).lastName(scalar(name.get("lastName")));
+        } else {
+            String full = scalar(name);
+            draft.fullName(full != null ? full : attendee == null ? null : attendee.name());
+        }
+        draft.groupDemo(BookingAnswers.isGroupEvent(booking.type()) || BookingAnswers.isGroupEvent(booking.title()))
+                .freeText(booking.title());
 
         BookingAnswers answers = new BookingAnswers(draft);
-        for (Map.Entry<String, JsonNode> response : responses.properties()) {
-            if (NOT_ANSWERS.contains(response.getKey())) {
+        int read = 0;
+        for (Map.Entry<String, CalcomWebhook.Response> response : responses.entrySet()) {
+            if (NOT_ANSWERS.contains(response.getKey()) || response.getValue() == null || read++ >= MAX_ANSWERS) {
                 continue;
             }
-            JsonNode value = response.getValue().path("value");
-            String label = Json.text(response.getValue(), "label");
-            String answer = value.isArray() ? String.join(", ", value.valueStream().map(JsonNode::asString).toList())
-                    : value.isValueNode() ? value.asString() : null;
-            answers.answer(label != null ? label : response.getKey(), answer);
+            String label = response.getValue().label();
+            answers.answer(label != null && !label.isBlank() ? label : response.getKey(), text(response.getValue()));
         }
-        answers.note(Json.text(responses, "notes.value"));
-        String additional = Json.text(payload, "additionalNotes");
-        if (additional != null && !additional.equals(Json.text(responses, "notes.value"))) {
-            answers.note(additional);
+        String notes = text(responses.get("notes"));
+        answers.note(notes);
+        if (booking.additionalNotes() != null && !booking.additionalNotes().equals(notes)) {
+            answers.note(booking.additionalNotes());
         }
         answers.finish();
 
-        Instant start = Json.instant(payload, "startTime");
+        Instant start = Timestamps.parse(booking.startTime(), "payload.startTime");
         if (start != null) {
-            String videoUrl = Json.text(payload, "metadata.videoCallUrl");
-            String location = Json.text(payload, "location");
+            String videoUrl = booking.metadata() == null ? null : booking.metadata().videoCallUrl();
+            String location = booking.location();
             draft.demo(Demo.newBuilder()
                     .setStartsAt(start)
-                    .setEndsAt(Json.instant(payload, "endTime"))
+                    .setEndsAt(Timestamps.parse(booking.endTime(), "payload.endTime"))
                     .setBookingUrl(videoUrl != null ? videoUrl : location != null && location.startsWith("http") ? location : null)
-                    .setProvider("cal.com")
+                    .setProvider(PROVIDER)
                     .build());
         }
-        return intake.accept(WebhookSource.CALCOM, draft, Json.text(payload, "uid"), "payload.uid", arrived);
+        Bookings.Origin origin = replaced == null ? Bookings.Origin.of(WebhookSource.CALCOM, booking.uid().trim())
+                : bookings.origin(PROVIDER, replaced);
+        return intake.accept(delivery, new LeadIntake.Lead(draft, origin.sourceEventId(), "payload.uid",
+                replaced == null ? "accepted" : "rescheduled", List.of(new LeadIntake.Booking(PROVIDER, booking.uid().trim()))));
+    }
+
+    /** An answer as text: a list joined with commas, a scalar as is; null for anything else. */
+    private static String text(CalcomWebhook.Response response) {
+        if (response == null || response.value() == null) {
+            return null;
+        }
+        JsonNode value = response.value();
+        if (value.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : value) {
+                String s = scalar(item);
+                if (s != null && items.size() < MAX_ANSWERS) {
+                    items.add(s);
+                }
+            }
+            return items.isEmpty() ? null : String.join(", ", items);
+        }
+        return scalar(value);
+    }
+
+    private static String scalar(JsonNode node) {
+        if (node == null || node.isNull() || !node.isValueNode()) {
+            return null;
+        }
+        String s = node.asString();
+        return s == null || s.isBlank() ? null : s.trim();
     }
 }

@@ -1,8 +1,12 @@
 package io.leadflow.intake.email;
 
 import io.leadflow.intake.system.RejectedRequest;
+import org.apache.commons.fileupload2.core.MultipartInput;
+import org.apache.commons.fileupload2.core.ParameterParser;
 import org.springframework.http.MediaType;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +18,23 @@ import java.util.Map;
  * The fields of a form body that was read raw (so its signature could be checked first):
  * {@code application/x-www-form-urlencoded} or {@code multipart/form-data}. File parts (attachments)
  * are counted and dropped, never stored. The first value of a repeated field wins.
+ *
+ * <p>Multipart bodies are read by Commons FileUpload's streaming {@link MultipartInput}, in one pass
+ * (linear in the body), as RFC 7578 and RFC 2046 define them: delimiters and header blocks end in CRLF.
+ * A body that does not (bare LF line ends, a part without headers, a boundary that never closes, a header
+ * block over {@value #MAX_PART_HEADER_BYTES} bytes, more than {@value #MAX_FIELDS} parts) is a 400 naming
+ * {@code body}.
  */
 final class FormFields {
+
+    /** Limit of one part's header block; a longer one is not a form field's. */
+    static final int MAX_PART_HEADER_BYTES = 8 * 1024;
+    /**
+     * Limit of fields (multipart parts, or name=value pairs) in one body: Mailgun and SendGrid post a few
+     * dozen plus one part per attachment. Tiny fields are cheap to send and each costs a map entry here
+     * (FileUpload's {@code fileCountMax} and Tomcat's {@code maxParameterCount} guard the same way).
+     */
+    static final int MAX_FIELDS = 1_000;
 
     private record Field(byte[] bytes, Charset charset) {
     }
@@ -61,6 +80,12 @@ final class FormFields {
         return get(name, StandardCharsets.UTF_8);
     }
 
+    /** A field's bytes as sent; null when absent. */
+    byte[] bytes(String name) {
+        Field field = fields.get(name);
+        return field == null ? null : field.bytes().clone();
+    }
+
     boolean isEmpty() {
         return fields.isEmpty();
     }
@@ -72,9 +97,18 @@ final class FormFields {
     private static FormFields urlEncoded(byte[] body) {
         Map<String, Field> fields = new LinkedHashMap<>();
         String text = new String(body, StandardCharsets.ISO_8859_1);
-        for (String pair : text.split("&")) {
+        int pairs = 0;
+        for (int start = 0, end; start <= text.length(); start = end + 1) {
+            end = text.indexOf('&', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            String pair = text.substring(start, end);
             if (pair.isEmpty()) {
                 continue;
+            }
+            if (++pairs > MAX_FIELDS) {
+                throw tooManyFields();
             }
             int eq = pair.indexOf('=');
             try {
@@ -89,88 +123,85 @@ final class FormFields {
     }
 
     private static FormFields multipart(byte[] body, String boundary) {
-        // ISO-8859-1 maps every byte to one char, so indexes in the string are indexes in the bytes.
-        String text = new String(body, StandardCharsets.ISO_8859_1);
-        String delimiter = "--" + boundary;
-        int start = text.indexOf(delimiter);
-        if (start < 0) {
-            throw RejectedRequest.invalid("body", "has no multipart boundary " + boundary);
+        MultipartInput input;
+        try {
+            input = MultipartInput.builder()
+                    .setByteArray(body)
+                    .setBoundary(boundary.getBytes(StandardCharsets.ISO_8859_1))
+                    .setMaxPartHeaderSize(MAX_PART_HEADER_BYTES)
+                    .get();
+        } catch (IOException | IllegalArgumentException e) {
+            throw RejectedRequest.invalid("Content-Type", "has a multipart boundary that cannot be used: " + e.getMessage());
         }
+        input.setHeaderCharset(StandardCharsets.UTF_8);
         Map<String, Field> fields = new LinkedHashMap<>();
         int attachments = 0;
-        int pos = start + delimiter.length();
-        while (true) {
-            if (text.startsWith("--", pos)) {
-                break; // closing delimiter
+        try {
+            if (!input.skipPreamble()) {
+                throw RejectedRequest.invalid("body", "has no multipart boundary " + boundary);
             }
-            int headersStart = skipLineBreak(text, pos);
-            int headersEnd = text.indexOf("\r\n\r\n", headersStart);
-            int separator = 4;
-            if (headersEnd < 0) {
-                headersEnd = text.indexOf("\n\n", headersStart);
-                separator = 2;
-            }
-            if (headersEnd < 0) {
-                throw RejectedRequest.invalid("body", "has a multipart part without headers");
-            }
-            int contentStart = headersEnd + separator;
-            int next = text.indexOf("\r\n" + delimiter, contentStart);
-            int contentEnd = next;
-            int afterContent = next + 2 + delimiter.length();
-            if (next < 0) {
-                next = text.indexOf("\n" + delimiter, contentStart);
-                if (next < 0) {
-                    throw RejectedRequest.invalid("body", "has an unterminated multipart part");
+            boolean more = true;
+            for (int parts = 1; more; parts++) {
+                if (parts > MAX_FIELDS) {
+                    throw tooManyFields();
                 }
-                contentEnd = next;
-                afterContent = next + 1 + delimiter.length();
+                Map<String, String> headers = headers(input.readHeaders());
+                Map<String, String> disposition = parameters(headers.getOrDefault("content-disposition", ""));
+                String name = disposition.get("name");
+                if (disposition.containsKey("filename")) {
+                    attachments++;
+                    input.discardBodyData();
+                } else if (name != null) {
+                    ByteArrayOutputStream content = new ByteArrayOutputStream();
+                    input.readBodyData(content);
+                    fields.putIfAbsent(name, new Field(content.toByteArray(), charset(headers.get("content-type"))));
+                } else {
+                    input.discardBodyData();
+                }
+                more = input.readBoundary();
             }
-            Map<String, String> headers = headers(text.substring(headersStart, headersEnd));
-            String disposition = headers.getOrDefault("content-disposition", "");
-            String name = parameter(disposition, "name");
-            String filename = parameter(disposition, "filename");
-            if (filename != null) {
-                attachments++;
-            } else if (name != null) {
-                byte[] bytes = new byte[contentEnd - contentStart];
-                System.arraycopy(body, contentStart, bytes, 0, bytes.length);
-                fields.putIfAbsent(name, new Field(bytes, charset(headers.get("content-type"))));
-            }
-            pos = afterContent;
-            if (pos >= text.length()) {
-                break;
-            }
+        } catch (IOException e) {
+            // MultipartInput.MalformedStreamException, FileUploadSizeException: both FileUploadException
+            throw RejectedRequest.invalid("body", "is not valid multipart/form-data (RFC 7578): " + e.getMessage());
         }
         return new FormFields(fields, attachments);
     }
 
-    private static int skipLineBreak(String text, int pos) {
-        if (text.startsWith("\r\n", pos)) {
-            return pos + 2;
-        }
-        return text.startsWith("\n", pos) ? pos + 1 : pos;
+    private static RejectedRequest tooManyFields() {
+        return RejectedRequest.invalid("body", "has more than " + MAX_FIELDS + " fields");
     }
 
+    /** A part's header block (at most {@value #MAX_PART_HEADER_BYTES} bytes) by lower-cased name; folded lines joined. */
     private static Map<String, String> headers(String block) {
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String line : block.split("\r?\n")) {
+        String last = null;
+        for (int start = 0, end; start < block.length(); start = end + 2) {
+            end = block.indexOf("\r\n", start);
+            if (end < 0) {
+                end = block.length();
+            }
+            String line = block.substring(start, end);
             int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && last != null) {
+                headers.merge(last, " " + line.trim(), String::concat);
+            } else if (colon > 0) {
+                last = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                headers.put(last, line.substring(colon + 1).trim());
             }
         }
         return headers;
     }
 
-    /** A parameter of a header value: {@code name} in {@code form-data; name="subject"}. */
+    /** A parameter of a header value: {@code name} in {@code form-data; name="subject"}; null when absent. */
     static String parameter(String headerValue, String parameter) {
-        for (String piece : headerValue.split(";")) {
-            int eq = piece.indexOf('=');
-            if (eq > 0 && piece.substring(0, eq).trim().equalsIgnoreCase(parameter)) {
-                return unquote(piece.substring(eq + 1).trim());
-            }
-        }
-        return null;
+        return parameters(headerValue).get(parameter.toLowerCase(Locale.ROOT));
+    }
+
+    /** A header value's parameters by lower-cased name (quoted strings and RFC 2231 values decoded). */
+    private static Map<String, String> parameters(String headerValue) {
+        ParameterParser parser = new ParameterParser();
+        parser.setLowerCaseNames(true);
+        return parser.parse(headerValue, ';');
     }
 
     private static Charset charset(String contentType) {

@@ -1,10 +1,12 @@
 package io.leadflow.intake.email;
 
+import com.google.re2j.Pattern;
 import io.leadflow.intake.normalise.LeadDraft;
+import io.leadflow.intake.normalise.LinearRegex;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * An email as both providers deliver it, and how it becomes a lead: the From address is the
@@ -19,10 +21,11 @@ import java.util.regex.Pattern;
  */
 record InboundEmail(String from, String subject, String text, String messageId, Map<String, String> headers) {
 
-    private static final Pattern AUTO_SUBJECT = Pattern.compile(
+    private static final Pattern AUTO_SUBJECT = LinearRegex.compileIgnoreCase(
             "^(?:auto(?:matic)?[\\s-]*(?:reply|response)|auto:|out of (?:the )?office|undeliverable|delivery status notification"
-                    + "|mail delivery (?:failed|failure)|returned mail|abwesenheitsnotiz|réponse automatique)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BOUNCE_SENDER = Pattern.compile("^(?:mailer-daemon|postmaster)@", Pattern.CASE_INSENSITIVE);
+                    + "|mail delivery (?:failed|failure)|returned mail|abwesenheitsnotiz|réponse automatique)");
+    private static final Pattern BOUNCE_SENDER = LinearRegex.compileIgnoreCase("^(?:mailer-daemon|postmaster)@");
+    private static final Set<String> BULK_PRECEDENCE = Set.of("bulk", "junk", "auto_reply", "list");
 
     /** Why this mail can never be a lead (an auto-reply, a bounce, nothing in it); null when it may be one. */
     String notALeadReason() {
@@ -34,7 +37,7 @@ record InboundEmail(String from, String subject, String text, String messageId, 
             return "is an auto-reply";
         }
         String precedence = header("precedence");
-        if (precedence != null && precedence.trim().toLowerCase(Locale.ROOT).matches("bulk|junk|auto_reply|list")) {
+        if (precedence != null && BULK_PRECEDENCE.contains(precedence.trim().toLowerCase(Locale.ROOT))) {
             return "is bulk or list mail (Precedence: " + precedence.trim() + ")";
         }
         if (subject != null && AUTO_SUBJECT.matcher(subject.trim()).find()) {
@@ -99,7 +102,9 @@ record InboundEmail(String from, String subject, String text, String messageId, 
         if (lt <= 0) {
             return null;
         }
-        String name = from.substring(0, lt).trim().replaceAll("^\"|\"$", "").trim();
+        String name = from.substring(0, lt).trim();
+        name = name.substring(name.startsWith("\"") ? 1 : 0);
+        name = name.substring(0, name.length() - (name.endsWith("\"") ? 1 : 0)).trim();
         return name.isEmpty() || name.contains("@") ? null : name;
     }
 

@@ -1,16 +1,12 @@
 package io.leadflow.intake.email;
 
+import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.publish.LeadIntake;
-import io.leadflow.intake.signature.SignatureVerifier;
-import io.leadflow.intake.system.IntakeProperties;
-import io.leadflow.intake.system.RawBody;
 import io.leadflow.intake.system.WebhookSource;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -19,61 +15,55 @@ import tools.jackson.databind.ObjectMapper;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /webhooks/email/sendgrid}: SendGrid Inbound Parse (multipart: {@code headers},
  * {@code from}, {@code to}, {@code subject}, {@code text}, {@code html}, {@code envelope},
- * {@code charsets}, attachments). With a public key configured the request must carry SendGrid's
- * ECDSA signature ({@code X-Twilio-Email-Event-Webhook-Signature} over timestamp + raw body).
+ * {@code charsets}, attachments). It is authenticated as SendGrid's security policies document: a signature policy's
+ * ECDSA signature ({@code X-Twilio-Email-Event-Webhook-Signature} over timestamp + raw body), an OAuth policy's bearer
+ * token (issued by {@link SendGridTokenController}), or both (see the README's security section).
  * SendGrid retries any non-2xx, so mail that can never be a lead is answered 202 "not_a_lead"
  * without publishing. "Send raw" mode ({@code email} field) is read for its headers and text.
  */
 @RestController
 class SendGridController {
 
-    private final SignatureVerifier signatures;
+    private final WebhookOpening opening;
     private final LeadIntake intake;
     private final ObjectMapper json;
-    private final IntakeProperties properties;
 
-    SendGridController(SignatureVerifier signatures, LeadIntake intake, ObjectMapper json, IntakeProperties properties) {
-        this.signatures = signatures;
+    SendGridController(WebhookOpening opening, LeadIntake intake, ObjectMapper json) {
+        this.opening = opening;
         this.intake = intake;
         this.json = json;
-        this.properties = properties;
     }
 
     @PostMapping(path = "/webhooks/email/sendgrid", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<Map<String, Object>> receive(HttpServletRequest request,
-            @RequestHeader(name = SignatureVerifier.SENDGRID_SIGNATURE_HEADER, required = false) String signature,
-            @RequestHeader(name = SignatureVerifier.SENDGRID_TIMESTAMP_HEADER, required = false) String timestamp) {
-        long arrived = System.nanoTime();
-        byte[] body = RawBody.read(request, properties.maxEmailBody());
-        signatures.verifySendGrid(signature, timestamp, body);
-        FormFields form = FormFields.parse(body, request.getHeader(HttpHeaders.CONTENT_TYPE));
-        Map<String, Charset> charsets = charsets(form.get("charsets"));
-        String rawHeaders = field(form, "headers", charsets);
-        String text = field(form, "text", charsets);
-        String raw = form.get("email");
-        if (raw != null && rawHeaders == null) {
-            int split = raw.indexOf("\r\n\r\n") >= 0 ? raw.indexOf("\r\n\r\n") : raw.indexOf("\n\n");
-            rawHeaders = split < 0 ? raw : raw.substring(0, split);
-            text = split < 0 ? null : raw.substring(split).trim();
-        }
-        if (text == null || text.isBlank()) {
-            text = stripTags(field(form, "html", charsets));
-        }
-        Map<String, String> headers = MailHeaders.parse(rawHeaders);
-        String from = field(form, "from", charsets);
-        InboundEmail mail = new InboundEmail(from != null ? from : headers.get("from"),
-                firstNonNull(field(form, "subject", charsets), headers.get("subject")), text, headers.get("message-id"), headers);
-        String notALead = mail.notALeadReason();
-        if (notALead != null) {
-            return intake.acknowledge(WebhookSource.SENDGRID, null, "not_a_lead");
-        }
-        return intake.accept(WebhookSource.SENDGRID, mail.toDraft("from"), mail.sourceEventId(), "headers.Message-ID", arrived);
+    CompletableFuture<ResponseEntity<Map<String, Object>>> receive(HttpServletRequest request) {
+        return opening.receive(request, WebhookSource.SENDGRID, delivery -> {
+            FormFields form = FormFields.parse(delivery.body(), delivery.contentType());
+            Map<String, Charset> charsets = charsets(form.get("charsets"));
+            String rawHeaders = field(form, "headers", charsets);
+            String text = field(form, "text", charsets);
+            byte[] raw = form.bytes("email");
+            RawMessage message = raw != null && rawHeaders == null ? RawMessage.parse(raw) : null;
+            if (message != null) {
+                text = message.text();
+            }
+            if (text == null || text.isBlank()) {
+                text = HtmlText.toText(field(form, "html", charsets));
+            }
+            Map<String, String> headers = message != null ? message.headers() : MailHeaders.parse(rawHeaders);
+            String from = field(form, "from", charsets);
+            InboundEmail mail = new InboundEmail(from != null ? from : headers.get("from"),
+                    firstNonNull(field(form, "subject", charsets), headers.get("subject")), text, headers.get("message-id"), headers);
+            if (mail.notALeadReason() != null) {
+                return intake.acknowledge(null, "not_a_lead");
+            }
+            return intake.accept(delivery, new LeadIntake.Lead(mail.toDraft("from"), mail.sourceEventId(), "headers.Message-ID"));
+        });
     }
 
     private static String field(FormFields form, String name, Map<String, Charset> charsets) {
@@ -101,40 +91,7 @@ class SendGridController {
         return charsets;
     }
 
-    private static String stripTags(String html) {
-        if (html == null) {
-            return null;
-        }
-        return html.replaceAll("(?is)<(script|style)[^>]*>.*?</\\1>", " ")
-                .replaceAll("(?i)<br\\s*/?>|</p>|</div>", "\n")
-                .replaceAll("<[^>]+>", " ")
-                .replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-                .replaceAll("[ \\t]+", " ").trim();
-    }
-
     private static String firstNonNull(String a, String b) {
         return a != null ? a : b;
-    }
-
-    /** RFC 5322 header block to a map by lower-cased name (first occurrence), continuation lines unfolded. */
-    static final class MailHeaders {
-
-        private MailHeaders() {
-        }
-
-        static Map<String, String> parse(String block) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            if (block == null) {
-                return headers;
-            }
-            String unfolded = block.replaceAll("\r?\n[ \t]+", " ");
-            for (String line : unfolded.split("\r?\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-                }
-            }
-            return headers;
-        }
     }
 }

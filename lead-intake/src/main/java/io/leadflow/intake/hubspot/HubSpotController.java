@@ -1,72 +1,66 @@
 package io.leadflow.intake.hubspot;
 
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.intake.delivery.Answer;
+import io.leadflow.intake.delivery.Delivery;
+import io.leadflow.intake.delivery.DeliveryLedger;
+import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.publish.Publisher;
-import io.leadflow.intake.signature.SignatureVerifier;
-import io.leadflow.intake.system.IntakeMetrics;
-import io.leadflow.intake.system.IntakeProperties;
-import io.leadflow.intake.system.RawBody;
-import io.leadflow.intake.system.RecentKeys;
 import io.leadflow.intake.system.RejectedRequest;
 import io.leadflow.intake.system.WebhookSource;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /webhooks/hubspot}: HubSpot app webhooks, a JSON array of events signed with
  * {@code X-HubSpot-Signature-v3} (base64 HMAC-SHA256 of method + URI + body + timestamp, 5-minute
- * window). Deal stage changes ({@code deal.propertyChange} on {@code dealstage}, and the developer
- * platform's {@code object.propertyChange} for object type {@code 0-3}) and deal creations that carry a
- * stage become {@code DealStageChanged} on {@code deals.stage-changed}, keyed by dealId. Other events
+ * window; HubSpot signs every attempt afresh). Deal stage changes ({@code deal.propertyChange} on {@code dealstage},
+ * and the developer platform's {@code object.propertyChange} for object type {@code 0-3}) and deal creations that
+ * carry a stage become {@code DealStageChanged} on {@code deals.stage-changed}, keyed by dealId. Other events
  * are acknowledged and ignored. The whole batch is validated before anything is published.
  *
- * <p>Event ids already published are skipped (HubSpot retries a batch for up to a day). That memory
- * is per instance and bounded (see {@link RecentKeys}); a record that slips through twice carries the
- * same eventId, which trial-tracker can drop.
+ * <p>HubSpot retries a batch for up to a day and may regroup events into other batches; every event is remembered in
+ * the shared replay memory by portal and eventId once published, so each is published once whichever instance gets
+ * it, and a record that still slips through twice carries the same eventId, which trial-tracker drops.
  */
 @RestController
 class HubSpotController {
 
     static final String DEALS_OBJECT_TYPE = "0-3";
+    /** HubSpot sends at most 100 events a request; a few more are tolerated, thousands are not. */
+    static final int MAX_EVENTS = 1000;
 
-    private final SignatureVerifier signatures;
+    private final WebhookOpening opening;
     private final Publisher publisher;
-    private final IntakeMetrics metrics;
+    private final DeliveryLedger ledger;
     private final ObjectMapper json;
-    private final IntakeProperties properties;
-    private final RecentKeys publishedEvents;
 
-    HubSpotController(SignatureVerifier signatures, Publisher publisher, IntakeMetrics metrics, ObjectMapper json,
-                      IntakeProperties properties) {
-        this.signatures = signatures;
+    HubSpotController(WebhookOpening opening, Publisher publisher, DeliveryLedger ledger, ObjectMapper json) {
+        this.opening = opening;
         this.publisher = publisher;
-        this.metrics = metrics;
+        this.ledger = ledger;
         this.json = json;
-        this.properties = properties;
-        this.publishedEvents = new RecentKeys(properties.replayCacheSize(), Duration.ofHours(25));
     }
 
     @PostMapping(path = "/webhooks/hubspot", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> receive(HttpServletRequest request,
-            @RequestHeader(name = SignatureVerifier.HUBSPOT_SIGNATURE_HEADER, required = false) String signature,
-            @RequestHeader(name = SignatureVerifier.HUBSPOT_TIMESTAMP_HEADER, required = false) String timestamp) {
-        long arrived = System.nanoTime();
-        byte[] body = RawBody.read(request, properties.maxJsonBody());
-        signatures.verifyHubSpot(signature, timestamp, request.getMethod(), signedUri(request), body);
-        JsonNode root = json.readTree(body);
+    CompletableFuture<ResponseEntity<Map<String, Object>>> receive(HttpServletRequest request) {
+        return opening.receive(request, WebhookSource.HUBSPOT, this::events);
+    }
+
+    private CompletableFuture<Answer> events(Delivery delivery) {
+        JsonNode root = json.readTree(delivery.body());
         if (root == null || !(root.isArray() || root.isObject())) {
             throw RejectedRequest.invalid("body", "must be a JSON array of events");
         }
@@ -75,6 +69,9 @@ class HubSpotController {
             root.forEach(events::add);
         } else {
             events.add(root);
+        }
+        if (events.size() > MAX_EVENTS) {
+            throw RejectedRequest.invalid("body", "holds more than " + MAX_EVENTS + " events");
         }
         List<DealStageChanged> changes = new ArrayList<>();
         int ignored = 0;
@@ -86,34 +83,30 @@ class HubSpotController {
                 changes.add(change);
             }
         }
-        int published = 0;
+        List<CompletableFuture<?>> acks = new ArrayList<>();
         int duplicates = 0;
         for (DealStageChanged change : changes) {
-            String key = change.getPortalId() + ":" + change.getEventId();
-            if (publishedEvents.contains(key)) {
+            String key = "hubspot:event:" + change.getPortalId() + ":" + change.getEventId();
+            DeliveryLedger.Claim claim;
+            try {
+                claim = ledger.check(key, key);
+            } catch (DeliveryLedger.Duplicate duplicate) {
                 duplicates++;
                 continue;
             }
-            publisher.publish(WebhookSource.HUBSPOT, change, arrived);
-            publishedEvents.add(key);
-            published++;
+            acks.add(publisher.publish(WebhookSource.HUBSPOT, change, delivery.arrivedNanos())
+                    .thenCompose(sent -> ledger.accepted(claim, change.getDealId(), "accepted")));
         }
-        metrics.received(WebhookSource.HUBSPOT, published > 0 ? "accepted" : duplicates > 0 ? "duplicate" : "ignored");
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("published", published);
-        answer.put("duplicates", duplicates);
-        answer.put("ignored", ignored);
-        return ResponseEntity.accepted().body(answer);
-    }
-
-    /** The URI HubSpot signed: the configured public URL, else this request's URL with its query. */
-    private String signedUri(HttpServletRequest request) {
-        String configured = properties.hubspotWebhookUrl();
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
-        }
-        String query = request.getQueryString();
-        return request.getRequestURL() + (query == null ? "" : "?" + query);
+        int published = acks.size();
+        int repeated = duplicates;
+        int skipped = ignored;
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("published", published);
+            extra.put("duplicates", repeated);
+            extra.put("ignored", skipped);
+            return new Answer(null, published > 0 ? "accepted" : repeated > 0 ? "duplicate" : "ignored", extra);
+        });
     }
 
     /** The stage change an event describes; null for events that are not about a deal's stage. */

@@ -1,5 +1,6 @@
 package io.leadflow.intake.normalise;
 
+import com.google.re2j.Pattern;
 import io.leadflow.avro.Region;
 
 import java.text.Normalizer;
@@ -36,6 +37,13 @@ public final class Countries {
             Map.entry("taiwan roc", "TW"), Map.entry("hong kong sar", "HK"), Map.entry("burma", "MM"),
             Map.entry("eire", "IE"), Map.entry("republic of ireland", "IE"));
 
+    /** Longer than any name, code or alias (the longest, "United Kingdom of Great Britain and Northern Ireland", has 52). */
+    static final int MAX_NAME_CHARS = 100;
+
+    private static final Pattern MARKS = LinearRegex.compile("\\p{M}+");
+    private static final Pattern NOT_ALPHANUMERIC = LinearRegex.compile("[^a-z0-9 ]");
+    private static final Pattern WHITESPACE = LinearRegex.compile("\\s+");
+
     private static final Map<String, String> BY_NAME = buildIndex();
 
     private Countries() {
@@ -46,7 +54,11 @@ public final class Countries {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(BY_NAME.get(key(text)));
+        String name = text.trim();
+        if (name.length() > MAX_NAME_CHARS) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(BY_NAME.get(key(name)));
     }
 
     /** US, EU (incl. EEA), OTHER for any other known country, UNKNOWN when there is no country. */
@@ -82,8 +94,9 @@ public final class Countries {
 
     /** Lower case, accents and punctuation removed, a leading "the" dropped: "The Netherlands" = "netherlands". */
     static String key(String text) {
-        String s = Normalizer.normalize(text.trim(), Normalizer.Form.NFD).replaceAll("\\p{M}", "");
-        s = s.toLowerCase(Locale.ROOT).replace(".", "").replace("&", "and").replaceAll("[^a-z0-9 ]", " ").replaceAll("\\s+", " ").trim();
+        String s = MARKS.matcher(Normalizer.normalize(text.trim(), Normalizer.Form.NFD)).replaceAll("");
+        s = s.toLowerCase(Locale.ROOT).replace(".", "").replace("&", "and");
+        s = WHITESPACE.matcher(NOT_ALPHANUMERIC.matcher(s).replaceAll(" ")).replaceAll(" ").trim();
         if (s.startsWith("the ")) {
             s = s.substring(4);
         }

@@ -26,6 +26,9 @@ public final class FreemailDomains {
             return false;
         }
         String d = domain.toLowerCase(Locale.ROOT).trim();
+        if (d.length() > LeadNormaliser.MAX_HOST_CHARS) {
+            return false; // no host name is longer, and each parent below is a copy: keep that quadratic walk short
+        }
         while (true) {
             if (DOMAINS.contains(d)) {
                 return true;

@@ -1,5 +1,6 @@
 package io.leadflow.intake.normalise;
 
+import com.google.re2j.Pattern;
 import io.leadflow.avro.Contact;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.Need;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Turns a {@link LeadDraft} into a {@code LeadReceived}: email trimmed, lower-cased and validated;
@@ -23,11 +23,17 @@ import java.util.regex.Pattern;
 public final class LeadNormaliser {
 
     static final int MAX_MESSAGE_CHARS = 10_000;
+    /** RFC 5321's limit for a path; a longer address is invalid before any pattern looks at it. */
+    static final int MAX_EMAIL_CHARS = 254;
+    /** RFC 1035's limits for a host name in its ASCII form and for each of its labels. */
+    static final int MAX_HOST_CHARS = 253;
+    static final int MAX_LABEL_CHARS = 63;
 
-    private static final Pattern EMAIL = Pattern.compile(
+    // RE2: linear time and no recursion (java.util.regex recurses for every repetition of a group: a stack overflow on long input).
+    private static final Pattern EMAIL = LinearRegex.compile(
             "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
                     + "@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$");
-    private static final Pattern HOST = Pattern.compile("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$");
+    private static final Pattern HOST = LinearRegex.compile("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$");
 
     private LeadNormaliser() {
     }
@@ -103,8 +109,11 @@ public final class LeadNormaliser {
         if (s.toLowerCase(Locale.ROOT).startsWith("mailto:")) {
             s = s.substring(7);
         }
+        if (s.length() > MAX_EMAIL_CHARS) {
+            throw RejectedRequest.invalid(field, "is not a valid email address");
+        }
         s = s.toLowerCase(Locale.ROOT);
-        if (s.length() > 254 || !EMAIL.matcher(s).matches()) {
+        if (!EMAIL.matcher(s).matches()) {
             throw RejectedRequest.invalid(field, "is not a valid email address");
         }
         return s;
@@ -144,12 +153,30 @@ public final class LeadNormaliser {
         if (s.startsWith("www.")) {
             s = s.substring(4);
         }
+        // The ASCII form of a name has at least as many characters as it has code points.
+        if (s.codePointCount(0, s.length()) > MAX_HOST_CHARS) {
+            return null;
+        }
         try {
             s = IDN.toASCII(s, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             return null;
         }
-        return HOST.matcher(s).matches() ? s : null;
+        return hasHostLengths(s) && HOST.matcher(s).matches() ? s : null;
+    }
+
+    private static boolean hasHostLengths(String host) {
+        if (host.length() > MAX_HOST_CHARS) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', labelStart)) {
+            if (dot - labelStart > MAX_LABEL_CHARS) {
+                return false;
+            }
+            labelStart = dot + 1;
+        }
+        return host.length() - labelStart <= MAX_LABEL_CHARS;
     }
 
     private static int firstOf(String s, String chars) {

@@ -1,22 +1,24 @@
 package io.leadflow.intake.publish;
 
 import io.leadflow.avro.LeadReceived;
+import io.leadflow.intake.delivery.Answer;
+import io.leadflow.intake.delivery.Delivery;
+import io.leadflow.intake.delivery.DeliveryLedger;
 import io.leadflow.intake.normalise.LeadDraft;
 import io.leadflow.intake.normalise.LeadNormaliser;
-import io.leadflow.intake.system.IntakeMetrics;
 import io.leadflow.intake.system.RejectedRequest;
-import io.leadflow.intake.system.WebhookSource;
-import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The last steps every lead channel shares: normalise the draft, publish it, wait for the ack and
- * answer 202 {@code {"leadId": ...}}. A redelivered webhook is published again under the same leadId
- * and gets the same answer; consumers are idempotent on the leadId.
+ * The last steps every lead channel shares: normalise the draft, publish it (and the booking links that come with
+ * it), and answer 202 {@code {"leadId": ...}} once Kafka acknowledged. A redelivered webhook is answered from the
+ * replay memory before it gets here; one that slips through (two first attempts at once) is published again under
+ * the same leadId, which consumers are idempotent on.
  */
 @Component
 public class LeadIntake {
@@ -24,41 +26,55 @@ public class LeadIntake {
     static final int MAX_SOURCE_EVENT_ID = 1024;
 
     private final Publisher publisher;
-    private final IntakeMetrics metrics;
+    private final DeliveryLedger ledger;
     private final Clock clock;
 
-    public LeadIntake(Publisher publisher, IntakeMetrics metrics, Clock clock) {
+    public LeadIntake(Publisher publisher, DeliveryLedger ledger, Clock clock) {
         this.publisher = publisher;
-        this.metrics = metrics;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
-    public ResponseEntity<Map<String, Object>> accept(WebhookSource source, LeadDraft draft, String sourceEventId,
-                                                      String sourceEventIdField, long arrivedNanos) {
+    /**
+     * A lead to publish.
+     *
+     * @param draft              what the channel read
+     * @param sourceEventId      the source's own id, from which the leadId derives
+     * @param sourceEventIdField where in the payload that id is, for a 400 naming it
+     * @param outcome            what the answer says happened: accepted, or rescheduled
+     * @param bookings           calendar bookings to link to this lead (provider and booking id)
+     */
+    public record Lead(LeadDraft draft, String sourceEventId, String sourceEventIdField, String outcome, List<Booking> bookings) {
+
+        public Lead(LeadDraft draft, String sourceEventId, String sourceEventIdField) {
+            this(draft, sourceEventId, sourceEventIdField, "accepted", List.of());
+        }
+    }
+
+    /** A calendar booking: {@code calendly} or {@code cal.com} and the provider's id of it. */
+    public record Booking(String provider, String bookingId) {
+    }
+
+    public CompletableFuture<Answer> accept(Delivery delivery, Lead lead) {
+        String sourceEventId = lead.sourceEventId();
         if (sourceEventId == null || sourceEventId.isBlank()) {
-            throw RejectedRequest.invalid(sourceEventIdField, "is required");
+            throw RejectedRequest.invalid(lead.sourceEventIdField(), "is required");
         }
         if (sourceEventId.length() > MAX_SOURCE_EVENT_ID) {
-            throw RejectedRequest.invalid(sourceEventIdField, "is longer than " + MAX_SOURCE_EVENT_ID + " characters");
+            throw RejectedRequest.invalid(lead.sourceEventIdField(), "is longer than " + MAX_SOURCE_EVENT_ID + " characters");
         }
-        LeadReceived lead = LeadNormaliser.normalise(draft, source, sourceEventId.trim(), clock.instant());
-        publisher.publish(source, lead, arrivedNanos);
-        metrics.received(source, "accepted");
-        return answer(lead.getLeadId(), "accepted");
+        LeadReceived received = LeadNormaliser.normalise(lead.draft(), delivery.source(), sourceEventId.trim(), clock.instant());
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        acks.add(publisher.publish(delivery.source(), received, delivery.arrivedNanos()));
+        for (Booking booking : lead.bookings()) {
+            acks.add(publisher.acknowledged(ledger.link(booking.provider(), booking.bookingId(), received.getLeadId(), sourceEventId.trim())));
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .thenApply(done -> new Answer(received.getLeadId(), lead.outcome()));
     }
 
-    /** A request that was understood but is not a new lead (e.g. a Calendly cancellation); nothing published. */
-    public ResponseEntity<Map<String, Object>> acknowledge(WebhookSource source, String leadId, String outcome) {
-        metrics.received(source, outcome);
-        return answer(leadId, outcome);
-    }
-
-    static ResponseEntity<Map<String, Object>> answer(String leadId, String outcome) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (leadId != null) {
-            body.put("leadId", leadId);
-        }
-        body.put("outcome", outcome);
-        return ResponseEntity.accepted().body(body);
+    /** A request that was understood but is not a new lead (e.g. a cancellation); nothing published. */
+    public CompletableFuture<Answer> acknowledge(String leadId, String outcome) {
+        return CompletableFuture.completedFuture(new Answer(leadId, outcome));
     }
 }

@@ -9,6 +9,7 @@ import io.leadflow.intake.system.WebhookSource;
 import io.leadflow.platform.logging.Masking;
 import io.leadflow.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -17,19 +18,19 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes and waits for the broker's acknowledgement ({@code acks=all}, idempotent producer) before
- * the caller answers 202. When the acknowledgement does not come within
- * {@code leadflow.intake.publish-timeout}, or the send fails, the caller gets a 503 with
- * {@code Retry-After}, so the provider delivers again: a lead is never acknowledged and then lost.
+ * Publishes and completes when the broker acknowledged ({@code acks=all}, idempotent producer); the caller answers
+ * 202 only then. The request thread does not wait: the answer is sent when the acknowledgement arrives.
  *
- * <p>A record that timed out here may still reach the broker later; the provider's retry then
- * publishes it a second time under the same key (leadId or dealId), which consumers are idempotent on.
- * The producer's {@code delivery.timeout.ms} is set to the same bound to keep that window small.
+ * <p>The answer waits for the producer's own verdict rather than cutting it short: {@code delivery.timeout.ms} (and
+ * {@code max.block.ms} for metadata) bound how long that takes, so a 503 means the producer gave the record up. Even
+ * then the broker may have appended it (an acknowledgement lost on the way back), which is why the 503 says the event
+ * may not have been recorded rather than that it was not, and why the provider's retry is answered idempotently.
+ * {@code leadflow.intake.publish-timeout} is only a last-resort bound above the producer's.
  */
 @Component
 public class Publisher {
@@ -46,47 +47,71 @@ public class Publisher {
         this.metrics = metrics;
     }
 
-    /** Publishes a lead to {@code leads.received}, keyed by its leadId, and waits for the ack. */
-    public void publish(WebhookSource source, LeadReceived lead, long arrivedNanos) {
-        SendResult<String, Object> result = send(source, Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead, arrivedNanos);
-        log.info("Lead {} from {} ({}) acknowledged at {}-{}@{}", lead.getLeadId(), source.tag(),
-                Masking.email(lead.getContact().getEmail()), result.getRecordMetadata().topic(),
-                result.getRecordMetadata().partition(), result.getRecordMetadata().offset());
+    /** Publishes a lead to {@code leads.received}, keyed by its leadId. */
+    public CompletableFuture<SendResult<String, Object>> publish(WebhookSource source, LeadReceived lead, long arrivedNanos) {
+        return send(source, Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead, arrivedNanos).whenComplete((result, failure) -> {
+            if (failure == null) {
+                log.info("Lead {} from {} ({}) acknowledged at {}", lead.getLeadId(), source.tag(),
+                        Masking.email(lead.getContact().getEmail()), position(result));
+            }
+        });
     }
 
-    /** Publishes a deal-stage change to {@code deals.stage-changed}, keyed by dealId, and waits for the ack. */
-    public void publish(WebhookSource source, DealStageChanged change, long arrivedNanos) {
-        SendResult<String, Object> result = send(source, Topics.DEALS_STAGE_CHANGED.name(), change.getDealId(), change, arrivedNanos);
-        log.info("Deal {} entered stage {} (HubSpot event {}) acknowledged at {}-{}@{}", change.getDealId(),
-                change.getStageId(), change.getEventId(), result.getRecordMetadata().topic(),
-                result.getRecordMetadata().partition(), result.getRecordMetadata().offset());
+    /** Publishes a deal-stage change to {@code deals.stage-changed}, keyed by dealId. */
+    public CompletableFuture<SendResult<String, Object>> publish(WebhookSource source, DealStageChanged change, long arrivedNanos) {
+        return send(source, Topics.DEALS_STAGE_CHANGED.name(), change.getDealId(), change, arrivedNanos).whenComplete((result, failure) -> {
+            if (failure == null) {
+                log.info("Deal {} entered stage {} (HubSpot event {}) acknowledged at {}", Masking.printable(change.getDealId()),
+                        Masking.printable(change.getStageId()), change.getEventId(), position(result));
+            }
+        });
     }
 
-    private SendResult<String, Object> send(WebhookSource source, String topic, String key, SpecificRecord value,
-                                            long arrivedNanos) {
-        long deadline = arrivedNanos + properties.publishTimeout().toNanos();
+    /** Another write a lead depends on (e.g. a booking link): a failure is a 503 like the lead's own. */
+    public <T> CompletableFuture<T> acknowledged(CompletableFuture<T> write) {
+        return bounded(write, "a record the lead depends on");
+    }
+
+    private CompletableFuture<SendResult<String, Object>> send(WebhookSource source, String topic, String key, SpecificRecord value,
+                                                               long arrivedNanos) {
+        CompletableFuture<SendResult<String, Object>> future;
         try {
-            CompletableFuture<SendResult<String, Object>> future = template.send(topic, key, value);
-            long remaining = Math.max(1, deadline - System.nanoTime());
-            SendResult<String, Object> result = future.get(remaining, TimeUnit.NANOSECONDS);
-            metrics.acknowledged(source, Duration.ofNanos(System.nanoTime() - arrivedNanos));
-            return result;
-        } catch (TimeoutException e) {
-            throw unavailable(topic, "no acknowledgement within " + properties.publishTimeout().toMillis() + " ms");
-        } catch (ExecutionException e) {
-            throw unavailable(topic, String.valueOf(e.getCause()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable(topic, "interrupted while waiting for the acknowledgement");
+            future = template.send(topic, key, value);
+        } catch (SerializationException e) {
+            // a value Avro cannot encode is bad input that escaped validation, not an outage: retrying cannot help
+            log.warn("A record for {} could not be encoded: {}", topic, Masking.printable(e.getMessage()));
+            return CompletableFuture.failedFuture(RejectedRequest.invalid("body", "holds a value that cannot be recorded"));
         } catch (RuntimeException e) {
             // KafkaTemplate may throw synchronously (e.g. metadata not available within max.block.ms).
-            throw unavailable(topic, e.toString());
+            return CompletableFuture.failedFuture(unavailable(topic, e.toString()));
         }
+        return bounded(future, topic).whenComplete((result, failure) -> {
+            if (failure == null) {
+                metrics.acknowledged(source, Duration.ofNanos(System.nanoTime() - arrivedNanos));
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> future, String what) {
+        return future.orTimeout(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(failure -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof RejectedRequest rejected) {
+                        return CompletableFuture.failedFuture(rejected);
+                    }
+                    String why = cause instanceof TimeoutException
+                            ? "no acknowledgement within " + properties.publishTimeout().toMillis() + " ms" : String.valueOf(cause);
+                    return CompletableFuture.failedFuture(unavailable(what, why));
+                });
+    }
+
+    private static String position(SendResult<String, Object> result) {
+        return result.getRecordMetadata().topic() + "-" + result.getRecordMetadata().partition() + "@" + result.getRecordMetadata().offset();
     }
 
     private RejectedRequest unavailable(String topic, String why) {
-        log.warn("Kafka did not acknowledge a record for {}: {}", topic, why);
-        return RejectedRequest.unavailable("Kafka did not acknowledge the event; nothing was accepted, retry later",
-                properties.retryAfter());
+        log.warn("Kafka did not acknowledge a record for {}: {}", topic, Masking.printable(why));
+        return RejectedRequest.unavailable("Kafka did not acknowledge the event, so it may not have been recorded; "
+                + "retry later (a retry of the same delivery is idempotent)", properties.retryAfter());
     }
 }

@@ -33,7 +33,7 @@ class IntakeConfiguration {
     @EventListener(ApplicationReadyEvent.class)
     void reportSources() {
         List<WebhookSource> unsigned = Arrays.stream(WebhookSource.values())
-                .filter(s -> properties.secrets().of(s).isEmpty())
+                .filter(s -> !properties.secrets().configured(s))
                 .toList();
         if (unsigned.isEmpty()) {
             log.info("Every webhook source has a secret; all requests are signature-checked");

@@ -17,12 +17,18 @@ import java.util.List;
  * variable.
  *
  * @param allowUnsigned      accept requests from sources without a secret (local stack only; warned at start-up)
- * @param signatureMaxAge    how old a signed timestamp may be (and how far in the future)
- * @param publishTimeout     how long a request waits for Kafka's acknowledgement before answering 503
+ * @param signatureMaxAge    how old a signed timestamp may be (and how far in the future) for sources that sign each
+ *                           attempt afresh: the website form and HubSpot
+ * @param retryWindows       how old a signed timestamp may be for providers that resend a delivery with its original
+ *                           signature, as long as each documents retrying
+ * @param publishTimeout     the longest a request waits for Kafka's acknowledgement (the producer's own delivery
+ *                           timeout normally answers first) before answering 503
  * @param retryAfter         the {@code Retry-After} sent with a 503
+ * @param bodyReadTimeout    the longest a request body may take to arrive, however slowly it trickles in
  * @param maxJsonBody        body limit for JSON webhooks
  * @param maxEmailBody       body limit for inbound email (attachments are dropped, never stored)
- * @param replayCacheSize    entries kept by the Mailgun token and HubSpot eventId caches (per instance)
+ * @param replayCacheSize    deliveries the shared replay memory keeps in each instance's view
+ * @param claimLease         how long one instance's claim on a Mailgun token holds before another may take it over
  * @param hubspotWebhookUrl  the public URL HubSpot calls, when a proxy rewrites scheme/host/path; empty = as received
  * @param secrets            per-source secrets, each a comma-separated list for rotation
  */
@@ -30,13 +36,30 @@ import java.util.List;
 @ConfigurationProperties("leadflow.intake")
 public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                                @DefaultValue("5m") @NotNull Duration signatureMaxAge,
-                               @DefaultValue("5s") @NotNull Duration publishTimeout,
+                               @DefaultValue @Valid @NotNull RetryWindows retryWindows,
+                               @DefaultValue("10s") @NotNull Duration publishTimeout,
                                @DefaultValue("30s") @NotNull Duration retryAfter,
+                               @DefaultValue("10s") @NotNull Duration bodyReadTimeout,
                                @DefaultValue("1MB") @NotNull DataSize maxJsonBody,
                                @DefaultValue("10MB") @NotNull DataSize maxEmailBody,
-                               @DefaultValue("100000") @Min(1) long replayCacheSize,
+                               @DefaultValue("1000000") @Min(1) long replayCacheSize,
+                               @DefaultValue("30s") @NotNull Duration claimLease,
                                @DefaultValue("") String hubspotWebhookUrl,
                                @DefaultValue @Valid @NotNull Secrets secrets) {
+
+    /**
+     * How long after its first attempt each provider that keeps the original signature on a retry may still
+     * deliver: a signed timestamp this old is accepted once, and a delivery already accepted is answered
+     * idempotently instead. Each is the provider's documented retry period plus an hour.
+     *
+     * @param calendly 24 h of retries (developer.calendly.com/api-docs/overview/webhooks/webhook-errors)
+     * @param mailgun  8 h of retries (documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-retries)
+     * @param sendgrid 3 days of retries for Inbound Parse
+     */
+    public record RetryWindows(@DefaultValue("25h") @NotNull Duration calendly,
+                               @DefaultValue("9h") @NotNull Duration mailgun,
+                               @DefaultValue("73h") @NotNull Duration sendgrid) {
+    }
 
     /**
      * Secrets per source; each value may hold several comma-separated secrets (old and new during a
@@ -47,6 +70,8 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                           @DefaultValue("") String calcom,
                           @DefaultValue("") String mailgun,
                           @DefaultValue("") String sendgrid,
+                          @DefaultValue("") String sendgridOauthClientId,
+                          @DefaultValue("") String sendgridOauthClientSecret,
                           @DefaultValue("") String hubspot) {
 
         public List<String> of(WebhookSource source) {
@@ -58,6 +83,20 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                 case SENDGRID -> sendgrid;
                 case HUBSPOT -> hubspot;
             };
+            return split(value);
+        }
+
+        /** Whether anything authenticates this source's requests (for SendGrid: public keys or the OAuth client). */
+        public boolean configured(WebhookSource source) {
+            return !of(source).isEmpty() || (source == WebhookSource.SENDGRID && sendGridOAuthConfigured());
+        }
+
+        /** SendGrid's OAuth client (its security policy's client_id and client_secret) is set. */
+        public boolean sendGridOAuthConfigured() {
+            return !split(sendgridOauthClientId).isEmpty() && !split(sendgridOauthClientSecret).isEmpty();
+        }
+
+        private static List<String> split(String value) {
             if (value == null || value.isBlank()) {
                 return List.of();
             }

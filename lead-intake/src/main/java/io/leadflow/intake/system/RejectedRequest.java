@@ -15,13 +15,27 @@ public final class RejectedRequest extends RuntimeException {
     private final String field;
     private final String outcome;
     private final Duration retryAfter;
+    private final String oauthError;
 
     private RejectedRequest(HttpStatus status, String field, String reason, String outcome, Duration retryAfter) {
-        super(reason);
+        this(status, field, reason, outcome, retryAfter, null);
+    }
+
+    private RejectedRequest(HttpStatus status, String field, String reason, String outcome, Duration retryAfter, String oauthError) {
+        super(reason, null, false, false);
         this.status = status;
         this.field = field;
         this.outcome = outcome;
         this.retryAfter = retryAfter;
+        this.oauthError = oauthError;
+    }
+
+    /**
+     * An OAuth 2.0 error (RFC 6749 section 5.2, RFC 6750 section 3.1): the problem carries the {@code error} code too,
+     * which is what an OAuth client such as SendGrid looks for (an {@code invalid_token} makes it fetch a new token).
+     */
+    public static RejectedRequest oauth(int status, String field, String error, String reason) {
+        return new RejectedRequest(HttpStatus.valueOf(status), field, reason + " (" + error + ")", "bad_signature", null, error);
     }
 
     /** 400: a field is missing or invalid. */
@@ -40,6 +54,24 @@ public final class RejectedRequest extends RuntimeException {
                 "request body is larger than the limit of " + limitBytes + " bytes", "too_large", null);
     }
 
+    /** 408: the body did not arrive within the read deadline; a client may retry. */
+    public static RejectedRequest tooSlow(Duration deadline) {
+        return new RejectedRequest(HttpStatus.REQUEST_TIMEOUT, "body",
+                "did not arrive within " + deadline.toSeconds() + " s", "too_slow", null);
+    }
+
+    /** 409: another request is handling the same delivery right now; retry later. */
+    public static RejectedRequest inProgress(String field, Duration retryAfter) {
+        return new RejectedRequest(HttpStatus.CONFLICT, field,
+                "is being handled by another request for the same delivery; retry later", "in_progress", retryAfter);
+    }
+
+    /** 401: a signed credential already used with another body: a replay. */
+    public static RejectedRequest replay(String field) {
+        return new RejectedRequest(HttpStatus.UNAUTHORIZED, field,
+                "was already used with a different request body: the request is a replay", "replay", null);
+    }
+
     /** 406 (Mailgun's "do not retry"): mail that can never be a lead, e.g. an auto-reply. Never for transient errors. */
     public static RejectedRequest notALead(String field, String reason) {
         return new RejectedRequest(HttpStatus.NOT_ACCEPTABLE, field, reason, "not_a_lead", null);
@@ -51,13 +83,21 @@ public final class RejectedRequest extends RuntimeException {
                 "source not configured: " + source + " (set " + envVar + ")", "not_configured", retryAfter);
     }
 
-    /** 503: Kafka did not acknowledge in time; the lead was not accepted and the provider must retry. */
+    /**
+     * 503: Kafka did not acknowledge the event (the broker refused it or did not answer in time), so it may not have
+     * been recorded; the provider must retry, and a retry of the same delivery is idempotent.
+     */
     public static RejectedRequest unavailable(String reason, Duration retryAfter) {
         return new RejectedRequest(HttpStatus.SERVICE_UNAVAILABLE, null, reason, "unavailable", retryAfter);
     }
 
     public HttpStatus status() {
         return status;
+    }
+
+    /** The OAuth error code ({@code invalid_token}, {@code invalid_client}, ...), or null. */
+    public String oauthError() {
+        return oauthError;
     }
 
     /** The field or header to blame, or null. */
@@ -70,7 +110,7 @@ public final class RejectedRequest extends RuntimeException {
         return outcome;
     }
 
-    /** When the caller should retry, for 503s; null otherwise. */
+    /** When the caller should retry, for 503s and 409s; null otherwise. */
     public Duration retryAfter() {
         return retryAfter;
     }

@@ -6,10 +6,9 @@ import io.leadflow.avro.PlanInterest;
 import io.leadflow.intake.normalise.LeadDraft;
 import io.leadflow.intake.normalise.Volumes;
 import io.leadflow.intake.system.RejectedRequest;
+import io.leadflow.intake.system.Timestamps;
 import tools.jackson.databind.JsonNode;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,13 +57,7 @@ record WebsiteForm(String submissionId,
         if (submissionId == null || submissionId.isBlank()) {
             throw RejectedRequest.invalid("submissionId", "is required");
         }
-        if (submittedAt != null && !submittedAt.isBlank()) {
-            try {
-                Instant.parse(submittedAt.trim());
-            } catch (DateTimeParseException e) {
-                throw RejectedRequest.invalid("submittedAt", "must be an ISO-8601 instant such as 2026-01-05T14:03:00Z");
-            }
-        }
+        Timestamps.parse(submittedAt, "submittedAt");
         LeadDraft draft = new LeadDraft()
                 .email(email, "email")
                 .firstName(firstName)

@@ -16,6 +16,7 @@ import tools.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,92 +28,11 @@ class CalendarWebhookTests extends IntakeIntegrationTest {
     ObjectMapper json;
 
     static String calendly(String event, String invitee) {
-        return """
-                {
-                  "created_at": "2026-01-02T09:15:21.000000Z",
-                  "created_by": "https://api.calendly.com/users/AAAAAAAAAAAAAAAA",
-                  "event": "%s",
-                  "payload": {
-                    "cancel_url": "https://calendly.com/cancellations/%s",
-                    "created_at": "2026-01-02T09:15:20.318000Z",
-                    "email": "Bob.Smith@Globex.io",
-                    "event": "https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2",
-                    "first_name": null,
-                    "last_name": null,
-                    "name": "Bob Smith",
-                    "new_invitee": null,
-                    "old_invitee": null,
-                    "questions_and_answers": [
-                      {"answer": "Globex", "position": 0, "question": "Company name"},
-                      {"answer": "United States", "position": 1, "question": "Which country are you in?"},
-                      {"answer": "about 120 million", "position": 2, "question": "How many events do you send per month?"},
-                      {"answer": "Evaluating the Scale plan; we need SAML SSO and we're a YC company.", "position": 3,
-                       "question": "Anything we should know?"}
-                    ],
-                    "reschedule_url": "https://calendly.com/reschedulings/%s",
-                    "rescheduled": false,
-                    "status": "%s",
-                    "text_reminder_number": null,
-                    "timezone": "America/New_York",
-                    "tracking": {"utm_campaign": "pricing", "utm_source": "website", "utm_medium": null,
-                                 "utm_content": null, "utm_term": null, "salesforce_uuid": null},
-                    "updated_at": "2026-01-02T09:15:20.318000Z",
-                    "uri": "https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/%s",
-                    "scheduled_event": {
-                      "uri": "https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2",
-                      "name": "PostHog demo",
-                      "status": "active",
-                      "start_time": "2026-01-05T15:00:00.000000Z",
-                      "end_time": "2026-01-05T15:30:00.000000Z",
-                      "event_type": "https://api.calendly.com/event_types/GBGBDCAADAEDCRZ2",
-                      "location": {"type": "google_conference", "status": "pushed",
-                                   "join_url": "https://meet.google.com/abc-defg-hij"},
-                      "invitees_counter": {"total": 1, "active": 1, "limit": 1},
-                      "created_at": "2026-01-02T09:15:20.000000Z",
-                      "updated_at": "2026-01-02T09:15:20.000000Z",
-                      "event_memberships": [{"user": "https://api.calendly.com/users/AAAAAAAAAAAAAAAA"}],
-                      "event_guests": []
-                    }
-                  }
-                }
-                """.formatted(event, invitee, invitee, event.equals("invitee.canceled") ? "canceled" : "active", invitee);
+        return CalendarBodies.calendly(event, invitee, null, "2026-01-05T15:00:00.000000Z");
     }
 
     static String calcom(String uid) {
-        return """
-                {
-                  "triggerEvent": "BOOKING_CREATED",
-                  "createdAt": "2026-01-02T10:00:00.000Z",
-                  "payload": {
-                    "type": "group-demo",
-                    "title": "Group demo between PostHog and Chloé Martin",
-                    "description": "",
-                    "additionalNotes": "We want to self-host because of HIPAA. Around 5M events a month.",
-                    "customInputs": {},
-                    "startTime": "2026-01-06T09:00:00Z",
-                    "endTime": "2026-01-06T09:45:00Z",
-                    "organizer": {"id": 5, "name": "Sales", "email": "sales@posthog.example", "timeZone": "Europe/London",
-                                  "language": {"locale": "en"}},
-                    "responses": {
-                      "name": {"label": "your_name", "value": "Chloé Martin"},
-                      "email": {"label": "email_address", "value": "chloe@gmail.com"},
-                      "location": {"label": "location", "value": {"optionValue": "", "value": "integrations:daily"}},
-                      "notes": {"label": "additional_notes", "value": "We want to self-host because of HIPAA. Around 5M events a month."},
-                      "guests": {"label": "additional_guests", "value": []},
-                      "company": {"label": "Company", "value": "Initech SAS"},
-                      "country": {"label": "Country", "value": "France"}
-                    },
-                    "userFieldsResponses": {},
-                    "attendees": [{"email": "chloe@gmail.com", "name": "Chloé Martin", "timeZone": "Europe/Paris",
-                                   "language": {"locale": "fr"}}],
-                    "location": "integrations:daily",
-                    "uid": "%s",
-                    "bookingId": 91,
-                    "metadata": {"videoCallUrl": "https://app.cal.com/video/%s"},
-                    "status": "ACCEPTED"
-                  }
-                }
-                """.formatted(uid, uid);
+        return CalendarBodies.calcom("BOOKING_CREATED", uid, null, "2026-01-06T09:00:00Z");
     }
 
     @Test
@@ -203,12 +123,99 @@ class CalendarWebhookTests extends IntakeIntegrationTest {
         HttpResponse<String> wrongKey = webhooks().post("/webhooks/calendly", "application/json", calendlyBody,
                 "Calendly-Webhook-Signature", Webhooks.timestamped("someone-else", Instant.now().getEpochSecond(), calendlyBody));
         HttpResponse<String> stale = webhooks().post("/webhooks/calendly", "application/json", calendlyBody,
-                "Calendly-Webhook-Signature", Webhooks.timestamped(Webhooks.CALENDLY_KEY, Instant.now().getEpochSecond() - 600, calendlyBody));
+                "Calendly-Webhook-Signature", Webhooks.timestamped(Webhooks.CALENDLY_KEY, Instant.now().getEpochSecond() - 26 * 3600, calendlyBody));
 
         assertThat(tampered.statusCode()).isEqualTo(401);
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(wrongKey.statusCode()).isEqualTo(401);
         assertThat(stale.statusCode()).isEqualTo(401);
         assertThat(published().endOffsets(Topics.LEADS_RECEIVED)).isEqualTo(before);
+    }
+
+    @Test
+    void aCalendlyMeetingRescheduledTwiceStaysOneLeadWithTheNewestTime() {
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        String third = UUID.randomUUID().toString();
+
+        HttpResponse<String> booked = postCalendly(CalendarBodies.calendly("invitee.created", first, null, "2026-02-02T15:00:00Z"));
+        HttpResponse<String> movedOnce = postCalendly(CalendarBodies.calendly("invitee.created", second,
+                CalendarBodies.inviteeUri(first), "2026-02-03T15:00:00Z"));
+        HttpResponse<String> canceledHalf = postCalendly(CalendarBodies.calendly("invitee.canceled", second, null, "2026-02-03T15:00:00Z")
+                .replace("\"rescheduled\": false", "\"rescheduled\": true"));
+        HttpResponse<String> movedTwice = postCalendly(CalendarBodies.calendly("invitee.created", third,
+                CalendarBodies.inviteeUri(second), "2026-02-04T16:30:00Z"));
+
+        String leadId = LeadIds.leadId("DEMO_BOOKING", CalendarBodies.inviteeUri(first));
+        assertThat(List.of(booked, movedOnce, canceledHalf, movedTwice)).allSatisfy(r -> {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            assertThat(json.readTree(r.body()).get("leadId").asString()).isEqualTo(leadId);
+        });
+        assertThat(json.readTree(movedTwice.body()).get("outcome").asString()).isEqualTo("rescheduled");
+        assertThat(json.readTree(canceledHalf.body()).get("outcome").asString()).isEqualTo("rescheduled");
+        List<LeadReceived> versions = published().awaitValues(Topics.LEADS_RECEIVED, leadId, LeadReceived.class);
+        assertThat(versions).extracting(l -> l.getDemo().getStartsAt()).containsExactly(
+                Instant.parse("2026-02-02T15:00:00Z"), Instant.parse("2026-02-03T15:00:00Z"), Instant.parse("2026-02-04T16:30:00Z"));
+        assertThat(versions).extracting(LeadReceived::getSourceEventId).containsOnly(CalendarBodies.inviteeUri(first));
+    }
+
+    @Test
+    void aCalcomBookingRescheduledTwiceStaysOneLeadWithTheNewestTime() {
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        String third = UUID.randomUUID().toString();
+
+        postCalcom(CalendarBodies.calcom("BOOKING_CREATED", first, null, "2026-02-06T09:00:00Z"));
+        postCalcom(CalendarBodies.calcom("BOOKING_RESCHEDULED", second, first, "2026-02-07T09:00:00Z"));
+        HttpResponse<String> movedTwice = postCalcom(CalendarBodies.calcom("BOOKING_RESCHEDULED", third, second, "2026-02-09T11:00:00Z"));
+        HttpResponse<String> canceled = postCalcom(CalendarBodies.calcom("BOOKING_CANCELLED", third, null, "2026-02-09T11:00:00Z"));
+
+        String leadId = LeadIds.leadId("DEMO_BOOKING", first);
+        assertThat(movedTwice.statusCode()).as(movedTwice.body()).isEqualTo(202);
+        assertThat(json.readTree(movedTwice.body()).get("leadId").asString()).isEqualTo(leadId);
+        assertThat(json.readTree(movedTwice.body()).get("outcome").asString()).isEqualTo("rescheduled");
+        assertThat(json.readTree(canceled.body()).get("leadId").asString()).isEqualTo(leadId);
+        assertThat(published().awaitValues(Topics.LEADS_RECEIVED, leadId, LeadReceived.class))
+                .extracting(l -> l.getDemo().getStartsAt()).endsWith(Instant.parse("2026-02-09T11:00:00Z")).hasSize(3);
+    }
+
+    @Test
+    void answersABookingTimeOutsideAnyCalendarWith400NamingTheField() {
+        long before = published().endOffsets(Topics.LEADS_RECEIVED);
+
+        HttpResponse<String> calendly = postCalendly(CalendarBodies.calendly("invitee.created", UUID.randomUUID().toString(), null,
+                "+1000000000-01-01T00:00:00Z"));
+        HttpResponse<String> calcom = postCalcom(CalendarBodies.calcom("BOOKING_CREATED", UUID.randomUUID().toString(), null,
+                "-999999999-01-01T00:00:00Z"));
+
+        assertThat(calendly.statusCode()).as(calendly.body()).isEqualTo(400);
+        assertThat(json.readTree(calendly.body()).get("field").asString()).isEqualTo("payload.scheduled_event.start_time");
+        assertThat(calcom.statusCode()).as(calcom.body()).isEqualTo(400);
+        assertThat(json.readTree(calcom.body()).get("field").asString()).isEqualTo("payload.startTime");
+        assertThat(published().endOffsets(Topics.LEADS_RECEIVED)).isEqualTo(before);
+    }
+
+    @Test
+    void namesTheFieldOfAWronglyTypedAnswerWithoutNamingInternalClasses() {
+        String body = CalendarBodies.calendly("invitee.created", UUID.randomUUID().toString(), null, "2026-01-05T15:00:00Z")
+                .replace("\"questions_and_answers\": [", "\"questions_and_answers\": {\"oops\": [").replace("\n                    ],", "]},");
+
+        HttpResponse<String> response = postCalendly(body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json.readTree(response.body()).get("field").asString()).isEqualTo("payload.questions_and_answers");
+        assertThat(response.body()).doesNotContain("io.leadflow", "tools.jackson", "Exception");
+    }
+
+    private HttpResponse<String> postCalendly(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return webhooks().post("/webhooks/calendly", "application/json", body,
+                "Calendly-Webhook-Signature", Webhooks.timestamped(Webhooks.CALENDLY_KEY, Instant.now().getEpochSecond(), body));
+    }
+
+    private HttpResponse<String> postCalcom(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return webhooks().post("/webhooks/calcom", "application/json", body,
+                "X-Cal-Signature-256", io.leadflow.intake.signature.Hmac.sha256Hex(Webhooks.CALCOM_SECRET, body));
     }
 }

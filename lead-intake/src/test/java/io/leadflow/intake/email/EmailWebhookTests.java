@@ -24,34 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Inbound email through Mailgun's route forward() and SendGrid's Inbound Parse. */
 class EmailWebhookTests extends IntakeIntegrationTest {
 
-    static final String BODY = """
-            Hi team,
-
-            We're evaluating PostHog for Hooli. We'd need SSO and probably an MSA, and we
-            send roughly 80 million events per month. Can we talk about the enterprise plan?
-
-            Thanks,
-            Gavin
-            """;
+    static final String BODY = MailgunFields.BODY;
 
     @Autowired
     ObjectMapper json;
 
     static Map<String, String> mailgunFields(String messageId, String token) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("recipient", "sales@posthog.example");
-        fields.put("sender", "gavin@hooli.xyz");
-        fields.put("from", "Gavin Belson <Gavin@Hooli.xyz>");
-        fields.put("subject", "Enterprise evaluation");
-        fields.put("body-plain", BODY + "\n> quoted earlier mail");
-        fields.put("stripped-text", BODY.strip());
-        fields.put("stripped-signature", "Gavin");
-        fields.put("Message-Id", "<" + messageId + ">");
-        fields.put("message-headers", "[[\"Received\", \"by mx.example\"], [\"Message-Id\", \"<" + messageId + ">\"],"
-                + " [\"Subject\", \"Enterprise evaluation\"]]");
-        fields.put("attachment-count", "0");
-        fields.putAll(Webhooks.mailgunSignature(Webhooks.MAILGUN_KEY, Instant.now().getEpochSecond(), token));
-        return fields;
+        return MailgunFields.mailgunFields(messageId, token, Instant.now());
     }
 
     @Test
@@ -94,20 +73,28 @@ class EmailWebhookTests extends IntakeIntegrationTest {
     }
 
     @Test
-    void rejectsAReplayedMailgunTokenAndForgeriesWith401() {
+    void answersARepeatIdempotentlyAndRejectsATokenReusedWithAnotherBodyAndForgeriesWith401() {
         String token = Webhooks.newToken();
-        byte[] body = Webhooks.urlEncoded(mailgunFields(UUID.randomUUID() + "@mail.hooli.xyz", token));
+        String messageId = UUID.randomUUID() + "@mail.hooli.xyz";
+        Map<String, String> fields = mailgunFields(messageId, token);
+        byte[] body = Webhooks.urlEncoded(fields);
         assertThat(webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", body).statusCode()).isEqualTo(202);
         long before = published().endOffsets(Topics.LEADS_RECEIVED);
 
-        HttpResponse<String> replay = webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", body);
+        HttpResponse<String> repeat = webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", body);
+        fields.put("stripped-text", "Please wire the invoice amount to this account instead.");
+        HttpResponse<String> replay = webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded",
+                Webhooks.urlEncoded(fields));
         Map<String, String> wrongKey = mailgunFields("x@y", Webhooks.newToken());
         wrongKey.putAll(Webhooks.mailgunSignature("not-the-key", Instant.now().getEpochSecond(), Webhooks.newToken()));
         Map<String, String> stale = mailgunFields("x@y", Webhooks.newToken());
-        stale.putAll(Webhooks.mailgunSignature(Webhooks.MAILGUN_KEY, Instant.now().getEpochSecond() - 3600, Webhooks.newToken()));
+        stale.putAll(Webhooks.mailgunSignature(Webhooks.MAILGUN_KEY, Instant.now().getEpochSecond() - 10 * 3600, Webhooks.newToken()));
         Map<String, String> unsigned = mailgunFields("x@y", Webhooks.newToken());
         unsigned.remove("signature");
 
+        assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(202);
+        assertThat(json.readTree(repeat.body()).get("outcome").asString()).isEqualTo("duplicate");
+        assertThat(json.readTree(repeat.body()).get("leadId").asString()).isEqualTo(LeadIds.leadId("EMAIL", messageId));
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(json.readTree(replay.body()).get("field").asString()).isEqualTo("token");
         assertThat(webhooks().post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", Webhooks.urlEncoded(wrongKey))
@@ -133,7 +120,7 @@ class EmailWebhookTests extends IntakeIntegrationTest {
         assertThat(published().endOffsets(Topics.LEADS_RECEIVED)).isEqualTo(before);
     }
 
-    static Webhooks.Multipart sendGrid(String messageId) {
+    public static Webhooks.Multipart sendGrid(String messageId) {
         return new Webhooks.Multipart()
                 .field("headers", "Received: by mx0047p1mdw1.sendgrid.net\r\nMIME-Version: 1.0\r\n"
                         + "From: Gavin Belson <gavin@hooli.xyz>\r\nDate: Mon, 5 Jan 2026 10:11:12 +0100\r\n"
@@ -192,5 +179,26 @@ class EmailWebhookTests extends IntakeIntegrationTest {
 
         assertThat(tampered.statusCode()).isEqualTo(401);
         assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(missing.body()).get("field").asString()).isEqualTo("X-Twilio-Email-Event-Webhook-Signature");
+        assertThat(json.readTree(missing.body()).get("detail").asString())
+                .as("says how to fix it").contains("security policy", "parse setting");
+    }
+
+    @Test
+    void acceptsASendGridRetrySignedTwoDaysAgoOnce() {
+        String messageId = UUID.randomUUID() + "@mail.hooli.xyz";
+        Webhooks.Multipart multipart = sendGrid(messageId);
+        byte[] body = multipart.body();
+        String timestamp = Long.toString(Instant.now().minus(java.time.Duration.ofDays(2)).getEpochSecond());
+        String signature = Webhooks.sendGridSignature(timestamp, body);
+
+        HttpResponse<String> retry = webhooks().post("/webhooks/email/sendgrid", multipart.contentType(), body,
+                "X-Twilio-Email-Event-Webhook-Signature", signature, "X-Twilio-Email-Event-Webhook-Timestamp", timestamp);
+        HttpResponse<String> again = webhooks().post("/webhooks/email/sendgrid", multipart.contentType(), body,
+                "X-Twilio-Email-Event-Webhook-Signature", signature, "X-Twilio-Email-Event-Webhook-Timestamp", timestamp);
+
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        assertThat(json.readTree(again.body()).get("outcome").asString()).isEqualTo("duplicate");
+        assertThat(published().awaitValues(Topics.LEADS_RECEIVED, LeadIds.leadId("EMAIL", messageId), LeadReceived.class)).hasSize(1);
     }
 }

@@ -5,6 +5,9 @@ import io.leadflow.intake.IntakeIntegrationTest;
 import io.leadflow.intake.Webhooks;
 import io.leadflow.schemas.Topics;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -100,5 +103,21 @@ class HubSpotWebhookTests extends IntakeIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json.readTree(response.body()).get("field").asString()).isEqualTo("[0].occurredAt");
         assertThat(published().endOffsets(Topics.DEALS_STAGE_CHANGED)).isEqualTo(before);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aLineBreakInAStageCannotForgeALogLine(CapturedOutput output) {
+        long dealId = ThreadLocalRandom.current().nextLong(1_000_000, 9_999_999);
+        String forged = "evaluation\\r\\n2026-11-30 07:00:00.000 INFO  [main] admin - password reset for everyone";
+        String body = batch(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2), dealId)
+                .replace("\"propertyValue\": \"evaluation\"", "\"propertyValue\": \"" + forged + "\"");
+
+        HttpResponse<String> response = post(body, Webhooks.HUBSPOT_SECRET, Instant.now().toEpochMilli());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        published().awaitValues(Topics.DEALS_STAGE_CHANGED, Long.toString(dealId), DealStageChanged.class);
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(output.getOut()).contains("Deal " + dealId + " entered stage"));
+        assertThat(output.getOut().lines()).noneMatch(line -> line.startsWith("2026-11-30 07:00:00.000 INFO  [main] admin"));
     }
 }

@@ -2,6 +2,7 @@ package io.leadflow.intake.normalise;
 
 import io.leadflow.avro.Need;
 import io.leadflow.avro.PlanInterest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -69,6 +70,35 @@ class FreeTextTests {
         FreeText.Signals signals = FreeText.read(text);
         assertThat(signals.monthlyEvents()).isEqualTo(events);
         assertThat(signals.monthlyActiveUsers()).isEqualTo(users);
+    }
+
+    @ParameterizedTest(name = "\"{0}\" has {1} events")
+    @CsvSource(delimiter = '|', textBlock = """
+            version 2.5m events                    | 2500000
+            "events: 1,500,000"                    | 1500000
+            events approx. 5m                      | 5000000
+            events approx.5m                       |
+            events ca. 3k                          | 3000
+            .5m events                             |
+            "21,5m events"                         | 21500000
+            "events: 5 mins"                       | 5
+            events: 5mins                          |
+            9223372036854775807 events             | 9223372036854775807
+            9223372036854775808 events             |
+            """)
+    void readsAQuantityOnlyWhereNoDigitDotOrCommaPrecedesItAndNoLetterFollowsIt(String text, Long events) {
+        assertThat(FreeText.read(text).monthlyEvents()).isEqualTo(events);
+    }
+
+    @Test
+    void readsSignalsFromTheFirstCharactersOnlyAndNeverFromAWordCutInTwo() {
+        String upToTheLimit = "x".repeat(FreeText.MAX_SIGNAL_CHARS - "enterprise".length() - 1) + " ";
+        String wordAcrossTheLimit = "x".repeat(FreeText.MAX_SIGNAL_CHARS - "enterprise".length() - 1) + " enterprises";
+
+        assertThat(FreeText.read(upToTheLimit + "enterprise").planInterest()).isEqualTo(PlanInterest.ENTERPRISE);
+        assertThat(FreeText.read(upToTheLimit + "enterprise plan").planInterest()).isEqualTo(PlanInterest.ENTERPRISE);
+        assertThat(FreeText.read(wordAcrossTheLimit).planInterest()).isNull();
+        assertThat(FreeText.read(upToTheLimit + " We need SSO").needs()).isEmpty();
     }
 
     @ParameterizedTest(name = "\"{0}\": YC {1}, group demo {2}")

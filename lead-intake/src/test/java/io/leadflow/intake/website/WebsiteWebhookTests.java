@@ -17,6 +17,7 @@ import tools.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -178,5 +179,22 @@ class WebsiteWebhookTests extends IntakeIntegrationTest {
         if (field != null) {
             assertThat(problem.get("field").asString()).isEqualTo(field);
         }
+    }
+
+    @Test
+    void describesABodyOfTheWrongShapeWithoutNamingInternalClasses() {
+        HttpResponse<String> array = webhooks().website("[{\"submissionId\": \"x\"}]");
+        HttpResponse<String> wrongType = webhooks().website("{\"submissionId\": \"x\", \"email\": \"a@b.io\", \"needs\": {\"sso\": true}}");
+        HttpResponse<String> hugeNumber = webhooks().website("{\"submissionId\": \"x\", \"email\": \"a@b.io\", \"monthlyEvents\": "
+                + "9".repeat(200_000) + "}");
+
+        assertThat(array.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(array.body()).get("field").asString()).isEqualTo("body");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(wrongType.body()).get("field").asString()).isEqualTo("needs");
+        assertThat(json.readTree(wrongType.body()).get("detail").asString()).isEqualTo("needs must be an array");
+        assertThat(hugeNumber.statusCode()).isEqualTo(400);
+        assertThat(List.of(array, wrongType, hugeNumber)).allSatisfy(r ->
+                assertThat(r.body()).doesNotContain("io.leadflow", "WebsiteForm", "tools.jackson", "StreamReadConstraints"));
     }
 }

@@ -40,6 +40,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalKafkaBroker.class);
     private static final String CONTROLLER = "CONTROLLER";
     private static final int NODE_ID = 1;
+    /** Kafka has no authentication here: its listeners are reachable from this machine only. */
+    static final String HOST = "127.0.0.1";
 
     private final KafkaRaftServer server;
     private final int port;
@@ -54,7 +56,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts the broker on {@code localhost:port} with its log directory at {@code logDir}, formats the
+     * Starts the broker on {@code 127.0.0.1:port} (this machine only) with its log directory at {@code logDir}, formats the
      * directory when it is new, waits until the broker answers and creates the catalogue's topics (and
      * dead-letter twins) that do not exist yet.
      *
@@ -72,7 +74,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             server.startup();
         } catch (RuntimeException e) {
             shutdownQuietly(server);
-            throw new IllegalStateException("Kafka broker did not start on localhost:" + port + " (" + e.getMessage()
+            throw new IllegalStateException("Kafka broker did not start on " + HOST + ":" + port + " (" + e.getMessage()
                     + "). Is the port taken, or is another local stack using " + logDir + "?", e);
         }
         LocalKafkaBroker broker = new LocalKafkaBroker(server, port, logDir, fresh);
@@ -82,7 +84,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             broker.close();
             throw e;
         }
-        log.info("Kafka broker (KRaft) on localhost:{}, logs in {}{}", port, logDir, fresh ? " (newly formatted)" : "");
+        log.info("Kafka broker (KRaft) on {}:{}, logs in {}{}", HOST, port, logDir, fresh ? " (newly formatted)" : "");
         return broker;
     }
 
@@ -90,9 +92,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
-        props.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://localhost:" + port + "," + CONTROLLER + "://localhost:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER + "://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER);
         props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -146,11 +148,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     List<NewTopic> missing = new ArrayList<>();
                     for (Topic<?> topic : Topics.all()) {
                         if (!existing.contains(topic.name())) {
-                            NewTopic created = new NewTopic(topic.name(), topic.partitions(), (short) 1);
-                            if (topic.compacted()) {
-                                created.configs(Map.of("cleanup.policy", "compact"));
-                            }
-                            missing.add(created);
+                            missing.add(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.creationConfigs()));
                         }
                         if (!existing.contains(topic.deadLetter())) {
                             missing.add(new NewTopic(topic.deadLetter(), topic.partitions(), (short) 1));
@@ -166,13 +164,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
                         return;
                     }
                     if (Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("Kafka broker on localhost:" + port + " has partitions without a leader after "
+                        throw new IllegalStateException("Kafka broker on " + HOST + ":" + port + " has partitions without a leader after "
                                 + timeout.toSeconds() + " s");
                     }
                     Thread.sleep(200);
                 } catch (ExecutionException | TimeoutException e) {
                     if (Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("Kafka broker on localhost:" + port + " did not become ready in "
+                        throw new IllegalStateException("Kafka broker on " + HOST + ":" + port + " did not become ready in "
                                 + timeout.toSeconds() + " s", e);
                     }
                 }
@@ -184,7 +182,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "localhost:" + port;
+        return HOST + ":" + port;
     }
 
     public int port() {
@@ -203,7 +201,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         shutdownQuietly(server);
-        log.info("Kafka broker on localhost:{} stopped", port);
+        log.info("Kafka broker on {}:{} stopped", HOST, port);
     }
 
     private static void shutdownQuietly(KafkaRaftServer server) {

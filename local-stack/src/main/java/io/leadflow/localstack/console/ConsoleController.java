@@ -5,7 +5,9 @@ import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.localstack.sandbox.RecordedCall;
 import io.leadflow.localstack.sandbox.hubspot.HubSpotSandbox;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
+import io.leadflow.platform.web.AdminAccess;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -14,6 +16,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +42,8 @@ import java.util.UUID;
 @RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConsoleController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleController.class);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final KafkaView kafka;
@@ -46,14 +51,17 @@ class ConsoleController {
     private final SlackSandbox slack;
     private final ConsoleSettings settings;
     private final WebhookClient webhooks;
+    private final AdminAccess access;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    ConsoleController(KafkaView kafka, HubSpotSandbox hubspot, SlackSandbox slack, ConsoleSettings settings, WebhookClient webhooks) {
+    ConsoleController(KafkaView kafka, HubSpotSandbox hubspot, SlackSandbox slack, ConsoleSettings settings, WebhookClient webhooks,
+                      AdminAccess access) {
         this.kafka = kafka;
         this.hubspot = hubspot;
         this.slack = slack;
         this.settings = settings;
         this.webhooks = webhooks;
+        this.access = access;
     }
 
     @GetMapping("/status")
@@ -97,12 +105,20 @@ class ConsoleController {
         return answer;
     }
 
-    /** trial-tracker's {@code GET /trials}, passed through. */
+    /**
+     * trial-tracker's {@code GET /trials}, passed through. The console lends the stack's token only to the local user:
+     * when its API is open (loopback, no token of its own). Otherwise the caller has already shown the admin token to
+     * get here, and its own {@code Authorization} is what goes to trial-tracker.
+     */
     @GetMapping("/trials")
-    ResponseEntity<String> trials() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(settings.trialsUrl() + "/trials"))
-                .timeout(Duration.ofSeconds(5)).header("Accept", "application/json")
-                .header("Authorization", "Bearer " + settings.adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+    ResponseEntity<String> trials(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.trialsUrl() + "/trials"))
+                .timeout(Duration.ofSeconds(5)).header("Accept", "application/json").GET();
+        String credentials = access.open() ? "Bearer " + settings.adminToken() : authorization;
+        if (credentials != null) {
+            request.header(HttpHeaders.AUTHORIZATION, credentials);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new UpstreamFailure("trial-tracker answered " + response.statusCode() + " to GET /trials");
         }
@@ -163,8 +179,9 @@ class ConsoleController {
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unavailable(Exception e) {
+        log.warn("Console request failed", e);
         return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                e.getClass().getSimpleName() + ": " + (e.getMessage() == null ? "no detail" : e.getMessage()));
+                "the console could not answer (a service or the broker is not reachable); see the local stack's log");
     }
 
     private static ArrayNode calls(List<RecordedCall> calls) {

@@ -7,7 +7,7 @@ import java.util.Map;
  *
  * @param intakeUrl      lead-intake's base URL (the sample-lead button posts there)
  * @param trialsUrl      trial-tracker's base URL ({@code GET /trials})
- * @param adminToken     bearer token of trial-tracker's API
+ * @param adminToken     bearer token of trial-tracker's API, lent to callers only while the console's API is open (loopback, no token)
  * @param endpoints      what runs where, by name, for the status panel
  * @param hubspotSandbox whether crm-sync talks to the sandbox (false: the real HubSpot)
  * @param slackSandbox   whether rep-notifier talks to the sandbox (false: the real Slack)

@@ -22,6 +22,8 @@ public final class StartupBanner {
         out.append("  Slack            ").append(stack.usesSlackSandbox()
                 ? "sandbox at " + stack.consoleUrl() + "/sandbox/slack/api (set LEADFLOW_SLACK_BOT_TOKEN for the real API)"
                 : "the real API (LEADFLOW_SLACK_BOT_TOKEN)").append('\n');
+        out.append("  Listening on     ").append(stack.binding().describe()).append(" (Kafka and the registry: 127.0.0.1 only)\n");
+        out.append("  Admin token      ").append(adminToken(stack)).append('\n');
         if (!stack.unsignedSources().isEmpty()) {
             out.append("  Signatures       NOT checked for ").append(String.join(", ", stack.unsignedSources()))
                     .append(" (no secret set; LEADFLOW_INTAKE_ALLOW_UNSIGNED=true)\n");
@@ -31,6 +33,18 @@ public final class StartupBanner {
         }
         out.append("\nTry a lead, then watch it in the console:\n").append(curl(stack)).append('\n');
         return out.toString();
+    }
+
+    /** The admin token, masked, with where to find it and what needs it. Never the token itself. */
+    static String adminToken(LocalStack stack) {
+        AdminToken token = stack.admin();
+        String where = token.generated()
+                ? "made up for this run, in " + stack.adminTokenFile().toAbsolutePath().normalize()
+                : "from " + AdminToken.ENV;
+        String who = token.requiredEverywhere()
+                ? "needed by every admin endpoint and the console's API"
+                : "needed by the trials API; the other admin endpoints answer this machine without it";
+        return token.masked() + " (" + where + "): " + who;
     }
 
     /** A website-form lead as a curl command, signed with the website secret when there is one. */

@@ -6,6 +6,7 @@ import io.leadflow.localstack.demo.SampleLeads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -15,7 +16,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,7 +29,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Drives the console in headless Chromium (Debian's {@code chromium} and {@code chromedriver}): a lead
  * posted to lead-intake shows up by itself, with its owner, and so does the Slack message its rep got.
+ * A console listening beyond loopback asks for the admin token once and then works the same. Skipped, saying why,
+ * where no browser is installed (see {@link Chromium}).
  */
+@ExtendWith(Chromium.class)
 class ConsoleBrowserTests {
 
     final LocalStack stack = RunningStackAccess.get();
@@ -40,11 +43,11 @@ class ConsoleBrowserTests {
     void openBrowser() throws Exception {
         profile = Files.createTempDirectory("leadflow-chromium");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
+        options.setBinary(Chromium.BINARY.toString());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--window-size=1600,1400", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Chromium.DRIVER.toFile())
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
     }
@@ -85,5 +88,41 @@ class ConsoleBrowserTests {
         Path target = Path.of("target", "console-screenshot.png");
         Files.copy(screenshot, target, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(target)).isPositive();
+        assertThat(browser.findElement(By.id("token-form")).isDisplayed()).as("on loopback no token is asked for").isFalse();
+    }
+
+    @Test
+    void beyondLoopbackAsksForTheAdminTokenOnceKeepsItForTheTabAndThenWorks() {
+        try (TokenConsole console = new TokenConsole(stack)) {
+            // given a console that listens beyond loopback, opened without a token
+            browser.get(console.url() + "/");
+            WebElement form = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> browser.findElement(By.id("token-form")), WebElement::isDisplayed);
+            assertThat(browser.findElement(By.id("token-reason")).getText()).contains("LEADFLOW_ADMIN_TOKEN");
+            assertThat(console.authorizationsSeenByTrialTracker).isEmpty();
+
+            // when a wrong token is pasted, it is refused and asked for again
+            browser.findElement(By.id("token-input")).sendKeys("not-the-token");
+            browser.findElement(By.id("token-submit")).click();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(browser.findElement(By.id("token-reason")).getText()).contains("not valid"));
+
+            // when the admin token is pasted
+            browser.findElement(By.id("token-input")).sendKeys(TokenConsole.ADMIN_TOKEN);
+            browser.findElement(By.id("token-submit")).click();
+
+            // then the panels fill in, trials included (with the caller's own token), and the form goes away
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(browser.findElement(By.id("trials-body")).getText()).contains("Stub Trial Co"));
+            assertThat(form.isDisplayed()).isFalse();
+            assertThat(browser.findElements(By.cssSelector("#leads tbody tr"))).isNotEmpty();
+            assertThat(console.authorizationsSeenByTrialTracker).allSatisfy(seen -> assertThat(seen).isEqualTo("Bearer " + TokenConsole.ADMIN_TOKEN));
+
+            // and after a reload the tab still has it: no question asked
+            browser.navigate().refresh();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(browser.findElement(By.id("trials-body")).getText()).contains("Stub Trial Co"));
+            assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
+        }
     }
 }

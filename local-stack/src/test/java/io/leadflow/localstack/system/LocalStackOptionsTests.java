@@ -50,4 +50,29 @@ class LocalStackOptionsTests {
         assertThat(java.util.Set.of(ports.kafka(), ports.kafkaController(), ports.registry(), ports.intake(), ports.routing(),
                 ports.crm(), ports.trials(), ports.notifier(), ports.console())).hasSize(9).doesNotContain(9092, 8080);
     }
+
+    @Test
+    void listensOnLoopbackUnlessToldToBindElsewhere() {
+        assertThat(LocalStackOptions.parse(new String[0], name -> null).binding().address()).isEqualTo("127.0.0.1");
+        assertThat(LocalStackOptions.parse(new String[0], name -> null).binding().loopbackOnly()).isTrue();
+
+        Binding everywhere = LocalStackOptions.parse(new String[] {"--bind", "0.0.0.0"}, name -> null).binding();
+        Binding fromEnv = LocalStackOptions.parse(new String[0], Map.of("LEADFLOW_BIND_ADDRESS", "::")::get).binding();
+        Binding inline = LocalStackOptions.parse(new String[] {"--bind=::1"}, name -> null).binding();
+
+        assertThat(everywhere.address()).isEqualTo("0.0.0.0");
+        assertThat(everywhere.loopbackOnly()).isFalse();
+        assertThat(everywhere.urlHost()).isEqualTo("localhost");
+        assertThat(fromEnv.loopbackOnly()).isFalse();
+        assertThat(inline.loopbackOnly()).isTrue();
+        assertThat(inline.urlHost()).isEqualTo("[::1]");
+        assertThat(Binding.of("192.0.2.10").urlHost()).isEqualTo("192.0.2.10");
+    }
+
+    @Test
+    void refusesABindWithoutAnAddressOrWithOneThatDoesNotResolve() {
+        assertThatThrownBy(() -> LocalStackOptions.parse(new String[] {"--bind"}, name -> null)).hasMessageContaining("--bind");
+        assertThatThrownBy(() -> LocalStackOptions.parse(new String[] {"--bind", "no such host.invalid"}, name -> null))
+                .hasMessageContaining("--bind");
+    }
 }

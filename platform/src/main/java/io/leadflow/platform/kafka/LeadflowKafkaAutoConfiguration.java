@@ -49,8 +49,8 @@ public class LeadflowKafkaAutoConfiguration {
 
     private static NewTopic newTopic(String name, Topic<?> topic, Optional<Short> replicas) {
         NewTopic newTopic = new NewTopic(name, Optional.of(topic.partitions()), replicas);
-        if (topic.compacted() && name.equals(topic.name())) {
-            newTopic.configs(Map.of("cleanup.policy", "compact"));
+        if (name.equals(topic.name())) {
+            newTopic.configs(topic.creationConfigs());
         }
         return newTopic;
     }

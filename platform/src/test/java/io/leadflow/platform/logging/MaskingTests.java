@@ -24,4 +24,17 @@ class MaskingTests {
     void keepsAtMostFourCharactersOfASecret(String secret, String masked) {
         assertThat(Masking.secret(secret)).isEqualTo(masked);
     }
+
+    @org.junit.jupiter.api.Test
+    void escapesLineBreaksSoAValueCannotForgeALogLine() {
+        String forged = "closedwon\r\n2026-11-30 INFO Admin logged in";
+
+        assertThat(Masking.printable(forged)).isEqualTo("closedwon\\u000d\\u000a2026-11-30 INFO Admin logged in")
+                .doesNotContain("\n", "\r");
+    }
+
+    @org.junit.jupiter.api.Test
+    void cutsALongValueAt200Characters() {
+        assertThat(Masking.printable("x".repeat(10_000))).hasSize(201).endsWith("…");
+    }
 }

@@ -10,10 +10,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Accepts rep alerts and delivers each exactly once, on its channel's lane (see {@link AlertJob} for the protocol).
+ * Accepts rep alerts and delivers each exactly once, on its channel's lane (see {@link AlertJob} for the protocol). New
+ * leads that wait for the same channel are posted together as one digest message.
  * {@link #submit} returns at once; {@code onDone} runs when the alert is finished for good (posted, found already
  * posted, skipped as a duplicate, or dead-lettered).
  */
@@ -25,12 +27,13 @@ public class AlertDelivery {
     private final AlertJob.Collaborators collaborators;
     private final ChannelResolver channels;
     private final ChannelLanes lanes;
+    private final AtomicLong sequence = new AtomicLong();
 
     public AlertDelivery(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger, ChannelResolver channels,
                          ChannelLanes lanes, ConsumerRecordRecoverer deadLetters, NotifierProperties properties,
                          DeliveryMetrics metrics, Clock clock) {
         this.collaborators = new AlertJob.Collaborators(slack, templates, deals, ledger, deadLetters, properties.delivery(),
-                properties.recovery(), metrics, clock);
+                properties.recovery(), properties.digest(), metrics, clock);
         this.channels = channels;
         this.lanes = lanes;
     }
@@ -46,7 +49,7 @@ public class AlertDelivery {
             return;
         }
         String channel = channels.channelFor(alert).orElse(null);
-        AlertJob job = new AlertJob(collaborators, record, channel, stillOwned, onDone);
+        AlertJob job = new AlertJob(collaborators, record, channel, stillOwned, onDone, sequence.incrementAndGet());
         lanes.submit(channel == null ? NO_CHANNEL : channel, job);
     }
 }

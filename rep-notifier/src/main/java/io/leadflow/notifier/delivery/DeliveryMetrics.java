@@ -2,6 +2,7 @@ package io.leadflow.notifier.delivery;
 
 import io.leadflow.avro.AlertKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -12,8 +13,8 @@ import java.time.Instant;
  * The notifier's meters. {@code leadflow.notifier.alerts{kind,outcome}} counts alerts by what became of them;
  * {@code leadflow.notifier.latency{kind}} is the time from the alert's {@code createdAt} to Slack's answer and
  * {@code leadflow.notifier.speed.to.lead{kind}} from the lead's arrival to Slack's answer (both histograms);
- * {@code leadflow.notifier.throttled{reason}} is the time alerts waited for the per-channel rate limiter or a
- * {@code Retry-After}.
+ * {@code leadflow.notifier.throttled{reason}} is the time alerts waited for the channel's token or a
+ * {@code Retry-After}; {@code leadflow.notifier.digest.alerts} is how many alerts each digest message listed.
  */
 public class DeliveryMetrics {
 
@@ -57,6 +58,13 @@ public class DeliveryMetrics {
             timer("leadflow.notifier.speed.to.lead", "From the lead's arrival to Slack's answer", kind)
                     .record(nonNegative(Duration.between(leadReceivedAt, answeredAt)));
         }
+    }
+
+    /** A digest message went out listing {@code alerts} alerts. */
+    void digest(int alerts) {
+        DistributionSummary.builder("leadflow.notifier.digest.alerts")
+                .description("Alerts listed in one digest message")
+                .register(registry).record(alerts);
     }
 
     void waited(Wait reason, long nanos) {

@@ -1,6 +1,10 @@
 package io.leadflow.routing.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.leadflow.routing.rules.InvalidRulesException;
+import io.leadflow.routing.simulate.Simulations;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,6 +30,49 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             headers.set(HttpHeaders.RETRY_AFTER, "5");
         }
         return problem(e.status(), e.field(), e.getMessage(), request.getRequestURI(), headers);
+    }
+
+    /** The stores are being rebuilt or moved (a restart, a rebalance): the answer is coming, not broken. */
+    @ExceptionHandler(InvalidStateStoreException.class)
+    ResponseEntity<ProblemDetail> restoring(InvalidStateStoreException e, HttpServletRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, null, "routing state is being restored or moved between instances; retry shortly",
+                request.getRequestURI(), headers);
+    }
+
+    /** A candidate rules file that does not load: every problem with its line, as start-up would list them. */
+    @ExceptionHandler(InvalidRulesException.class)
+    ResponseEntity<ProblemDetail> invalidRules(InvalidRulesException e, HttpServletRequest request) {
+        int count = e.problems().size();
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "body",
+                "is not a valid rules file (" + count + (count == 1 ? " problem" : " problems") + ")", request.getRequestURI(), new HttpHeaders());
+        response.getBody().setProperty("problems", e.problems().stream()
+                .map(p -> new RulesProblem(p.line(), p.path() == null || p.path().isEmpty() ? null : p.path(), p.message())).toList());
+        return response;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RulesProblem(int line, String path, String message) {
+    }
+
+    @ExceptionHandler(Simulations.BusyException.class)
+    ResponseEntity<ProblemDetail> busy(Simulations.BusyException e, HttpServletRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "30");
+        return problem(HttpStatus.TOO_MANY_REQUESTS, null, e.getMessage(), request.getRequestURI(), headers);
+    }
+
+    @ExceptionHandler(Simulations.TooLongException.class)
+    ResponseEntity<ProblemDetail> tooLong(Simulations.TooLongException e, HttpServletRequest request) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage(), request.getRequestURI(), new HttpHeaders());
+    }
+
+    @ExceptionHandler(Simulations.TopicsUnavailableException.class)
+    ResponseEntity<ProblemDetail> topicsUnavailable(Simulations.TopicsUnavailableException e, HttpServletRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage(), request.getRequestURI(), headers);
     }
 
     @Override

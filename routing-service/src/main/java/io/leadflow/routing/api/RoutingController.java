@@ -11,6 +11,7 @@ import io.leadflow.routing.decide.RoutingState;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.system.RoutingProperties;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -60,10 +61,11 @@ class RoutingController {
     }
 
     @GetMapping("/decisions/{leadId}")
-    ResponseEntity<?> decision(@PathVariable String leadId, @RequestHeader(name = FORWARDED, required = false) String forwarded) {
+    ResponseEntity<?> decision(@PathVariable String leadId, @RequestHeader(name = FORWARDED, required = false) String forwarded,
+                               @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         var store = stores.decisions();
         if (store.isEmpty()) {
-            return forward("/routing/decisions/" + leadId, forwarded);
+            return forward("/routing/decisions/" + leadId, forwarded, authorization);
         }
         LeadRouted routed = store.get().get(leadId);
         if (routed == null) {
@@ -73,10 +75,11 @@ class RoutingController {
     }
 
     @GetMapping("/reps")
-    ResponseEntity<?> reps(@RequestHeader(name = FORWARDED, required = false) String forwarded) {
+    ResponseEntity<?> reps(@RequestHeader(name = FORWARDED, required = false) String forwarded,
+                           @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         Optional<RoutingState> state = stores.state();
         if (state.isEmpty()) {
-            return forward("/routing/reps", forwarded);
+            return forward("/routing/reps", forwarded, authorization);
         }
         Instant now = clock.instant();
         RoutingRules rules = router.rules();
@@ -102,7 +105,8 @@ class RoutingController {
         return ResponseEntity.ok(DecisionView.of(decision.toLeadRouted(lead, now), true, live.isPresent()));
     }
 
-    private ResponseEntity<?> forward(String path, String forwarded) {
+    /** Asks the instance that holds the state, with the caller's own credentials: the peer applies the same admin-access rule. */
+    private ResponseEntity<?> forward(String path, String forwarded, String authorization) {
         Optional<URI> owner = forwarded == null ? stores.remoteOwner() : Optional.empty();
         if (owner.isEmpty()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null,
@@ -110,6 +114,11 @@ class RoutingController {
         }
         try {
             return peers.get().uri(owner.get().resolve(path)).header(FORWARDED, "1")
+                    .headers(headers -> {
+                        if (authorization != null) {
+                            headers.set(HttpHeaders.AUTHORIZATION, authorization);
+                        }
+                    })
                     .exchange((request, response) -> {
                         HttpStatusCode status = response.getStatusCode();
                         byte[] body = response.getBody().readAllBytes();

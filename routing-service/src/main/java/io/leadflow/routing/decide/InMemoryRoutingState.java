@@ -7,14 +7,15 @@ import java.util.Optional;
 
 /**
  * Routing state in memory. With a {@code readThrough} it is a scratch copy over another state:
- * reads fall through, writes stay here (how a preview decides without changing anything).
+ * reads fall through, writes stay here (how a preview decides without changing anything). Counters are
+ * kept per rep (or team) and then per day (or rep), so a lookup builds no key.
  */
 public final class InMemoryRoutingState implements RoutingState {
 
     private final RoutingState readThrough;
     private final Map<String, AccountOwner> accounts = new HashMap<>();
-    private final Map<String, Long> counts = new HashMap<>();
-    private final Map<String, Long> weights = new HashMap<>();
+    private final Map<String, Map<LocalDate, long[]>> counts = new HashMap<>();
+    private final Map<String, Map<String, long[]>> weights = new HashMap<>();
 
     public InMemoryRoutingState() {
         this(null);
@@ -40,29 +41,44 @@ public final class InMemoryRoutingState implements RoutingState {
 
     @Override
     public long assignedOn(String repId, LocalDate day) {
-        Long count = counts.get(RoutingState.dayKey(repId, day));
+        long[] count = cell(counts, repId, day);
         if (count != null || readThrough == null) {
-            return count == null ? 0 : count;
+            return count == null ? 0 : count[0];
         }
         return readThrough.assignedOn(repId, day);
     }
 
     @Override
     public void recordAssignment(String repId, LocalDate day) {
-        counts.put(RoutingState.dayKey(repId, day), assignedOn(repId, day) + 1);
+        long[] count = cell(counts, repId, day);
+        if (count == null) {
+            counts.computeIfAbsent(repId, r -> new HashMap<>()).put(day, new long[] {assignedOn(repId, day) + 1});
+        } else {
+            count[0]++;
+        }
     }
 
     @Override
     public long roundRobinWeight(String team, String repId) {
-        Long weight = weights.get(RoutingState.roundRobinKey(team, repId));
+        long[] weight = cell(weights, team, repId);
         if (weight != null || readThrough == null) {
-            return weight == null ? 0 : weight;
+            return weight == null ? 0 : weight[0];
         }
         return readThrough.roundRobinWeight(team, repId);
     }
 
     @Override
     public void setRoundRobinWeight(String team, String repId, long weight) {
-        weights.put(RoutingState.roundRobinKey(team, repId), weight);
+        long[] cell = cell(weights, team, repId);
+        if (cell == null) {
+            weights.computeIfAbsent(team, t -> new HashMap<>()).put(repId, new long[] {weight});
+        } else {
+            cell[0] = weight;
+        }
+    }
+
+    private static <K> long[] cell(Map<String, Map<K, long[]>> cells, String outer, K inner) {
+        Map<K, long[]> row = cells.get(outer);
+        return row == null ? null : row.get(inner);
     }
 }

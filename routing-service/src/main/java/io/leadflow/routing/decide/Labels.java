@@ -7,7 +7,6 @@ import io.leadflow.avro.Plan;
 import io.leadflow.avro.PlanInterest;
 import io.leadflow.avro.Region;
 
-import java.text.NumberFormat;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -64,8 +63,25 @@ public final class Labels {
         return needs.isEmpty() ? "none" : needs.stream().sorted().map(Labels::need).collect(Collectors.joining(", "));
     }
 
+    /** A whole number with US grouping, as {@code NumberFormat.getIntegerInstance(Locale.US)} writes it, without building one per call. */
     public static String number(Long value) {
-        return value == null ? "unknown" : NumberFormat.getIntegerInstance(Locale.US).format(value);
+        return value == null ? "unknown" : grouped(value);
+    }
+
+    static String grouped(long value) {
+        String digits = Long.toString(value);
+        int sign = value < 0 ? 1 : 0;
+        int length = digits.length() - sign;
+        if (length <= 3) {
+            return digits;
+        }
+        StringBuilder sb = new StringBuilder(digits.length() + (length - 1) / 3);
+        int first = sign + (length % 3 == 0 ? 3 : length % 3);
+        sb.append(digits, 0, first);
+        for (int i = first; i < digits.length(); i += 3) {
+            sb.append(',').append(digits, i, i + 3);
+        }
+        return sb.toString();
     }
 
     private static String capitalised(String name) {

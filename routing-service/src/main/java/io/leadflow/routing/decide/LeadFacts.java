@@ -5,15 +5,18 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.Need;
 import io.leadflow.routing.rules.Criterion.Volume;
 import io.leadflow.routing.rules.RoutingRules.PlanRules;
+import io.leadflow.routing.rules.TextPattern;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * What the rules read from a lead, including the plan matrix's derived facts (volume, technical,
- * privacy needs), each with the field and value it came from so reasons can quote them.
+ * privacy needs), each with the field and value it came from so reasons can quote them. The facts rules
+ * test are worked out once; the words a reason quotes only when a reason is written.
  */
 final class LeadFacts {
 
@@ -21,92 +24,183 @@ final class LeadFacts {
             "outlook.com", "live.com", "msn.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
             "gmx.com", "gmx.de", "web.de", "mail.com", "yandex.com", "qq.com", "163.com", "zoho.com");
 
+    /** Where the lead's technical (or not) comes from, in the order the plan matrix asks. */
+    private enum TechnicalSource {
+        SAID_SO, NEEDS, TITLE, SAID_NOT, NO_SIGN
+    }
+
     final LeadReceived lead;
     final Set<Need> needs;
     final Volume volume;
-    final String volumeField;
-    final String volumeValue;
-    final String volumeText;
     final boolean technical;
-    final String technicalField;
-    final String technicalValue;
-    final String technicalText;
     final Set<Need> privacyNeeds;
     /** The company's domain for account ownership; null when unknown or a free-mail domain. */
     final String domain;
 
-    LeadFacts(LeadReceived lead, PlanRules plan) {
+    private final PlanRules plan;
+    private final TechnicalSource technicalSource;
+    private final Set<Need> technicalNeeds;
+    private String needsValue;
+    private final TextPattern anyMention;
+    private Boolean mentionsAnything;
+    private TextPattern[] mentionPatterns;
+    private String[] mentions;
+
+    /**
+     * @param technicalTitle whether a job title is technical by the rules (asked only when the lead's own answer and
+     *                       needs do not decide)
+     * @param anyMention     every {@code messageMatches} pattern of the rules as one: when it finds nothing in the
+     *                       message, no single one is run
+     */
+    LeadFacts(LeadReceived lead, PlanRules plan, Predicate<String> technicalTitle, TextPattern anyMention) {
         this.lead = lead;
+        this.plan = plan;
+        this.anyMention = anyMention;
         this.needs = lead.getNeeds() == null || lead.getNeeds().isEmpty() ? EnumSet.noneOf(Need.class) : EnumSet.copyOf(lead.getNeeds());
         Long events = lead.getMonthlyEvents();
         Long users = lead.getMonthlyActiveUsers();
         if (events != null) {
             volume = events >= plan.highVolumeEvents() ? Volume.HIGH : Volume.LOW;
-            volumeField = "monthlyEvents";
-            volumeValue = events.toString();
-            volumeText = Labels.number(events) + " monthly events, " + (volume == Volume.HIGH ? "at least " : "under ")
-                    + Labels.number(plan.highVolumeEvents());
         } else if (users != null && plan.highVolumeUsers() != null) {
             volume = users >= plan.highVolumeUsers() ? Volume.HIGH : Volume.LOW;
-            volumeField = "monthlyActiveUsers";
-            volumeValue = users.toString();
-            volumeText = "events unknown, " + Labels.number(users) + " monthly active users, "
-                    + (volume == Volume.HIGH ? "at least " : "under ") + Labels.number(plan.highVolumeUsers());
         } else {
             volume = Volume.LOW;
-            volumeField = "monthlyEvents";
-            volumeValue = "unknown";
-            volumeText = "monthly events unknown, taken as low";
         }
 
-        Set<Need> technicalNeeds = EnumSet.noneOf(Need.class);
-        needs.stream().filter(plan.technicalNeeds()::contains).forEach(technicalNeeds::add);
-        String title = lead.getContact() == null ? null : lead.getContact().getTitle();
-        String technicalTitle = matchingTitle(title, plan);
+        technicalNeeds = intersection(needs, plan.technicalNeeds());
+        String title = title();
         if (Boolean.TRUE.equals(lead.getTechnical())) {
-            technical = true;
-            technicalField = "technical";
-            technicalValue = "true";
-            technicalText = title == null ? "they said so" : "they said so, title \"" + title + "\"";
+            technicalSource = TechnicalSource.SAID_SO;
         } else if (!technicalNeeds.isEmpty()) {
-            technical = true;
-            technicalField = "needs";
-            technicalValue = technicalNeeds.stream().sorted().map(Enum::name).reduce((a, b) -> a + "," + b).orElse("");
-            technicalText = "wants " + Labels.needs(technicalNeeds);
-        } else if (technicalTitle != null) {
-            technical = true;
-            technicalField = "contact.title";
-            technicalValue = title;
-            technicalText = "title \"" + title + "\"";
+            technicalSource = TechnicalSource.NEEDS;
+        } else if (title != null && !title.isBlank() && technicalTitle.test(title)) {
+            technicalSource = TechnicalSource.TITLE;
         } else {
-            technical = false;
-            if (Boolean.FALSE.equals(lead.getTechnical())) {
-                technicalField = "technical";
-                technicalValue = "false";
-                technicalText = title == null ? "they said not" : "title \"" + title + "\"";
-            } else {
-                technicalField = title == null ? "technical" : "contact.title";
-                technicalValue = title == null ? "unknown" : title;
-                technicalText = title == null ? "no sign of a technical team" : "title \"" + title + "\"";
-            }
+            technicalSource = Boolean.FALSE.equals(lead.getTechnical()) ? TechnicalSource.SAID_NOT : TechnicalSource.NO_SIGN;
         }
-
-        Set<Need> privacy = EnumSet.noneOf(Need.class);
-        needs.stream().filter(plan.privacyNeeds()::contains).forEach(privacy::add);
-        this.privacyNeeds = privacy;
-        this.domain = accountDomain(lead.getContact());
+        technical = technicalSource == TechnicalSource.SAID_SO || technicalSource == TechnicalSource.NEEDS
+                || technicalSource == TechnicalSource.TITLE;
+        privacyNeeds = intersection(needs, plan.privacyNeeds());
+        domain = accountDomain(lead.getContact());
     }
 
-    private static String matchingTitle(String title, PlanRules plan) {
-        if (title == null || title.isBlank()) {
+    /** What a {@code messageMatches} pattern found in the lead's message (its first characters), or null; each pattern runs once per lead. */
+    String mention(TextPattern pattern) {
+        String message = lead.getMessage();
+        if (message == null || message.isEmpty()) {
             return null;
         }
-        for (Pattern pattern : plan.technicalTitles()) {
-            if (pattern.matcher(title).find()) {
-                return title;
+        if (mentionsAnything == null) {
+            mentionsAnything = anyMention.isEmpty() || anyMention.matches(message);
+        }
+        if (!mentionsAnything) {
+            return null;
+        }
+        int slot = 0;
+        while (mentionPatterns != null && slot < mentionPatterns.length && mentionPatterns[slot] != null) {
+            if (mentionPatterns[slot] == pattern) {
+                return mentions[slot];
+            }
+            slot++;
+        }
+        if (mentionPatterns == null || slot == mentionPatterns.length) {
+            int size = mentionPatterns == null ? 4 : mentionPatterns.length * 2;
+            mentionPatterns = mentionPatterns == null ? new TextPattern[size] : Arrays.copyOf(mentionPatterns, size);
+            mentions = mentions == null ? new String[size] : Arrays.copyOf(mentions, size);
+        }
+        mentionPatterns[slot] = pattern;
+        mentions[slot] = pattern.find(message);
+        return mentions[slot];
+    }
+
+    // ---- what reasons quote ----------------------------------------------------------------------
+
+    String volumeField() {
+        return lead.getMonthlyEvents() == null && lead.getMonthlyActiveUsers() != null && plan.highVolumeUsers() != null
+                ? "monthlyActiveUsers" : "monthlyEvents";
+    }
+
+    String volumeValue() {
+        Long events = lead.getMonthlyEvents();
+        if (events != null) {
+            return events.toString();
+        }
+        Long users = lead.getMonthlyActiveUsers();
+        return users != null && plan.highVolumeUsers() != null ? users.toString() : "unknown";
+    }
+
+    String volumeText() {
+        Long events = lead.getMonthlyEvents();
+        Long users = lead.getMonthlyActiveUsers();
+        String comparison = volume == Volume.HIGH ? "at least " : "under ";
+        if (events != null) {
+            return Labels.number(events) + " monthly events, " + comparison + Labels.number(plan.highVolumeEvents());
+        }
+        if (users != null && plan.highVolumeUsers() != null) {
+            return "events unknown, " + Labels.number(users) + " monthly active users, " + comparison + Labels.number(plan.highVolumeUsers());
+        }
+        return "monthly events unknown, taken as low";
+    }
+
+    String technicalField() {
+        return switch (technicalSource) {
+            case SAID_SO, SAID_NOT -> "technical";
+            case NEEDS -> "needs";
+            case TITLE -> "contact.title";
+            case NO_SIGN -> title() == null ? "technical" : "contact.title";
+        };
+    }
+
+    String technicalValue() {
+        String title = title();
+        return switch (technicalSource) {
+            case SAID_SO -> "true";
+            case SAID_NOT -> "false";
+            case NEEDS -> names(technicalNeeds);
+            case TITLE -> title;
+            case NO_SIGN -> title == null ? "unknown" : title;
+        };
+    }
+
+    String technicalText() {
+        String title = title();
+        return switch (technicalSource) {
+            case SAID_SO -> title == null ? "they said so" : "they said so, title \"" + title + "\"";
+            case NEEDS -> "wants " + Labels.needs(technicalNeeds);
+            case TITLE -> "title \"" + title + "\"";
+            case SAID_NOT -> title == null ? "they said not" : "title \"" + title + "\"";
+            case NO_SIGN -> title == null ? "no sign of a technical team" : "title \"" + title + "\"";
+        };
+    }
+
+    /** The lead's needs as reasons quote them: names in schema order, or "none". */
+    String needsValue() {
+        if (needsValue == null) {
+            needsValue = needs.isEmpty() ? "none" : names(needs);
+        }
+        return needsValue;
+    }
+
+    static String names(Set<Need> needs) {
+        StringBuilder sb = new StringBuilder();
+        for (Need need : needs) { // an EnumSet iterates in schema order
+            sb.append(sb.isEmpty() ? "" : ",").append(need.name());
+        }
+        return sb.toString();
+    }
+
+    static Set<Need> intersection(Set<Need> needs, Set<Need> wanted) {
+        Set<Need> both = EnumSet.noneOf(Need.class);
+        for (Need need : needs) {
+            if (wanted.contains(need)) {
+                both.add(need);
             }
         }
-        return null;
+        return both;
+    }
+
+    private String title() {
+        return lead.getContact() == null ? null : lead.getContact().getTitle();
     }
 
     static String accountDomain(Contact contact) {

@@ -1,5 +1,7 @@
 package io.leadflow.routing.decide;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
@@ -10,30 +12,67 @@ import io.leadflow.routing.rules.Rep;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RoutingRules.FlagRule;
 import io.leadflow.routing.rules.Rule;
+import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.routing.rules.TextPattern;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Decides pipeline, plan and owner for a lead from the rules, with a reason for each and the flags
  * and next steps for the owner. Pure logic: the only memory is the {@link RoutingState} passed in,
- * and "now" is an argument.
+ * and "now" is an argument. Everything that depends on the rules alone (sentences cut into pieces,
+ * reps by id, team members) is prepared once here, not per lead.
  */
 public final class Router {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+    /** Distinct job titles whose technical verdict is remembered; titles repeat, so matching them is rare. */
+    private static final int TITLE_CACHE = 10_000;
 
     private final RoutingRules rules;
+    private final Map<String, Rep> reps = new HashMap<>();
+    private final Map<String, List<Rep>> teams = new HashMap<>();
+    private final Map<String, Template> sentences = new HashMap<>();
+    private final List<List<Criterion>> pipelineCriteria;
+    private final List<List<Criterion>> planCriteria;
+    private final Cache<String, Boolean> technicalTitles = Caffeine.newBuilder().maximumSize(TITLE_CACHE).build();
+    private final TextPattern anyMention;
+    private volatile Day day;
+
+    /** The day "now" falls on in the rules' time zone, with its bounds, so most leads skip the time-zone arithmetic. */
+    private record Day(long startMillis, long endMillis, LocalDate date) {
+    }
 
     public Router(RoutingRules rules) {
         this.rules = rules;
+        rules.reps().forEach(rep -> reps.put(rep.id(), rep));
+        rules.teams().forEach((team, members) -> teams.put(team, members.stream().map(reps::get).toList()));
+        rules.pipeline().rules().forEach(rule -> prepare(rule.because()));
+        rules.plan().rules().forEach(rule -> prepare(rule.because()));
+        rules.owners().rules().forEach(rule -> prepare(rule.because()));
+        rules.flags().forEach(flag -> prepare(flag.explanation()));
+        prepare(rules.pipeline().defaultBecause());
+        prepare(rules.plan().defaultBecause());
+        prepare(rules.owners().fallbackBecause());
+        pipelineCriteria = rules.pipeline().rules().stream().map(Rule::when).toList();
+        planCriteria = rules.plan().rules().stream().map(Rule::when).toList();
+        List<TextPattern> mentions = new ArrayList<>();
+        Stream.of(rules.pipeline().rules(), rules.plan().rules(), rules.owners().rules())
+                .flatMap(List::stream).map(Rule::when)
+                .forEach(when -> messagePatterns(when, mentions));
+        rules.flags().forEach(flag -> messagePatterns(flag.when(), mentions));
+        anyMention = TextPattern.union(mentions, RulesLoader.MESSAGE_CHARS);
+    }
+
+    private static void messagePatterns(List<Criterion> when, List<TextPattern> patterns) {
+        when.stream().filter(c -> c.key() == Criterion.Key.MESSAGE_MATCHES).forEach(c -> patterns.add((TextPattern) c.expected()));
     }
 
     public RoutingRules rules() {
@@ -41,57 +80,85 @@ public final class Router {
     }
 
     public LocalDate today(Instant now) {
-        return now.atZone(rules.timeZone()).toLocalDate();
+        long millis = now.toEpochMilli();
+        Day current = day;
+        if (current == null || millis < current.startMillis() || millis >= current.endMillis()) {
+            ZoneId zone = rules.timeZone();
+            LocalDate date = now.atZone(zone).toLocalDate();
+            current = new Day(date.atStartOfDay(zone).toInstant().toEpochMilli(),
+                    date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), date);
+            day = current;
+        }
+        return current.date();
+    }
+
+    /** How much of a decision to write out; pipeline, plan, owner and state changes are the same at every level. */
+    public enum Detail {
+        /** Reasons with their fields, values and sentences, and the flags: the decision as it is published. */
+        FULL,
+        /** Reasons in full, no flags (notes for the rep that never change the routing). */
+        REASONS,
+        /** Only the rule behind each reason (field, value and sentence left empty), no flags: for counting over many leads. */
+        RULES
     }
 
     public Decision decide(LeadReceived lead, Instant now, RoutingState state) {
-        LeadFacts facts = new LeadFacts(lead, rules.plan());
-        List<RoutingReason> reasons = new ArrayList<>();
-        Map<String, String> words = words(facts);
+        return decide(lead, now, state, Detail.FULL);
+    }
+
+    public Decision decide(LeadReceived lead, Instant now, RoutingState state, Detail detail) {
+        boolean explain = detail != Detail.RULES;
+        LeadFacts facts = new LeadFacts(lead, rules.plan(), this::technicalTitle, anyMention);
+        List<RoutingReason> reasons = new ArrayList<>(3);
+        Words words = explain ? new Words(facts) : null;
 
         Pipeline pipeline = null;
         for (Rule<Pipeline> rule : rules.pipeline().rules()) {
-            Optional<List<Conditions.Hit>> hits = Conditions.match(rule.when(), facts, null, null);
-            if (hits.isPresent()) {
+            if (Conditions.matches(rule.when(), facts, null, null)) {
                 pipeline = rule.outcome();
-                reasons.add(reason(rule.id(), hits.get(), rule.because(), words));
+                reasons.add(explain ? reason(rule.id(), Conditions.hits(rule.when(), facts, null, null), rule.because(), words) : ruleOnly(rule.id()));
                 break;
             }
         }
         if (pipeline == null) {
             pipeline = rules.pipeline().defaultPipeline();
-            reasons.add(reason("pipeline-default", lookedAt(rules.pipeline().rules(), facts, null, null),
-                    rules.pipeline().defaultBecause(), words));
+            reasons.add(explain ? reason("pipeline-default", Conditions.lookedAt(pipelineCriteria, facts, null, null),
+                    rules.pipeline().defaultBecause(), words) : ruleOnly("pipeline-default"));
         }
-        words.put("pipeline", Labels.pipeline(pipeline));
+        if (explain) {
+            words.pipeline(pipeline);
+        }
 
         Plan plan = null;
         for (Rule<Plan> rule : rules.plan().rules()) {
-            Optional<List<Conditions.Hit>> hits = Conditions.match(rule.when(), facts, pipeline, null);
-            if (hits.isPresent()) {
+            if (Conditions.matches(rule.when(), facts, pipeline, null)) {
                 plan = rule.outcome();
-                reasons.add(reason(rule.id(), hits.get(), rule.because(), words));
+                reasons.add(explain ? reason(rule.id(), Conditions.hits(rule.when(), facts, pipeline, null), rule.because(), words) : ruleOnly(rule.id()));
                 break;
             }
         }
         if (plan == null) {
             plan = rules.plan().defaultPlan();
-            reasons.add(reason("plan-default", lookedAt(rules.plan().rules(), facts, pipeline, null),
-                    rules.plan().defaultBecause(), words));
+            reasons.add(explain ? reason("plan-default", Conditions.lookedAt(planCriteria, facts, pipeline, null),
+                    rules.plan().defaultBecause(), words) : ruleOnly("plan-default"));
         }
-        words.put("plan", Labels.plan(plan));
+        if (explain) {
+            words.plan(plan);
+        }
 
-        List<RoutingFlag> flags = new ArrayList<>();
         Ownership ownership = owner(facts, pipeline, plan, now, state, words);
         reasons.add(ownership.reason());
-        words.put("rep", ownership.rep().name());
-        for (FlagRule flag : rules.flags()) {
-            if (Conditions.match(flag.when(), facts, pipeline, plan).isPresent()) {
-                flags.add(new RoutingFlag(flag.code(), fill(flag.explanation(), words)));
+        List<RoutingFlag> flags = new ArrayList<>();
+        if (detail == Detail.FULL) {
+            words.owner(ownership.rep().name(), null);
+            for (FlagRule flag : rules.flags()) {
+                if (Conditions.matches(flag.when(), facts, pipeline, plan)) {
+                    flags.add(new RoutingFlag(flag.code(), sentence(flag.explanation()).fill(words)));
+                }
             }
-        }
-        if (ownership.fallback()) {
-            flags.add(new RoutingFlag("NO_REP_AVAILABLE", ownership.reason().getExplanation()));
+            if (ownership.fallback()) {
+                flags.add(new RoutingFlag("NO_REP_AVAILABLE", ownership.reason().getExplanation()));
+            }
         }
         return new Decision(pipeline, plan, ownership.rep(), ownership.fallback(), reasons, flags,
                 rules.nextSteps(pipeline), rules.version());
@@ -99,12 +166,15 @@ public final class Router {
 
     /** Whether a rep can take a new lead now: active, not out of office, under the daily cap. */
     public Availability availability(Rep rep, Instant now, RoutingState state) {
-        LocalDate today = today(now);
+        return availability(rep, today(now), state);
+    }
+
+    private Availability availability(Rep rep, LocalDate today, RoutingState state) {
         long assigned = state.assignedOn(rep.id(), today);
         if (!rep.active()) {
             return new Availability(false, "inactive", assigned);
         }
-        Optional<Rep.OutOfOffice> absence = rep.absentOn(today);
+        Optional<Rep.OutOfOffice> absence = rep.outOfOffice().isEmpty() ? Optional.empty() : rep.absentOn(today);
         if (absence.isPresent()) {
             return new Availability(false, "out of office until " + absence.get().to(), assigned);
         }
@@ -114,12 +184,16 @@ public final class Router {
         return new Availability(true, null, assigned);
     }
 
+    private boolean technicalTitle(String title) {
+        return technicalTitles.get(title, t -> rules.plan().technicalTitles().matches(t));
+    }
+
     // ---- ownership -------------------------------------------------------------------------------
 
     private record Ownership(Rep rep, RoutingReason reason, boolean fallback) {
     }
 
-    private Ownership owner(LeadFacts facts, Pipeline pipeline, Plan plan, Instant now, RoutingState state, Map<String, String> words) {
+    private Ownership owner(LeadFacts facts, Pipeline pipeline, Plan plan, Instant now, RoutingState state, Words words) {
         LocalDate today = today(now);
         List<String> skipped = new ArrayList<>();
         String domain = facts.domain;
@@ -127,62 +201,74 @@ public final class Router {
         boolean accountOwnerGone = false;
 
         if (rules.owners().stickiness() && account.isPresent()) {
-            Optional<Rep> rep = rules.rep(account.get().repId());
-            if (rep.isEmpty() || !rep.get().active()) {
+            Rep rep = reps.get(account.get().repId());
+            if (rep == null || !rep.active()) {
                 accountOwnerGone = true;
-                skipped.add("account " + domain + " belonged to " + rep.map(Rep::name).orElse(account.get().repId())
+                skipped.add("account " + domain + " belonged to " + (rep == null ? account.get().repId() : rep.name())
                         + ", who no longer takes leads");
-            } else if (rep.get().absentOn(today).isPresent()) {
-                skipped.add("account owner " + rep.get().name() + " is out of office until " + rep.get().absentOn(today).get().to());
+            } else if (rep.absentOn(today).isPresent()) {
+                skipped.add("account owner " + rep.name() + " is out of office until " + rep.absentOn(today).get().to());
             } else {
-                Rep owner = rep.get();
-                state.recordAssignment(owner.id(), today);
+                state.recordAssignment(rep.id(), today);
+                if (words == null) {
+                    return new Ownership(rep, ruleOnly("account-owner"), false);
+                }
                 String since = account.get().since().atZone(rules.timeZone()).toLocalDate().toString();
-                return new Ownership(owner, new RoutingReason("account-owner", "contact.companyDomain", domain,
-                        "Account " + domain + " already owned by " + owner.name() + " since " + since + "."), false);
+                return new Ownership(rep, new RoutingReason("account-owner", "contact.companyDomain", domain,
+                        "Account " + domain + " already owned by " + rep.name() + " since " + since + "."), false);
             }
         }
 
         for (Rule<String> rule : rules.owners().rules()) {
-            Optional<List<Conditions.Hit>> hits = Conditions.match(rule.when(), facts, pipeline, plan);
-            if (hits.isEmpty()) {
+            if (!Conditions.matches(rule.when(), facts, pipeline, plan)) {
                 continue;
             }
-            Optional<Rep> picked;
+            Rep picked;
             String how = "";
-            if (rules.isTeam(rule.outcome())) {
-                picked = roundRobin(rule.outcome(), now, state, skipped);
-                how = picked.map(rep -> " Weighted round robin over team " + rule.outcome() + " picked " + rep.name() + ".").orElse("");
+            List<Rep> team = teams.get(rule.outcome());
+            if (team != null) {
+                picked = roundRobin(rule.outcome(), team, today, state, skipped);
+                how = picked == null || words == null ? "" : " Weighted round robin over team " + rule.outcome() + " picked " + picked.name() + ".";
             } else {
-                Rep rep = rules.rep(rule.outcome()).orElseThrow();
-                Availability availability = availability(rep, now, state);
-                picked = availability.available() ? Optional.of(rep) : Optional.empty();
+                Rep rep = reps.get(rule.outcome());
+                Availability availability = availability(rep, today, state);
+                picked = availability.available() ? rep : null;
                 if (!availability.available()) {
                     skipped.add("rule " + rule.id() + " names " + rep.name() + ", who is " + availability.reason());
                 }
             }
-            if (picked.isPresent()) {
-                return assign(picked.get(), domain, account, accountOwnerGone, now, state,
-                        reason(rule.id(), hits.get(), rule.because(), with(words, "rep", picked.get().name(), "team", rule.outcome()), how, skipped));
+            if (picked != null) {
+                if (words == null) {
+                    return assign(picked, domain, account, accountOwnerGone, now, today, state, ruleOnly(rule.id()));
+                }
+                words.owner(picked.name(), rule.outcome());
+                return assign(picked, domain, account, accountOwnerGone, now, today, state,
+                        reason(rule.id(), Conditions.hits(rule.when(), facts, pipeline, plan), rule.because(), words, how, skipped));
             }
         }
 
         String team = rules.owners().fallbackTeam();
-        Optional<Rep> picked = roundRobin(team, now, state, skipped);
-        if (picked.isPresent()) {
-            Rep rep = picked.get();
-            String explanation = "No owner rule matched, so weighted round robin over team " + team + " picked " + rep.name() + ".";
-            return assign(rep, domain, account, accountOwnerGone, now, state,
+        Rep picked = roundRobin(team, teams.get(team), today, state, skipped);
+        if (picked != null) {
+            if (words == null) {
+                return assign(picked, domain, account, accountOwnerGone, now, today, state, ruleOnly("round-robin"));
+            }
+            String explanation = "No owner rule matched, so weighted round robin over team " + team + " picked " + picked.name() + ".";
+            return assign(picked, domain, account, accountOwnerGone, now, today, state,
                     new RoutingReason("round-robin", "owner", team, explanation + skippedNote(skipped)));
         }
         Rep fallback = rules.owners().fallbackOwner();
-        String explanation = fill(rules.owners().fallbackBecause(), with(words, "rep", fallback.name(), "team", team));
+        if (words == null) {
+            return new Ownership(fallback, ruleOnly("fallback-owner"), true);
+        }
+        words.owner(fallback.name(), team);
+        String explanation = sentence(rules.owners().fallbackBecause()).fill(words);
         return new Ownership(fallback, new RoutingReason("fallback-owner", "owner", team, explanation + skippedNote(skipped)), true);
     }
 
     private Ownership assign(Rep rep, String domain, Optional<AccountOwner> account, boolean accountOwnerGone, Instant now,
-                             RoutingState state, RoutingReason reason) {
-        state.recordAssignment(rep.id(), today(now));
+                             LocalDate today, RoutingState state, RoutingReason reason) {
+        state.recordAssignment(rep.id(), today);
         if (domain != null && rules.owners().stickiness() && (account.isEmpty() || accountOwnerGone)) {
             state.recordAccountOwner(domain, new AccountOwner(rep.id(), now));
         }
@@ -194,11 +280,11 @@ public final class Router {
      * each gains its weight, the highest is picked and pays back the total. Over any run the split
      * follows the weights, without bursts, and the weights live in the state so restarts keep the balance.
      */
-    private Optional<Rep> roundRobin(String team, Instant now, RoutingState state, List<String> skipped) {
-        List<Rep> candidates = new ArrayList<>();
-        for (String id : rules.teams().get(team)) {
-            Rep rep = rules.rep(id).orElseThrow();
-            Availability availability = availability(rep, now, state);
+    private Rep roundRobin(String team, List<Rep> members, LocalDate today, RoutingState state, List<String> skipped) {
+        List<Rep> candidates = new ArrayList<>(members.size());
+        long total = 0;
+        for (Rep rep : members) {
+            Availability availability = availability(rep, today, state);
             if (!availability.available()) {
                 String note = rep.name() + " is " + availability.reason();
                 if (!skipped.contains(note)) {
@@ -206,12 +292,12 @@ public final class Router {
                 }
             } else if (rep.weight() > 0) {
                 candidates.add(rep);
+                total += rep.weight();
             }
         }
         if (candidates.isEmpty()) {
-            return Optional.empty();
+            return null;
         }
-        long total = candidates.stream().mapToLong(Rep::weight).sum();
         Rep best = null;
         long bestWeight = Long.MIN_VALUE;
         for (Rep rep : candidates) {
@@ -223,23 +309,24 @@ public final class Router {
             }
         }
         state.setRoundRobinWeight(team, best.id(), bestWeight - total);
-        return Optional.of(best);
+        return best;
     }
 
     // ---- reasons and sentences -------------------------------------------------------------------
 
-    private static List<Conditions.Hit> lookedAt(List<? extends Rule<?>> rules, LeadFacts facts, Pipeline pipeline, Plan plan) {
-        List<List<Criterion>> whens = rules.stream().map(Rule::when).map(w -> (List<Criterion>) w).toList();
-        return Conditions.lookedAt(whens, facts, pipeline, plan);
-    }
-
-    private static RoutingReason reason(String rule, List<Conditions.Hit> hits, String because, Map<String, String> words) {
+    private RoutingReason reason(String rule, List<Conditions.Hit> hits, String because, Words words) {
         return reason(rule, hits, because, words, "", List.of());
     }
 
-    private static RoutingReason reason(String rule, List<Conditions.Hit> hits, String because, Map<String, String> words,
-                                        String how, List<String> skipped) {
-        return new RoutingReason(rule, Conditions.fields(hits), Conditions.values(hits), fill(because, words) + how + skippedNote(skipped));
+    private RoutingReason reason(String rule, List<Conditions.Hit> hits, String because, Words words, String how, List<String> skipped) {
+        String text = sentence(because).fill(words);
+        return new RoutingReason(rule, Conditions.fields(hits), Conditions.values(hits),
+                how.isEmpty() && skipped.isEmpty() ? text : text + how + skippedNote(skipped));
+    }
+
+    /** A reason that names only its rule, for {@link Detail#RULES}. */
+    private static RoutingReason ruleOnly(String rule) {
+        return new RoutingReason(rule, "", null, "");
     }
 
     private static String skippedNote(List<String> skipped) {
@@ -249,40 +336,13 @@ public final class Router {
         return " Skipped: " + String.join("; ", skipped) + ".";
     }
 
-    private static Map<String, String> words(LeadFacts facts) {
-        Map<String, String> words = new HashMap<>();
-        LeadReceived lead = facts.lead;
-        words.put("monthlyEvents", Labels.number(lead.getMonthlyEvents()));
-        words.put("monthlyActiveUsers", Labels.number(lead.getMonthlyActiveUsers()));
-        words.put("planInterest", Labels.planInterest(lead.getPlanInterest()));
-        words.put("region", lead.getContact() == null ? "unknown" : Labels.region(lead.getContact().getRegion()));
-        words.put("country", lead.getContact() == null || lead.getContact().getCountry() == null ? "unknown" : lead.getContact().getCountry());
-        words.put("needs", Labels.needs(facts.needs));
-        words.put("volume", facts.volumeText);
-        words.put("technical", facts.technicalText);
-        words.put("company", facts.company());
-        words.put("domain", facts.domain == null ? "unknown" : facts.domain);
-        words.put("plan", "unknown");
-        words.put("pipeline", "unknown");
-        words.put("rep", "the owner");
-        words.put("team", "unknown");
-        return words;
+    /** The sentence cut into pieces: every sentence of the rules is prepared while the constructor runs, then only read. */
+    private Template sentence(String text) {
+        Template template = sentences.get(text);
+        return template != null ? template : Template.parse(text);
     }
 
-    private static Map<String, String> with(Map<String, String> words, String key, String value, String key2, String value2) {
-        Map<String, String> copy = new HashMap<>(words);
-        copy.put(key, value);
-        copy.put(key2, value2);
-        return copy;
-    }
-
-    static String fill(String template, Map<String, String> words) {
-        Matcher matcher = PLACEHOLDER.matcher(template);
-        StringBuilder sb = new StringBuilder();
-        while (matcher.find()) {
-            matcher.appendReplacement(sb, Matcher.quoteReplacement(words.getOrDefault(matcher.group(1), matcher.group())));
-        }
-        matcher.appendTail(sb);
-        return sb.toString();
+    private void prepare(String text) {
+        sentences.computeIfAbsent(text, Template::parse);
     }
 }

@@ -4,7 +4,8 @@ package io.leadflow.routing.rules;
  * One test of a rule's {@code when:}, e.g. {@code region: [US]}. A rule matches when all its criteria do.
  *
  * @param key      what is tested
- * @param expected a {@code Set} of enum values or strings, a {@code Boolean}, a {@code Long} or a {@link Volume}
+ * @param expected a {@code Set} of enum values or strings, a {@code Boolean}, a {@code Long}, a {@link Volume} or a
+ *                 {@link TextPattern}
  * @param line     line of the key in the rules file
  */
 public record Criterion(Key key, Object expected, int line) {
@@ -25,7 +26,8 @@ public record Criterion(Key key, Object expected, int line) {
         VOLUME("volume", "monthlyEvents"),
         MONTHLY_EVENTS_ABOVE("monthlyEventsAbove", "monthlyEvents"),
         MONTHLY_EVENTS_KNOWN("monthlyEventsKnown", "monthlyEvents"),
-        MONTHLY_ACTIVE_USERS_KNOWN("monthlyActiveUsersKnown", "monthlyActiveUsers");
+        MONTHLY_ACTIVE_USERS_KNOWN("monthlyActiveUsersKnown", "monthlyActiveUsers"),
+        MESSAGE_MATCHES("messageMatches", "message");
 
         private final String yamlName;
         private final String field;

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A validated rules file: the handbook's routing as data. Built only by {@link RulesLoader}.
@@ -55,10 +54,10 @@ public record RoutingRules(String version, String source, ZoneId timeZone, List<
      * @param highVolumeEvents    monthly events from which volume counts as high
      * @param highVolumeUsers     monthly active users from which volume counts as high, used only when events are unknown; null to never
      * @param technicalNeeds      needs that show a technical team (e.g. self-hosting)
-     * @param technicalTitles     job titles that show a technical contact (case-insensitive regular expressions)
+     * @param technicalTitles     job titles that show a technical contact (case-insensitive RE2 expressions, whole words)
      * @param privacyNeeds        needs that count as privacy needs
      */
-    public record PlanRules(long highVolumeEvents, Long highVolumeUsers, Set<Need> technicalNeeds, List<Pattern> technicalTitles,
+    public record PlanRules(long highVolumeEvents, Long highVolumeUsers, Set<Need> technicalNeeds, TextPattern technicalTitles,
                             Set<Need> privacyNeeds, List<Rule<Plan>> rules, Plan defaultPlan, String defaultBecause) {
     }
 

@@ -1,5 +1,7 @@
 package io.leadflow.routing.rules;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import io.leadflow.routing.rules.InvalidRulesException.Problem;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -54,6 +57,8 @@ final class RulesBinding {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // a set's value that could not be read is reported where it stands and left out, not reported again as a null
+            .withConfigOverride(Set.class, set -> set.setNullHandling(JsonSetter.Value.forContentNulls(Nulls.SKIP)))
             .addModule(new SimpleModule("rules-file").setDeserializerModifier(new ValueDeserializerModifier() {
                 @Override
                 public ValueDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription.Supplier bean,

@@ -26,6 +26,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,6 +143,11 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
                     ctxt.handleUnknownProperty(p, this, Criterion.class, name);
                 } else if (!p.hasToken(JsonToken.VALUE_NULL)) { // an empty value is reported with all the others
                     Object expected = ctxt.readValue(p, type(ctxt.getTypeFactory(), key));
+                    if (expected instanceof List<?> values && key != Key.MESSAGE_MATCHES) {
+                        // read as a list, which keeps a value that could not be read as null (already reported) for the
+                        // loader to see, where a set of enum values would reject it with a second, cryptic problem
+                        expected = new HashSet<>(values);
+                    }
                     if (expected != null) {
                         criteria.add(new Criterion(key, expected, line));
                     }
@@ -157,17 +163,18 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
 
         private static JavaType type(TypeFactory types, Key key) {
             return switch (key) {
-                case PLAN_INTEREST -> types.constructCollectionType(Set.class, PlanInterest.class);
-                case PLAN -> types.constructCollectionType(Set.class, Plan.class);
-                case PIPELINE -> types.constructCollectionType(Set.class, Pipeline.class);
-                case REGION -> types.constructCollectionType(Set.class, Region.class);
-                case COUNTRY -> types.constructCollectionType(Set.class, String.class);
-                case SOURCE -> types.constructCollectionType(Set.class, LeadSource.class);
-                case NEEDS -> types.constructCollectionType(Set.class, Need.class);
+                case PLAN_INTEREST -> types.constructCollectionType(List.class, PlanInterest.class);
+                case PLAN -> types.constructCollectionType(List.class, Plan.class);
+                case PIPELINE -> types.constructCollectionType(List.class, Pipeline.class);
+                case REGION -> types.constructCollectionType(List.class, Region.class);
+                case COUNTRY -> types.constructCollectionType(List.class, String.class);
+                case SOURCE -> types.constructCollectionType(List.class, LeadSource.class);
+                case NEEDS -> types.constructCollectionType(List.class, Need.class);
                 case GROUP_DEMO, Y_COMBINATOR, TECHNICAL, PRIVACY_NEEDS, MONTHLY_EVENTS_KNOWN, MONTHLY_ACTIVE_USERS_KNOWN ->
                         types.constructType(Boolean.class);
                 case VOLUME -> types.constructType(Criterion.Volume.class);
                 case MONTHLY_EVENTS_ABOVE -> types.constructType(Long.class);
+                case MESSAGE_MATCHES -> types.constructCollectionType(List.class, String.class);
             };
         }
     }

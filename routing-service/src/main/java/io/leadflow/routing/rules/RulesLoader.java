@@ -42,7 +42,6 @@ import java.util.stream.Collectors;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads and validates a rules file. Jackson binds it ({@link RulesBinding}), which reports every structural problem;
@@ -64,6 +63,12 @@ public final class RulesLoader {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern FLAG_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+
+    /** Characters of a job title the technical-title patterns read. */
+    public static final int TITLE_CHARS = 200;
+
+    /** Characters of a lead's message that {@code messageMatches:} reads: what a lead asks is near the start, quotes follow. */
+    public static final int MESSAGE_CHARS = 4_000;
 
     private final List<Problem> problems;
     private final Map<String, Integer> lines;
@@ -226,15 +231,8 @@ public final class RulesLoader {
             atLeast(1, volume.monthlyActiveUsersAtLeast(), "plan.highVolume.monthlyActiveUsersAtLeast");
         }
         RulesFile.Technical technical = section.technical();
-        List<Pattern> titles = technical == null || technical.titles() == null ? List.of()
-                : values(technical.titles(), "plan.technical.titles", (regex, at) -> {
-                    try {
-                        return Pattern.compile("\\b(?:" + regex + ")\\b", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-                    } catch (PatternSyntaxException e) {
-                        problem(at, "is not a valid regular expression: " + e.getDescription());
-                        return null;
-                    }
-                });
+        TextPattern titles = technical == null || technical.titles() == null ? TextPattern.none()
+                : textPattern(technical.titles(), "plan.technical.titles", TITLE_CHARS);
         List<Rule<Plan>> rules = rules(section.rules(), "plan", "plan", EnumSet.of(Key.PLAN), (plan, path) -> known(plan, Plan.UNKNOWN, path));
         RulesFile.PlanDefault otherwise = section.otherwise();
         return volume == null || volume.monthlyEventsAtLeast() == null || otherwise == null ? null
@@ -345,6 +343,14 @@ public final class RulesLoader {
                 problem(at, "cannot be used here: it is decided after this rule runs");
                 continue;
             }
+            if (criterion.key() == Key.MESSAGE_MATCHES) {
+                List<?> regexes = (List<?>) expected;
+                TextPattern pattern = textPattern(regexes.stream().map(r -> (String) r).toList(), at, MESSAGE_CHARS);
+                if (!regexes.isEmpty() && pattern.sources().size() == regexes.size()) {
+                    criteria.add(new Criterion(criterion.key(), pattern, criterion.line()));
+                }
+                continue;
+            }
             if (expected instanceof Set<?> set) {
                 if (set.isEmpty() && !reported(at)) {
                     problem(at, "must list at least one value");
@@ -377,6 +383,18 @@ public final class RulesLoader {
             }
         }
         return values;
+    }
+
+    /** Regular expressions for what a lead writes, each checked at its own line, as one {@link TextPattern}. */
+    private TextPattern textPattern(List<String> regexes, String path, int maxChars) {
+        return TextPattern.anyOf(values(regexes, path, (regex, at) -> {
+            String problem = TextPattern.problem(regex);
+            if (problem != null) {
+                problem(at, problem);
+                return null;
+            }
+            return regex;
+        }), maxChars);
     }
 
     private Set<Need> needs(Set<Need> needs) {

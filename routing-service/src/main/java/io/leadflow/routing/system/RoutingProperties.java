@@ -12,11 +12,13 @@ import java.time.Duration;
  * an environment variable. Kafka Streams settings (application id, state directory, replication,
  * exactly-once) live under {@code spring.kafka.streams}.
  *
- * @param rules          path of the rules file; empty uses the handbook's default rules from the classpath
- * @param forwardTimeout how long a read is given when it is forwarded to the instance that runs the routing task
+ * @param rules             path of the rules file; empty uses the handbook's default rules from the classpath
+ * @param forwardTimeout    how long a read is given when it is forwarded to the instance that runs the routing task
+ * @param simulationTimeout the longest a simulation ({@code POST /routing/simulations}) may read and replay
  */
 @Validated
 @ConfigurationProperties("leadflow.routing")
 public record RoutingProperties(@DefaultValue("") String rules,
-                                @DefaultValue("3s") @NotNull Duration forwardTimeout) {
+                                @DefaultValue("3s") @NotNull Duration forwardTimeout,
+                                @DefaultValue("10m") @NotNull Duration simulationTimeout) {
 }

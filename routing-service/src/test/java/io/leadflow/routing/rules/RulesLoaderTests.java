@@ -25,7 +25,8 @@ class RulesLoaderTests {
         assertThat(rules.version()).isEqualTo("handbook-2026.1");
         assertThat(rules.reps()).extracting(Rep::id).containsExactly("cameron", "simon");
         assertThat(rules.owners().rules()).extracting(r -> r.id() + "->" + r.outcome())
-                .containsExactly("group-demo->cameron", "yc-onboarding->cameron", "scale-us->cameron", "scale-eu->simon", "enterprise->simon");
+                .containsExactly("group-demo->cameron", "yc-onboarding->cameron", "scale-us->cameron", "scale-us-recommended->cameron",
+                        "scale-eu->simon", "scale-eu-recommended->simon", "enterprise->simon", "enterprise-recommended->simon");
         assertThat(rules.owners().fallbackTeam()).isEqualTo("cs");
         assertThat(rules.owners().fallbackOwner().id()).isEqualTo("sales");
         assertThat(rules.nextSteps(Pipeline.SELF_SERVE)).isNotEmpty();
@@ -34,17 +35,17 @@ class RulesLoaderTests {
 
     @Test
     void aRuleNamingAnUnknownRepFailsWithItsLine() {
-        String yaml = defaults().replace("assign: simon\n      because: \"{rep} looks after Enterprise customers.\"",
-                "assign: simone\n      because: \"{rep} looks after Enterprise customers.\"");
+        String yaml = defaults().replace("assign: simon\n      because: \"{rep} looks after Enterprise customers, and",
+                "assign: simone\n      because: \"{rep} looks after Enterprise customers, and");
 
         InvalidRulesException e = invalid(yaml);
 
         assertThat(e.problems()).singleElement().satisfies(problem -> {
             assertThat(problem.line()).isEqualTo(lineOf(yaml, "assign: simone"));
-            assertThat(problem.path()).isEqualTo("owners.rules[4].assign");
+            assertThat(problem.path()).isEqualTo("owners.rules[6].assign");
             assertThat(problem.message()).contains("unknown rep or team 'simone'", "[cameron, simon]");
         });
-        assertThat(e.getMessage()).contains("line " + lineOf(yaml, "assign: simone") + ": owners.rules[4].assign: unknown rep or team 'simone'");
+        assertThat(e.getMessage()).contains("line " + lineOf(yaml, "assign: simone") + ": owners.rules[6].assign: unknown rep or team 'simone'");
     }
 
     @Test
@@ -101,6 +102,24 @@ class RulesLoaderTests {
     }
 
     @Test
+    void anOwnerRuleMayAskForThePlanTheLeadNamedWhichIsCheckedLikeEveryCondition() {
+        String yaml = defaults().replace("when: { planInterest: SCALE, region: US }", "when: { planInterest: [SCALE, PLATINUM], region: US }")
+                .replace("when: { planInterest: SCALE, region: EU }", "when: { planInterest: [], region: EU }")
+                .replace("privacyNeeds: [SELF_HOSTING, PRIVACY_COMPLIANCE, AIR_GAPPED]", "privacyNeeds: [SELF_HOSTING, TELEPATHY]");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::message).containsExactly(
+                tuple(lineOf(yaml, "privacyNeeds: [SELF_HOSTING, TELEPATHY]"),
+                        "unknown Need 'TELEPATHY', expected one of [SSO, PROJECT_PERMISSIONS, SELF_HOSTING, PRIVACY_COMPLIANCE, NON_STANDARD_BILLING, MSA, AIR_GAPPED, OTHER]"),
+                tuple(lineOf(yaml, "planInterest: [SCALE, PLATINUM]"),
+                        "unknown PlanInterest 'PLATINUM', expected one of [CLOUD, SCALE, ENTERPRISE, OPEN_SOURCE, UNKNOWN]"),
+                tuple(lineOf(yaml, "planInterest: [], region: EU"), "must list at least one value"));
+        assertThat(RulesLoader.loadDefault().owners().rules()).filteredOn(rule -> rule.id().equals("scale-eu")).singleElement()
+                .satisfies(rule -> assertThat(rule.when()).extracting(Criterion::key).containsExactly(Criterion.Key.PLAN_INTEREST, Criterion.Key.REGION));
+    }
+
+    @Test
     void aConditionOnTheRecommendedPlanCannotDecideThePipeline() {
         String yaml = defaults().replace("when: { monthlyEventsAbove: 50000000 }", "when: { plan: ENTERPRISE }");
 
@@ -152,7 +171,7 @@ class RulesLoaderTests {
     @Test
     void aMissingRequiredKeyIsReportedAtTheLineOfItsMappingAndAnEmptyOneAtItsOwn() {
         String yaml = defaults().replace("      because: \"{rep} looks after group demos.\"\n", "")
-                .replace("because: \"{rep} looks after Enterprise customers.\"", "because:   # to do");
+                .replace("because: \"{rep} looks after Enterprise customers, and they asked for Enterprise.\"", "because:   # to do");
 
         InvalidRulesException e = invalid(yaml);
 
@@ -164,7 +183,7 @@ class RulesLoaderTests {
                 },
                 empty -> {
                     assertThat(empty.line()).isEqualTo(lineOf(yaml, "because:   # to do"));
-                    assertThat(empty.path()).isEqualTo("owners.rules[4].because");
+                    assertThat(empty.path()).isEqualTo("owners.rules[6].because");
                     assertThat(empty.message()).isEqualTo("must have a value");
                 });
     }
@@ -188,7 +207,7 @@ class RulesLoaderTests {
                 .replace("timeZone: UTC ", "timezone: UTC ")
                 .replaceFirst("active: true ", "active: maybe ")
                 .replace("      because: \"{rep} looks after YC onboarding.\"\n", "")
-                .replace("assign: simon\n      because: \"{rep} looks after Enterprise", "assign: simone\n      because: \"{rep} looks after Enterprise")
+                .replace("assign: simon\n      because: \"{rep} looks after Enterprise customers, and", "assign: simone\n      because: \"{rep} looks after Enterprise customers, and")
                 .replace("team: cs ", "team: success ")
                 .replace("- code: AIR_GAPPED_INSTALL", "- code: MSA_REQUESTED");
 
@@ -203,6 +222,51 @@ class RulesLoaderTests {
                 tuple(lineOf(yaml, "explanation: Wants an air-gapped install") - 2, "duplicate flag code 'MSA_REQUESTED'"));
         assertThat(e.getMessage()).startsWith("Invalid routing rules in test.yml (6 problems)")
                 .contains("line " + lineOf(yaml, "- id: yc-onboarding") + ": owners.rules[1]: 'because' is required");
+    }
+
+    @Test
+    void aTitlePatternRe2CannotRunInLinearTimeIsReportedAtItsLine() {
+        String yaml = defaults().replace("- \"cto|cio\"", "- \"c(?=to)\"\n      - \"(dev)\\\\1\"\n      - \"(engineer)?\"");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::path).containsExactly(
+                tuple(lineOf(yaml, "c(?=to)"), "plan.technical.titles[0]"),
+                tuple(lineOf(yaml, "(dev)"), "plan.technical.titles[1]"),
+                tuple(lineOf(yaml, "\"(engineer)?\""), "plan.technical.titles[2]"));
+        assertThat(e.problems().get(0).message()).startsWith("is not a valid RE2 regular expression");
+        assertThat(e.problems().get(1).message()).startsWith("is not a valid RE2 regular expression");
+        assertThat(e.problems().get(2).message()).isEqualTo("matches empty text, so it would match almost anything");
+    }
+
+    @Test
+    void aMessagePatternIsCheckedAtItsOwnLine() {
+        String yaml = defaults().replace("- 'cheaper'", "- 'cheap(?!skate)'")
+                .replace("- 'free trial'", "- ''")
+                .replace("when: { needs: [AIR_GAPPED] }", "when: { needs: [AIR_GAPPED], messageMatches: [] }");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::path).containsExactly(
+                tuple(lineOf(yaml, "messageMatches: []"), "flags[1].when.messageMatches"),
+                tuple(lineOf(yaml, "cheap(?!skate)"), "flags[5].when.messageMatches[1]"),
+                tuple(lineOf(yaml, "- ''"), "flags[6].when.messageMatches[0]"));
+        assertThat(e.problems()).extracting(Problem::message).containsExactly("must list at least one value",
+                "is not a valid RE2 regular expression: invalid or unsupported Perl syntax",
+                "matches empty text, so it would match almost anything");
+    }
+
+    @Test
+    void technicalTitlesMatchWholeWordsInAnyCase() {
+        TextPattern titles = RulesLoader.loadDefault().plan().technicalTitles();
+
+        assertThat(titles.matches("Senior Software ENGINEER")).isTrue();
+        assertThat(titles.matches("VP of Engineering")).isTrue();
+        assertThat(titles.matches("Co-founder & CTO")).isTrue();
+        assertThat(titles.matches("Head of Marketing")).isFalse();
+        assertThat(titles.matches("Director")).as("cto inside a word is no match").isFalse();
+        assertThat(titles.matches("Developer Relations")).isTrue();
+        assertThat(titles.matches("x".repeat(RulesLoader.TITLE_CHARS) + " engineer")).as("only the first characters are read").isFalse();
     }
 
     @Test

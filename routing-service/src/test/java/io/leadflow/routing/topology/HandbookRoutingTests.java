@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -205,26 +207,66 @@ class HandbookRoutingTests {
         assertThat(ownerReason(decision).getField()).isEqualTo("yCombinator");
     }
 
+    // "Scale customers in the US", "Scale customers in the EU" and "Enterprise customers" are about the plan the
+    // customer asks for; the recommendation decides only when they named none, and keeps its own reason.
+
     @Test
     void cameronLooksAfterScaleCustomersInTheUs() {
+        LeadRouted decision = driver.route(lead().us().interest(PlanInterest.SCALE).events(3_000_000L).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.CLOUD);
+        assertThat(decision.getOwner().getRepId()).isEqualTo("cameron");
+        assertThat(ownerReason(decision)).satisfies(reason -> {
+            assertThat(reason.getRule()).isEqualTo("scale-us");
+            assertThat(reason.getField()).isEqualTo("planInterest, contact.region");
+            assertThat(reason.getValue()).isEqualTo("SCALE, US");
+            assertThat(reason.getExplanation()).isEqualTo("Cameron looks after Scale customers in the US, and they asked for Scale.");
+        });
+    }
+
+    @Test
+    void aUsLeadThatNamedNoPlanIsCameronsWhenScaleIsRecommended() {
         LeadRouted decision = driver.route(lead().us().events(20_000_000L).technical(true).build());
 
         assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.SCALE);
         assertThat(decision.getOwner().getRepId()).isEqualTo("cameron");
         assertThat(ownerReason(decision)).satisfies(reason -> {
-            assertThat(reason.getRule()).isEqualTo("scale-us");
-            assertThat(reason.getField()).isEqualTo("recommendedPlan, contact.region");
-            assertThat(reason.getValue()).isEqualTo("SCALE, US");
+            assertThat(reason.getRule()).isEqualTo("scale-us-recommended");
+            assertThat(reason.getField()).isEqualTo("planInterest, recommendedPlan, contact.region");
+            assertThat(reason.getValue()).isEqualTo("UNKNOWN, SCALE, US");
         });
     }
 
     @Test
-    void simonLooksAfterScaleCustomersInTheEu() {
-        LeadRouted decision = driver.route(lead().eu().events(20_000_000L).technical(true).build());
+    void aUsLeadThatAskedForCloudIsNoScaleCustomerEvenWhenScaleIsRecommended() {
+        LeadRouted decision = driver.route(lead().us().interest(PlanInterest.CLOUD).events(20_000_000L).technical(true).build());
 
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.SCALE);
+        assertThat(decision.getReasons().get(1).getRule()).isEqualTo("high-volume-more-technical");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("round-robin");
+    }
+
+    @Test
+    void simonLooksAfterScaleCustomersInTheEuEvenWhenTheMatrixRecommendsCloud() {
+        LeadRouted decision = driver.route(lead().eu().interest(PlanInterest.SCALE).events(3_000_000L).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.CLOUD);
+        assertThat(decision.getReasons().get(1)).satisfies(plan -> {
+            assertThat(plan.getRule()).isEqualTo("plan-default");
+            assertThat(plan.getExplanation()).contains("3,000,000 monthly events", "so Cloud");
+        });
         assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
         assertThat(ownerReason(decision).getRule()).isEqualTo("scale-eu");
         assertThat(ownerReason(decision).getValue()).isEqualTo("SCALE, EU");
+    }
+
+    @Test
+    void anEuLeadThatNamedNoPlanIsSimonsWhenScaleIsRecommended() {
+        LeadRouted decision = driver.route(lead().eu().events(20_000_000L).technical(true).build());
+
+        assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("scale-eu-recommended");
+        assertThat(ownerReason(decision).getValue()).isEqualTo("UNKNOWN, SCALE, EU");
     }
 
     @Test
@@ -234,6 +276,26 @@ class HandbookRoutingTests {
         assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.ENTERPRISE);
         assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
         assertThat(ownerReason(decision).getRule()).isEqualTo("enterprise");
+        assertThat(ownerReason(decision).getField()).isEqualTo("planInterest");
+    }
+
+    @Test
+    void aLeadThatNamedNoPlanIsSimonsWhenEnterpriseIsRecommended() {
+        LeadRouted decision = driver.route(lead().us().events(20_000_000L).technical(true).needs(Need.SSO).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.ENTERPRISE);
+        assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("enterprise-recommended");
+    }
+
+    @Test
+    void aLeadThatAskedForScaleStaysAScaleCustomerWhenEnterpriseIsRecommended() {
+        LeadRouted decision = driver.route(lead().us().interest(PlanInterest.SCALE).events(20_000_000L).technical(true).needs(Need.SSO).build());
+
+        assertThat(decision.getRecommendedPlan()).isEqualTo(Plan.ENTERPRISE);
+        assertThat(decision.getReasons().get(1).getRule()).isEqualTo("high-volume-more-technical-sso");
+        assertThat(decision.getOwner().getRepId()).isEqualTo("cameron");
+        assertThat(ownerReason(decision).getRule()).isEqualTo("scale-us");
     }
 
     @Test
@@ -294,6 +356,106 @@ class HandbookRoutingTests {
         assertThat(selfServe.getFlags()).extracting(RoutingFlag::getCode).doesNotContain("FREE_EVALUATION_ELIGIBLE");
     }
 
+    // ---- FAQ answers, read from what the lead wrote ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Hi! We love PostHog but Scale is steep for us. Is there any discount for early-stage startups?",
+            "Could you do a better price if we commit to 20M events a month?",
+            "Do you offer special pricing for non-profits?",
+            "We would need 30% off to get this past finance.",
+            "Before we sign, can we negotiate the pricing? Another vendor is cheaper."})
+    void aScaleCustomerAskingForADiscountHearsThatUsagePricingIsAlreadyDiscountedAndBilledMonthToMonth(String message) {
+        LeadRouted decision = driver.route(lead().interest(PlanInterest.SCALE).message(message).build());
+
+        assertThat(flag(decision, "DISCOUNT_REQUESTED").getExplanation())
+                .contains("don't discount", "heavily discounted at higher volumes", "month to month");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Can we get a free trial of the Scale plan for our team?",
+            "Is there a trial licence for Scale so we can evaluate self-hosting?",
+            "We'd like to try Scale for free before committing.",
+            "Our engineers want to test it out before we buy anything."})
+    void aScaleCustomerAskingForAFreeTrialHearsAboutTheMillionFreeMonthlyEventsInstead(String message) {
+        LeadRouted decision = driver.route(lead().interest(PlanInterest.SCALE).message(message).build());
+
+        assertThat(flag(decision, "FREE_TRIAL_REQUESTED").getExplanation()).contains("no need", "1 million free events a month on Scale or Cloud");
+    }
+
+    @Test
+    void aHandsOnLeadAskingForAFreeTrialIsPointedAtThe30DayEvaluationNotTheFreeTier() {
+        LeadRouted decision = driver.route(lead().interest(PlanInterest.ENTERPRISE).message("Can we get a free trial first?").build());
+
+        assertThat(decision.getFlags()).extracting(RoutingFlag::getCode).contains("FREE_EVALUATION_ELIGIBLE").doesNotContain("FREE_TRIAL_REQUESTED");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "We self-host PostHog today; can we move our instance to PostHog Cloud?",
+            "Is it possible to migrate from our open source install over to Cloud?",
+            "How do we transfer our events from self-hosted to cloud without losing history?"})
+    void movingFromSelfHostedToCloudHasNoEasyPathManualFromScaleRestartFromOpenSource(String message) {
+        LeadRouted decision = driver.route(lead().message(message).build());
+
+        assertThat(flag(decision, "SELF_HOSTED_TO_CLOUD").getExplanation())
+                .contains("don't have an easy way", "Scale plan we can move them manually", "Open Source, suggest they restart on Cloud");
+        assertThat(decision.getFlags()).extracting(RoutingFlag::getCode).doesNotContain("CLOUD_TO_SCALE");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "We're on PostHog Cloud and need to move to a self-hosted Scale instance for data residency.",
+            "Can we migrate from Cloud to Scale and keep our dashboards?",
+            "How would we export everything off your cloud onto our own servers?"})
+    void movingFromCloudToScaleIsAWarehouseExportAndBulkImportThatLosesDashboards(String message) {
+        LeadRouted decision = driver.route(lead().message(message).build());
+
+        assertThat(flag(decision, "CLOUD_TO_SCALE").getExplanation())
+                .contains("export all their data to a data warehouse", "bulk import", "lose their dashboards and configuration", "James H");
+        assertThat(decision.getFlags()).extracting(RoutingFlag::getCode).doesNotContain("SELF_HOSTED_TO_CLOUD");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Could you give us a rough estimate of hosting costs if we self-host at around 40M events a month?",
+            "What servers would we need to run PostHog ourselves for 20M events?",
+            "How much would it cost to host PostHog on our own AWS account?",
+            "What's the infrastructure cost of self-hosting compared to Cloud?"})
+    void selfHostingCostEstimatesAreRoughFromTheirVolumesWithExpectationsSet(String message) {
+        LeadRouted decision = driver.route(lead().events(40_000_000L).message(message).build());
+
+        assertThat(flag(decision, "HOSTING_COST_ESTIMATE").getExplanation())
+                .contains("rough estimate from their anticipated event volumes", "40,000,000", "manage expectations", "instability");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "We'd like to try product analytics and session replay for our web app.",
+            "Evaluating a self-hosted setup; we need SSO and an MSA for procurement.",
+            "Migrating from another tool, around 30 engineers, need project permissions.",
+            "Open-source side project, one project, happy with community support.",
+            "Please send the pricing for Cloud and Scale. How much does the Scale plan cost per month?",
+            "We're moving our analytics to PostHog Cloud next quarter and want a demo for the team.",
+            "Our team of 12 engineers wants to trial session replay on our staging cluster."})
+    void aMessageThatAsksNoneOfTheFaqQuestionsGetsNoneOfTheirFlags(String message) {
+        LeadRouted decision = driver.route(lead().interest(PlanInterest.SCALE).message(message).build());
+
+        assertThat(decision.getFlags()).extracting(RoutingFlag::getCode).doesNotContainAnyElementsOf(FAQ_FLAGS);
+    }
+
+    @Test
+    void onlyTheStartOfALongMessageIsRead() {
+        String quotedThread = "> earlier thread\n".repeat(RulesLoader.MESSAGE_CHARS / 17 + 1);
+
+        LeadRouted decision = driver.route(lead().message(quotedThread + "Is there any discount?").build());
+        LeadRouted early = driver.route(lead().message("Is there any discount?\n" + quotedThread).build());
+
+        assertThat(decision.getFlags()).extracting(RoutingFlag::getCode).doesNotContain("DISCOUNT_REQUESTED");
+        assertThat(early.getFlags()).extracting(RoutingFlag::getCode).contains("DISCOUNT_REQUESTED");
+    }
+
     // ---- Next steps ----
 
     @Test
@@ -318,7 +480,7 @@ class HandbookRoutingTests {
         LeadRouted decision = driver.route(lead().us().events(60_000_000L).technical(true).build());
 
         assertThat(decision.getReasons()).extracting(RoutingReason::getRule)
-                .containsExactly("over-50m-monthly-events", "high-volume-more-technical", "scale-us");
+                .containsExactly("over-50m-monthly-events", "high-volume-more-technical", "scale-us-recommended");
         assertThat(decision.getReasons()).allSatisfy(reason -> assertThat(reason.getExplanation()).doesNotContain("{"));
         assertThat(decision.getRulesVersion()).isEqualTo("handbook-2026.1");
         assertThat(decision.getLead().getLeadId()).isEqualTo(decision.getLeadId());
@@ -370,6 +532,9 @@ class HandbookRoutingTests {
                 .containsExactly("Company", "Contact", "Pipeline", "Recommended plan", "Region", "Source");
         assertThat(alert.getLinks()).isEmpty();
     }
+
+    private static final List<String> FAQ_FLAGS = List.of("DISCOUNT_REQUESTED", "FREE_TRIAL_REQUESTED", "SELF_HOSTED_TO_CLOUD",
+            "CLOUD_TO_SCALE", "HOSTING_COST_ESTIMATE");
 
     private static RoutingReason ownerReason(LeadRouted decision) {
         return decision.getReasons().get(2);

@@ -22,6 +22,8 @@ public class TrialMetrics implements TrialObserver {
 
     private final MeterRegistry registry;
     private final Map<ReminderKind, Timer> lag = new EnumMap<>(ReminderKind.class);
+    private final Map<ReminderKind, Counter> onTime = new EnumMap<>(ReminderKind.class);
+    private final Map<ReminderKind, Counter> late = new EnumMap<>(ReminderKind.class);
 
     public TrialMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -31,13 +33,20 @@ public class TrialMetrics implements TrialObserver {
                     .tag("kind", kind.name())
                     .publishPercentileHistogram()
                     .register(registry));
+            onTime.put(kind, remindersCounter(kind, false));
+            late.put(kind, remindersCounter(kind, true));
         }
     }
 
+    /** Registered up front: thousands of reminders can fire in one punctuation, on the stream thread. */
+    private Counter remindersCounter(ReminderKind kind, boolean late) {
+        return Counter.builder("leadflow.trials.reminders").description("Trial reminders fired")
+                .tag("kind", kind.name()).tag("late", Boolean.toString(late)).register(registry);
+    }
+
     @Override
-    public void fired(ReminderKind kind, Duration fireLag, boolean late) {
-        Counter.builder("leadflow.trials.reminders").description("Trial reminders fired")
-                .tag("kind", kind.name()).tag("late", Boolean.toString(late)).register(registry).increment();
+    public void fired(ReminderKind kind, Duration fireLag, boolean wasLate) {
+        (wasLate ? late : onTime).get(kind).increment();
         lag.get(kind).record(fireLag.isNegative() ? Duration.ZERO : fireLag);
     }
 

@@ -16,12 +16,12 @@ import java.time.Duration;
 /**
  * Every trial-tracker setting ({@code leadflow.trials.*}); application.yml maps each to an environment variable.
  *
- * @param adminToken          bearer token of the API ({@code LEADFLOW_ADMIN_TOKEN}); empty = every API call is refused
  * @param trialStageId        HubSpot deal stage that starts an evaluation ({@code LEADFLOW_TRIAL_STAGE_ID})
  * @param handsOnPipelineId   HubSpot pipeline of hands-on deals ({@code LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON})
  * @param defaultLengthDays   evaluation length when a start does not say
  * @param schedule            when reminders fall due
- * @param punctuationInterval how often the due-time index is scanned
+ * @param punctuationInterval how often the due-time index is scanned: a reminder waits at most this long after it
+ *                            falls due (then for the transaction to commit) before it is visible downstream
  * @param lateAfter           reminders fired later than this after their due time are marked late
  * @param maxFiresPerTick     most reminders fired in one scan (one transaction)
  * @param unownedChannel      Slack channel for alerts of trials without a known owner; empty = none
@@ -29,12 +29,11 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
-public record TrialsProperties(@DefaultValue("") String adminToken,
-                               @DefaultValue("evaluation") @NotBlank String trialStageId,
+public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String trialStageId,
                                @DefaultValue("hands-on") @NotBlank String handsOnPipelineId,
                                @DefaultValue("30") @Min(1) @Max(365) int defaultLengthDays,
                                @DefaultValue @Valid @NotNull Schedule schedule,
-                               @DefaultValue("1s") @NotNull Duration punctuationInterval,
+                               @DefaultValue("200ms") @NotNull Duration punctuationInterval,
                                @DefaultValue("1m") @NotNull Duration lateAfter,
                                @DefaultValue("10000") @Min(1) int maxFiresPerTick,
                                @DefaultValue("") String unownedChannel,
@@ -51,11 +50,5 @@ public record TrialsProperties(@DefaultValue("") String adminToken,
         return new TrialSettings(new ScheduleSettings(schedule.kickoffAfterStart(), schedule.checkInEvery(),
                 schedule.reviewCallBeforeEnd(), schedule.expiringBeforeEnd()), trialStageId, handsOnPipelineId,
                 punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel);
-    }
-
-    @Override
-    public String toString() {
-        return "TrialsProperties[adminToken=" + (adminToken.isEmpty() ? "<unset>" : "***") + ", trialStageId="
-                + trialStageId + ", handsOnPipelineId=" + handsOnPipelineId + ", schedule=" + schedule + "]";
     }
 }

@@ -12,6 +12,9 @@ import java.util.List;
  * The durable timer wheel: a key-value store (with a changelog) of every pending reminder, keyed by
  * {@link DueKey}. Scanning for due reminders reads from the smallest key and stops at the first one in the
  * future, so its cost grows with the number of reminders due, not with the number of running trials.
+ *
+ * <p>A row's value is whatever its owner needs to fire the reminder without reading anything else (the trial
+ * topology keeps a small card of the trial there), so that firing costs one scan and one deletion here.
  */
 public final class DueIndex {
 
@@ -24,8 +27,8 @@ public final class DueIndex {
         this.store = store;
     }
 
-    public void add(DueKey key) {
-        store.put(key.encode(), key.kind().name());
+    public void add(DueKey key, String value) {
+        store.put(key.encode(), value);
     }
 
     public void remove(DueKey key) {
@@ -33,21 +36,26 @@ public final class DueIndex {
     }
 
     /**
-     * Up to {@code limit} reminders due at or before {@code now}, in due-time order; they stay in the index. A range
-     * query bounded by {@code now}, so neither RocksDB nor an in-memory store visits a reminder that is not due.
+     * Up to {@code limit} reminders due at or before {@code now}, in due-time order, with their values; they stay in
+     * the index. A range query bounded by {@code now}, so neither RocksDB nor an in-memory store visits a reminder
+     * that is not due.
      */
-    public List<DueKey> due(Instant now, int limit) {
+    public List<Due> due(Instant now, int limit) {
         long nowMillis = now.toEpochMilli();
-        List<DueKey> due = new ArrayList<>();
+        List<Due> due = new ArrayList<>();
         try (KeyValueIterator<String, String> entries = store.range(DueKey.lowest(), DueKey.upperBound(nowMillis))) {
             while (entries.hasNext() && due.size() < limit) {
                 KeyValue<String, String> entry = entries.next();
                 if (!DueKey.isDue(entry.key, nowMillis)) {
                     break;
                 }
-                due.add(DueKey.decode(entry.key));
+                due.add(new Due(DueKey.decode(entry.key), entry.value));
             }
         }
         return due;
+    }
+
+    /** A due reminder and the value its row holds. */
+    public record Due(DueKey key, String value) {
     }
 }

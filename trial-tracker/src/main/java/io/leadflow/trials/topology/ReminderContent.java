@@ -23,22 +23,23 @@ final class ReminderContent {
     private ReminderContent() {
     }
 
-    static TrialReminder reminder(TrialState trial, TrialContext context, ReminderKind kind, Instant dueAt,
-                                  Instant firedAt, boolean late) {
+    static TrialReminder reminder(String trialId, ReminderCard trial, TrialContext context, ReminderKind kind,
+                                  Instant dueAt, Instant firedAt, boolean late) {
+        Instant endsAt = Instant.ofEpochMilli(trial.endsAt());
         return TrialReminder.newBuilder()
-                .setReminderId(Schedule.reminderId(trial.trialId(), kind, dueAt))
-                .setTrialId(trial.trialId())
+                .setReminderId(Schedule.reminderId(trialId, kind, dueAt))
+                .setTrialId(trialId)
                 .setKind(kind)
                 .setDueAt(dueAt)
                 .setFiredAt(firedAt)
-                .setDaysLeft(Schedule.daysLeft(firedAt, Instant.ofEpochMilli(trial.endsAt())))
+                .setDaysLeft(Schedule.daysLeft(firedAt, endsAt))
                 .setOwner(context == null || context.owner() == null ? null : context.owner().toAvro())
                 .setLate(late)
-                .setDealId(dealId(trial, context))
+                .setDealId(trial.dealId() != null ? trial.dealId() : context == null ? null : context.dealId())
                 .setDealUrl(context == null ? null : context.dealUrl())
-                .setLeadId(leadId(trial, context))
+                .setLeadId(trial.leadId() != null ? trial.leadId() : context == null ? null : context.leadId())
                 .setCompanyName(context == null ? null : context.company())
-                .setEndsAt(Instant.ofEpochMilli(trial.endsAt()))
+                .setEndsAt(endsAt)
                 .build();
     }
 
@@ -146,13 +147,5 @@ final class ReminderContent {
 
     private static String days(int days) {
         return days == 1 ? "1 day" : days + " days";
-    }
-
-    private static String dealId(TrialState trial, TrialContext context) {
-        return trial.dealId() != null ? trial.dealId() : context == null ? null : context.dealId();
-    }
-
-    private static String leadId(TrialState trial, TrialContext context) {
-        return trial.leadId() != null ? trial.leadId() : context == null ? null : context.leadId();
     }
 }

@@ -4,6 +4,7 @@ import io.leadflow.avro.Contact;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Owner;
+import io.leadflow.avro.SyncOutcome;
 
 /**
  * What the topology knows about the lead and deal behind a trial, from {@code leads.routed} joined with
@@ -32,14 +33,19 @@ public record TrialContext(String leadId, String dealId, String dealUrl, String 
         }
     }
 
-    /** Joins a routing decision with a CRM sync of the same lead; either may be missing (outer join). */
+    /**
+     * Joins a routing decision with a CRM sync of the same lead; either may be missing (outer join). A lead crm-sync
+     * attached to another lead's open deal does not claim that deal: the deal's trial belongs to the lead that opened
+     * it, so this context keeps the deal's link but not its id.
+     */
     static TrialContext of(LeadRouted routed, CrmSynced synced) {
         if (routed == null && synced == null) {
             return null;
         }
         String leadId = routed != null ? routed.getLeadId() : synced.getLeadId();
+        boolean ownDeal = synced != null && synced.getOutcome() != SyncOutcome.ATTACHED;
         return new TrialContext(leadId,
-                synced == null ? null : synced.getDealId(),
+                ownDeal ? synced.getDealId() : null,
                 synced == null ? null : synced.getDealUrl(),
                 synced == null ? null : synced.getPipelineId(),
                 routed == null ? null : routed.getPipeline().name(),

@@ -34,8 +34,13 @@ import java.util.Set;
  * due-time index in step; a wall-clock punctuator fires what is due. Time is {@link ProcessorContext#currentSystemTimeMs()}
  * only, so {@code TopologyTestDriver.advanceWallClockTime} drives it in tests.
  *
- * <p>Exactly once: the state change, the index deletion, the reminder and the alert of one firing are written in the
- * same Kafka transaction ({@code exactly_once_v2}); a crash before the commit aborts all of them and the restored index
+ * <p>A firing reads the index row it scanned (whose value is the trial's {@link ReminderCard}) and the trial's
+ * context, and writes only the deletion of that row and a {@link FiredReminders mark}; the trial's own row is folded
+ * up to date by its next event. Thousands of reminders due at once thus cost no trial reads, rewrites or changelog
+ * records of whole trials.
+ *
+ * <p>Exactly once: the index deletion, the mark, the reminder and the alert of one firing are written in the same
+ * Kafka transaction ({@code exactly_once_v2}); a crash before the commit aborts all of them and the restored index
  * fires the reminder again, once.
  */
 final class TrialProcessor implements Processor<String, TrialEvent, String, SpecificRecord> {
@@ -46,6 +51,7 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
     private final TrialObserver observer;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, TrialState> trials;
+    private KeyValueStore<String, List<TrialState.Fired>> fired;
     private TimestampedKeyValueStore<String, TrialContext> contexts;
     private DueIndex index;
 
@@ -58,6 +64,7 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.trials = context.getStateStore(TrialState.STORE);
+        this.fired = context.getStateStore(FiredReminders.STORE);
         this.contexts = context.getStateStore(TrialContext.STORE);
         this.index = new DueIndex(context.getStateStore(DueIndex.STORE));
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDue);
@@ -76,7 +83,7 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
             return;
         }
         long now = context.currentSystemTimeMs();
-        TrialState trial = trials.get(trialId);
+        TrialState trial = current(trialId);
         if (trial != null && trial.hasSeen(event.getEventId())) {
             observer.ignored(type(event), "duplicate");
             return;
@@ -169,20 +176,21 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
         for (TrialState.Pending pending : trial.pending()) {
             index.remove(new DueKey(Instant.ofEpochMilli(pending.dueAt()), trial.trialId(), pending.kind()));
         }
-        Set<String> fired = new HashSet<>();
-        trial.fired().forEach(f -> fired.add(f.reminderId()));
+        Set<String> done = new HashSet<>();
+        trial.fired().forEach(f -> done.add(f.reminderId()));
         Set<TrialState.Pending> wasPending = new HashSet<>(trial.pending());
         long skipBefore = now - settings.lateAfter().toMillis();
+        String card = new ReminderCard(trial.dealId(), trial.leadId(), endsAt, trial.deployment()).encode();
         List<TrialState.Pending> pending = new ArrayList<>();
         for (ScheduledReminder reminder : Schedule.of(Instant.ofEpochMilli(trial.startsAt()), Instant.ofEpochMilli(endsAt),
                 settings.schedule())) {
             TrialState.Pending candidate = new TrialState.Pending(reminder.kind(), reminder.dueAt().toEpochMilli());
-            boolean keep = !fired.contains(reminder.reminderId(trial.trialId()))
+            boolean keep = !done.contains(reminder.reminderId(trial.trialId()))
                     && (wasPending.contains(candidate) || candidate.dueAt() >= skipBefore
                     || (starting && reminder.kind() == ReminderKind.KICKOFF));
             if (keep) {
                 pending.add(candidate);
-                index.add(new DueKey(reminder.dueAt(), trial.trialId(), reminder.kind()));
+                index.add(new DueKey(reminder.dueAt(), trial.trialId(), reminder.kind()), card);
             }
         }
         return trial.with(status, endsAt, pending);
@@ -191,30 +199,70 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
     /** The punctuator: fires every reminder due at {@code timestamp} (wall-clock), oldest first. */
     void fireDue(long timestamp) {
         Instant now = Instant.ofEpochMilli(timestamp);
-        for (DueKey key : index.due(now, settings.maxFiresPerTick())) {
+        for (DueIndex.Due due : index.due(now, settings.maxFiresPerTick())) {
+            DueKey key = due.key();
+            String trialId = key.trialId();
             index.remove(key);
-            TrialState trial = trials.get(key.trialId());
-            TrialState.Pending pending = new TrialState.Pending(key.kind(), key.dueAt().toEpochMilli());
-            if (trial == null || !trial.pending().contains(pending)) {
-                log.warn("Dropped stale timer {} (trial {} no longer waits for it)", key.encode(), key.trialId());
+            ReminderCard card = ReminderCard.decode(due.value());
+            if (card == null) {
+                card = cardOfPending(key);
+            }
+            if (card == null) {
+                log.warn("Dropped stale timer {} (trial {} no longer waits for it)", key.encode(), trialId);
                 continue;
             }
             Duration lag = Duration.between(key.dueAt(), now);
             boolean late = lag.compareTo(settings.lateAfter()) > 0;
-            TrialContext known = contextOf(trial.trialId());
-            TrialReminder reminder = ReminderContent.reminder(trial, known, key.kind(), key.dueAt(), now, late);
-            context.forward(new Record<>(trial.trialId(), reminder, timestamp));
-            RepAlert alert = ReminderContent.alert(reminder, trial.deployment(), settings.unownedChannel());
+            TrialContext known = contextOf(trialId);
+            TrialReminder reminder = ReminderContent.reminder(trialId, card, known, key.kind(), key.dueAt(), now, late);
+            context.forward(new Record<>(trialId, reminder, timestamp));
+            RepAlert alert = ReminderContent.alert(reminder, card.deployment(), settings.unownedChannel());
             if (alert != null) {
                 context.forward(new Record<>(alert.getRepId(), alert, timestamp));
             }
-            trials.put(trial.trialId(), trial.firing(pending,
-                    new TrialState.Fired(reminder.getReminderId(), key.kind(), pending.dueAt(), timestamp, late)));
+            mark(trialId, new TrialState.Fired(reminder.getReminderId(), key.kind(), key.dueAt().toEpochMilli(),
+                    timestamp, late));
             observer.fired(key.kind(), lag, late);
             if (late) {
                 log.info("Fired {} late by {}", reminder.getReminderId(), lag);
             }
         }
+    }
+
+    private void mark(String trialId, TrialState.Fired mark) {
+        List<TrialState.Fired> marks = fired.get(trialId);
+        List<TrialState.Fired> next = new ArrayList<>(marks == null ? 1 : marks.size() + 1);
+        if (marks != null) {
+            next.addAll(marks);
+        }
+        next.add(mark);
+        fired.put(trialId, next);
+    }
+
+    /**
+     * The trial with the reminders fired since its last event folded in, written back and their marks cleared, so
+     * that the event applies to (and rewrites) the whole trial; null when there is no such trial.
+     */
+    private TrialState current(String trialId) {
+        TrialState trial = trials.get(trialId);
+        List<TrialState.Fired> marks = trial == null ? null : fired.get(trialId);
+        if (marks == null) {
+            return trial;
+        }
+        TrialState folded = trial.folding(marks);
+        trials.put(trialId, folded);
+        fired.delete(trialId);
+        return folded;
+    }
+
+    /**
+     * The card of a reminder whose index row holds only its kind (written before rows carried cards), from the trial
+     * itself; null when the trial no longer waits for it.
+     */
+    private ReminderCard cardOfPending(DueKey key) {
+        TrialState trial = FiredReminders.read(trials, fired, key.trialId());
+        TrialState.Pending pending = new TrialState.Pending(key.kind(), key.dueAt().toEpochMilli());
+        return trial == null || !trial.pending().contains(pending) ? null : ReminderCard.of(trial);
     }
 
     private TrialContext contextOf(String trialId) {

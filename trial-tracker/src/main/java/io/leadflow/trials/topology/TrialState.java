@@ -9,6 +9,8 @@ import java.util.List;
 
 /**
  * One trial as the topology keeps it in the {@value #STORE} store, keyed by trial id. Only the topology writes it.
+ * Reminders that fired since the trial's last event are kept apart ({@link FiredReminders}) and folded in by
+ * {@link #folding}; every read goes through {@link TrialStores}, which does that.
  *
  * @param pending reminders still to fire (each also in the due-time index)
  * @param fired   reminders that fired, in firing order
@@ -72,5 +74,17 @@ public record TrialState(String trialId, String dealId, String leadId, long star
         TrialStatus next = done.kind() == ReminderKind.EXPIRED && status == TrialStatus.ACTIVE ? TrialStatus.EXPIRED : status;
         return new TrialState(trialId, dealId, leadId, startsAt, endsAt, lengthDays, deployment, origin, next,
                 outcome, closeReason, rest, all, history);
+    }
+
+    /** This trial with {@code marks}, reminders that fired since it was written, in firing order. */
+    TrialState folding(List<Fired> marks) {
+        if (marks == null || marks.isEmpty()) {
+            return this;
+        }
+        TrialState folded = this;
+        for (Fired mark : marks) {
+            folded = folded.firing(new Pending(mark.kind(), mark.dueAt()), mark);
+        }
+        return folded;
     }
 }

@@ -11,11 +11,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Read access to the topology's stores by interactive query, for the API and the metrics. Reads this instance's
- * partitions only: with several instances, a trial on another instance's partition is not visible here.
+ * partitions only: with several instances, a trial on another instance's partition is not visible here. A trial is
+ * read with the reminders fired since its last event folded in ({@link FiredReminders}).
  */
 public final class TrialStores {
 
@@ -26,34 +28,53 @@ public final class TrialStores {
     }
 
     public Optional<TrialState> trial(String trialId) {
-        return Optional.ofNullable(store(TrialState.STORE, TrialState.class).get(trialId));
+        return Optional.ofNullable(FiredReminders.read(trials(), fired(), trialId));
     }
 
     public Optional<TrialContext> context(String trialId) {
-        return Optional.ofNullable(store(TrialContext.STORE, TrialContext.class).get(trialId));
+        return Optional.ofNullable(this.<TrialContext>store(TrialContext.STORE).get(trialId));
     }
 
     public List<TrialState> all() {
         List<TrialState> all = new ArrayList<>();
-        try (KeyValueIterator<String, TrialState> entries = store(TrialState.STORE, TrialState.class).all()) {
-            while (entries.hasNext()) {
-                KeyValue<String, TrialState> entry = entries.next();
-                all.add(entry.value);
-            }
-        }
+        forEach(all::add);
         return all;
     }
 
     /** Running trials on this instance; -1 when the stores cannot be read (starting, rebalancing, stopped). */
     public long countActive() {
         try {
-            return all().stream().filter(t -> t.status() == TrialStatus.ACTIVE).count();
+            long[] active = {0};
+            forEach(trial -> {
+                if (trial.status() == TrialStatus.ACTIVE) {
+                    active[0]++;
+                }
+            });
+            return active[0];
         } catch (Unavailable e) {
             return -1;
         }
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name, Class<V> type) {
+    private void forEach(Consumer<TrialState> each) {
+        ReadOnlyKeyValueStore<String, List<TrialState.Fired>> fired = fired();
+        try (KeyValueIterator<String, TrialState> entries = trials().all()) {
+            while (entries.hasNext()) {
+                KeyValue<String, TrialState> entry = entries.next();
+                each.accept(entry.value.folding(fired.get(entry.key)));
+            }
+        }
+    }
+
+    private ReadOnlyKeyValueStore<String, TrialState> trials() {
+        return store(TrialState.STORE);
+    }
+
+    private ReadOnlyKeyValueStore<String, List<TrialState.Fired>> fired() {
+        return store(FiredReminders.STORE);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
         KafkaStreams current = streams.get();
         if (current == null || current.state() != KafkaStreams.State.RUNNING) {
             throw new Unavailable("the trial stores are not ready (Kafka Streams is "

@@ -44,7 +44,7 @@ import java.util.Map;
  *                       ├─ outer join by leadId ─► re-key by trial id (lead's and deal's) ─► trial-context table
  * crm.synced ───table───┘                                                                        │
  * deals.stage-changed ─► stage = evaluation? ─► re-key by deal's trial id ─► left join ─► TrialStarted ─► trials.events
- * trials.events ─► TrialProcessor (stores: trials, trial-due, trial-context; wall-clock punctuator)
+ * trials.events ─► TrialProcessor (stores: trials, trial-fired, trial-due, trial-context; wall-clock punctuator)
  *                    ├─► trials.reminders (key trialId)
  *                    └─► rep.alerts       (key repId)
  * </pre>
@@ -96,7 +96,7 @@ public final class TrialTopology {
     /** Adds every node to {@code builder} (the application's, under Spring). */
     public void addTo(StreamsBuilder builder) {
         Serde<String> keys = Serdes.String();
-        Serde<TrialContext> contextSerde = new JsonSerde<>(TrialContext.class);
+        Serde<TrialContext> contextSerde = StateJson.serde(TrialContext.class);
         int partitions = Topics.TRIALS_EVENTS.partitions();
 
         KTable<String, LeadRouted> leads = builder.table(Topics.LEADS_ROUTED.name(),
@@ -132,12 +132,14 @@ public final class TrialTopology {
                 .to(Topics.TRIALS_EVENTS.name(), Produced.with(keys, avro(TrialEvent.class)).withName("hubspot-starts"));
 
         builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(TrialState.STORE), keys,
-                new JsonSerde<>(TrialState.class))));
+                StateJson.serde(TrialState.class))));
+        builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(FiredReminders.STORE), keys,
+                StateJson.serde(FiredReminders.TYPE))));
         builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(DueIndex.STORE), keys, Serdes.String())));
         KStream<String, SpecificRecord> fired = builder
                 .stream(Topics.TRIALS_EVENTS.name(), Consumed.with(keys, avro(TrialEvent.class)).withName("trial-events"))
                 .process(() -> new TrialProcessor(settings, observer), Named.as("trials"),
-                        TrialState.STORE, DueIndex.STORE, TrialContext.STORE);
+                        TrialState.STORE, FiredReminders.STORE, DueIndex.STORE, TrialContext.STORE);
         fired.split(Named.as("fired-"))
                 .branch((key, value) -> value instanceof TrialReminder, Branched.withConsumer(reminders -> reminders
                         .mapValues(value -> (TrialReminder) value, Named.as("as-reminder"))

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -89,9 +90,11 @@ final class Driver implements AutoCloseable {
         return now;
     }
 
+    /** The trial as the API reads it: with the reminders fired since its last event folded in. */
     TrialState trial(String trialId) {
-        KeyValueStore<String, TrialState> store = driver.getKeyValueStore(TrialState.STORE);
-        return store.get(trialId);
+        KeyValueStore<String, TrialState> trials = driver.getKeyValueStore(TrialState.STORE);
+        KeyValueStore<String, List<TrialState.Fired>> fired = driver.getKeyValueStore(FiredReminders.STORE);
+        return FiredReminders.read(trials, fired, trialId);
     }
 
     long pendingTimers() {

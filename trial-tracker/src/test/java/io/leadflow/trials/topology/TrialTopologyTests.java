@@ -3,14 +3,19 @@ package io.leadflow.trials.topology;
 import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
+import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.Deployment;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.SyncOutcome;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialOutcome;
 import io.leadflow.avro.TrialReminder;
 import io.leadflow.avro.TrialStarted;
+import io.leadflow.trials.timers.DueIndex;
+import io.leadflow.trials.timers.DueKey;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -242,6 +247,54 @@ class TrialTopologyTests {
     }
 
     @Test
+    void keepsFiredRemindersInFiringOrderWhenLaterEventsRewriteTheTrial() {
+        givenAcmeIsRoutedAndSynced();
+        driver.send(Fixtures.started(DEAL, START, Deployment.CLOUD));
+        driver.advanceTo(START);
+        driver.advanceTo(START.plus(days(7)));
+
+        driver.send(Fixtures.extended(TRIAL, 14));
+        driver.advanceTo(START.plus(days(14)));
+
+        TrialState trial = driver.trial(TRIAL);
+        assertThat(trial.fired()).extracting(TrialState.Fired::kind, TrialState.Fired::dueAt).containsExactly(
+                tuple(ReminderKind.KICKOFF, START.toEpochMilli()),
+                tuple(ReminderKind.CHECK_IN, START.plus(days(7)).toEpochMilli()),
+                tuple(ReminderKind.CHECK_IN, START.plus(days(14)).toEpochMilli()));
+        assertThat(trial.pending()).first().isEqualTo(
+                new TrialState.Pending(ReminderKind.CHECK_IN, START.plus(days(21)).toEpochMilli()));
+        assertThat(trial.pending()).extracting(TrialState.Pending::dueAt)
+                .allSatisfy(due -> assertThat(due).isGreaterThan(START.plus(days(14)).toEpochMilli()));
+        assertThat(trial.status()).isEqualTo(TrialStatus.ACTIVE);
+        assertThat(trial.endsAt()).isEqualTo(START.plus(days(44)).toEpochMilli());
+        assertThat(trial.history()).extracting(TrialState.HistoryEntry::type).containsExactly("started", "extended");
+        assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getKind)
+                .containsExactly(ReminderKind.KICKOFF, ReminderKind.CHECK_IN, ReminderKind.CHECK_IN);
+    }
+
+    @Test
+    void firesAReminderWhoseIndexRowHoldsOnlyItsKindFromTheTrialItself() {
+        givenAcmeIsRoutedAndSynced();
+        driver.send(Fixtures.started(DEAL, START, Deployment.SELF_HOSTED));
+        KeyValueStore<String, String> index = driver.driver.getKeyValueStore(DueIndex.STORE);
+        index.put(new DueKey(START, TRIAL, ReminderKind.KICKOFF).encode(), ReminderKind.KICKOFF.name());
+
+        driver.advanceTo(START);
+
+        assertThat(driver.reminders.readValuesToList()).singleElement().satisfies(reminder -> {
+            assertThat(reminder.getKind()).isEqualTo(ReminderKind.KICKOFF);
+            assertThat(reminder.getDealId()).isEqualTo(DEAL);
+            assertThat(reminder.getEndsAt()).isEqualTo(START.plus(days(30)));
+            assertThat(reminder.getDaysLeft()).isEqualTo(30);
+            assertThat(reminder.getLate()).isFalse();
+        });
+        assertThat(driver.alerts.readValuesToList()).singleElement().satisfies(alert -> assertThat(alert.getFields())
+                .extracting(AlertField::getValue).containsExactly("Acme", "30", "2026-04-01", "Self-hosted"));
+        assertThat(driver.trial(TRIAL).fired()).extracting(TrialState.Fired::kind).containsExactly(ReminderKind.KICKOFF);
+        assertThat(driver.pendingTimers()).isEqualTo(driver.trial(TRIAL).pending().size());
+    }
+
+    @Test
     void firesRemindersThatFellDueWhileNotRunningOnceMarkedLate() {
         givenAcmeIsRoutedAndSynced();
         driver.send(Fixtures.started(DEAL, START, Deployment.CLOUD));
@@ -284,6 +337,21 @@ class TrialTopologyTests {
             assertThat(alert.value.getTitle()).isEqualTo("Kick-off call: deal 4242's evaluation starts (30 days)");
             assertThat(alert.value.getLinks()).isEmpty();
         });
+    }
+
+    @Test
+    void aColleagueAttachedToTheDealLaterDoesNotTakeItsTrialFromTheLeadThatOpenedIt() {
+        givenAcmeIsRoutedAndSynced();
+        String colleague = "lead-acme-colleague";
+        driver.routed.pipeInput(colleague, Fixtures.routed(colleague, "Acme", Pipeline.HANDS_ON), CLOCK);
+        CrmSynced attached = Fixtures.synced(colleague, DEAL, HANDS_ON);
+        attached.setOutcome(SyncOutcome.ATTACHED);
+        driver.synced.pipeInput(colleague, attached, CLOCK);
+
+        driver.stageChanges.pipeInput(DEAL, Fixtures.stageChanged(DEAL, HANDS_ON, EVALUATION, START), CLOCK);
+        driver.advanceTo(START);
+
+        assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getLeadId).containsExactly(LEAD);
     }
 
     private void givenAcmeIsRoutedAndSynced() {

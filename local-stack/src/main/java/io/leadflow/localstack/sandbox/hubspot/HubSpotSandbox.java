@@ -2,6 +2,7 @@ package io.leadflow.localstack.sandbox.hubspot;
 
 import io.leadflow.localstack.sandbox.RecordedCall;
 import io.leadflow.localstack.sandbox.SandboxStore;
+import io.leadflow.localstack.sandbox.SandboxToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -73,6 +74,7 @@ public final class HubSpotSandbox {
             new AssociationType("meetings", "contacts", 200, true), new AssociationType("meetings", "deals", 212, true));
 
     private final Object lock = new Object();
+    private volatile SandboxToken requiredToken;
     private final Clock clock;
     private final HubSpotSandboxSettings settings;
     private final Map<String, Map<String, CrmObject>> objects = new LinkedHashMap<>();
@@ -155,6 +157,14 @@ public final class HubSpotSandbox {
      * @param authorization the {@code Authorization} header
      * @param body          request body (may be empty)
      */
+    /**
+     * From now on only {@code Authorization: Bearer <token>} is accepted, not just any bearer token: the local stack
+     * asks for this when it listens beyond loopback.
+     */
+    public void requireToken(String token) {
+        requiredToken = new SandboxToken(token);
+    }
+
     public Answer handle(String method, String path, Map<String, String> query, String authorization, String body) {
         Instant now = clock.instant();
         Answer answer;
@@ -180,7 +190,9 @@ public final class HubSpotSandbox {
 
     private Answer handleLocked(String method, String path, Map<String, String> query, String authorization, String body,
                                 Instant now, List<StageChange> changes) {
-        if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() <= "Bearer ".length()) {
+        SandboxToken required = requiredToken;
+        if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() <= "Bearer ".length()
+                || (required != null && !required.matches(authorization.substring("Bearer ".length()).trim()))) {
             return error(new HubSpotError(401, "INVALID_AUTHENTICATION",
                     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"));
         }

@@ -2,6 +2,7 @@ package io.leadflow.localstack.sandbox.slack;
 
 import io.leadflow.localstack.sandbox.RecordedCall;
 import io.leadflow.localstack.sandbox.SandboxStore;
+import io.leadflow.localstack.sandbox.SandboxToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +38,7 @@ public final class SlackSandbox {
     private static final String TEAM = "T0LOCAL";
 
     private final Object lock = new Object();
+    private volatile SandboxToken requiredToken;
     private final Clock clock;
     private final int burst;
     private final int recordedCalls;
@@ -69,6 +71,14 @@ public final class SlackSandbox {
      * @param authorization the {@code Authorization} header (the token may also come as a {@code token} argument)
      * @param arguments     query, form or JSON arguments merged into one object
      */
+    /**
+     * From now on only this token is accepted (else {@code invalid_auth}), not just any bot or user token: the local
+     * stack asks for this when it listens beyond loopback.
+     */
+    public void requireToken(String token) {
+        requiredToken = new SandboxToken(token);
+    }
+
     public Answer handle(String httpMethod, String method, String authorization, ObjectNode arguments) {
         Instant now = clock.instant();
         synchronized (lock) {
@@ -89,7 +99,8 @@ public final class SlackSandbox {
         if (token.isEmpty()) {
             return fail("not_authed");
         }
-        if (!(token.startsWith("xoxb-") || token.startsWith("xoxp-"))) {
+        SandboxToken required = requiredToken;
+        if (!(token.startsWith("xoxb-") || token.startsWith("xoxp-")) || (required != null && !required.matches(token))) {
             return fail("invalid_auth");
         }
         return switch (method) {

@@ -210,4 +210,18 @@ class HubSpotSandboxTests {
             return now;
         }
     }
+
+    @Test
+    void onceATokenIsRequiredOnlyThatTokenIsAccepted() {
+        hubspot.requireToken("pat-local-the-stacks-own");
+        String body = "{\"properties\":{\"email\":\"a@b.com\"}}";
+
+        HubSpotSandbox.Answer anyShape = hubspot.handle("POST", "/crm/v3/objects/contacts", Map.of(), TOKEN, body);
+        HubSpotSandbox.Answer exact = hubspot.handle("POST", "/crm/v3/objects/contacts", Map.of(), "Bearer pat-local-the-stacks-own", body);
+
+        assertThat(anyShape.status()).isEqualTo(401);
+        assertThat(anyShape.body().path("category").asString()).isEqualTo("INVALID_AUTHENTICATION");
+        assertThat(exact.status()).isEqualTo(201);
+        assertThat(hubspot.objects("contacts")).hasSize(1);
+    }
 }

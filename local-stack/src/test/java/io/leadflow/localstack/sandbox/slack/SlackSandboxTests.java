@@ -76,4 +76,17 @@ class SlackSandboxTests {
         assertThat(slack.handle("POST", "chat.postMessage", "Bearer nope", args).body().path("error").asString()).isEqualTo("invalid_auth");
         assertThat(call("chat.postMessage", "{\"channel\":\"C1\"}").body().path("error").asString()).isEqualTo("no_text");
     }
+
+    @Test
+    void onceATokenIsRequiredOnlyThatTokenIsAccepted() {
+        ObjectNode args = SlackSandbox.JSON.createObjectNode().put("channel", "C1").put("text", "x");
+        slack.requireToken("xoxb-local-the-stacks-own");
+
+        assertThat(slack.handle("POST", "chat.postMessage", "Bearer xoxb-any-shaped-token", args).body().path("error").asString())
+                .isEqualTo("invalid_auth");
+        assertThat(slack.handle("POST", "chat.postMessage", "Bearer xoxb-local-the-stacks-ow", args).body().path("error").asString())
+                .isEqualTo("invalid_auth");
+        assertThat(slack.handle("POST", "chat.postMessage", "Bearer xoxb-local-the-stacks-own", args).body().path("ok").asBoolean())
+                .isTrue();
+    }
 }
