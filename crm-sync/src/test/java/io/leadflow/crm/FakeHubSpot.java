@@ -64,6 +64,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     final Map<String, ObjectNode> notes = new ConcurrentHashMap<>();
     final Map<String, ObjectNode> tasks = new ConcurrentHashMap<>();
     final Set<String> associations = ConcurrentHashMap.newKeySet();
+    private final Map<String, ObjectNode> contactProperties = new ConcurrentHashMap<>();
 
     private volatile int rateLimit = Integer.MAX_VALUE;
     private volatile long rateWindowMillis = 10_000;
@@ -178,6 +179,12 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     /** Contacts with this email (HubSpot keeps one per email). */
     public long contactsWithEmail(String email) {
         return contacts.keySet().stream().filter(e -> e.equalsIgnoreCase(email)).count();
+    }
+
+    /** A property of the contact of this email, as last written (null when never written). */
+    public String contactProperty(String email, String property) {
+        ObjectNode stored = contactProperties.get(email.toLowerCase(java.util.Locale.ROOT));
+        return stored == null ? null : stored.path(property).asString(null);
     }
 
     public String contactId(String email) {
@@ -320,6 +327,8 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
                 case "companies batch/create" -> create(companies, body, "domain");
                 case "deals batch/read" -> readDeals(body);
                 case "deals batch/upsert" -> upsertDeals(body);
+                case "deals batch/create" -> createDeals(body, correlationId);
+                case "deals batch/update" -> updateDeals(body, correlationId);
                 case "notes search" -> search(notes, "leadflow_key", body);
                 case "tasks search" -> search(tasks, "leadflow_key", body);
                 case "notes batch/create" -> create(notes, body, "leadflow_key");
@@ -347,6 +356,8 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             }
             boolean isNew = !contacts.containsKey(email);
             String id = contacts.computeIfAbsent(email, e -> nextId());
+            ObjectNode stored = contactProperties.computeIfAbsent(email, e -> JSON.createObjectNode());
+            input.path("properties").propertyNames().forEach(n -> stored.put(n, input.path("properties").path(n).asString()));
             ObjectNode result = object(id, Map.of("email", email));
             result.put("new", isNew);
             result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
@@ -487,6 +498,57 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             ObjectNode props = (ObjectNode) task.path("properties");
             input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
             ObjectNode result = task.deepCopy();
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
+    }
+
+    /**
+     * Deals batch create: {@code leadflow_lead_id} requires unique values, so a second deal for a lead is refused (the
+     * whole call, as for any invalid input); inline associations to contacts (3) and companies (341) are kept.
+     */
+    private ResponseDefinitionBuilder createDeals(JsonNode body, String correlationId) {
+        for (JsonNode input : body.path("inputs")) {
+            if (deals.containsKey(input.path("properties").path("leadflow_lead_id").asString())) {
+                return error(400, "VALIDATION_ERROR", "A deal with this leadflow_lead_id already exists", correlationId, null);
+            }
+        }
+        ArrayNode results = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String leadId = input.path("properties").path("leadflow_lead_id").asString();
+            ObjectNode deal = object(nextId(), Map.of("createdate", Instant.now().toString()));
+            ObjectNode props = (ObjectNode) deal.path("properties");
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            deals.put(leadId, deal);
+            for (JsonNode association : input.path("associations")) {
+                int typeId = association.path("types").path(0).path("associationTypeId").asInt();
+                String toType = typeId == 3 ? "contacts" : typeId == 341 ? "companies" : "unknown";
+                associations.add("deals:" + deal.path("id").asString() + "->" + toType + ":" + association.path("to").path("id").asString());
+            }
+            ObjectNode result = dealView(deal);
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(201, batch(results, JSON.createArrayNode()));
+    }
+
+    /** Deals batch update by id: properties merged; an unknown id is an error (207). */
+    private ResponseDefinitionBuilder updateDeals(JsonNode body, String correlationId) {
+        ArrayNode results = JSON.createArrayNode();
+        ArrayNode errors = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String id = input.path("id").asString();
+            ObjectNode deal = deals.values().stream().filter(d -> d.path("id").asString().equals(id)).findFirst().orElse(null);
+            if (deal == null) {
+                ObjectNode error = errors.addObject().put("status", "error").put("category", "OBJECT_NOT_FOUND")
+                        .put("message", "resource not found").put("correlationId", correlationId);
+                error.putObject("context").putArray("ids").add(id);
+                continue;
+            }
+            ObjectNode props = (ObjectNode) deal.path("properties");
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            ObjectNode result = dealView(deal);
             result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
             results.add(result);
         }

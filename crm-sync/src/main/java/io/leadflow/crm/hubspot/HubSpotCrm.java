@@ -39,6 +39,12 @@ public class HubSpotCrm {
     static final int NOTE_TO_DEAL = 214;
     static final int TASK_TO_CONTACT = 204;
     static final int TASK_TO_DEAL = 216;
+    /**
+     * HubSpot-defined unlabelled association types of a deal to its contact and its company, used inline when a deal is
+     * created (https://developers.hubspot.com/docs/api/crm/associations, "HubSpot defined association types").
+     */
+    static final int DEAL_TO_CONTACT = 3;
+    static final int DEAL_TO_COMPANY = 341;
 
     /** What crm-sync reads of a deal: its lead, where it is, and whether HubSpot counts it as closed (won or lost). */
     static final List<String> DEAL_PROPERTIES = List.of(LEAD_ID_PROPERTY, "pipeline", "dealstage", "hs_is_closed",
@@ -112,6 +118,42 @@ public class HubSpotCrm {
                 "idProperty", LEAD_ID_PROPERTY, "id", leadId, "properties", properties, "objectWriteTraceId", leadId))));
         return batch("deals.upsert", "/crm/v3/objects/deals/batch/upsert", inputs,
                 result -> result.path("properties").path(LEAD_ID_PROPERTY).asString(null), Map.of());
+    }
+
+    /** A deal to create, under the caller's key (the lead id), with the contact and company it belongs to (either may be null). */
+    public record NewDeal(String leadId, Map<String, Object> properties, String contactId, String companyId) {
+    }
+
+    /**
+     * Deals that cannot exist yet: {@code POST /crm/v3/objects/deals/batch/create}, associated inline to their contact and
+     * company, so no association call follows
+     * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/deals/batch/create-deals). Keys are lead ids.
+     * Only for leads HubSpot cannot have a deal for: {@code leadflow_lead_id} is unique, and a second deal for a lead is
+     * refused, never created.
+     */
+    public BatchOutcome createDeals(List<NewDeal> deals) {
+        List<Input> inputs = new ArrayList<>();
+        for (NewDeal deal : deals) {
+            List<Map<String, Object>> associations = new ArrayList<>();
+            if (deal.contactId() != null) {
+                associations.add(association(deal.contactId(), DEAL_TO_CONTACT));
+            }
+            if (deal.companyId() != null) {
+                associations.add(association(deal.companyId(), DEAL_TO_COMPANY));
+            }
+            inputs.add(new Input(deal.leadId(), input("properties", deal.properties(), "associations", associations,
+                    "objectWriteTraceId", deal.leadId())));
+        }
+        return batch("deals.create", "/crm/v3/objects/deals/batch/create", inputs,
+                result -> result.path("properties").path(LEAD_ID_PROPERTY).asString(null), Map.of());
+    }
+
+    /** Deals: {@code POST /crm/v3/objects/deals/batch/update} by HubSpot id. Keys are the deals' ids. */
+    public BatchOutcome updateDeals(Map<String, Map<String, Object>> propertiesById) {
+        List<Input> inputs = new ArrayList<>();
+        propertiesById.forEach((id, properties) -> inputs.add(new Input(id, input(
+                "id", id, "properties", properties, "objectWriteTraceId", id))));
+        return batch("deals.update", "/crm/v3/objects/deals/batch/update", inputs, result -> result.path("id").asString(null), Map.of());
     }
 
     /** A pair of records to associate, under the caller's key. */

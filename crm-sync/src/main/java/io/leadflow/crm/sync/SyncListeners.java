@@ -45,15 +45,17 @@ class SyncListeners {
 
     private final LeadSync leads;
     private final ReminderSync reminders;
+    private final SyncLedger ledger;
     private final KafkaTemplate<Object, Object> kafka;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final MeterRegistry meters;
     private final DistributionSummary callsPerLead;
 
-    SyncListeners(LeadSync leads, ReminderSync reminders, KafkaTemplate<Object, Object> kafka,
+    SyncListeners(LeadSync leads, ReminderSync reminders, SyncLedger ledger, KafkaTemplate<Object, Object> kafka,
                   DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
         this.leads = leads;
         this.reminders = reminders;
+        this.ledger = ledger;
         this.kafka = kafka;
         this.deadLetters = deadLetters;
         this.meters = meters;
@@ -85,6 +87,7 @@ class SyncListeners {
         if (latest.isEmpty()) {
             return;
         }
+        ledger.ensureLoaded(accepted.stream().map(ConsumerRecord::partition).toList());
         LeadSync.Result result = leads.sync(latest.values());
         for (ConsumerRecord<String, LeadRouted> record : accepted) {
             Rejection rejection = result.rejected().get(record.value().getLeadId());

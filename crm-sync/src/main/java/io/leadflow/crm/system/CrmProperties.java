@@ -129,12 +129,14 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
     }
 
     /**
-     * @param maxRecords records per listener call ({@code max.poll.records}); HubSpot batch endpoints take 100 inputs
+     * @param maxRecords records per listener call ({@code max.poll.records}); HubSpot batch endpoints take 100 inputs, so a
+     *                   call of 500 leads sends each object type in chunks of 100, while the look-ups it needs once per
+     *                   call (company search of up to 500 domains, deal matching) are shared by more leads
      * @param companyCacheSize domains whose HubSpot company id is remembered
      * @param fillBytes {@code fetch.min.bytes}: a poll waits for about this much data, so a burst arrives in full batches
      * @param fillWait {@code fetch.max.wait.ms}: the longest a poll waits for {@code fillBytes}; a quiet lead is synced after it
      */
-    public record Batch(@Min(1) @Max(100) @DefaultValue("100") int maxRecords,
+    public record Batch(@Min(1) @Max(1000) @DefaultValue("500") int maxRecords,
                         @Min(1) @DefaultValue("10000") int companyCacheSize,
                         @Min(1) @DefaultValue("65536") int fillBytes,
                         @NotNull @DefaultValue("500ms") Duration fillWait) {
