@@ -59,6 +59,10 @@ class SyncConfiguration {
         return new LeadSync(crm, properties, clock, ledger);
     }
 
+    @Bean
+    ActivitySync activitySync(HubSpotCrm crm, SyncLedger ledger) {
+        return new ActivitySync(crm, ledger);
+    }
 
     @Bean
     ReminderSync reminderSync(HubSpotCrm crm) {
@@ -66,10 +70,10 @@ class SyncConfiguration {
     }
 
     @Bean
-    SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, SyncLedger ledger,
+    SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger,
                                 KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
         deadLetters.addHeadersFunction((record, exception) -> hubSpotHeaders(exception));
-        return new SyncListeners(leads, reminders, ledger, kafka, deadLetters, meters);
+        return new SyncListeners(leads, reminders, activities, ledger, kafka, deadLetters, meters);
     }
 
     /**
