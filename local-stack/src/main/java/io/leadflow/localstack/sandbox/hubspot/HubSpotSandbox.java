@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -78,7 +79,8 @@ public final class HubSpotSandbox {
     private final Clock clock;
     private final HubSpotSandboxSettings settings;
     private final Map<String, Map<String, CrmObject>> objects = new LinkedHashMap<>();
-    private final List<Association> associations = new ArrayList<>();
+    // insertion-ordered, and a set: a portal holds tens of thousands of associations, each checked before it is added
+    private final Set<Association> associations = new java.util.LinkedHashSet<>();
     private final Map<String, Map<String, ObjectNode>> customProperties = new LinkedHashMap<>();
     private final Map<String, Map<String, ObjectNode>> propertyGroups = new LinkedHashMap<>();
     private final Deque<RecordedCall> calls = new ArrayDeque<>();
@@ -291,6 +293,8 @@ public final class HubSpotSandbox {
                 int typeId = spec.path("associationTypeId").asInt(0);
                 String toType = targetType(type, typeId, toId);
                 associate(type, created.id(), toType, toId, typeId, spec.path("associationCategory").asString("HUBSPOT_DEFINED"));
+                // an association is seen from both records, as one made with batch/associate/default is
+                reverseType(toType, type).ifPresent(reverse -> associate(toType, toId, type, created.id(), reverse, "HUBSPOT_DEFINED"));
             }
         }
         return created;
@@ -816,9 +820,12 @@ public final class HubSpotSandbox {
 
     private void associate(String fromType, String fromId, String toType, String toId, int typeId, String category) {
         Association association = new Association(fromType, fromId, toType, toId, typeId, category);
-        if (!associations.contains(association)) {
-            associations.add(association);
-        }
+        associations.add(association);
+    }
+
+    private static Optional<Integer> reverseType(String fromType, String toType) {
+        return ASSOCIATION_TYPES.stream().filter(t -> t.fromType().equals(fromType) && t.toType().equals(toType) && t.defaultType())
+                .map(AssociationType::id).findFirst();
     }
 
     private static int defaultType(String fromType, String toType) {
