@@ -51,9 +51,30 @@ public class HubSpotCrm {
             "hubspot_owner_id", "createdate");
 
     private final HubSpotGateway gateway;
+    private final java.util.concurrent.ExecutorService chunks;
 
+    /** Sends the chunks of a batch one after the other. */
     public HubSpotCrm(HubSpotGateway gateway) {
+        this(gateway, 1);
+    }
+
+    /**
+     * @param parallelCalls how many chunks of 100 inputs of one batch are sent at once. HubSpot's budget is counted in
+     *                      calls per window, which the gateway's rate limiter keeps whatever the parallelism; sending
+     *                      chunks side by side only stops a large batch from waiting on each answer in turn.
+     */
+    public HubSpotCrm(HubSpotGateway gateway, int parallelCalls) {
         this.gateway = gateway;
+        if (parallelCalls > 1) {
+            java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+            this.chunks = java.util.concurrent.Executors.newFixedThreadPool(parallelCalls, r -> {
+                Thread thread = new Thread(r, "hubspot-batch-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        } else {
+            this.chunks = null;
+        }
     }
 
     /** An input of a batch call: the caller's key (sent as objectWriteTraceId) and the input object HubSpot documents. */
@@ -382,8 +403,33 @@ public class HubSpotCrm {
     private BatchOutcome batch(String endpoint, String path, List<Input> inputs, Function<JsonNode, String> keyOfResult,
                                Map<String, String> idsToKeys) {
         BatchOutcome outcome = new BatchOutcome();
-        for (List<Input> chunk : chunks(inputs)) {
-            outcome.addAll(send(endpoint, path, chunk, keyOfResult, idsToKeys));
+        List<List<Input>> all = chunks(inputs);
+        if (chunks == null || all.size() < 2) {
+            for (List<Input> chunk : all) {
+                outcome.addAll(send(endpoint, path, chunk, keyOfResult, idsToKeys));
+            }
+            return outcome;
+        }
+        // chunks hold distinct keys, so they are independent; every chunk is awaited before anything is rethrown
+        List<java.util.concurrent.Future<BatchOutcome>> sent = new ArrayList<>();
+        for (List<Input> chunk : all) {
+            sent.add(this.chunks.submit(HubSpotGateway.countedAsThisThread(() -> send(endpoint, path, chunk, keyOfResult, idsToKeys))));
+        }
+        RuntimeException failure = null;
+        for (java.util.concurrent.Future<BatchOutcome> future : sent) {
+            try {
+                outcome.addAll(future.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException(endpoint + ": interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(endpoint + ": " + e.getCause().getMessage(), e.getCause());
+                failure = failure != null ? failure : cause;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return outcome;
     }

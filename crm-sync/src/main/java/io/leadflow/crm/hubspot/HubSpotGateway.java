@@ -40,7 +40,7 @@ import java.util.function.Supplier;
 public class HubSpotGateway {
 
     private static final Logger log = LoggerFactory.getLogger(HubSpotGateway.class);
-    private static final ThreadLocal<long[]> CALLS_ON_THREAD = ThreadLocal.withInitial(() -> new long[1]);
+    private static final ThreadLocal<AtomicLong> CALLS_ON_THREAD = ThreadLocal.withInitial(AtomicLong::new);
 
     private final RestClient rest;
     private final JsonMapper json;
@@ -79,11 +79,25 @@ public class HubSpotGateway {
 
     /** Calls made by the current thread since it last reset the count; lets a listener compute calls per lead. */
     public static long callsOnThisThread() {
-        return CALLS_ON_THREAD.get()[0];
+        return CALLS_ON_THREAD.get().get();
     }
 
     public static void resetCallsOnThisThread() {
-        CALLS_ON_THREAD.get()[0] = 0;
+        CALLS_ON_THREAD.get().set(0);
+    }
+
+    /** {@code work}, to run on another thread, with the calls it makes counted as the current thread's. */
+    public static <T> java.util.concurrent.Callable<T> countedAsThisThread(java.util.concurrent.Callable<T> work) {
+        AtomicLong caller = CALLS_ON_THREAD.get();
+        return () -> {
+            AtomicLong own = CALLS_ON_THREAD.get();
+            CALLS_ON_THREAD.set(caller);
+            try {
+                return work.call();
+            } finally {
+                CALLS_ON_THREAD.set(own);
+            }
+        };
     }
 
     public CircuitBreaker circuit() {
@@ -106,7 +120,7 @@ public class HubSpotGateway {
             spaceSearch(endpoint);
         }
         waitForPermit(endpoint);
-        CALLS_ON_THREAD.get()[0]++;
+        CALLS_ON_THREAD.get().incrementAndGet();
         HubSpotResponse response;
         try {
             RestClient.RequestBodySpec spec = rest.method(method).uri(path).accept(MediaType.APPLICATION_JSON);

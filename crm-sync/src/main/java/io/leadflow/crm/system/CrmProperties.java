@@ -135,10 +135,12 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
      * @param companyCacheSize domains whose HubSpot company id is remembered
      * @param fillBytes {@code fetch.min.bytes}: a poll waits for about this much data, so a burst arrives in full batches
      * @param fillWait {@code fetch.max.wait.ms}: the longest a poll waits for {@code fillBytes}; a quiet lead is synced after it
+     * @param parallelCalls chunks of 100 inputs of one batch sent at once (the rate limiter still paces every call)
      */
     public record Batch(@Min(1) @Max(1000) @DefaultValue("500") int maxRecords,
                         @Min(1) @DefaultValue("10000") int companyCacheSize,
                         @Min(1) @DefaultValue("65536") int fillBytes,
-                        @NotNull @DefaultValue("500ms") Duration fillWait) {
+                        @NotNull @DefaultValue("500ms") Duration fillWait,
+                        @Min(1) @Max(10) @DefaultValue("4") int parallelCalls) {
     }
 }

@@ -38,8 +38,8 @@ class SystemConfiguration {
     }
 
     @Bean
-    HubSpotCrm hubSpotCrm(HubSpotGateway gateway) {
-        return new HubSpotCrm(gateway);
+    HubSpotCrm hubSpotCrm(HubSpotGateway gateway, CrmProperties properties) {
+        return new HubSpotCrm(gateway, properties.batch().parallelCalls());
     }
 
     @Bean
