@@ -36,7 +36,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * A WireMock HubSpot that behaves like the real CRM API for the endpoints crm-sync calls: it keeps contacts, companies,
  * deals, notes, tasks and associations in memory (so duplicates can be counted), answers batch calls with 207 and
  * per-item errors, enforces a rolling rate limit with HubSpot's 429 body ({@code policyName: TEN_SECONDLY_ROLLING})
- * and rate-limit headers, and can be told to fail (503 storms, 429 storms, an outage, a refused item, refused
+ * and rate-limit headers, can limit CRM searches per second as HubSpot does (429 {@code policyName: SECONDLY}), and can
+ * be told to fail (503 storms, 429 storms, an outage, a refused item, refused
  * credentials: 401 {@code INVALID_AUTHENTICATION} or 403 {@code MISSING_SCOPES} with the scopes it requires).
  * Deals carry HubSpot's calculated {@code hs_is_closed}, from their stage's {@code metadata.isClosed}.
  */
@@ -63,10 +64,13 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     final Map<String, ObjectNode> notes = new ConcurrentHashMap<>();
     final Map<String, ObjectNode> tasks = new ConcurrentHashMap<>();
     final Set<String> associations = ConcurrentHashMap.newKeySet();
+    private final Map<String, ObjectNode> contactProperties = new ConcurrentHashMap<>();
 
     private volatile int rateLimit = Integer.MAX_VALUE;
     private volatile long rateWindowMillis = 10_000;
     private final Deque<Long> recent = new ArrayDeque<>();
+    private volatile int searchesPerSecond = Integer.MAX_VALUE;
+    private final Deque<Long> recentSearches = new ArrayDeque<>();
     final AtomicInteger served429 = new AtomicInteger();
     final AtomicInteger injectedFailuresLeft = new AtomicInteger();
     private volatile int injectedStatus = 503;
@@ -118,6 +122,14 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         this.rateWindowMillis = windowMillis;
     }
 
+    /** From now on at most {@code perSecond} CRM searches are answered in any second; more get HubSpot's SECONDLY 429. */
+    public void enforceSearchRateLimit(int perSecond) {
+        synchronized (recentSearches) {
+            recentSearches.clear();
+        }
+        this.searchesPerSecond = perSecond;
+    }
+
     public void failNext(int calls, int status) {
         injectedStatus = status;
         injectedFailuresLeft.set(calls);
@@ -151,6 +163,7 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         down = false;
         injectedFailuresLeft.set(0);
         rateLimit = Integer.MAX_VALUE;
+        searchesPerSecond = Integer.MAX_VALUE;
         served429.set(0);
     }
 
@@ -166,6 +179,12 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     /** Contacts with this email (HubSpot keeps one per email). */
     public long contactsWithEmail(String email) {
         return contacts.keySet().stream().filter(e -> e.equalsIgnoreCase(email)).count();
+    }
+
+    /** A property of the contact of this email, as last written (null when never written). */
+    public String contactProperty(String email, String property) {
+        ObjectNode stored = contactProperties.get(email.toLowerCase(java.util.Locale.ROOT));
+        return stored == null ? null : stored.path(property).asString(null);
     }
 
     public String contactId(String email) {
@@ -231,6 +250,13 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             body.put("errorType", "RATE_LIMIT");
             body.put("policyName", "TEN_SECONDLY_ROLLING");
             return rateHeaders(respond(429, body), 0).build();
+        }
+        if (path.endsWith("/search") && !admitSearch()) {
+            served429.incrementAndGet();
+            ObjectNode body = errorBody("You have reached your secondly limit.", "RATE_LIMIT", correlationId);
+            body.put("errorType", "RATE_LIMIT");
+            body.put("policyName", "SECONDLY");
+            return rateHeaders(respond(429, body), remaining).withHeader("Retry-After", "1").build();
         }
         if (down) {
             return error(503, "INTERNAL_ERROR", "Service Unavailable", correlationId, null).build();
@@ -301,6 +327,8 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
                 case "companies batch/create" -> create(companies, body, "domain");
                 case "deals batch/read" -> readDeals(body);
                 case "deals batch/upsert" -> upsertDeals(body);
+                case "deals batch/create" -> createDeals(body, correlationId);
+                case "deals batch/update" -> updateDeals(body, correlationId);
                 case "notes search" -> search(notes, "leadflow_key", body);
                 case "tasks search" -> search(tasks, "leadflow_key", body);
                 case "notes batch/create" -> create(notes, body, "leadflow_key");
@@ -328,6 +356,8 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             }
             boolean isNew = !contacts.containsKey(email);
             String id = contacts.computeIfAbsent(email, e -> nextId());
+            ObjectNode stored = contactProperties.computeIfAbsent(email, e -> JSON.createObjectNode());
+            input.path("properties").propertyNames().forEach(n -> stored.put(n, input.path("properties").path(n).asString()));
             ObjectNode result = object(id, Map.of("email", email));
             result.put("new", isNew);
             result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
@@ -337,9 +367,12 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinitionBuilder search(Map<String, ObjectNode> store, String property, JsonNode body) {
+        // filter groups are OR'ed; crm-sync sends one IN filter per group
         Set<String> values = new HashSet<>();
-        for (JsonNode value : body.path("filterGroups").path(0).path("filters").path(0).path("values")) {
-            values.add(value.asString());
+        for (JsonNode group : body.path("filterGroups")) {
+            for (JsonNode value : group.path("filters").path(0).path("values")) {
+                values.add(value.asString());
+            }
         }
         List<ObjectNode> matches = store.values().stream()
                 .filter(o -> values.contains(o.path("properties").path(property).asString("")))
@@ -471,6 +504,57 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
         return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
     }
 
+    /**
+     * Deals batch create: {@code leadflow_lead_id} requires unique values, so a second deal for a lead is refused (the
+     * whole call, as for any invalid input); inline associations to contacts (3) and companies (341) are kept.
+     */
+    private ResponseDefinitionBuilder createDeals(JsonNode body, String correlationId) {
+        for (JsonNode input : body.path("inputs")) {
+            if (deals.containsKey(input.path("properties").path("leadflow_lead_id").asString())) {
+                return error(400, "VALIDATION_ERROR", "A deal with this leadflow_lead_id already exists", correlationId, null);
+            }
+        }
+        ArrayNode results = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String leadId = input.path("properties").path("leadflow_lead_id").asString();
+            ObjectNode deal = object(nextId(), Map.of("createdate", Instant.now().toString()));
+            ObjectNode props = (ObjectNode) deal.path("properties");
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            deals.put(leadId, deal);
+            for (JsonNode association : input.path("associations")) {
+                int typeId = association.path("types").path(0).path("associationTypeId").asInt();
+                String toType = typeId == 3 ? "contacts" : typeId == 341 ? "companies" : "unknown";
+                associations.add("deals:" + deal.path("id").asString() + "->" + toType + ":" + association.path("to").path("id").asString());
+            }
+            ObjectNode result = dealView(deal);
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(201, batch(results, JSON.createArrayNode()));
+    }
+
+    /** Deals batch update by id: properties merged; an unknown id is an error (207). */
+    private ResponseDefinitionBuilder updateDeals(JsonNode body, String correlationId) {
+        ArrayNode results = JSON.createArrayNode();
+        ArrayNode errors = JSON.createArrayNode();
+        for (JsonNode input : body.path("inputs")) {
+            String id = input.path("id").asString();
+            ObjectNode deal = deals.values().stream().filter(d -> d.path("id").asString().equals(id)).findFirst().orElse(null);
+            if (deal == null) {
+                ObjectNode error = errors.addObject().put("status", "error").put("category", "OBJECT_NOT_FOUND")
+                        .put("message", "resource not found").put("correlationId", correlationId);
+                error.putObject("context").putArray("ids").add(id);
+                continue;
+            }
+            ObjectNode props = (ObjectNode) deal.path("properties");
+            input.path("properties").propertyNames().forEach(n -> props.put(n, input.path("properties").path(n).asString()));
+            ObjectNode result = dealView(deal);
+            result.put("objectWriteTraceId", input.path("objectWriteTraceId").asString());
+            results.add(result);
+        }
+        return respond(errors.isEmpty() ? 200 : 207, batch(results, errors));
+    }
+
     private ResponseDefinitionBuilder upsertDeals(JsonNode body) {
         ArrayNode results = JSON.createArrayNode();
         for (JsonNode input : body.path("inputs")) {
@@ -502,6 +586,21 @@ public final class FakeHubSpot implements ResponseDefinitionTransformerV2 {
             }
             recent.addLast(now);
             return rateLimit == Integer.MAX_VALUE ? 100 : rateLimit - recent.size();
+        }
+    }
+
+    /** Counts a search against the rolling second; false when it is over the search limit. */
+    private boolean admitSearch() {
+        synchronized (recentSearches) {
+            long now = System.currentTimeMillis();
+            while (!recentSearches.isEmpty() && recentSearches.peekFirst() <= now - 1000) {
+                recentSearches.pollFirst();
+            }
+            if (recentSearches.size() >= searchesPerSecond) {
+                return false;
+            }
+            recentSearches.addLast(now);
+            return true;
         }
     }
 

@@ -31,8 +31,12 @@ public final class Topics {
             new Topic<>("leads.routed", LeadRouted.class, "leadId", DEFAULT_PARTITIONS, "routing-service");
     public static final Topic<DealStageChanged> DEALS_STAGE_CHANGED =
             new Topic<>("deals.stage-changed", DealStageChanged.class, "dealId", DEFAULT_PARTITIONS, "lead-intake");
+    /**
+     * Compacted: the latest sync of each lead. crm-sync reads it back as its record of which leads it has already synced
+     * (and at which decision version), so a replay never writes a deal's stage or owner again.
+     */
     public static final Topic<CrmSynced> CRM_SYNCED =
-            new Topic<>("crm.synced", CrmSynced.class, "leadId", DEFAULT_PARTITIONS, "crm-sync");
+            new Topic<>("crm.synced", CrmSynced.class, "leadId", DEFAULT_PARTITIONS, "crm-sync", true);
     public static final Topic<TrialEvent> TRIALS_EVENTS =
             new Topic<>("trials.events", TrialEvent.class, "trialId", DEFAULT_PARTITIONS, "trial-tracker");
     public static final Topic<TrialReminder> TRIALS_REMINDERS =

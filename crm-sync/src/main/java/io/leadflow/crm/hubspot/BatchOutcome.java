@@ -19,7 +19,7 @@ public final class BatchOutcome {
         rejected.put(key, rejection);
     }
 
-    void addAll(BatchOutcome other) {
+    public void addAll(BatchOutcome other) {
         results.putAll(other.results);
         rejected.putAll(other.rejected);
     }

@@ -23,6 +23,11 @@ public class HubSpotCrm {
 
     /** HubSpot batch endpoints take at most 100 inputs; search IN filters at most 100 values. */
     public static final int MAX_BATCH = 100;
+    /**
+     * A search takes up to five filter groups (OR'ed), so one search asks for up to 500 values, an IN filter of 100 in
+     * each group (https://developers.hubspot.com/changelog/breaking-change-expanded-filtering-capabilities-and-error-messaging-in-hubspots-search-api).
+     */
+    static final int SEARCH_GROUPS = 5;
 
     /** Custom deal property holding the Leadflow lead id; unique, so deals can be upserted on it. */
     public static final String LEAD_ID_PROPERTY = "leadflow_lead_id";
@@ -34,15 +39,42 @@ public class HubSpotCrm {
     static final int NOTE_TO_DEAL = 214;
     static final int TASK_TO_CONTACT = 204;
     static final int TASK_TO_DEAL = 216;
+    /**
+     * HubSpot-defined unlabelled association types of a deal to its contact and its company, used inline when a deal is
+     * created (https://developers.hubspot.com/docs/api/crm/associations, "HubSpot defined association types").
+     */
+    static final int DEAL_TO_CONTACT = 3;
+    static final int DEAL_TO_COMPANY = 341;
 
     /** What crm-sync reads of a deal: its lead, where it is, and whether HubSpot counts it as closed (won or lost). */
     static final List<String> DEAL_PROPERTIES = List.of(LEAD_ID_PROPERTY, "pipeline", "dealstage", "hs_is_closed",
             "hubspot_owner_id", "createdate");
 
     private final HubSpotGateway gateway;
+    private final java.util.concurrent.ExecutorService chunks;
 
+    /** Sends the chunks of a batch one after the other. */
     public HubSpotCrm(HubSpotGateway gateway) {
+        this(gateway, 1);
+    }
+
+    /**
+     * @param parallelCalls how many chunks of 100 inputs of one batch are sent at once. HubSpot's budget is counted in
+     *                      calls per window, which the gateway's rate limiter keeps whatever the parallelism; sending
+     *                      chunks side by side only stops a large batch from waiting on each answer in turn.
+     */
+    public HubSpotCrm(HubSpotGateway gateway, int parallelCalls) {
         this.gateway = gateway;
+        if (parallelCalls > 1) {
+            java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+            this.chunks = java.util.concurrent.Executors.newFixedThreadPool(parallelCalls, r -> {
+                Thread thread = new Thread(r, "hubspot-batch-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        } else {
+            this.chunks = null;
+        }
     }
 
     /** An input of a batch call: the caller's key (sent as objectWriteTraceId) and the input object HubSpot documents. */
@@ -59,12 +91,12 @@ public class HubSpotCrm {
     }
 
     /**
-     * Companies by domain: {@code POST /crm/v3/objects/companies/search} with an {@code IN} filter on {@code domain}
+     * Companies by domain: {@code POST /crm/v3/objects/companies/search} with {@code IN} filters on {@code domain}
      * (values lower-case, as HubSpot requires for IN on text), oldest company first so the same one always wins.
      */
     public Map<String, String> findCompaniesByDomain(Collection<String> domains) {
         Map<String, String> found = new LinkedHashMap<>();
-        for (List<String> chunk : chunks(new ArrayList<>(domains))) {
+        for (List<String> chunk : chunks(new ArrayList<>(domains), MAX_BATCH * SEARCH_GROUPS)) {
             search("companies.search", "companies", "domain", chunk, List.of("domain", "name"), "createdate")
                     .forEach((domain, company) -> found.put(domain, company.path("id").asString()));
         }
@@ -107,6 +139,42 @@ public class HubSpotCrm {
                 "idProperty", LEAD_ID_PROPERTY, "id", leadId, "properties", properties, "objectWriteTraceId", leadId))));
         return batch("deals.upsert", "/crm/v3/objects/deals/batch/upsert", inputs,
                 result -> result.path("properties").path(LEAD_ID_PROPERTY).asString(null), Map.of());
+    }
+
+    /** A deal to create, under the caller's key (the lead id), with the contact and company it belongs to (either may be null). */
+    public record NewDeal(String leadId, Map<String, Object> properties, String contactId, String companyId) {
+    }
+
+    /**
+     * Deals that cannot exist yet: {@code POST /crm/v3/objects/deals/batch/create}, associated inline to their contact and
+     * company, so no association call follows
+     * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/deals/batch/create-deals). Keys are lead ids.
+     * Only for leads HubSpot cannot have a deal for: {@code leadflow_lead_id} is unique, and a second deal for a lead is
+     * refused, never created.
+     */
+    public BatchOutcome createDeals(List<NewDeal> deals) {
+        List<Input> inputs = new ArrayList<>();
+        for (NewDeal deal : deals) {
+            List<Map<String, Object>> associations = new ArrayList<>();
+            if (deal.contactId() != null) {
+                associations.add(association(deal.contactId(), DEAL_TO_CONTACT));
+            }
+            if (deal.companyId() != null) {
+                associations.add(association(deal.companyId(), DEAL_TO_COMPANY));
+            }
+            inputs.add(new Input(deal.leadId(), input("properties", deal.properties(), "associations", associations,
+                    "objectWriteTraceId", deal.leadId())));
+        }
+        return batch("deals.create", "/crm/v3/objects/deals/batch/create", inputs,
+                result -> result.path("properties").path(LEAD_ID_PROPERTY).asString(null), Map.of());
+    }
+
+    /** Deals: {@code POST /crm/v3/objects/deals/batch/update} by HubSpot id. Keys are the deals' ids. */
+    public BatchOutcome updateDeals(Map<String, Map<String, Object>> propertiesById) {
+        List<Input> inputs = new ArrayList<>();
+        propertiesById.forEach((id, properties) -> inputs.add(new Input(id, input(
+                "id", id, "properties", properties, "objectWriteTraceId", id))));
+        return batch("deals.update", "/crm/v3/objects/deals/batch/update", inputs, result -> result.path("id").asString(null), Map.of());
     }
 
     /** A pair of records to associate, under the caller's key. */
@@ -212,13 +280,13 @@ public class HubSpotCrm {
 
     /**
      * Notes or tasks carrying these {@code leadflow_key} values: {@code POST /crm/v3/objects/{notes|tasks}/search}
-     * with an {@code IN} filter. Key to the object found, with {@code leadflow_key} and the {@code properties} asked for.
+     * with {@code IN} filters. Key to the object found, with {@code leadflow_key} and the {@code properties} asked for.
      */
     public Map<String, JsonNode> findByKey(String objectType, Collection<String> keys, String... properties) {
         List<String> wanted = new ArrayList<>(List.of(KEY_PROPERTY));
         wanted.addAll(List.of(properties));
         Map<String, JsonNode> found = new LinkedHashMap<>();
-        for (List<String> chunk : chunks(new ArrayList<>(keys))) {
+        for (List<String> chunk : chunks(new ArrayList<>(keys), MAX_BATCH * SEARCH_GROUPS)) {
             found.putAll(search(objectType + ".search", objectType, KEY_PROPERTY, chunk, wanted, null));
         }
         return found;
@@ -295,12 +363,15 @@ public class HubSpotCrm {
         Map<String, String> wanted = new LinkedHashMap<>();
         values.forEach(v -> wanted.putIfAbsent(v.toLowerCase(java.util.Locale.ROOT), v));
         List<String> lowered = new ArrayList<>(wanted.keySet());
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (List<String> group : chunks(lowered)) {
+            groups.add(Map.of("filters", List.of(Map.of("propertyName", property, "operator", "IN", "values", group))));
+        }
         Map<String, JsonNode> found = new LinkedHashMap<>();
         String after = null;
         for (int page = 0; page < 20; page++) {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("filterGroups", List.of(Map.of("filters",
-                    List.of(Map.of("propertyName", property, "operator", "IN", "values", lowered)))));
+            body.put("filterGroups", groups);
             body.put("properties", properties);
             if (sortAscending != null) {
                 body.put("sorts", List.of(Map.of("propertyName", sortAscending, "direction", "ASCENDING")));
@@ -332,8 +403,33 @@ public class HubSpotCrm {
     private BatchOutcome batch(String endpoint, String path, List<Input> inputs, Function<JsonNode, String> keyOfResult,
                                Map<String, String> idsToKeys) {
         BatchOutcome outcome = new BatchOutcome();
-        for (List<Input> chunk : chunks(inputs)) {
-            outcome.addAll(send(endpoint, path, chunk, keyOfResult, idsToKeys));
+        List<List<Input>> all = chunks(inputs);
+        if (chunks == null || all.size() < 2) {
+            for (List<Input> chunk : all) {
+                outcome.addAll(send(endpoint, path, chunk, keyOfResult, idsToKeys));
+            }
+            return outcome;
+        }
+        // chunks hold distinct keys, so they are independent; every chunk is awaited before anything is rethrown
+        List<java.util.concurrent.Future<BatchOutcome>> sent = new ArrayList<>();
+        for (List<Input> chunk : all) {
+            sent.add(this.chunks.submit(HubSpotGateway.countedAsThisThread(() -> send(endpoint, path, chunk, keyOfResult, idsToKeys))));
+        }
+        RuntimeException failure = null;
+        for (java.util.concurrent.Future<BatchOutcome> future : sent) {
+            try {
+                outcome.addAll(future.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException(endpoint + ": interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(endpoint + ": " + e.getCause().getMessage(), e.getCause());
+                failure = failure != null ? failure : cause;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return outcome;
     }
@@ -458,9 +554,13 @@ public class HubSpotCrm {
     }
 
     private static <T> List<List<T>> chunks(List<T> items) {
+        return chunks(items, MAX_BATCH);
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items, int size) {
         List<List<T>> chunks = new ArrayList<>();
-        for (int i = 0; i < items.size(); i += MAX_BATCH) {
-            chunks.add(items.subList(i, Math.min(items.size(), i + MAX_BATCH)));
+        for (int i = 0; i < items.size(); i += size) {
+            chunks.add(items.subList(i, Math.min(items.size(), i + size)));
         }
         return chunks;
     }

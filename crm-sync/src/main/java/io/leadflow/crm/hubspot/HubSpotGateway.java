@@ -31,7 +31,8 @@ import java.util.function.Supplier;
 /**
  * Every HubSpot HTTP call goes through here, in this order: Retry (exponential back-off with jitter, {@code Retry-After}
  * honoured) around the CircuitBreaker (5xx and timeouts count as failures; 429 does not) around the RateLimiter
- * (client-side pacing, drained when HubSpot reports {@code X-HubSpot-RateLimit-Remaining} at the floor) around the call.
+ * (client-side pacing, drained when HubSpot reports {@code X-HubSpot-RateLimit-Remaining} at the floor) around the call;
+ * CRM searches are also spaced out under HubSpot's own per-second search limit.
  * A 401 or 403 is a configuration error, not an outage: it is neither retried nor counted by the circuit, and is
  * reported to the {@link #onAuthFailure listeners} before it is thrown.
  * Counts {@code leadflow.crm.hubspot.calls{endpoint,status}} and rate-limit waits.
@@ -39,11 +40,14 @@ import java.util.function.Supplier;
 public class HubSpotGateway {
 
     private static final Logger log = LoggerFactory.getLogger(HubSpotGateway.class);
-    private static final ThreadLocal<long[]> CALLS_ON_THREAD = ThreadLocal.withInitial(() -> new long[1]);
+    private static final ThreadLocal<AtomicLong> CALLS_ON_THREAD = ThreadLocal.withInitial(AtomicLong::new);
 
     private final RestClient rest;
     private final JsonMapper json;
     private final RateLimiter limiter;
+    private final long searchSpacingNanos;
+    private final Object searchLock = new Object();
+    private long nextSearchAt = System.nanoTime();
     private final Retry retry;
     private final CircuitBreaker circuit;
     private final MeterRegistry meters;
@@ -52,11 +56,17 @@ public class HubSpotGateway {
     private final AtomicLong remaining = new AtomicLong(-1);
     private final List<Consumer<HubSpotException.AuthFailed>> authListeners = new CopyOnWriteArrayList<>();
 
+    /**
+     * @param searchesPerSecond HubSpot's limit on CRM search calls per second (it counts them in a rolling second):
+     *                          searches are spaced a little more than {@code 1 s / searchesPerSecond} apart, so no second
+     *                          ever sees more
+     */
     public HubSpotGateway(RestClient rest, JsonMapper json, RateLimiter limiter, Retry retry, CircuitBreaker circuit,
-                          MeterRegistry meters, int minRemaining) {
+                          MeterRegistry meters, int minRemaining, int searchesPerSecond) {
         this.rest = rest;
         this.json = json;
         this.limiter = limiter;
+        this.searchSpacingNanos = TimeUnit.SECONDS.toNanos(1) / searchesPerSecond + TimeUnit.MILLISECONDS.toNanos(1);
         this.retry = retry;
         this.circuit = circuit;
         this.meters = meters;
@@ -69,11 +79,25 @@ public class HubSpotGateway {
 
     /** Calls made by the current thread since it last reset the count; lets a listener compute calls per lead. */
     public static long callsOnThisThread() {
-        return CALLS_ON_THREAD.get()[0];
+        return CALLS_ON_THREAD.get().get();
     }
 
     public static void resetCallsOnThisThread() {
-        CALLS_ON_THREAD.get()[0] = 0;
+        CALLS_ON_THREAD.get().set(0);
+    }
+
+    /** {@code work}, to run on another thread, with the calls it makes counted as the current thread's. */
+    public static <T> java.util.concurrent.Callable<T> countedAsThisThread(java.util.concurrent.Callable<T> work) {
+        AtomicLong caller = CALLS_ON_THREAD.get();
+        return () -> {
+            AtomicLong own = CALLS_ON_THREAD.get();
+            CALLS_ON_THREAD.set(caller);
+            try {
+                return work.call();
+            } finally {
+                CALLS_ON_THREAD.set(own);
+            }
+        };
     }
 
     public CircuitBreaker circuit() {
@@ -92,8 +116,11 @@ public class HubSpotGateway {
     }
 
     private HubSpotResponse attempt(String endpoint, HttpMethod method, String path, Object body) {
+        if (path.endsWith("/search")) {
+            spaceSearch(endpoint);
+        }
         waitForPermit(endpoint);
-        CALLS_ON_THREAD.get()[0]++;
+        CALLS_ON_THREAD.get().incrementAndGet();
         HubSpotResponse response;
         try {
             RestClient.RequestBodySpec spec = rest.method(method).uri(path).accept(MediaType.APPLICATION_JSON);
@@ -158,11 +185,31 @@ public class HubSpotGateway {
         }
     }
 
+    /**
+     * HubSpot limits searches per second on top of the 10-second budget
+     * (https://developers.hubspot.com/changelog/crm-search-api-rate-limit-increase). A fixed-window limiter would let two
+     * windows' worth through around a window's edge, so each search takes the next free slot, one spacing after the last.
+     */
+    private void spaceSearch(String endpoint) {
+        long wait;
+        synchronized (searchLock) {
+            long now = System.nanoTime();
+            long at = Math.max(now, nextSearchAt);
+            nextSearchAt = at + searchSpacingNanos;
+            wait = at - now;
+        }
+        sleep(endpoint, wait);
+    }
+
     private void waitForPermit(String endpoint) {
         long nanos = limiter.reservePermission();
         if (nanos < 0) {
             throw new HubSpotException.RateLimited(endpoint + ": no rate-limit permit within the configured wait", "CLIENT", null, null);
         }
+        sleep(endpoint, nanos);
+    }
+
+    private void sleep(String endpoint, long nanos) {
         if (nanos > 0) {
             rateLimitWaits.record(nanos, TimeUnit.NANOSECONDS);
             try {

@@ -52,6 +52,25 @@ final class Activities {
         return "note:" + leadId + ":demo:" + startsAt.toEpochMilli();
     }
 
+    /** The note saying a lead went to another owner with decision version {@code version}: one per version. */
+    static String reassignNoteKey(String leadId, int version) {
+        return "note:" + leadId + ":v" + version;
+    }
+
+    /** The note saying who owns the lead now, who did before, and why. */
+    static String reassignNoteBody(LeadRouted routed) {
+        StringBuilder html = new StringBuilder();
+        html.append("<p><strong>Leadflow: reassigned to ").append(escape(routed.getOwner().getName())).append("</strong></p>");
+        if (routed.getPreviousOwner() != null) {
+            html.append("<p>Previous owner: ").append(escape(routed.getPreviousOwner().getName())).append(".</p>");
+        }
+        if (routed.getChangeReason() != null && !routed.getChangeReason().isBlank()) {
+            html.append("<p>").append(escape(routed.getChangeReason())).append("</p>");
+        }
+        html.append("<p>Decision version ").append(routed.getDecisionVersion()).append(".</p>");
+        return html.toString();
+    }
+
     /** The owner's task for a booked demo, due when the demo starts; moved when the demo is rescheduled. */
     static String demoTaskKey(String leadId) {
         return "task:" + leadId + ":demo";

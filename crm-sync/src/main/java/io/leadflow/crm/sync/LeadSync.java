@@ -46,6 +46,12 @@ import java.util.function.Function;
  *       are created.</li>
  * </ul>
  * A deal that already exists is left as it is: a replay never moves a deal back to its first stage or changes its owner.
+ * Which leads were synced before, and at which decision version, comes from the {@link SyncLedger} ({@code crm.synced}
+ * read back), so a replay costs no read: its deal, notes, tasks and associations are known to exist. A lead the ledger
+ * does not know is a first sync; its deal is looked up only when HubSpot already had its contact (the contact is always
+ * written first, so a new contact proves that no deal of the lead can exist), and otherwise created with its
+ * associations inline. A higher decision version moves the owner of the contact, the lead's own deal and its open tasks
+ * to the new owner and adds a note saying why; a lower or equal one changes nothing.
  * When a lead with a deal that already existed comes again with its demo at another time, its demo task is moved there
  * and a note says so (keyed by the new start, so a replay adds nothing).
  */
@@ -56,11 +62,18 @@ public class LeadSync {
     private final Clock clock;
     private final KeyLedger companies;
     private final KeyLedger engagements;
+    private final SyncLedger ledger;
 
+    /** A sync that knows only what it syncs itself (nothing is read back from {@code crm.synced}). */
     public LeadSync(HubSpotCrm crm, CrmProperties properties, Clock clock) {
+        this(crm, properties, clock, new SyncLedger(null));
+    }
+
+    LeadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger) {
         this.crm = crm;
         this.properties = properties;
         this.clock = clock;
+        this.ledger = ledger;
         this.companies = new KeyLedger(properties.batch().companyCacheSize());
         this.engagements = new KeyLedger(properties.batch().companyCacheSize());
     }
@@ -86,6 +99,12 @@ public class LeadSync {
         final Map<String, String> ids = new HashMap<>();
         final Map<String, SyncOutcome> outcomes = new HashMap<>();
         final Set<String> preExisting = new HashSet<>();
+        /** Associations known to exist ({@link #pair}): made inline, synced before, or read from HubSpot. */
+        final Set<String> linked = new HashSet<>();
+    }
+
+    private static String pair(String fromType, String fromId, String toType, String toId) {
+        return fromType + ":" + fromId + "->" + toType + ":" + toId;
     }
 
     /** Syncs leads (one per leadId; the caller keeps the latest record of each). */
@@ -93,21 +112,33 @@ public class LeadSync {
         Map<String, LeadRouted> leads = new LinkedHashMap<>();
         batch.forEach(lead -> leads.put(lead.getLeadId(), lead));
         Map<String, Rejection> rejected = new LinkedHashMap<>();
+        Map<String, CrmSynced> before = ledger.known(leads.keySet());
+        Set<String> replays = new HashSet<>();
+        Set<String> moves = new LinkedHashSet<>();
+        before.forEach((leadId, last) -> {
+            if (leads.get(leadId).getDecisionVersion() > last.getDecisionVersion()) {
+                moves.add(leadId);
+            } else {
+                replays.add(leadId);
+            }
+        });
 
-        Contacts contacts = upsertContacts(leads, rejected);
+        Contacts contacts = upsertContacts(leads, replays, rejected);
         Companies companies = resolveCompanies(leads, rejected);
-        Deals deals = resolveDeals(leads, contacts, companies, rejected);
+        Deals deals = resolveDeals(leads, before, contacts, companies, rejected);
 
-        associate("contacts", "companies", leads, rejected, contacts.ids()::get, companies.ids()::get);
-        associate("deals", "contacts", leads, rejected, deals.ids::get, contacts.ids()::get);
-        associate("deals", "companies", leads, rejected, deals.ids::get, companies.ids()::get);
+        associate("contacts", "companies", leads, rejected, deals.linked, contacts.ids()::get, companies.ids()::get);
+        associate("deals", "contacts", leads, rejected, deals.linked, deals.ids::get, contacts.ids()::get);
+        associate("deals", "companies", leads, rejected, deals.linked, deals.ids::get, companies.ids()::get);
 
-        writeEngagements(leads, deals, contacts.ids(), rejected);
+        moveOwners(leads, moves, deals, rejected);
+        writeEngagements(leads, deals, contacts.ids(), before.keySet(), moves, rejected);
 
         Map<String, CrmSynced> synced = new LinkedHashMap<>();
         for (LeadRouted lead : leads.values()) {
             String leadId = lead.getLeadId();
             String dealId = deals.ids.get(leadId);
+            CrmSynced last = before.get(leadId);
             synced.put(leadId, CrmSynced.newBuilder()
                     .setLeadId(leadId)
                     .setContactId(contacts.ids().get(leadId))
@@ -117,8 +148,10 @@ public class LeadSync {
                     .setPipelineId(stage(lead.getPipeline()).id())
                     .setSyncedAt(clock.instant())
                     .setOutcome(deals.outcomes.getOrDefault(leadId, SyncOutcome.UNKNOWN))
+                    .setDecisionVersion(last == null ? lead.getDecisionVersion() : Math.max(last.getDecisionVersion(), lead.getDecisionVersion()))
                     .build());
         }
+        ledger.record(synced.values());
         return new Result(synced, rejected);
     }
 
@@ -131,7 +164,8 @@ public class LeadSync {
         return pipeline == Pipeline.HANDS_ON ? properties.pipelines().handsOn() : properties.pipelines().selfServe();
     }
 
-    private Contacts upsertContacts(Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
+    /** Contacts, upserted by email; a replay does not write the owner (a lower or equal decision version changes nothing). */
+    private Contacts upsertContacts(Map<String, LeadRouted> leads, Set<String> replays, Map<String, Rejection> rejected) {
         // HubSpot keeps emails in lower case: one input per contact, however many leads of the person the batch holds
         Map<String, Map<String, Object>> byEmail = new LinkedHashMap<>();
         for (LeadRouted lead : leads.values()) {
@@ -144,7 +178,11 @@ public class LeadSync {
             putIfPresent(props, "jobtitle", contact.getTitle());
             putIfPresent(props, "company", contact.getCompanyName());
             putIfPresent(props, "country", contact.getCountry());
-            putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
+            if (!replays.contains(lead.getLeadId())) {
+                putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
+            } else if (byEmail.containsKey(email) && byEmail.get(email).containsKey("hubspot_owner_id")) {
+                props.put("hubspot_owner_id", byEmail.get(email).get("hubspot_owner_id"));
+            }
             byEmail.put(email, props);
         }
         BatchOutcome outcome = crm.upsertContacts(byEmail);
@@ -223,10 +261,27 @@ public class LeadSync {
         return new Companies(ids, existing);
     }
 
-    private Deals resolveDeals(Map<String, LeadRouted> leads, Contacts contacts, Companies companies, Map<String, Rejection> rejected) {
+    private Deals resolveDeals(Map<String, LeadRouted> leads, Map<String, CrmSynced> before, Contacts contacts, Companies companies,
+                               Map<String, Rejection> rejected) {
         Deals deals = new Deals();
-        // A lead synced before has a contact HubSpot already had (its contact is written first): only those can have a deal.
-        List<String> returning = leads.keySet().stream().filter(id -> contacts.returning().contains(contacts.ids().get(id))).toList();
+        // Synced before: its deal, and its contact's, company's and deal's associations, are known to exist.
+        before.forEach((leadId, last) -> {
+            if (last.getDealId() == null) {
+                return;
+            }
+            deals.ids.put(leadId, last.getDealId());
+            deals.outcomes.put(leadId, last.getOutcome() == SyncOutcome.ATTACHED ? SyncOutcome.ATTACHED : SyncOutcome.UPDATED);
+            deals.preExisting.add(leadId);
+            String contactId = contacts.ids().get(leadId);
+            String companyId = companies.ids().get(leadId);
+            deals.linked.add(pair("contacts", contactId, "companies", companyId));
+            deals.linked.add(pair("deals", last.getDealId(), "contacts", contactId));
+            deals.linked.add(pair("deals", last.getDealId(), "companies", companyId));
+        });
+        // Not known to be synced, yet HubSpot had its contact (the contact is written first): only those can have a deal
+        // already (synced before the ledger's history, or HubSpot took it and crm.synced did not).
+        List<String> returning = leads.keySet().stream()
+                .filter(id -> !deals.ids.containsKey(id) && contacts.returning().contains(contacts.ids().get(id))).toList();
         if (!returning.isEmpty()) {
             crm.readDealsByLeadId(returning).forEach((leadId, deal) -> {
                 if (leads.containsKey(leadId)) {
@@ -274,31 +329,64 @@ public class LeadSync {
                     if (contacts.returning().contains(contacts.ids().get(leadId))) {
                         deals.preExisting.add(leadId);
                     }
+                    // the associations the deal was found through exist already
+                    String contactId = contacts.ids().get(leadId);
+                    String companyId = companies.ids().get(leadId);
+                    if (contactId != null && dealsOfContact.getOrDefault(contactId, List.of()).contains(group.existingDeal())) {
+                        deals.linked.add(pair("deals", group.existingDeal(), "contacts", contactId));
+                    }
+                    if (companyId != null && dealsOfCompany.getOrDefault(companyId, List.of()).contains(group.existingDeal())) {
+                        deals.linked.add(pair("deals", group.existingDeal(), "companies", companyId));
+                    }
                 }
             } else {
                 toOpen.add(group);
             }
         }
-        openDeals(leads, toOpen, deals, rejected);
+        openDeals(leads, toOpen, deals, contacts, companies, rejected);
         return deals;
     }
 
     /**
-     * Opens one deal per group, by its earliest lead, and attaches the others to it. A lead whose deal HubSpot refuses
-     * is rejected, and the next lead of its group opens the deal instead (one call per round; almost always one round).
+     * Opens one deal per group, by its earliest lead, and attaches the others to it. A lead whose contact HubSpot did not
+     * have before this batch cannot have a deal: its deal is created with its contact and company associated inline.
+     * Any other opener's deal is upserted on {@code leadflow_lead_id}, so a deal HubSpot took while its {@code crm.synced}
+     * record did not reach Kafka is found, not duplicated. A lead whose deal HubSpot refuses is rejected, and the next
+     * lead of its group opens the deal instead (one call per round; almost always one round).
      */
-    private void openDeals(Map<String, LeadRouted> leads, List<DealMatching.Group> groups, Deals deals,
-                           Map<String, Rejection> rejected) {
+    private void openDeals(Map<String, LeadRouted> leads, List<DealMatching.Group> groups, Deals deals, Contacts contacts,
+                           Companies companies, Map<String, Rejection> rejected) {
         List<List<String>> pending = new ArrayList<>();
         for (DealMatching.Group group : groups) {
             pending.add(group.leads());
         }
         while (!pending.isEmpty()) {
-            Map<String, Map<String, Object>> toCreate = new LinkedHashMap<>();
+            Map<String, Map<String, Object>> toUpsert = new LinkedHashMap<>();
+            List<HubSpotCrm.NewDeal> toCreate = new ArrayList<>();
             for (List<String> group : pending) {
-                toCreate.put(group.get(0), dealProperties(leads.get(group.get(0))));
+                String opener = group.get(0);
+                String contactId = contacts.ids().get(opener);
+                if (contactId != null && !contacts.returning().contains(contactId)) {
+                    toCreate.add(new HubSpotCrm.NewDeal(opener, dealProperties(leads.get(opener)), contactId, companies.ids().get(opener)));
+                } else {
+                    toUpsert.put(opener, dealProperties(leads.get(opener)));
+                }
             }
-            BatchOutcome outcome = crm.upsertDeals(toCreate);
+            BatchOutcome outcome = new BatchOutcome();
+            if (!toCreate.isEmpty()) {
+                BatchOutcome created = crm.createDeals(toCreate);
+                outcome.addAll(created);
+                for (HubSpotCrm.NewDeal deal : toCreate) {
+                    String dealId = created.id(deal.leadId());
+                    if (dealId != null) {
+                        deals.linked.add(pair("deals", dealId, "contacts", deal.contactId()));
+                        deals.linked.add(pair("deals", dealId, "companies", deal.companyId()));
+                    }
+                }
+            }
+            if (!toUpsert.isEmpty()) {
+                outcome.addAll(crm.upsertDeals(toUpsert));
+            }
             List<List<String>> next = new ArrayList<>();
             for (List<String> group : pending) {
                 String opener = group.get(0);
@@ -339,13 +427,14 @@ public class LeadSync {
         return props;
     }
 
+    /** Associates each lead's records of the two types, except pairs known to be associated already. */
     private void associate(String fromType, String toType, Map<String, LeadRouted> leads, Map<String, Rejection> rejected,
-                           Function<String, String> from, Function<String, String> to) {
+                           Set<String> linked, Function<String, String> from, Function<String, String> to) {
         List<HubSpotCrm.Pair> pairs = new ArrayList<>();
         for (String leadId : leads.keySet()) {
             String fromId = from.apply(leadId);
             String toId = to.apply(leadId);
-            if (fromId != null && toId != null) {
+            if (fromId != null && toId != null && !linked.contains(pair(fromType, fromId, toType, toId))) {
                 pairs.add(new HubSpotCrm.Pair(leadId, fromId, toId));
             }
         }
@@ -357,27 +446,86 @@ public class LeadSync {
     }
 
     /**
+     * A higher decision version: the lead's own deal (not a deal it was attached to, which follows the lead that opened
+     * it) and its open tasks (not completed) go to the new owner; the contact's owner moved with the contact upsert, and
+     * {@link #writeEngagements} adds the note. Each write is idempotent, so a replay after a partial failure finishes it.
+     */
+    private void moveOwners(Map<String, LeadRouted> leads, Set<String> moves, Deals deals, Map<String, Rejection> rejected) {
+        Map<String, Map<String, Object>> dealUpdates = new LinkedHashMap<>();
+        Map<String, String> leadByDeal = new HashMap<>();
+        Map<String, String> ownerByTaskKey = new LinkedHashMap<>();
+        Map<String, String> leadByTaskKey = new HashMap<>();
+        for (String leadId : moves) {
+            LeadRouted lead = leads.get(leadId);
+            String owner = lead == null ? null : lead.getOwner().getHubspotOwnerId();
+            if (owner == null || owner.isBlank()) {
+                continue;
+            }
+            String dealId = deals.ids.get(leadId);
+            if (dealId != null && deals.outcomes.get(leadId) != SyncOutcome.ATTACHED) {
+                dealUpdates.put(dealId, Map.<String, Object>of("hubspot_owner_id", owner));
+                leadByDeal.put(dealId, leadId);
+            }
+            for (Activities.Task task : Activities.leadTasks(lead)) {
+                ownerByTaskKey.put(task.key(), owner);
+                leadByTaskKey.put(task.key(), leadId);
+            }
+        }
+        if (!dealUpdates.isEmpty()) {
+            crm.updateDeals(dealUpdates).rejected()
+                    .forEach((dealId, rejection) -> reject(leads, rejected, leadByDeal.get(dealId), rejection));
+        }
+        if (ownerByTaskKey.isEmpty()) {
+            return;
+        }
+        Map<String, Map<String, Object>> taskUpdates = new LinkedHashMap<>();
+        Map<String, String> leadByTask = new HashMap<>();
+        crm.findByKey("tasks", ownerByTaskKey.keySet(), "hs_task_status", "hubspot_owner_id").forEach((key, task) -> {
+            JsonNode props = task.path("properties");
+            String owner = ownerByTaskKey.get(key);
+            if (!"COMPLETED".equals(props.path("hs_task_status").asString("")) && !owner.equals(props.path("hubspot_owner_id").asString(""))
+                    && leads.containsKey(leadByTaskKey.get(key))) {
+                taskUpdates.put(task.path("id").asString(), Map.<String, Object>of("hubspot_owner_id", owner));
+                leadByTask.put(task.path("id").asString(), leadByTaskKey.get(key));
+            }
+        });
+        if (!taskUpdates.isEmpty()) {
+            crm.updateTasks(taskUpdates).rejected()
+                    .forEach((taskId, rejection) -> reject(leads, rejected, leadByTask.get(taskId), rejection));
+        }
+    }
+
+    /**
      * Notes and tasks. For leads whose deal existed before this batch the keys are searched first (tasks first: the
      * demo task's due date tells whether the demo moved), then the missing notes are created, then the missing tasks,
      * then moved demo tasks are updated. The note saying a demo moved is written before its task is moved, so a replay
      * after a crash in between still finds the task at its old time and finishes the job.
      */
-    private void writeEngagements(Map<String, LeadRouted> leads, Deals deals, Map<String, String> contactIds,
-                                  Map<String, Rejection> rejected) {
+    private void writeEngagements(Map<String, LeadRouted> leads, Deals deals, Map<String, String> contactIds, Set<String> syncedBefore,
+                                  Set<String> moves, Map<String, Rejection> rejected) {
         Map<String, HubSpotCrm.Engagement> tasks = new LinkedHashMap<>();
         Map<String, String> leadByKey = new HashMap<>();
         Set<String> demoTaskKeys = new HashSet<>();
+        // a lead synced before got its note and tasks then: only the demo task is read (has the demo moved?)
+        Set<String> written = new HashSet<>();
         for (LeadRouted lead : leads.values()) {
             String leadId = lead.getLeadId();
             for (Activities.Task task : Activities.leadTasks(lead)) {
                 tasks.put(task.key(), new HubSpotCrm.Engagement(task.key(), task.properties(), contactIds.get(leadId), deals.ids.get(leadId)));
                 leadByKey.put(task.key(), leadId);
+                if (syncedBefore.contains(leadId)) {
+                    written.add(task.key());
+                }
             }
             if (lead.getLead().getDemo() != null && deals.preExisting.contains(leadId)) {
                 demoTaskKeys.add(Activities.demoTaskKey(leadId));
             }
+            if (syncedBefore.contains(leadId)) {
+                written.add(Activities.noteKey(leadId));
+            }
         }
-        Map<String, JsonNode> existingTasks = findExisting("tasks", tasks.keySet(), leadByKey, deals.preExisting, demoTaskKeys);
+        written.removeAll(demoTaskKeys);
+        Map<String, JsonNode> existingTasks = findExisting("tasks", tasks.keySet(), leadByKey, deals.preExisting, demoTaskKeys, written);
 
         Map<String, HubSpotCrm.Engagement> notes = new LinkedHashMap<>();
         Map<String, Map<String, Object>> movedTasks = new LinkedHashMap<>();
@@ -399,8 +547,14 @@ public class LeadSync {
                 movedTasks.put(demoTask.path("id").asString(), Map.of("hs_timestamp", startsAt.toString()));
                 leadByMovedTask.put(demoTask.path("id").asString(), leadId);
             }
+            if (moves.contains(leadId)) {
+                String reassigned = Activities.reassignNoteKey(leadId, lead.getDecisionVersion());
+                Instant at = lead.getDecidedAt() != null ? lead.getDecidedAt() : clock.instant();
+                notes.put(reassigned, note(reassigned, at, Activities.reassignNoteBody(lead), lead, contactIds.get(leadId), deals.ids.get(leadId)));
+                leadByKey.put(reassigned, leadId);
+            }
         }
-        Map<String, JsonNode> existingNotes = findExisting("notes", notes.keySet(), leadByKey, deals.preExisting, Set.of());
+        Map<String, JsonNode> existingNotes = findExisting("notes", notes.keySet(), leadByKey, deals.preExisting, Set.of(), written);
         create("notes", notes, existingNotes.keySet(), leadByKey, leads, rejected);
         create("tasks", tasks, existingTasks.keySet(), leadByKey, leads, rejected);
         movedTasks.keySet().removeIf(taskId -> !leads.containsKey(leadByMovedTask.get(taskId)));
@@ -419,12 +573,18 @@ public class LeadSync {
     }
 
     /**
-     * The engagements that already exist among {@code keys}: remembered ones, and, for leads whose deal existed before
-     * this batch, those HubSpot finds. {@code withProperties} are always searched (their properties are needed).
+     * The engagements that already exist among {@code keys}: {@code written} ones (their lead was synced), remembered
+     * ones, and, for leads whose deal existed before this batch, those HubSpot finds. {@code withProperties} are always
+     * searched (their properties are needed).
      */
     private Map<String, JsonNode> findExisting(String objectType, Collection<String> keys, Map<String, String> leadByKey,
-                                               Set<String> preExisting, Set<String> withProperties) {
+                                               Set<String> preExisting, Set<String> withProperties, Set<String> written) {
         Map<String, JsonNode> existing = new HashMap<>();
+        for (String key : keys) {
+            if (written.contains(key)) {
+                existing.put(key, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+            }
+        }
         engagements.known(keys).forEach((key, id) -> {
             if (!withProperties.contains(key)) {
                 existing.put(key, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("id", id));

@@ -19,7 +19,12 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 
+import io.leadflow.avro.CrmSynced;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,9 +42,26 @@ class SyncConfiguration {
     static final String HEADER_CATEGORY = "leadflow_hubspot_category";
     static final String HEADER_STATUS = "leadflow_hubspot_status";
 
+    /** What crm-sync has synced, read back from {@code crm.synced} with a consumer of no group. */
     @Bean
-    LeadSync leadSync(HubSpotCrm crm, CrmProperties properties, Clock clock) {
-        return new LeadSync(crm, properties, clock);
+    SyncLedger syncLedger(ConsumerFactory<Object, Object> consumerFactory) {
+        Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        DefaultKafkaConsumerFactory<String, CrmSynced> factory = new DefaultKafkaConsumerFactory<>(config);
+        return new SyncLedger(() -> factory.createConsumer(null, "crm-sync-ledger"));
+    }
+
+    @Bean
+    LeadSync leadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger) {
+        return new LeadSync(crm, properties, clock, ledger);
+    }
+
+    @Bean
+    ActivitySync activitySync(HubSpotCrm crm, SyncLedger ledger) {
+        return new ActivitySync(crm, ledger);
     }
 
     @Bean
@@ -48,10 +70,10 @@ class SyncConfiguration {
     }
 
     @Bean
-    SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, KafkaTemplate<Object, Object> kafka,
-                                DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+    SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger,
+                                KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
         deadLetters.addHeadersFunction((record, exception) -> hubSpotHeaders(exception));
-        return new SyncListeners(leads, reminders, kafka, deadLetters, meters);
+        return new SyncListeners(leads, reminders, activities, ledger, kafka, deadLetters, meters);
     }
 
     /**
@@ -63,7 +85,7 @@ class SyncConfiguration {
                                                                             ConsumerFactory<Object, Object> consumerFactory,
                                                                             CommonErrorHandler platformErrorHandler,
                                                                             HubSpotGateway gateway, CrmProperties properties,
-                                                                            HubSpotSetup setup) {
+                                                                            HubSpotSetup setup, SyncLedger ledger) {
         Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.batch().maxRecords());
         // HubSpot's budget is counted in calls, not records: waiting up to fill-wait for a fuller poll turns a
@@ -73,6 +95,19 @@ class SyncConfiguration {
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
         configurer.configure(factory, new DefaultKafkaConsumerFactory<>(config));
         factory.setBatchListener(true);
+        // a partition that moves to another instance is read back from crm.synced again when it comes back
+        factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
+            @Override
+            public void onPartitionsRevokedAfterCommit(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+                                                       Collection<TopicPartition> partitions) {
+                ledger.forget(partitions.stream().map(TopicPartition::partition).toList());
+            }
+
+            @Override
+            public void onPartitionsLost(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                ledger.forget(partitions.stream().map(TopicPartition::partition).toList());
+            }
+        });
         factory.setCommonErrorHandler(new SyncErrorHandler(platformErrorHandler, gateway.circuit(),
                 properties.retry().max().compareTo(Duration.ofSeconds(5)) < 0 ? properties.retry().max() : Duration.ofSeconds(5)));
         return factory;

@@ -1,6 +1,7 @@
 package io.leadflow.crm.sync;
 
 import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.TrialReminder;
@@ -40,20 +41,25 @@ class SyncListeners {
 
     static final String LEADS_LISTENER = "crm-sync-leads";
     static final String REMINDERS_LISTENER = "crm-sync-reminders";
+    static final String ACTIVITY_LISTENER = "crm-sync-activity";
 
     private static final Logger log = LoggerFactory.getLogger(SyncListeners.class);
 
     private final LeadSync leads;
     private final ReminderSync reminders;
+    private final ActivitySync activities;
+    private final SyncLedger ledger;
     private final KafkaTemplate<Object, Object> kafka;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final MeterRegistry meters;
     private final DistributionSummary callsPerLead;
 
-    SyncListeners(LeadSync leads, ReminderSync reminders, KafkaTemplate<Object, Object> kafka,
+    SyncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, KafkaTemplate<Object, Object> kafka,
                   DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
         this.leads = leads;
         this.reminders = reminders;
+        this.activities = activities;
+        this.ledger = ledger;
         this.kafka = kafka;
         this.deadLetters = deadLetters;
         this.meters = meters;
@@ -85,6 +91,7 @@ class SyncListeners {
         if (latest.isEmpty()) {
             return;
         }
+        ledger.ensureLoaded(accepted.stream().map(ConsumerRecord::partition).toList());
         LeadSync.Result result = leads.sync(latest.values());
         for (ConsumerRecord<String, LeadRouted> record : accepted) {
             Rejection rejection = result.rejected().get(record.value().getLeadId());
@@ -130,6 +137,41 @@ class SyncListeners {
         }
         Counter.builder("leadflow.crm.sync.reminders").tag("outcome", "synced").register(meters)
                 .increment(latest.size() - rejected.size());
+    }
+
+    /**
+     * Demo cancellations and no-shows of synced leads become HubSpot notes; every other activity is routing-service's.
+     * HubSpot's refusals go to {@code leads.activity.dlt}.
+     */
+    @KafkaListener(id = ACTIVITY_LISTENER, topics = "#{T(io.leadflow.schemas.Topics).LEADS_ACTIVITY.name()}",
+            containerFactory = SyncConfiguration.BATCH_FACTORY, batch = "true")
+    void onLeadActivity(List<ConsumerRecord<String, LeadActivity>> records) {
+        Map<String, LeadActivity> byId = new LinkedHashMap<>();
+        List<ConsumerRecord<String, LeadActivity>> accepted = new ArrayList<>();
+        for (ConsumerRecord<String, LeadActivity> record : records) {
+            if (deadLetterIfUnreadable(record) || record.value() == null || !ActivitySync.wanted(record.value())) {
+                continue;
+            }
+            byId.put(record.value().getActivityId(), record.value());
+            accepted.add(record);
+        }
+        if (byId.isEmpty()) {
+            return;
+        }
+        ledger.ensureLoaded(accepted.stream().map(ConsumerRecord::partition).toList());
+        ActivitySync.Result result = activities.sync(byId.values());
+        for (ConsumerRecord<String, LeadActivity> record : accepted) {
+            Rejection rejection = result.rejected().get(record.value().getActivityId());
+            if (rejection != null) {
+                deadLetter(record, new HubSpotRejectedRecord(rejection));
+            }
+        }
+        if (result.skipped() > 0) {
+            log.info("{} cancellations or no-shows are of leads crm-sync has not synced: no HubSpot note", result.skipped());
+        }
+        Counter.builder("leadflow.crm.sync.activities").tag("outcome", "noted").register(meters)
+                .increment(result.noted() - result.rejected().size());
+        Counter.builder("leadflow.crm.sync.activities").tag("outcome", "skipped").register(meters).increment(result.skipped());
     }
 
     private boolean deadLetterIfUnreadable(ConsumerRecord<?, ?> record) {

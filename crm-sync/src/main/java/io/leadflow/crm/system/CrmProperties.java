@@ -83,13 +83,17 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
      * @param reserve      requests per window left for other clients of the same app and for safety
      * @param maxWait      longest a call waits for a permit before it counts as a failure (and is retried)
      * @param minRemaining when {@code X-HubSpot-RateLimit-Remaining} drops to this, the current slice is drained
+     * @param searchesPerSecond HubSpot's limit on CRM search calls per second, on top of the 10-second budget
+     *                     (https://developers.hubspot.com/changelog/crm-search-api-rate-limit-increase); searches are spaced
+     *                     so that no second sees more
      */
     public record RateLimit(@Min(1) @DefaultValue("100") int maxRequests,
                             @NotNull @DefaultValue("10s") Duration window,
                             @Min(1) @Max(100) @DefaultValue("10") int slices,
                             @Min(0) @DefaultValue("10") int reserve,
                             @NotNull @DefaultValue("60s") Duration maxWait,
-                            @Min(0) @DefaultValue("5") int minRemaining) {
+                            @Min(0) @DefaultValue("5") int minRemaining,
+                            @Min(1) @DefaultValue("4") int searchesPerSecond) {
 
         public int limitPerSlice() {
             return Math.max(1, (maxRequests - reserve) / (slices + 1));
@@ -125,14 +129,18 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
     }
 
     /**
-     * @param maxRecords records per listener call ({@code max.poll.records}); HubSpot batch endpoints take 100 inputs
+     * @param maxRecords records per listener call ({@code max.poll.records}); HubSpot batch endpoints take 100 inputs, so a
+     *                   call of 500 leads sends each object type in chunks of 100, while the look-ups it needs once per
+     *                   call (company search of up to 500 domains, deal matching) are shared by more leads
      * @param companyCacheSize domains whose HubSpot company id is remembered
      * @param fillBytes {@code fetch.min.bytes}: a poll waits for about this much data, so a burst arrives in full batches
      * @param fillWait {@code fetch.max.wait.ms}: the longest a poll waits for {@code fillBytes}; a quiet lead is synced after it
+     * @param parallelCalls chunks of 100 inputs of one batch sent at once (the rate limiter still paces every call)
      */
-    public record Batch(@Min(1) @Max(100) @DefaultValue("100") int maxRecords,
+    public record Batch(@Min(1) @Max(1000) @DefaultValue("500") int maxRecords,
                         @Min(1) @DefaultValue("10000") int companyCacheSize,
                         @Min(1) @DefaultValue("65536") int fillBytes,
-                        @NotNull @DefaultValue("500ms") Duration fillWait) {
+                        @NotNull @DefaultValue("500ms") Duration fillWait,
+                        @Min(1) @Max(10) @DefaultValue("4") int parallelCalls) {
     }
 }

@@ -34,12 +34,12 @@ class SystemConfiguration {
                 .defaultHeader("Authorization", "Bearer " + hubspot.token())
                 .build();
         return new HubSpotGateway(rest, JsonMapper.builder().build(), hubSpotRateLimiter, hubSpotRetry, hubSpotCircuitBreaker,
-                meters, properties.rateLimit().minRemaining());
+                meters, properties.rateLimit().minRemaining(), properties.rateLimit().searchesPerSecond());
     }
 
     @Bean
-    HubSpotCrm hubSpotCrm(HubSpotGateway gateway) {
-        return new HubSpotCrm(gateway);
+    HubSpotCrm hubSpotCrm(HubSpotGateway gateway, CrmProperties properties) {
+        return new HubSpotCrm(gateway, properties.batch().parallelCalls());
     }
 
     @Bean

@@ -76,10 +76,12 @@ class DealAttachTests extends SpringTests {
         assertThat(result.synced().values()).extracting(CrmSynced::getDealId).containsOnly(dealId);
         assertThat(result.synced().get(leads.get(3).getLeadId()).getOutcome()).isEqualTo(SyncOutcome.CREATED);
         assertThat(result.synced().values()).filteredOn(s -> s.getOutcome() == SyncOutcome.ATTACHED).hasSize(9);
-        // and every lead has its note on the deal, and each association pair went to HubSpot once
+        // and every lead has its note on the deal; the contact-company pair went to HubSpot once, and the deal was created
+        // with the contact and the company associated inline, so no other association call was needed
         assertThat(hubspot.engagementsOnDeal("notes", dealId)).hasSize(10);
         assertThat(inputs("/crm/v4/associations/contacts/companies/batch/associate/default")).hasSize(1);
-        assertThat(inputs("/crm/v4/associations/deals/contacts/batch/associate/default")).hasSize(1);
+        assertThat(hubspot.requests("POST", "/crm/v4/associations/deals/contacts/batch/associate/default")).isEmpty();
+        assertThat(hubspot.requests("POST", "/crm/v4/associations/deals/companies/batch/associate/default")).isEmpty();
         assertThat(inputs("/crm/v3/objects/contacts/batch/upsert")).hasSize(1);
         // and a burst of people HubSpot did not know costs no look-up
         assertThat(hubspot.requests("POST", "/crm/v4/associations/contacts/deals/batch/read")).isEmpty();

@@ -31,6 +31,12 @@ class LeadSyncTests extends SpringTests {
     LeadSync sync;
     @Autowired
     CircuitBreaker circuit;
+    @Autowired
+    io.leadflow.crm.hubspot.HubSpotCrm crm;
+    @Autowired
+    io.leadflow.crm.system.CrmProperties properties;
+    @Autowired
+    java.time.Clock clock;
 
     String run;
 
@@ -56,7 +62,8 @@ class LeadSyncTests extends SpringTests {
         LeadSync.Result result = sync.sync(leads);
 
         // then every lead is synced with one call per object type, and no look-up of deals, notes or tasks: HubSpot reports
-        // every contact as new, so none of these people can have a deal yet
+        // every contact as new, so none of these people can have a deal yet, and each deal is created with its contact and
+        // company associated inline
         assertThat(result.rejected()).isEmpty();
         assertThat(result.synced()).hasSize(100);
         assertThat(calls("/crm/v3/objects/contacts/batch/upsert")).hasSize(1);
@@ -65,16 +72,17 @@ class LeadSyncTests extends SpringTests {
         assertThat(calls("/crm/v3/objects/deals/batch/read")).isEmpty();
         assertThat(calls("/crm/v4/associations/contacts/deals/batch/read")).isEmpty();
         assertThat(calls("/crm/v4/associations/companies/deals/batch/read")).isEmpty();
-        assertThat(calls("/crm/v3/objects/deals/batch/upsert")).hasSize(1);
+        assertThat(calls("/crm/v3/objects/deals/batch/create")).hasSize(1);
+        assertThat(calls("/crm/v3/objects/deals/batch/upsert")).isEmpty();
         assertThat(calls("/crm/v4/associations/contacts/companies/batch/associate/default")).hasSize(1);
-        assertThat(calls("/crm/v4/associations/deals/contacts/batch/associate/default")).hasSize(1);
-        assertThat(calls("/crm/v4/associations/deals/companies/batch/associate/default")).hasSize(1);
+        assertThat(calls("/crm/v4/associations/deals/contacts/batch/associate/default")).isEmpty();
+        assertThat(calls("/crm/v4/associations/deals/companies/batch/associate/default")).isEmpty();
         assertThat(calls("/crm/v3/objects/notes/batch/create")).hasSize(1);
         // 50 self-serve leads get one task, 50 hands-on leads two: 150 tasks, and HubSpot takes 100 inputs a call
         assertThat(calls("/crm/v3/objects/tasks/batch/create")).hasSize(2);
         assertThat(calls("/crm/v3/objects/notes/search")).isEmpty();
         assertThat(calls("/crm/v3/objects/tasks/search")).isEmpty();
-        assertThat(hubspot.wireMock().getAllServeEvents()).hasSize(10);
+        assertThat(hubspot.wireMock().getAllServeEvents()).hasSize(8);
 
         // and the bodies have HubSpot's documented shapes
         JsonNode contacts = body("/crm/v3/objects/contacts/batch/upsert");
@@ -94,11 +102,15 @@ class LeadSyncTests extends SpringTests {
         assertThat(body("/crm/v3/objects/companies/batch/create").path("inputs").path(0).path("properties").path("domain").asString())
                 .isEqualTo("co0-" + run + ".example");
 
-        JsonNode deals = body("/crm/v3/objects/deals/batch/upsert");
+        JsonNode deals = body("/crm/v3/objects/deals/batch/create");
         JsonNode selfServe = deals.path("inputs").path(0);
         JsonNode handsOn = deals.path("inputs").path(1);
-        assertThat(selfServe.path("idProperty").asString()).isEqualTo("leadflow_lead_id");
-        assertThat(selfServe.path("id").asString()).isEqualTo(leads.get(0).getLeadId());
+        assertThat(selfServe.path("properties").path("leadflow_lead_id").asString()).isEqualTo(leads.get(0).getLeadId());
+        assertThat(selfServe.path("objectWriteTraceId").asString()).isEqualTo(leads.get(0).getLeadId());
+        assertThat(selfServe.path("associations").valueStream().map(a -> a.path("to").path("id").asString()).toList())
+                .containsExactly(result.synced().get(leads.get(0).getLeadId()).getContactId(),
+                        result.synced().get(leads.get(0).getLeadId()).getCompanyId());
+        assertThat(typeIds(selfServe)).containsExactly(3, 341);
         assertThat(selfServe.path("properties").path("pipeline").asString()).isEqualTo("default");
         assertThat(selfServe.path("properties").path("dealstage").asString()).isEqualTo("appointmentscheduled");
         assertThat(handsOn.path("properties").path("pipeline").asString()).isEqualTo("hands-on");
@@ -106,9 +118,9 @@ class LeadSyncTests extends SpringTests {
         assertThat(handsOn.path("properties").path("hubspot_owner_id").asString()).isEqualTo("77001");
         assertThat(handsOn.path("properties").path("dealname").asString()).isEqualTo("Company 1 – Hands-on");
 
-        JsonNode association = body("/crm/v4/associations/deals/contacts/batch/associate/default").path("inputs").path(0);
-        assertThat(association.path("from").path("id").asString()).isEqualTo(result.synced().get(leads.get(0).getLeadId()).getDealId());
-        assertThat(association.path("to").path("id").asString()).isEqualTo(result.synced().get(leads.get(0).getLeadId()).getContactId());
+        JsonNode association = body("/crm/v4/associations/contacts/companies/batch/associate/default").path("inputs").path(0);
+        assertThat(association.path("from").path("id").asString()).isEqualTo(result.synced().get(leads.get(0).getLeadId()).getContactId());
+        assertThat(association.path("to").path("id").asString()).isEqualTo(result.synced().get(leads.get(0).getLeadId()).getCompanyId());
 
         JsonNode note = body("/crm/v3/objects/notes/batch/create").path("inputs").path(0);
         assertThat(note.path("properties").path("leadflow_key").asString()).isEqualTo("note:" + leads.get(0).getLeadId());
@@ -188,13 +200,25 @@ class LeadSyncTests extends SpringTests {
         Map<String, Integer> before = hubspot.counts();
 
         // when the same records are consumed again
+        hubspot.wireMock().resetRequests();
         LeadSync.Result replay = sync.sync(leads);
 
-        // then nothing new exists in HubSpot and the ids are the same
+        // then nothing new exists in HubSpot and the ids are the same; knowing these leads were synced, the replay reads no
+        // deal and writes none, no association, note or task: one contact upsert (it does not write the owner)
         assertThat(hubspot.counts()).isEqualTo(before);
+        assertThat(hubspot.wireMock().getAllServeEvents()).hasSize(1);
+        assertThat(body("/crm/v3/objects/contacts/batch/upsert").path("inputs").path(0).path("properties").has("hubspot_owner_id")).isFalse();
         assertThat(replay.synced().values()).extracting(CrmSynced::getDealId)
                 .containsExactlyElementsOf(first.synced().values().stream().map(CrmSynced::getDealId).toList());
         assertThat(replay.synced().values()).extracting(CrmSynced::getOutcome).containsOnly(SyncOutcome.UPDATED);
+        assertThat(hubspotDeal(movedDeal).path("properties").path("dealstage").asString()).isEqualTo("closedwon");
+
+        // and a restarted instance that knows nothing of them finds the deals by lead id (their contacts are not new) and
+        // leaves the moved one where it is
+        LeadSync.Result restarted = new LeadSync(crm, properties, clock).sync(leads);
+        assertThat(hubspot.counts()).isEqualTo(before);
+        assertThat(restarted.synced().values()).extracting(CrmSynced::getDealId)
+                .containsExactlyElementsOf(first.synced().values().stream().map(CrmSynced::getDealId).toList());
         assertThat(hubspotDeal(movedDeal).path("properties").path("dealstage").asString()).isEqualTo("closedwon");
     }
 
@@ -218,6 +242,30 @@ class LeadSyncTests extends SpringTests {
         assertThat(hubspot.counts().get("companies")).isEqualTo(before.get("companies") + 40);
         assertThat(hubspot.counts().get("notes")).isEqualTo(before.get("notes") + 40);
         assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void searchesAreKeptUnderHubSpotsPerSecondSearchLimitAndAskForUpTo500KeysEach() {
+        // given 300 leads synced, and HubSpot answering at most five searches a second, as it does
+        List<LeadRouted> leads = IntStream.range(0, 300).mapToObj(i -> TestLeads.routed(run, i)).toList();
+        sync.sync(leads);
+        Map<String, Integer> before = hubspot.counts();
+        hubspot.enforceSearchRateLimit(5);
+        hubspot.wireMock().resetRequests();
+
+        // when a restarted instance, which remembers no key, consumes them again (450 task keys and 300 note keys to look
+        // for: eight pages of search results)
+        LeadSync.Result replay = new LeadSync(crm, properties, clock).sync(leads);
+
+        // then every search is answered (none refused with a 429) and nothing is duplicated; a search asks for up to 500
+        // keys (five filter groups of 100) and pages through what it finds 100 at a time
+        assertThat(calls("/crm/v3/objects/tasks/search")).hasSize(5);
+        assertThat(calls("/crm/v3/objects/notes/search")).hasSize(3);
+        assertThat(body("/crm/v3/objects/tasks/search").path("filterGroups").valueStream()
+                .map(group -> group.path("filters").path(0).path("values").size())).containsExactly(100, 100, 100, 100, 50);
+        assertThat(io.leadflow.crm.FakeHubSpotAccess.served429(hubspot)).isZero();
+        assertThat(replay.rejected()).isEmpty();
+        assertThat(hubspot.counts()).isEqualTo(before);
     }
 
     private JsonNode hubspotDeal(String leadId) {

@@ -65,7 +65,7 @@ class HubSpotSetupTests extends SpringTests {
     void rateLimitIsSlicedSoNoRollingWindowExceedsTheBudget() {
         // given HubSpot's 100 requests per 10 s, 10 kept in reserve, paced in ten slices
         CrmProperties.RateLimit limit = new CrmProperties.RateLimit(100, java.time.Duration.ofSeconds(10), 10, 10,
-                java.time.Duration.ofSeconds(60), 5);
+                java.time.Duration.ofSeconds(60), 5, 4);
 
         // then a rolling window, which touches at most 11 slices, sees at most 88 calls
         assertThat(limit.limitPerSlice()).isEqualTo(8);

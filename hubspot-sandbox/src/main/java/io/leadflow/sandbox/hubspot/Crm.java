@@ -10,11 +10,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -43,7 +45,8 @@ final class Crm {
     final HubSpotSandboxSettings settings;
     final Clock clock;
     final Map<String, Map<String, CrmObject>> objects = new LinkedHashMap<>();
-    final List<Association> associations = new ArrayList<>();
+    // insertion-ordered, and a set: a portal holds tens of thousands of associations, each checked before it is added
+    final Set<Association> associations = new LinkedHashSet<>();
     final Map<String, Map<String, ObjectNode>> customProperties = new LinkedHashMap<>();
     final Map<String, Map<String, ObjectNode>> propertyGroups = new LinkedHashMap<>();
     final AtomicLong nextId = new AtomicLong(10_001);
@@ -111,6 +114,9 @@ final class Crm {
                 int typeId = spec.path("associationTypeId").asInt(0);
                 String toType = targetType(type, typeId, toId);
                 associate(type, created.id(), toType, toId, typeId, spec.path("associationCategory").asString("HUBSPOT_DEFINED"));
+                // an association is seen from both records, as one made with batch/associate/default is
+                Types.defaultAssociationIfAny(toType, type)
+                        .ifPresent(reverse -> associate(toType, toId, type, created.id(), reverse, "HUBSPOT_DEFINED"));
             }
         }
         return created;
@@ -242,10 +248,7 @@ final class Crm {
     }
 
     void associate(String fromType, String fromId, String toType, String toId, int typeId, String category) {
-        Association association = new Association(fromType, fromId, toType, toId, typeId, category);
-        if (!associations.contains(association)) {
-            associations.add(association);
-        }
+        associations.add(new Association(fromType, fromId, toType, toId, typeId, category));
     }
 
     /** The object type an inline association points at, from its type id (or, failing that, from where the id exists). */

@@ -57,9 +57,13 @@ final class Types {
         return type.equals("companies") ? "company" : type.substring(0, type.length() - 1);
     }
 
-    static int defaultAssociation(String fromType, String toType) {
+    static Optional<Integer> defaultAssociationIfAny(String fromType, String toType) {
         return ASSOCIATION_TYPES.stream().filter(t -> t.fromType().equals(fromType) && t.toType().equals(toType) && t.defaultType())
-                .map(AssociationType::id).findFirst()
+                .map(AssociationType::id).findFirst();
+    }
+
+    static int defaultAssociation(String fromType, String toType) {
+        return defaultAssociationIfAny(fromType, toType)
                 .orElseThrow(() -> new HubSpotError(400, "VALIDATION_ERROR", "No default association from " + fromType + " to " + toType));
     }
 

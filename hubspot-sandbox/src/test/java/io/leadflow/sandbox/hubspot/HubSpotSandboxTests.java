@@ -183,6 +183,24 @@ class HubSpotSandboxTests {
     }
 
     @Test
+    void aDealCreatedWithInlineAssociationsIsFoundFromItsCompanyAndContact() {
+        String contact = post("/crm/v3/objects/contacts", "{\"properties\":{\"email\":\"a@b.com\"}}").body().path("id").asString();
+        String company = post("/crm/v3/objects/companies", "{\"properties\":{\"domain\":\"b.com\"}}").body().path("id").asString();
+
+        Answer created = post("/crm/v3/objects/deals/batch/create", "{\"inputs\":[{\"properties\":{\"dealname\":\"A\","
+                + "\"dealstage\":\"appointmentscheduled\"},\"objectWriteTraceId\":\"t1\",\"associations\":["
+                + "{\"to\":{\"id\":\"" + contact + "\"},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":3}]},"
+                + "{\"to\":{\"id\":\"" + company + "\"},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":341}]}]}]}");
+        String deal = created.body().path("results").get(0).path("id").asString();
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode ofCompany = post("/crm/v4/associations/companies/deals/batch/read", "{\"inputs\":[{\"id\":\"" + company + "\"}]}").body();
+        JsonNode ofContact = post("/crm/v4/associations/contacts/deals/batch/read", "{\"inputs\":[{\"id\":\"" + contact + "\"}]}").body();
+        assertThat(ofCompany.path("results").get(0).path("to").valueStream().map(t -> t.path("toObjectId").asString())).containsExactly(deal);
+        assertThat(ofContact.path("results").get(0).path("to").valueStream().map(t -> t.path("toObjectId").asString())).containsExactly(deal);
+    }
+
+    @Test
     void readsAContactsDealsInBatchWithWhetherEachIsClosed() {
         String contact = post("/crm/v3/objects/contacts", "{\"properties\":{\"email\":\"a@b.com\"}}").body().path("id").asString();
         String open = post("/crm/v3/objects/deals", "{\"properties\":{\"dealname\":\"A\",\"dealstage\":\"appointmentscheduled\"}}")
