@@ -5,6 +5,8 @@ import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.Deployment;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.Owner;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.RepAlert;
@@ -352,6 +354,27 @@ class TrialTopologyTests {
         driver.advanceTo(START);
 
         assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getLeadId).containsExactly(LEAD);
+    }
+
+    @Test
+    void aLeadReassignedDuringItsTrialHasItsNextRemindersGoToTheNewOwner() {
+        givenAcmeIsRoutedAndSynced();
+        driver.send(Fixtures.started(DEAL, START, Deployment.CLOUD));
+        driver.advanceTo(START);
+        LeadRouted reassigned = Fixtures.routed(LEAD, "Acme", Pipeline.HANDS_ON);
+        reassigned.setDecisionVersion(2);
+        reassigned.setPreviousOwner(Fixtures.simon());
+        reassigned.setOwner(Owner.newBuilder().setRepId("cameron").setName("Cameron").setEmail("cameron@leadflow.example")
+                .setSlackUserId("U0CAMERON").setHubspotOwnerId("4712").build());
+        reassigned.setChangeReason("Simon did not accept within 15 minutes");
+
+        driver.routed.pipeInput(LEAD, reassigned, CLOCK);
+        driver.advanceTo(START.plus(days(7)));
+
+        assertThat(driver.alerts.readKeyValuesToList())
+                .extracting(kv -> kv.key, kv -> kv.value.getKind(), kv -> kv.value.getSlackUserId())
+                .containsExactly(tuple("simon", AlertKind.TRIAL_KICKOFF, "U02QULW4MDZ"),
+                        tuple("cameron", AlertKind.TRIAL_CHECK_IN, "U0CAMERON"));
     }
 
     private void givenAcmeIsRoutedAndSynced() {
