@@ -57,8 +57,10 @@ class RoutingConfiguration {
     }
 
     @Bean
-    RoutingMetrics routingMetrics(MeterRegistry registry) {
-        return new RoutingMetrics(registry);
+    RoutingMetrics routingMetrics(MeterRegistry registry, RoutingRules rules) {
+        RoutingMetrics metrics = new RoutingMetrics(registry);
+        metrics.registerSlaMeters(rules);
+        return metrics;
     }
 
     @Bean

@@ -1,12 +1,17 @@
 package io.leadflow.routing.system;
 
 import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.Pipeline;
+import io.leadflow.routing.rules.Rep;
+import io.leadflow.routing.rules.RoutingRules;
+import io.leadflow.routing.rules.SlaPolicy;
 import io.leadflow.routing.topology.DecisionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code leadflow.routing.decisions{pipeline,plan,owner}} counts first decisions (owner is a rep id
@@ -22,6 +27,9 @@ import java.time.Duration;
  * policies come from the rules file, so tags stay few.
  */
 class RoutingMetrics implements DecisionListener {
+
+    /** Why a lead went to another owner: its SLA ran out, its owner passed it, or an admin re-routed it. */
+    private static final List<String> REASSIGNMENT_CAUSES = List.of("sla", "passed", "rerouted");
 
     private final MeterRegistry registry;
     private final Timer latency;
@@ -57,33 +65,67 @@ class RoutingMetrics implements DecisionListener {
         latency.record(sinceReceipt.isNegative() ? Duration.ZERO : sinceReceipt);
     }
 
+    /**
+     * Registers the speed-to-lead meters of every rep, pipeline and SLA policy of the rules at zero, so that the
+     * dashboard and the alert rules see "none yet" rather than no series at all before the first acceptance.
+     */
+    void registerSlaMeters(RoutingRules rules) {
+        for (Rep rep : rules.reps()) {
+            for (Pipeline pipeline : List.of(Pipeline.HANDS_ON, Pipeline.SELF_SERVE)) {
+                timeToAccept(pipeline.name(), rep.id());
+            }
+        }
+        for (SlaPolicy policy : rules.sla()) {
+            reminders(policy.id());
+            breaches(policy.id());
+            for (String cause : REASSIGNMENT_CAUSES) {
+                reassignments(policy.id(), cause);
+            }
+        }
+    }
+
     @Override
     public void accepted(LeadRouted decision, Duration waited) {
-        Timer.builder("leadflow.routing.sla.time.to.accept")
-                .description("From a rep getting a lead to their accepting or working it")
-                .tag("pipeline", decision.getPipeline().name())
-                .tag("rep", decision.getOwner().getRepId())
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(waited);
+        timeToAccept(decision.getPipeline().name(), decision.getOwner().getRepId()).record(waited);
     }
 
     @Override
     public void reminded(String policy) {
-        Counter.builder("leadflow.routing.sla.reminders").description("SLA reminders sent to owners")
-                .tag("policy", policy == null ? "none" : policy).register(registry).increment();
+        reminders(policy).increment();
     }
 
     @Override
     public void reassigned(String policy, String cause) {
-        Counter.builder("leadflow.routing.sla.reassignments").description("Leads given to another owner as a new decision version")
-                .tag("policy", policy == null ? "none" : policy).tag("cause", cause).register(registry).increment();
+        reassignments(policy, cause).increment();
     }
 
     @Override
     public void breached(String policy) {
-        Counter.builder("leadflow.routing.sla.breaches").description("Leads no one accepted in time with no one left to reassign them to")
-                .tag("policy", policy == null ? "none" : policy).register(registry).increment();
+        breaches(policy).increment();
+    }
+
+    private Timer timeToAccept(String pipeline, String rep) {
+        return Timer.builder("leadflow.routing.sla.time.to.accept")
+                .description("From a rep getting a lead to their accepting or working it")
+                .tag("pipeline", pipeline)
+                .tag("rep", rep)
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    private Counter reminders(String policy) {
+        return Counter.builder("leadflow.routing.sla.reminders").description("SLA reminders sent to owners")
+                .tag("policy", policy == null ? "none" : policy).register(registry);
+    }
+
+    private Counter reassignments(String policy, String cause) {
+        return Counter.builder("leadflow.routing.sla.reassignments").description("Leads given to another owner as a new decision version")
+                .tag("policy", policy == null ? "none" : policy).tag("cause", cause).register(registry);
+    }
+
+    private Counter breaches(String policy) {
+        return Counter.builder("leadflow.routing.sla.breaches").description("Leads no one accepted in time with no one left to reassign them to")
+                .tag("policy", policy == null ? "none" : policy).register(registry);
     }
 
     @Override
