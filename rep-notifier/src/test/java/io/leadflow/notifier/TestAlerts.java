@@ -1,5 +1,6 @@
 package io.leadflow.notifier;
 
+import io.leadflow.avro.AlertButton;
 import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
@@ -75,6 +76,16 @@ public final class TestAlerts {
                 .setTrialId("trial-7c9e6679")
                 .setLeadReceivedAt(null)
                 .build();
+    }
+
+    /** A new-lead alert with the Accept and Pass buttons routing-service gives it, for decision version {@code version}. */
+    public static RepAlert newLeadWithButtons(String leadId, int version) {
+        RepAlert alert = newLead(leadId);
+        alert.setAlertId(version == 1 ? "NEW_LEAD:" + leadId : "NEW_LEAD:" + leadId + ":v" + version);
+        alert.setButtons(List.of(
+                new AlertButton("lead.accept", "Accept", leadId + ":" + version, "primary"),
+                new AlertButton("lead.pass", "Pass", leadId + ":" + version, null)));
+        return alert;
     }
 
     /** An alert for {@code channel} with its own id, for burst and throttling tests. */
