@@ -88,6 +88,35 @@ public final class TestAlerts {
         return alert;
     }
 
+    /** routing-service's alert that the owner accepted the lead: it updates the version's new-lead message in place. */
+    public static RepAlert accepted(String leadId, int version, String updatesAlertId) {
+        return RepAlert.newBuilder()
+                .setAlertId("LEAD_ACCEPTED:" + leadId + ":v" + version)
+                .setRepId("simon")
+                .setSlackUserId("U02QULW4MDZ")
+                .setKind(AlertKind.LEAD_ACCEPTED)
+                .setTitle("Accepted by Simon at 14:05 UTC")
+                .setFields(List.of(field("Company", "Acme Analytics"), field("Pipeline", "Hands-on")))
+                .setCreatedAt(CREATED.plusSeconds(180))
+                .setLeadId(leadId)
+                .setUpdatesAlertId(updatesAlertId)
+                .build();
+    }
+
+    /** routing-service's answer to a click by someone who does not own the lead: shown to the clicker alone. */
+    public static RepAlert notTheOwner(String activityId, String clicker, String channel) {
+        return RepAlert.newBuilder()
+                .setAlertId("NOT_THE_OWNER:" + activityId)
+                .setRepId("cameron")
+                .setSlackUserId(clicker)
+                .setChannel(channel)
+                .setKind(AlertKind.NOT_THE_OWNER)
+                .setTitle("This lead is Simon's: only its owner can accept or pass it")
+                .setCreatedAt(CREATED.plusSeconds(60))
+                .setEphemeral(true)
+                .build();
+    }
+
     /** An alert for {@code channel} with its own id, for burst and throttling tests. */
     public static RepAlert toChannel(String alertId, String channel) {
         RepAlert alert = newLead(alertId);

@@ -10,10 +10,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * Accepts rep alerts and delivers each exactly once, on its channel's lane (see {@link AlertJob} for the protocol).
+ * Accepts rep alerts and delivers each exactly once, on its channel's lane (see {@link AlertJob} for the protocol). An
+ * alert updating another one that is still on its way joins that one's lane, so the update never overtakes the post.
  * {@link #submit} returns at once; {@code onDone} runs when the alert is finished for good (posted, found already
  * posted, skipped as a duplicate, or dead-lettered).
  */
@@ -25,6 +28,8 @@ public class AlertDelivery {
     private final AlertJob.Collaborators collaborators;
     private final ChannelResolver channels;
     private final ChannelLanes lanes;
+    /** The lane of every alert submitted and not finished yet, by alert id. */
+    private final Map<String, String> lanesInFlight = new ConcurrentHashMap<>();
 
     public AlertDelivery(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger, ChannelResolver channels,
                          ChannelLanes lanes, ConsumerRecordRecoverer deadLetters, NotifierProperties properties,
@@ -46,7 +51,18 @@ public class AlertDelivery {
             return;
         }
         String channel = channels.channelFor(alert).orElse(null);
-        AlertJob job = new AlertJob(collaborators, record, channel, stillOwned, onDone);
-        lanes.submit(channel == null ? NO_CHANNEL : channel, job);
+        String lane = channel == null ? NO_CHANNEL : channel;
+        if (AlertJob.modeOf(alert) == AlertJob.Mode.UPDATE) {
+            // Behind the alert it updates while that one is still on its way, whichever channel each would go to.
+            lane = lanesInFlight.getOrDefault(alert.getUpdatesAlertId(), lane);
+        }
+        String alertId = alert.getAlertId();
+        String chosen = lane;
+        lanesInFlight.put(alertId, chosen);
+        AlertJob job = new AlertJob(collaborators, record, channel, stillOwned, () -> {
+            lanesInFlight.remove(alertId, chosen);
+            onDone.run();
+        });
+        lanes.submit(chosen, job);
     }
 }

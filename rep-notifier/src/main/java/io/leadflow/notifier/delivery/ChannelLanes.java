@@ -86,13 +86,15 @@ class ChannelLanes {
             }
         }
         long now = System.nanoTime();
-        if (job.nextStepPosts()) {
+        if (job.nextStepWritesToSlack()) {
             long blocked = lane.blockedUntil - now;
             if (blocked > 0) {
                 metrics.waited(DeliveryMetrics.Wait.RETRY_AFTER, blocked);
                 run(lane, blocked);
                 return;
             }
+        }
+        if (job.nextStepPosts()) {
             if (!lane.permitReserved) {
                 long wait = lane.limiter.reservePermission();
                 lane.permitReserved = true;
