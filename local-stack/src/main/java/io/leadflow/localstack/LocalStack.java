@@ -95,7 +95,10 @@ public final class LocalStack implements AutoCloseable {
     /** Credentials the services send to the sandboxes, made up per run; beyond loopback the sandboxes require exactly these. */
     private final String hubspotSandboxToken = "pat-local-" + randomHex();
     private final String slackSandboxToken = "xoxb-local-" + randomHex();
-    /** The Slack app's signing secret lead-intake verifies clicks with: the user's, or one made up for this run. */
+    /**
+     * The Slack app's signing secret lead-intake verifies clicks with: the user's, or with the Slack sandbox one made up
+     * for this run; null with the real Slack and none set.
+     */
     private String slackSigningSecret;
     private SlackInteractions slackInteractions;
 
@@ -184,7 +187,10 @@ public final class LocalStack implements AutoCloseable {
         slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
         unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
         String givenSigningSecret = options.get(SLACK_SIGNING_SECRET);
-        slackSigningSecret = givenSigningSecret != null && !givenSigningSecret.isBlank() ? givenSigningSecret : "local-" + randomHex();
+        // With the Slack sandbox the stack is the Slack app: it makes up the app's signing secret unless one is set.
+        // With the real Slack, lead-intake gets only the secret the user set.
+        slackSigningSecret = givenSigningSecret != null && !givenSigningSecret.isBlank() ? givenSigningSecret
+                : slackSandbox ? "local-" + randomHex() : null;
         List<EmbeddedService> defined = defineServices(data);
         startSandboxes(data, defined);
         startConsole();
@@ -213,7 +219,8 @@ public final class LocalStack implements AutoCloseable {
         // A click in the console reaches lead-intake as Slack's would: signed with the app's signing secret (the
         // first one while secrets are being rotated).
         slackInteractions = new SlackInteractions(URI.create(intakeUrl() + SLACK_INTERACTIONS_PATH),
-                consoleUrl() + SlackSandboxWeb.RESPONSE_URL_PATH, slackSigningSecret.split(",")[0].trim(), Clock.systemUTC());
+                consoleUrl() + SlackSandboxWeb.RESPONSE_URL_PATH,
+                slackSigningSecret == null ? "unused-" + randomHex() : slackSigningSecret.split(",")[0].trim(), Clock.systemUTC());
 
         ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sandbox-saver");
@@ -344,7 +351,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> intake = new LinkedHashMap<>(common);
         intake.put("leadflow.intake.allow-unsigned", Boolean.toString(allowUnsigned));
         intake.put("LEADFLOW_INTAKE_ALLOW_UNSIGNED", Boolean.toString(allowUnsigned));
-        intake.put(SLACK_SIGNING_SECRET, slackSigningSecret);
+        if (slackSigningSecret != null) {
+            intake.put(SLACK_SIGNING_SECRET, slackSigningSecret);
+        }
 
         Map<String, String> routing = new LinkedHashMap<>(common);
         routing.put("LEADFLOW_ROUTING_STATE_DIR", data.state(ROUTING).toString());
