@@ -136,18 +136,21 @@ function renderBlocks(blocks, message) {
   }).join('');
 }
 
-// A link button opens its URL; an interactive one (action_id and value, no url) can be clicked, which has the
-// sandbox send Slack's signed block_actions request to lead-intake.
+// A button can be clicked as in Slack, which has the sandbox send Slack's signed block_actions request to
+// lead-intake; a link button also opens its URL (Slack sends the interaction for those too).
 function button(b, message) {
   const cls = 'slack-button' + (b.style === 'primary' ? ' primary' : b.style === 'danger' ? ' danger' : '');
   const label = textOf(b.text);
+  const clickable = message && message.ts && !message.ephemeralTo && b.action_id;
+  const data = clickable ? ' data-channel="' + esc(message.channel) + '" data-ts="' + esc(message.ts) + '" data-action-id="'
+    + esc(b.action_id) + '"' : '';
   if (b.url) {
-    return '<a class="' + cls + '" href="' + esc(b.url) + '" target="_blank" rel="noopener">' + label + '</a>';
+    return '<a class="' + cls + (clickable ? ' slack-link' : '') + '"' + data + ' href="' + esc(b.url)
+      + '" target="_blank" rel="noopener">' + label + '</a>';
   }
-  if (message && message.ts && !message.ephemeralTo && b.action_id) {
-    return '<button type="button" class="' + cls + ' slack-click" data-channel="' + esc(message.channel) + '" data-ts="'
-      + esc(message.ts) + '" data-action-id="' + esc(b.action_id) + '" title="Click as Slack would: a signed request to lead-intake">'
-      + label + '</button>';
+  if (clickable) {
+    return '<button type="button" class="' + cls + ' slack-click"' + data
+      + ' title="Click as Slack would: a signed request to lead-intake">' + label + '</button>';
   }
   return '<span class="' + cls + '">' + label + '</span>';
 }
@@ -165,6 +168,7 @@ function renderClickAs(users) {
 
 async function clickSlackButton(target) {
   const result = document.getElementById('slack-click-result');
+  if (target.disabled) return;
   target.disabled = true;
   try {
     const r = await api('/api/slack/click', {
@@ -281,9 +285,9 @@ function renderDeadLetters(topics) {
 
 document.addEventListener('click', async event => {
   const target = event.target;
-  const slackButton = target.closest ? target.closest('.slack-click') : null;
+  const slackButton = target.closest ? target.closest('.slack-click, .slack-link') : null;
   if (slackButton) {
-    await clickSlackButton(slackButton);
+    await clickSlackButton(slackButton); // a link opens as well: its default action is left alone
     return;
   }
   if (target.classList.contains('replay')) {

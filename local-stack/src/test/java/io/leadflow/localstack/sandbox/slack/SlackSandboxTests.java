@@ -188,6 +188,21 @@ class SlackSandboxTests {
     }
 
     @Test
+    void aLinkButtonsClickIsSentTooAsSlackDoes() {
+        String ts = call("chat.postMessage", "{\"channel\":\"C1\",\"text\":\"Deal\",\"blocks\":[{\"type\":\"actions\",\"elements\":["
+                + "{\"type\":\"button\",\"action_id\":\"open_hubspot\",\"text\":{\"type\":\"plain_text\",\"text\":\"Open deal\"},"
+                + "\"url\":\"https://app.hubspot.com/contacts/1/record/0-3/2\"}]}]}").body().path("ts").asString();
+
+        ObjectNode payload = slack.click("C1", ts, "open_hubspot", "U00CAMERON1", "http://x");
+
+        JsonNode action = payload.path("actions").get(0);
+        assertThat(action.path("action_id").asString()).isEqualTo("open_hubspot");
+        assertThat(action.path("block_id").asString()).as("the id Slack gave the block").isNotEmpty()
+                .isEqualTo(payload.path("message").path("blocks").get(0).path("block_id").asString());
+        assertThat(action.has("value")).isFalse();
+    }
+
+    @Test
     void onlySomeoneInTheConversationCanClickAndOnlyAButtonThatExists() {
         String dmTs = postWithButtons("D00SIMON001");
 
