@@ -3,6 +3,8 @@ package io.leadflow.benchmarks;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,12 @@ final class ClosedLoop {
         void call(int client, long sequence) throws Exception;
     }
 
-    record Outcome(long completed, long failed, double perSecond, Histogram latencyMicros) {
+    /**
+     * @param loadCpuShare the share of this process's CPU time in the measured window that the load generator's own
+     *                     threads used (the HTTP client runs on them), so a figure can be read against what the
+     *                     generator took from the same cores
+     */
+    record Outcome(long completed, long failed, double perSecond, Histogram latencyMicros, double loadCpuShare) {
         double p50Millis() {
             return latencyMicros.getValueAtPercentile(50) / 1000.0;
         }
@@ -72,13 +79,31 @@ final class ClosedLoop {
         failed.set(0);
         measuring.set(true);
         long start = System.nanoTime();
+        long loadCpuAtStart = cpuNanos(threads);
+        long processCpuAtStart = processCpuNanos();
         Thread.sleep(measure.toMillis());
         measuring.set(false);
         double seconds = (System.nanoTime() - start) / 1e9;
+        long processCpu = processCpuNanos() - processCpuAtStart;
+        double loadCpuShare = processCpu <= 0 ? Double.NaN : (double) (cpuNanos(threads) - loadCpuAtStart) / processCpu;
         running.set(false);
         for (Thread t : threads) {
             t.join(10_000);
         }
-        return new Outcome(completed.get(), failed.get(), completed.get() / seconds, recorder.getIntervalHistogram());
+        return new Outcome(completed.get(), failed.get(), completed.get() / seconds, recorder.getIntervalHistogram(), loadCpuShare);
+    }
+
+    private static long cpuNanos(List<Thread> threads) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : threads) {
+            sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+        }
+        return sum;
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 }

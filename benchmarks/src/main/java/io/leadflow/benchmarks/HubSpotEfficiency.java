@@ -2,8 +2,8 @@ package io.leadflow.benchmarks;
 
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.localstack.LocalStack;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandbox;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxSettings;
+import io.leadflow.sandbox.hubspot.HubSpotSandbox;
+import io.leadflow.sandbox.hubspot.HubSpotSandboxSettings;
 import io.leadflow.localstack.system.LocalStackOptions;
 import io.leadflow.localstack.system.Ports;
 import io.leadflow.schemas.Topics;

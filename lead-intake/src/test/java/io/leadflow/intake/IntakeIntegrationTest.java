@@ -1,5 +1,6 @@
 package io.leadflow.intake;
 
+import io.leadflow.intake.slack.SlackRequests;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.testing.WithKafkaBroker;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -9,7 +10,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The one Spring context the webhook tests share: the whole service on a random port, a real Kafka
- * broker, the in-memory schema registry, and a test secret for every source (the website's with an
+ * broker, the in-memory schema registry, and a test secret for every source (the website's and Slack's with an
  * old one still valid, as during a rotation).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -31,6 +32,7 @@ public abstract class IntakeIntegrationTest {
         registry.add("leadflow.intake.secrets.mailgun", () -> Webhooks.MAILGUN_KEY);
         registry.add("leadflow.intake.secrets.sendgrid", Webhooks::sendGridPublicKey);
         registry.add("leadflow.intake.secrets.hubspot", () -> Webhooks.HUBSPOT_SECRET);
+        registry.add("leadflow.intake.secrets.slack", () -> SlackRequests.SIGNING_SECRET + "," + SlackRequests.OLD_SIGNING_SECRET);
         registry.add("leadflow.intake.max-email-body", () -> "2MB");
     }
 

@@ -63,6 +63,35 @@ public final class Published {
         }
     }
 
+    /**
+     * End offsets of some topics read again and again through one open consumer: a request costs one round trip, so
+     * offsets can be compared around every single request of a long run.
+     */
+    public EndOffsets watchEndOffsets(Topic<?>... topics) {
+        return new EndOffsets(consumer(), java.util.Arrays.stream(topics).flatMap(t -> partitions(t).stream()).toList());
+    }
+
+    /** The summed end offsets of the watched topics: unchanged means nothing was published to any of them. */
+    public static final class EndOffsets implements AutoCloseable {
+
+        private final KafkaConsumer<String, Object> consumer;
+        private final List<TopicPartition> partitions;
+
+        private EndOffsets(KafkaConsumer<String, Object> consumer, List<TopicPartition> partitions) {
+            this.consumer = consumer;
+            this.partitions = partitions;
+        }
+
+        public long sum() {
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
     private static List<TopicPartition> partitions(Topic<?> topic) {
         return IntStream.range(0, topic.partitions()).mapToObj(p -> new TopicPartition(topic.name(), p)).toList();
     }

@@ -9,10 +9,6 @@ import io.leadflow.localstack.console.KafkaView;
 import io.leadflow.localstack.demo.DemoFeed;
 import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.localstack.demo.WebhookSecrets;
-import io.leadflow.localstack.sandbox.SandboxStore;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandbox;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxSettings;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxWeb;
 import io.leadflow.localstack.sandbox.slack.SlackInteractions;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
 import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
@@ -27,6 +23,11 @@ import io.leadflow.notifier.RepNotifierApplication;
 import io.leadflow.registry.SchemaRegistryConfig;
 import io.leadflow.registry.SchemaRegistryServer;
 import io.leadflow.routing.RoutingServiceApplication;
+import io.leadflow.sandbox.SandboxStore;
+import io.leadflow.sandbox.hubspot.DealStageWebhooks;
+import io.leadflow.sandbox.hubspot.HubSpotSandbox;
+import io.leadflow.sandbox.hubspot.HubSpotSandboxSettings;
+import io.leadflow.sandbox.hubspot.HubSpotSandboxWeb;
 import io.leadflow.schemas.serde.AvroTrust;
 import io.leadflow.trials.TrialTrackerApplication;
 import org.slf4j.Logger;
@@ -242,27 +243,14 @@ public final class LocalStack implements AutoCloseable {
         });
 
         // HubSpot tells lead-intake about deal stage changes through its webhook, as a real portal's app subscription does.
-        ExecutorService webhookSender = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "hubspot-sandbox-webhooks");
-            t.setDaemon(true);
-            return t;
+        DealStageWebhooks stageWebhooks = new DealStageWebhooks(URI.create(webhooks().url("/webhooks/hubspot")), secrets.hubspot(),
+                Long.parseLong(settings.portalId()), Clock.systemUTC());
+        resources.add(stageWebhooks::close);
+        hubspot.onDealStageChange(change -> {
+            if (!closed) {
+                stageWebhooks.accept(change);
+            }
         });
-        resources.add(webhookSender::shutdownNow);
-        hubspot.onDealStageChange(change -> webhookSender.submit(() -> {
-            if (closed) {
-                return;
-            }
-            try {
-                var response = webhooks().hubspot(io.leadflow.localstack.demo.SampleLeads.dealStageChange(
-                        System.currentTimeMillis() * 10 + (long) (Math.random() * 10), Long.parseLong(settings.portalId()),
-                        change.dealId(), change.pipelineId(), change.stageId(), change.occurredAt()));
-                if (response.statusCode() >= 300) {
-                    log.warn("lead-intake answered {} to the sandbox's deal-stage webhook: {}", response.statusCode(), response.body());
-                }
-            } catch (RuntimeException e) {
-                log.warn("HubSpot sandbox could not deliver the deal-stage webhook for deal {}: {}", change.dealId(), e.getMessage());
-            }
-        }));
     }
 
     /** The sandbox's Slack member id for a rep's email, as routing's rules name them. */
@@ -462,10 +450,7 @@ public final class LocalStack implements AutoCloseable {
             var properties = deal.path("properties");
             if (stage[0].equals(properties.path("pipeline").asString("")) && !stage[1].equals(properties.path("dealstage").asString(""))
                     && !properties.path("leadflow_demo_trial").asBoolean(false)) {
-                HubSpotSandbox.Answer answer = hubspot.handle("PATCH", "/crm/v3/objects/deals/" + deal.path("id").asString(), Map.of(),
-                        "Bearer " + hubspotSandboxToken,
-                        "{\"properties\":{\"dealstage\":\"" + stage[1] + "\",\"leadflow_demo_trial\":\"true\"}}");
-                if (answer.status() == 200) {
+                if (hubspot.updateDeal(deal.path("id").asString(), Map.of("dealstage", stage[1], "leadflow_demo_trial", "true"))) {
                     log.info("Demo: moved deal {} ({}) into the evaluation stage", deal.path("id").asString(),
                             properties.path("dealname").asString(""));
                 }

@@ -195,10 +195,18 @@ class EndToEndTests {
                 .filter(o -> value.equalsIgnoreCase(o.path("properties").path(property).asString(""))).toList();
     }
 
-    /** Slack sandbox messages whose Leadflow metadata alert id matches. */
+    /**
+     * Slack sandbox messages that carry a matching Leadflow alert id in their metadata: a message of its own
+     * ({@code event_payload.alertId}) or one of the leads of a digest ({@code event_payload.alerts[].alertId}).
+     */
     List<JsonNode> slackMessages(java.util.function.Predicate<String> alertId) {
         return StreamSupport.stream(stack.slack().messages(1000).spliterator(), false)
-                .filter(m -> alertId.test(m.path("metadata").path("event_payload").path("alertId").asString(""))).toList();
+                .filter(m -> {
+                    JsonNode payload = m.path("metadata").path("event_payload");
+                    return alertId.test(payload.path("alertId").asString(""))
+                            || StreamSupport.stream(payload.path("alerts").spliterator(), false)
+                                    .anyMatch(a -> alertId.test(a.path("alertId").asString("")));
+                }).toList();
     }
 
     static Path metricsFile() {

@@ -103,5 +103,20 @@ public final class SlackStub {
             }
             return false;
         }
+
+        /** Every alert the message carries: a digest's {@code alerts[].alertId}, in its order; else the one alert id. */
+        public List<String> alertIds() {
+            JsonNode listed = body.path("metadata").path("event_payload").path("alerts");
+            if (!listed.isArray()) {
+                return alertId().isEmpty() ? List.of() : List.of(alertId());
+            }
+            List<String> ids = new java.util.ArrayList<>();
+            listed.forEach(entry -> ids.add(entry.path("alertId").asString("")));
+            return ids;
+        }
+
+        public boolean isDigest() {
+            return body.path("metadata").path("event_payload").path("alerts").isArray();
+        }
     }
 }

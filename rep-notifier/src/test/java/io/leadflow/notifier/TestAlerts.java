@@ -125,6 +125,33 @@ public final class TestAlerts {
         return alert;
     }
 
+    /**
+     * A new lead of {@code company}, received at {@code receivedAt}, for the rep whose DM (or channel) is
+     * {@code channel}: what a burst of leads to one rep looks like.
+     */
+    public static RepAlert newLead(String leadId, String company, Instant receivedAt, String channel) {
+        RepAlert alert = newLead(leadId);
+        alert.setTitle("New lead: " + company + " → Hands-on");
+        List<AlertField> fields = new java.util.ArrayList<>(alert.getFields());
+        fields.set(0, field("Company", company));
+        alert.setFields(fields);
+        alert.setLeadReceivedAt(receivedAt);
+        alert.setCreatedAt(receivedAt.plusMillis(150));
+        if (channel.startsWith("U") || channel.startsWith("W")) {
+            alert.setSlackUserId(channel);
+        } else {
+            alert.setChannel(channel);
+        }
+        return alert;
+    }
+
+    /** A trial reminder for {@code channel} with its own id: alerts that are never put into a digest. */
+    public static RepAlert trialToChannel(String alertId, String channel) {
+        RepAlert alert = trial(AlertKind.TRIAL_CHECK_IN, alertId);
+        alert.setChannel(channel);
+        return alert;
+    }
+
     private static String trialTitle(AlertKind kind) {
         return switch (kind) {
             case TRIAL_KICKOFF -> "Kick-off call: Acme Analytics";

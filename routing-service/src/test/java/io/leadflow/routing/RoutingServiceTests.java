@@ -126,6 +126,12 @@ class RoutingServiceTests extends RunningRoutingService {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(preview.path("preview").asBoolean()).isTrue();
         assertThat(preview.path("liveState").asBoolean()).isTrue();
+        assertThat(preview.path("sla").path("policy").asString()).isEqualTo("hands-on");
+        assertThat(preview.path("sla").path("reassignAfter").asString()).isEqualTo("15 minutes");
+        assertThat(preview.path("sla").path("escalateTo").asString()).isEqualTo("C0SALESMGR");
+        assertThat(preview.path("sla").path("workingHoursOnly").asBoolean()).isTrue();
+        assertThat(java.time.Instant.parse(preview.path("sla").path("acceptBy").asString()))
+                .as("15 minutes of Simon's working time from now").isAfterOrEqualTo(java.time.Instant.now().plus(java.time.Duration.ofMinutes(14)));
         assertThat(preview.path("pipeline").asString()).isEqualTo("HANDS_ON");
         assertThat(preview.path("recommendedPlan").asString()).isEqualTo("ENTERPRISE");
         assertThat(preview.path("owner").path("repId").asString()).isEqualTo("simon");
@@ -158,7 +164,9 @@ class RoutingServiceTests extends RunningRoutingService {
         Map<HttpRequest.Builder, Integer> calls = Map.of(HttpRequest.newBuilder(uri("/routing/decisions/" + leadId)).GET(), 404,
                 HttpRequest.newBuilder(uri("/routing/reps")).GET(), 200,
                 HttpRequest.newBuilder(uri("/routing/preview")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@initech.io\"}")), 200);
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@initech.io\"}")), 200,
+                HttpRequest.newBuilder(uri("/routing/leads/" + leadId + "/reroute")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"ownerRepId\": \"simon\"}")), 404);
 
         for (Map.Entry<HttpRequest.Builder, Integer> entry : calls.entrySet()) {
             HttpRequest.Builder call = entry.getKey();
@@ -182,6 +190,53 @@ class RoutingServiceTests extends RunningRoutingService {
                 .isEqualTo(200);
         assertThat(http.send(HttpRequest.newBuilder(uri("/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aRerouteIsCheckedFieldByFieldThenBecomesTheNextDecisionVersionWithItsSlaState() throws Exception {
+        LeadReceived lead = lead().build();
+        awaitRoutingState();
+        publish(lead);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> get("/routing/decisions/" + lead.getLeadId(), 200));
+        JsonNode first = get("/routing/decisions/" + lead.getLeadId(), 200);
+        String other = first.path("owner").path("repId").asString().equals("simon") ? "cameron" : "simon";
+
+        HttpResponse<String> badCountry = post("/routing/leads/" + lead.getLeadId() + "/reroute", "{\"country\": \"Germany\"}");
+        HttpResponse<String> unknownRep = post("/routing/leads/" + lead.getLeadId() + "/reroute", "{\"ownerRepId\": \"mallory\"}");
+        HttpResponse<String> nothing = post("/routing/leads/" + lead.getLeadId() + "/reroute", "{\"note\": \"just because\"}");
+        HttpResponse<String> unknownLead = post("/routing/leads/" + UUID.randomUUID() + "/reroute", "{\"ownerRepId\": \"simon\"}");
+        HttpResponse<String> accepted = post("/routing/leads/" + lead.getLeadId() + "/reroute",
+                "{\"ownerRepId\": \"" + other + "\", \"note\": \"knows the buyer\"}");
+
+        assertThat(first.path("decisionVersion").asInt()).isEqualTo(1);
+        assertThat(first.path("sla").path("status").asString()).isEqualTo("waiting");
+        assertThat(first.path("sla").path("policy").asString()).isEqualTo("default");
+        for (var refused : List.of(badCountry, unknownRep, nothing)) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+        assertThat(json.readTree(badCountry.body()).path("field").asString()).isEqualTo("country");
+        assertThat(json.readTree(unknownRep.body()).path("field").asString()).isEqualTo("ownerRepId");
+        assertThat(json.readTree(nothing.body()).path("field").asString()).isEqualTo("body");
+        assertThat(unknownLead.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(unknownLead.body()).path("field").asString()).isEqualTo("leadId");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(get("/routing/decisions/" + lead.getLeadId(), 200).path("decisionVersion").asInt()).isEqualTo(2));
+        JsonNode second = get("/routing/decisions/" + lead.getLeadId(), 200);
+        assertThat(second.path("owner").path("repId").asString()).isEqualTo(other);
+        assertThat(second.path("previousOwner").path("repId").asString()).isEqualTo(first.path("owner").path("repId").asString());
+        assertThat(second.path("changeReason").asString()).isEqualTo("Re-routed by admin API: knows the buyer");
+        assertThat(second.path("sla").path("status").asString()).isEqualTo("reassigned");
+        assertThat(second.path("sla").path("decisionVersion").asInt()).isEqualTo(2);
+        assertThat(second.path("sla").path("history").valueStream().map(e -> e.path("event").asString()).toList())
+                .containsExactly("routed", "rerouted");
+        assertThat(text("/actuator/prometheus")).contains("leadflow_routing_sla_reassignments_total{cause=\"rerouted\",policy=\"default\"}");
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private long assignedToday(String repId) throws Exception {

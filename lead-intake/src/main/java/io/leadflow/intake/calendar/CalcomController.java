@@ -1,15 +1,21 @@
 package io.leadflow.intake.calendar;
 
+import io.leadflow.avro.ActivityKind;
 import io.leadflow.avro.Demo;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.intake.delivery.Answer;
 import io.leadflow.intake.delivery.Delivery;
 import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.normalise.LeadDraft;
+import io.leadflow.intake.publish.LeadActivities;
 import io.leadflow.intake.publish.LeadIntake;
 import io.leadflow.intake.system.RejectedRequest;
 import io.leadflow.intake.system.Timestamps;
 import io.leadflow.intake.system.WebhookSource;
+import io.leadflow.platform.logging.Masking;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -17,10 +23,12 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,11 +36,30 @@ import java.util.concurrent.CompletableFuture;
  * {@code POST /webhooks/calcom}: Cal.com webhooks, signed with {@code X-Cal-Signature-256} (hex HMAC-SHA256 of the raw
  * body). {@code BOOKING_CREATED} is a lead (sourceEventId = the booking uid). {@code BOOKING_RESCHEDULED} carries the
  * new booking (a new uid) and the uid it replaced ({@code rescheduleUid}): it updates the lead of the booking it
- * replaced, however many times the meeting moves. {@code BOOKING_CANCELLED} is acknowledged; anything else (PING,
- * MEETING_ENDED, ...) is acknowledged and ignored.
+ * replaced, however many times the meeting moves.
+ *
+ * <p>Cancellations and no-shows are activities of the lead the booking belongs to, answered after Kafka acknowledged
+ * them ({@code canceled}, {@code no_show}), as Cal.com's source sends them (packages/features/webhooks/lib/sendPayload.ts,
+ * handleCancelBooking.ts, handleMarkNoShow.ts, tasker/tasks/triggerNoShow in github.com/calcom/cal.com):
+ * <ul>
+ *   <li>{@code BOOKING_CANCELLED}: the booking ({@code uid}, {@code cancellationReason}) → {@code BOOKING_CANCELED}, the
+ *       reason as detail.</li>
+ *   <li>{@code BOOKING_NO_SHOW_UPDATED}: a host marked (or unmarked) attendees, {@code {bookingUid, attendees: [{email,
+ *       noShow}], message}} → {@code NO_SHOW} when an attendee is marked {@code noShow: true}; an unmarking is ignored.</li>
+ *   <li>{@code AFTER_GUESTS_CAL_VIDEO_NO_SHOW}: Cal Video saw no guest join by the configured time, with
+ *       {@code bookingUid} → {@code NO_SHOW}. {@code AFTER_HOSTS_CAL_VIDEO_NO_SHOW} is our own rep missing the call,
+ *       not the lead: ignored.</li>
+ * </ul>
+ * A booking has one cancellation and one no-show, so their activity ids are {@code cal.com:canceled:<uid>} and
+ * {@code cal.com:no_show:<uid>}: a host's mark and Cal Video's detection of the same no-show are one activity. A
+ * cancellation or no-show of a booking that never reached Leadflow (no booking link) is acknowledged with
+ * {@code unknown_booking} and logged; nothing is published. Anything else (PING, MEETING_ENDED, ...) is acknowledged
+ * and ignored.
  */
 @RestController
 class CalcomController {
+
+    private static final Logger log = LoggerFactory.getLogger(CalcomController.class);
 
     static final String PROVIDER = "cal.com";
 
@@ -45,12 +72,17 @@ class CalcomController {
     private final WebhookOpening opening;
     private final LeadIntake intake;
     private final Bookings bookings;
+    private final LeadActivities activities;
+    private final Clock clock;
     private final ObjectMapper json;
 
-    CalcomController(WebhookOpening opening, LeadIntake intake, Bookings bookings, ObjectMapper json) {
+    CalcomController(WebhookOpening opening, LeadIntake intake, Bookings bookings, LeadActivities activities, Clock clock,
+                     ObjectMapper json) {
         this.opening = opening;
         this.intake = intake;
         this.bookings = bookings;
+        this.activities = activities;
+        this.clock = clock;
         this.json = json;
     }
 
@@ -64,10 +96,60 @@ class CalcomController {
             return switch (webhook.triggerEvent()) {
                 case "BOOKING_CREATED" -> booked(delivery, booking(webhook), null);
                 case "BOOKING_RESCHEDULED" -> booked(delivery, booking(webhook), required(booking(webhook).rescheduleUid(), "payload.rescheduleUid"));
-                case "BOOKING_CANCELLED" -> intake.acknowledge(bookings.origin(PROVIDER, booking(webhook).uid()).leadId(), "canceled");
+                case "BOOKING_CANCELLED" -> canceled(delivery, webhook, booking(webhook));
+                case "BOOKING_NO_SHOW_UPDATED", "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" -> noShow(delivery, webhook);
                 default -> intake.acknowledge(null, "ignored");
             };
         });
+    }
+
+    private CompletableFuture<Answer> canceled(Delivery delivery, CalcomWebhook webhook, CalcomWebhook.Booking booking) {
+        String uid = booking.uid().trim();
+        Optional<String> leadId = bookings.knownLead(PROVIDER, uid);
+        if (leadId.isEmpty()) {
+            return unknownBooking(webhook, uid);
+        }
+        LeadActivity activity = LeadActivities.activity(ActivityKind.BOOKING_CANCELED, PROVIDER, PROVIDER + ":canceled:" + uid,
+                        "payload.uid", sent(webhook))
+                .setLeadId(leadId.get())
+                .setDetail(LeadActivities.detail(booking.cancellationReason()))
+                .build();
+        return activities.record(delivery, activity, "canceled");
+    }
+
+    private CompletableFuture<Answer> noShow(Delivery delivery, CalcomWebhook webhook) {
+        CalcomWebhook.Booking booking = webhook.payload();
+        if (booking == null) {
+            throw RejectedRequest.invalid("payload", "is required");
+        }
+        String uid = required(booking.bookingUid(), "payload.bookingUid");
+        boolean marked = webhook.triggerEvent().equals("AFTER_GUESTS_CAL_VIDEO_NO_SHOW")
+                || (booking.attendees() != null && booking.attendees().stream().anyMatch(a -> a != null && Boolean.TRUE.equals(a.noShow())));
+        Optional<String> leadId = bookings.knownLead(PROVIDER, uid);
+        if (!marked) {
+            return intake.acknowledge(leadId.orElse(null), "ignored");
+        }
+        if (leadId.isEmpty()) {
+            return unknownBooking(webhook, uid);
+        }
+        LeadActivity activity = LeadActivities.activity(ActivityKind.NO_SHOW, PROVIDER, PROVIDER + ":no_show:" + uid,
+                        "payload.bookingUid", sent(webhook))
+                .setLeadId(leadId.get())
+                .setDetail(webhook.triggerEvent())
+                .build();
+        return activities.record(delivery, activity, "no_show");
+    }
+
+    /** A cancellation or no-show of a booking that never reached intake: no lead to tell anyone about. */
+    private CompletableFuture<Answer> unknownBooking(CalcomWebhook webhook, String uid) {
+        log.info("Cal.com {} for booking {}, which never booked through Leadflow: acknowledged, nothing published",
+                Masking.printable(webhook.triggerEvent()), Masking.printable(uid));
+        return intake.acknowledge(null, Bookings.UNKNOWN_BOOKING);
+    }
+
+    /** When Cal.com sent the webhook: its payloads carry no time of the cancellation or no-show itself. */
+    private Instant sent(CalcomWebhook webhook) {
+        return LeadActivities.time(webhook.createdAt(), "createdAt", clock.instant());
     }
 
     private static CalcomWebhook.Booking booking(CalcomWebhook webhook) {

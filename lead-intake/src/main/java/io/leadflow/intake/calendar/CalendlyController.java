@@ -1,24 +1,32 @@
 package io.leadflow.intake.calendar;
 
+import io.leadflow.avro.ActivityKind;
 import io.leadflow.avro.Demo;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.intake.delivery.Answer;
 import io.leadflow.intake.delivery.Delivery;
 import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.normalise.LeadDraft;
+import io.leadflow.intake.publish.LeadActivities;
 import io.leadflow.intake.publish.LeadIntake;
 import io.leadflow.intake.system.RejectedRequest;
 import io.leadflow.intake.system.Timestamps;
 import io.leadflow.intake.system.WebhookSource;
+import io.leadflow.platform.logging.Masking;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.ObjectMapper;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,11 +36,24 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@code invitee.created} is a lead whose sourceEventId is the invitee URI. Rescheduling at Calendly cancels the
  * invitee ({@code rescheduled: true}, {@code new_invitee}) and creates a new one ({@code old_invitee}); the new
  * invitee is linked to the lead of the one it replaced, however many times the meeting moves, so the lead is
- * published again under its own leadId with the new time. {@code invitee.canceled} is acknowledged; other events are
- * acknowledged and ignored.
+ * published again under its own leadId with the new time.
+ *
+ * <p>A cancellation that is not the first half of a reschedule ({@code invitee.canceled} with {@code rescheduled:
+ * false}) is a {@code BOOKING_CANCELED} activity of the lead the booking belongs to, with Calendly's
+ * {@code cancellation.reason} as detail; {@code invitee_no_show.created}, whose payload is the invitee with its
+ * {@code no_show} mark (developer.calendly.com, "Webhook payloads"), is a {@code NO_SHOW} activity. Both are answered
+ * after Kafka acknowledged them, with the lead and {@code canceled} or {@code no_show}. Their activity ids are the
+ * invitee's URI, which Calendly never reuses: an invitee is canceled once and, however often a host marks and unmarks
+ * it, is one no-show. A cancellation or no-show of an invitee that never booked through Leadflow (no booking link)
+ * is acknowledged with {@code unknown_booking} and logged; nothing is published. Other events (among them
+ * {@code invitee_no_show.deleted}) are acknowledged and ignored. Calendly's rescheduling recipe
+ * (https://developer.calendly.com/docs/api-guides/see-how-webhook-payloads-change-when-invitees-reschedule-events)
+ * describes the {@code rescheduled} flag.
  */
 @RestController
 class CalendlyController {
+
+    private static final Logger log = LoggerFactory.getLogger(CalendlyController.class);
 
     static final String PROVIDER = "calendly";
     private static final List<String> UTM = List.of("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content");
@@ -40,12 +61,17 @@ class CalendlyController {
     private final WebhookOpening opening;
     private final LeadIntake intake;
     private final Bookings bookings;
+    private final LeadActivities activities;
+    private final Clock clock;
     private final ObjectMapper json;
 
-    CalendlyController(WebhookOpening opening, LeadIntake intake, Bookings bookings, ObjectMapper json) {
+    CalendlyController(WebhookOpening opening, LeadIntake intake, Bookings bookings, LeadActivities activities, Clock clock,
+                       ObjectMapper json) {
         this.opening = opening;
         this.intake = intake;
         this.bookings = bookings;
+        this.activities = activities;
+        this.clock = clock;
         this.json = json;
     }
 
@@ -58,7 +84,8 @@ class CalendlyController {
             }
             return switch (webhook.event()) {
                 case "invitee.created" -> created(delivery, invitee(webhook));
-                case "invitee.canceled" -> canceled(invitee(webhook));
+                case "invitee.canceled" -> canceled(delivery, webhook, invitee(webhook));
+                case "invitee_no_show.created" -> noShow(delivery, webhook, invitee(webhook));
                 default -> intake.acknowledge(null, "ignored");
             };
         });
@@ -72,12 +99,49 @@ class CalendlyController {
         return invitee;
     }
 
-    private CompletableFuture<Answer> canceled(CalendlyWebhook.Invitee invitee) {
-        Bookings.Origin origin = bookings.origin(PROVIDER, invitee.uri());
+    private CompletableFuture<Answer> canceled(Delivery delivery, CalendlyWebhook webhook, CalendlyWebhook.Invitee invitee) {
         if (Boolean.TRUE.equals(invitee.rescheduled())) {
-            return intake.acknowledge(origin.leadId(), "rescheduled");
+            return intake.acknowledge(bookings.origin(PROVIDER, invitee.uri()).leadId(), "rescheduled");
         }
-        return intake.acknowledge(origin.leadId(), "canceled");
+        Optional<String> leadId = bookings.knownLead(PROVIDER, invitee.uri());
+        if (leadId.isEmpty()) {
+            return unknownBooking(webhook, invitee);
+        }
+        CalendlyWebhook.Cancellation cancellation = invitee.cancellation();
+        Instant at = LeadActivities.time(cancellation == null ? null : cancellation.createdAt(), "payload.cancellation.created_at",
+                sent(webhook));
+        LeadActivity activity = LeadActivities.activity(ActivityKind.BOOKING_CANCELED, PROVIDER,
+                        PROVIDER + ":canceled:" + invitee.uri().trim(), "payload.uri", at)
+                .setLeadId(leadId.get())
+                .setDetail(LeadActivities.detail(cancellation == null ? null : cancellation.reason()))
+                .build();
+        return activities.record(delivery, activity, "canceled");
+    }
+
+    private CompletableFuture<Answer> noShow(Delivery delivery, CalendlyWebhook webhook, CalendlyWebhook.Invitee invitee) {
+        Optional<String> leadId = bookings.knownLead(PROVIDER, invitee.uri());
+        if (leadId.isEmpty()) {
+            return unknownBooking(webhook, invitee);
+        }
+        CalendlyWebhook.NoShow mark = invitee.noShow();
+        Instant at = LeadActivities.time(mark == null ? null : mark.createdAt(), "payload.no_show.created_at", sent(webhook));
+        LeadActivity activity = LeadActivities.activity(ActivityKind.NO_SHOW, PROVIDER,
+                        PROVIDER + ":no_show:" + invitee.uri().trim(), "payload.uri", at)
+                .setLeadId(leadId.get())
+                .build();
+        return activities.record(delivery, activity, "no_show");
+    }
+
+    /** A cancellation or no-show of a booking that never reached intake: no lead to tell anyone about. */
+    private CompletableFuture<Answer> unknownBooking(CalendlyWebhook webhook, CalendlyWebhook.Invitee invitee) {
+        log.info("Calendly {} for invitee {}, which never booked through Leadflow: acknowledged, nothing published",
+                Masking.printable(webhook.event()), Masking.printable(invitee.uri()));
+        return intake.acknowledge(null, Bookings.UNKNOWN_BOOKING);
+    }
+
+    /** When Calendly created the webhook event: the time of an activity whose own time the payload does not give. */
+    private Instant sent(CalendlyWebhook webhook) {
+        return LeadActivities.time(webhook.createdAt(), "created_at", clock.instant());
     }
 
     private CompletableFuture<Answer> created(Delivery delivery, CalendlyWebhook.Invitee invitee) {

@@ -9,10 +9,12 @@ import java.util.List;
  * A Calendly webhook v2 body as Calendly documents it (developer.calendly.com, "Webhook payloads"): the event name and
  * the invitee it concerns. Only what Leadflow reads is bound; every other field is ignored.
  *
- * @param event   {@code invitee.created}, {@code invitee.canceled}, ...
- * @param payload the invitee
+ * @param event     {@code invitee.created}, {@code invitee.canceled}, {@code invitee_no_show.created}, ...
+ * @param createdAt when Calendly created the webhook event
+ * @param payload   the invitee; for {@code invitee_no_show.created} too, then with its {@code no_show}
  */
-record CalendlyWebhook(String event, Invitee payload) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+record CalendlyWebhook(String event, String createdAt, Invitee payload) {
 
     /**
      * The invitee resource.
@@ -24,11 +26,23 @@ record CalendlyWebhook(String event, Invitee payload) {
      * @param questionsAndAnswers the booking form's answers
      * @param tracking            UTM parameters of the booking page visit
      * @param scheduledEvent      the meeting: its name, times and location
+     * @param cancellation        on a canceled invitee: who canceled, why and when
+     * @param noShow              on an invitee marked as a no-show: the no-show's URI and when it was marked
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Invitee(String uri, String email, String name, String firstName, String lastName, Boolean rescheduled,
                    String oldInvitee, String newInvitee, List<QuestionAndAnswer> questionsAndAnswers, Tracking tracking,
-                   ScheduledEvent scheduledEvent) {
+                   ScheduledEvent scheduledEvent, Cancellation cancellation, NoShow noShow) {
+    }
+
+    /** Why and when an invitee was canceled; {@code canceler_type} is {@code host} or {@code invitee}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Cancellation(String canceledBy, String reason, String cancelerType, String createdAt) {
+    }
+
+    /** An invitee's no-show mark: the resource {@code https://api.calendly.com/invitee_no_shows/<uuid>}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record NoShow(String uri, String createdAt) {
     }
 
     record QuestionAndAnswer(String question, String answer) {

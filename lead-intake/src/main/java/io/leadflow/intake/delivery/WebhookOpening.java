@@ -97,7 +97,7 @@ public class WebhookOpening {
             } else if (delivery.claim() != null) {
                 ledger.released(delivery.claim());
             }
-        }).thenApply(Answer::toResponse);
+        }).thenApply(done -> done.toResponse(delivery.source()));
     }
 
     private DataSize limit(WebhookSource source) {

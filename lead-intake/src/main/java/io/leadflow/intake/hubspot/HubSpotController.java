@@ -1,11 +1,15 @@
 package io.leadflow.intake.hubspot;
 
+import io.leadflow.avro.ActivityKind;
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.intake.delivery.Answer;
 import io.leadflow.intake.delivery.Delivery;
 import io.leadflow.intake.delivery.DeliveryLedger;
 import io.leadflow.intake.delivery.WebhookOpening;
+import io.leadflow.intake.publish.LeadActivities;
 import io.leadflow.intake.publish.Publisher;
+import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.RejectedRequest;
 import io.leadflow.intake.system.WebhookSource;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,37 +30,77 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code POST /webhooks/hubspot}: HubSpot app webhooks, a JSON array of events signed with
  * {@code X-HubSpot-Signature-v3} (base64 HMAC-SHA256 of method + URI + body + timestamp, 5-minute
- * window; HubSpot signs every attempt afresh). Deal stage changes ({@code deal.propertyChange} on {@code dealstage},
- * and the developer platform's {@code object.propertyChange} for object type {@code 0-3}) and deal creations that
- * carry a stage become {@code DealStageChanged} on {@code deals.stage-changed}, keyed by dealId. Other events
- * are acknowledged and ignored. The whole batch is validated before anything is published.
+ * window; HubSpot signs every attempt afresh). The events read are those of the subscriptions the README lists, in
+ * HubSpot's legacy form ({@code deal.propertyChange}, {@code contact.propertyChange}) or the developer platform's
+ * ({@code object.propertyChange} with {@code objectTypeId} {@code 0-3} for deals, {@code 0-1} for contacts); each event
+ * carries {@code eventId}, {@code portalId}, {@code occurredAt}, {@code subscriptionType}, {@code objectId},
+ * {@code propertyName} and {@code propertyValue} (the payload tables of
+ * https://developers.hubspot.com/docs/apps/legacy-apps/public-apps/create-generic-webhook-subscriptions, which also
+ * defines {@code object.*} and {@code objectTypeId}; the subscription types in
+ * https://developers.hubspot.com/docs/api-reference/legacy/webhooks/subscriptions/create-subscription).
+ *
+ * <ul>
+ *   <li>Deal stage changes ({@code dealstage}), and deal creations that carry a stage, become {@code DealStageChanged}
+ *       on {@code deals.stage-changed}, keyed by dealId, as trial-tracker needs.</li>
+ *   <li>A deal's stage changing to any stage but the ones deals are opened in means someone worked the deal: a
+ *       {@code WORKED} activity on {@code leads.activity}, keyed {@code hubspot:deal:<objectId>} (both records, for one
+ *       event).</li>
+ *   <li>A contact's lead status ({@code hs_lead_status}) changing to one of the configured worked statuses (an attempt,
+ *       a conversation, a deal, a verdict) is a {@code WORKED} activity keyed {@code hubspot:contact:<objectId>}; other
+ *       statuses (NEW, OPEN) are ignored.</li>
+ * </ul>
+ * Anything else is acknowledged and ignored. The whole batch is validated before anything is published. A WORKED
+ * activity's id is {@code hubspot:<portalId>:<eventId>}. HubSpot's events do not name an owner (a change's
+ * {@code sourceId} is a user, not an owner id), so {@code actorHubspotOwnerId} stays empty: routing-service knows the
+ * record's owner. An owner change ({@code hubspot_owner_id}) is deliberately not a signal: crm-sync itself moves the
+ * owner whenever routing reassigns a lead, and an assignment is not a contact attempt; likewise the stage a deal is
+ * opened in, which crm-sync sets when it creates the deal.
  *
  * <p>HubSpot retries a batch for up to a day and may regroup events into other batches; every event is remembered in
- * the shared replay memory by portal and eventId once published, so each is published once whichever instance gets
- * it, and a record that still slips through twice carries the same eventId, which trial-tracker drops.
+ * the shared replay memory by portal and eventId once all its records are published, so each is published once
+ * whichever instance gets it, and a record that still slips through twice carries the same eventId, which
+ * trial-tracker drops, or the same activityId, which routing-service drops.
  */
 @RestController
 class HubSpotController {
 
     static final String DEALS_OBJECT_TYPE = "0-3";
+    static final String CONTACTS_OBJECT_TYPE = "0-1";
+    static final String LEAD_STATUS = "hs_lead_status";
+    static final String DEAL_STAGE = "dealstage";
     /** HubSpot sends at most 100 events a request; a few more are tolerated, thousands are not. */
     static final int MAX_EVENTS = 1000;
 
     private final WebhookOpening opening;
     private final Publisher publisher;
     private final DeliveryLedger ledger;
+    private final IntakeProperties properties;
     private final ObjectMapper json;
 
-    HubSpotController(WebhookOpening opening, Publisher publisher, DeliveryLedger ledger, ObjectMapper json) {
+    HubSpotController(WebhookOpening opening, Publisher publisher, DeliveryLedger ledger, IntakeProperties properties,
+                      ObjectMapper json) {
         this.opening = opening;
         this.publisher = publisher;
         this.ledger = ledger;
+        this.properties = properties;
         this.json = json;
     }
 
     @PostMapping(path = "/webhooks/hubspot", consumes = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ResponseEntity<Map<String, Object>>> receive(HttpServletRequest request) {
         return opening.receive(request, WebhookSource.HUBSPOT, this::events);
+    }
+
+    /** What one event means: a deal-stage change, a worked signal, both, or (both null) nothing. */
+    record Records(long portalId, long eventId, DealStageChanged change, LeadActivity activity) {
+
+        boolean any() {
+            return change != null || activity != null;
+        }
+
+        String key() {
+            return activity != null ? LeadActivities.key(activity) : change.getDealId();
+        }
     }
 
     private CompletableFuture<Answer> events(Delivery delivery) {
@@ -73,20 +117,20 @@ class HubSpotController {
         if (events.size() > MAX_EVENTS) {
             throw RejectedRequest.invalid("body", "holds more than " + MAX_EVENTS + " events");
         }
-        List<DealStageChanged> changes = new ArrayList<>();
+        List<Records> meaningful = new ArrayList<>();
         int ignored = 0;
         for (int i = 0; i < events.size(); i++) {
-            DealStageChanged change = toChange(events.get(i), i);
-            if (change == null) {
-                ignored++;
+            Records records = toRecords(events.get(i), i, properties.hubspotSignals());
+            if (records.any()) {
+                meaningful.add(records);
             } else {
-                changes.add(change);
+                ignored++;
             }
         }
         List<CompletableFuture<?>> acks = new ArrayList<>();
         int duplicates = 0;
-        for (DealStageChanged change : changes) {
-            String key = "hubspot:event:" + change.getPortalId() + ":" + change.getEventId();
+        for (Records records : meaningful) {
+            String key = "hubspot:event:" + records.portalId() + ":" + records.eventId();
             DeliveryLedger.Claim claim;
             try {
                 claim = ledger.check(key, key);
@@ -94,8 +138,15 @@ class HubSpotController {
                 duplicates++;
                 continue;
             }
-            acks.add(publisher.publish(WebhookSource.HUBSPOT, change, delivery.arrivedNanos())
-                    .thenCompose(sent -> ledger.accepted(claim, change.getDealId(), "accepted")));
+            List<CompletableFuture<?>> sent = new ArrayList<>();
+            if (records.change() != null) {
+                sent.add(publisher.publish(WebhookSource.HUBSPOT, records.change(), delivery.arrivedNanos()));
+            }
+            if (records.activity() != null) {
+                sent.add(publisher.publish(WebhookSource.HUBSPOT, records.activity(), delivery.arrivedNanos(), properties.publishTimeout()));
+            }
+            acks.add(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                    .thenCompose(done -> ledger.accepted(claim, records.key(), "accepted")));
         }
         int published = acks.size();
         int repeated = duplicates;
@@ -109,8 +160,8 @@ class HubSpotController {
         });
     }
 
-    /** The stage change an event describes; null for events that are not about a deal's stage. */
-    static DealStageChanged toChange(JsonNode event, int index) {
+    /** The records an event means; throws a 400 naming the field when an event that means something is malformed. */
+    static Records toRecords(JsonNode event, int index, IntakeProperties.HubSpotSignals signals) {
         String at = "[" + index + "].";
         if (!event.isObject()) {
             throw RejectedRequest.invalid("[" + index + "]", "must be an event object");
@@ -119,31 +170,52 @@ class HubSpotController {
         if (type == null) {
             throw RejectedRequest.invalid(at + "subscriptionType", "is required");
         }
-        boolean dealEvent = type.startsWith("deal.")
-                || (type.startsWith("object.") && DEALS_OBJECT_TYPE.equals(text(event, "objectTypeId")));
+        String objectType = type.startsWith("object.") ? text(event, "objectTypeId") : null;
+        boolean dealEvent = type.startsWith("deal.") || DEALS_OBJECT_TYPE.equals(objectType);
+        boolean contactEvent = type.startsWith("contact.") || CONTACTS_OBJECT_TYPE.equals(objectType);
         String kind = type.substring(type.indexOf('.') + 1);
         String property = text(event, "propertyName");
-        String stage = text(event, "propertyValue");
-        boolean stageChange = kind.equals("propertyChange") && "dealstage".equals(property);
-        boolean creationWithStage = kind.equals("creation") && stage != null && (property == null || "dealstage".equals(property));
-        if (!dealEvent || !(stageChange || creationWithStage)) {
-            return null;
+        String value = text(event, "propertyValue");
+        boolean propertyChange = kind.equals("propertyChange");
+
+        DealStageChanged change = null;
+        LeadActivity activity = null;
+        if (dealEvent && (propertyChange && DEAL_STAGE.equals(property)
+                || kind.equals("creation") && value != null && (property == null || DEAL_STAGE.equals(property)))) {
+            if (value == null) {
+                throw RejectedRequest.invalid(at + "propertyValue", "is required for a dealstage change");
+            }
+            change = DealStageChanged.newBuilder()
+                    .setEventId(number(event, "eventId", at, true))
+                    .setPortalId(number(event, "portalId", at, false))
+                    .setDealId(Long.toString(number(event, "objectId", at, true)))
+                    .setPipelineId(text(event, "pipelineId"))
+                    .setStageId(value)
+                    .setPreviousStageId(null)
+                    .setOccurredAt(Instant.ofEpochMilli(number(event, "occurredAt", at, true)))
+                    .setSubscriptionType(type)
+                    .build();
+            if (propertyChange && !signals.openingDealStage(value)) {
+                activity = worked(event, at, DEAL_STAGE, value).setHubspotDealId(change.getDealId()).build();
+            }
+        } else if (contactEvent && propertyChange && LEAD_STATUS.equals(property) && signals.workedLeadStatus(value)) {
+            activity = worked(event, at, LEAD_STATUS, value)
+                    .setHubspotContactId(Long.toString(number(event, "objectId", at, true)))
+                    .build();
         }
-        if (stage == null) {
-            throw RejectedRequest.invalid(at + "propertyValue", "is required for a dealstage change");
+        if (change == null && activity == null) {
+            return new Records(0, 0, null, null);
         }
-        return DealStageChanged.newBuilder()
-                .setEventId(number(event, "eventId", at, true))
-                .setPortalId(number(event, "portalId", at, false))
-                .setDealId(Long.toString(number(event, "objectId", at, true)))
-                .setPipelineId(text(event, "pipelineId"))
-                .setStageId(stage)
-                .setPreviousStageId(null)
-                .setOccurredAt(Instant.ofEpochMilli(number(event, "occurredAt", at, true)))
-                .setSubscriptionType(type)
-                .build();
+        return new Records(number(event, "portalId", at, false), number(event, "eventId", at, true), change, activity);
     }
 
+    private static LeadActivity.Builder worked(JsonNode event, String at, String property, String value) {
+        long portalId = number(event, "portalId", at, false);
+        long eventId = number(event, "eventId", at, true);
+        return LeadActivities.activity(ActivityKind.WORKED, WebhookSource.HUBSPOT.tag(), "hubspot:" + portalId + ":" + eventId,
+                        at + "eventId", Instant.ofEpochMilli(number(event, "occurredAt", at, true)))
+                .setDetail(LeadActivities.detail(property + "=" + value));
+    }
     private static String text(JsonNode event, String field) {
         JsonNode node = event.path(field);
         return node.isValueNode() && !node.isNull() && !node.asString().isBlank() ? node.asString().trim() : null;

@@ -23,6 +23,14 @@ import java.util.Set;
 public final class LeadNormaliser {
 
     static final int MAX_MESSAGE_CHARS = 10_000;
+    /**
+     * Names, title, company, booking link and UTM values are cut here (with "…"), and a lead keeps its first
+     * {@value #MAX_UTM_ENTRIES} UTM parameters: a record must fit Kafka's request size (1 MiB by default) whatever a
+     * sender put in a field. Untrimmed, one such field filled to the body limit made a record Kafka refused, which was
+     * answered 503 and so retried by the provider for ever.
+     */
+    static final int MAX_FIELD_CHARS = 1_000;
+    static final int MAX_UTM_ENTRIES = 20;
     /** RFC 5321's limit for a path; a longer address is invalid before any pattern looks at it. */
     static final int MAX_EMAIL_CHARS = 254;
     /** RFC 1035's limits for a host name in its ASCII form and for each of its labels. */
@@ -48,23 +56,23 @@ public final class LeadNormaliser {
         String emailDomain = email.substring(email.indexOf('@') + 1);
         FreeText.Signals signals = FreeText.read(draft.freeText.toString());
 
-        String first = blankToNull(draft.firstName);
-        String last = blankToNull(draft.lastName);
-        String full = blankToNull(draft.fullName);
+        String first = bounded(draft.firstName);
+        String last = bounded(draft.lastName);
+        String full = bounded(draft.fullName);
         if (first == null && last == null && full != null) {
             int space = full.lastIndexOf(' ');
             first = space < 0 ? full : full.substring(0, space).trim();
             last = space < 0 ? null : full.substring(space + 1).trim();
         }
         String country = Countries.isoCode(draft.country).orElse(null);
-        String title = blankToNull(draft.title);
+        String title = bounded(draft.title);
 
         Contact contact = Contact.newBuilder()
                 .setEmail(email)
                 .setFirstName(first)
                 .setLastName(last)
                 .setTitle(title)
-                .setCompanyName(blankToNull(draft.company))
+                .setCompanyName(bounded(draft.company))
                 .setCompanyDomain(companyDomain(draft.website, emailDomain))
                 .setCountry(country)
                 .setRegion(Countries.region(country))
@@ -89,9 +97,9 @@ public final class LeadNormaliser {
                 .setTechnical(FreeText.technicalTitle(title))
                 .setYCombinator(draft.yCombinator || signals.yCombinator())
                 .setGroupDemo(draft.groupDemo || signals.groupDemo())
-                .setDemo(draft.demo)
+                .setDemo(demo(draft.demo))
                 .setMessage(message(draft.message))
-                .setUtm(new java.util.LinkedHashMap<>(draft.utm))
+                .setUtm(utm(draft.utm))
                 .build();
     }
 
@@ -191,11 +199,38 @@ public final class LeadNormaliser {
     }
 
     private static String message(String message) {
-        String m = blankToNull(message);
-        if (m == null) {
+        return cut(blankToNull(message), MAX_MESSAGE_CHARS);
+    }
+
+    /** Trimmed, null when blank, and at most {@value #MAX_FIELD_CHARS} characters (and "…"). */
+    static String bounded(String s) {
+        return cut(blankToNull(s), MAX_FIELD_CHARS);
+    }
+
+    private static String cut(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max; // never half a surrogate pair
+        return s.substring(0, end) + "…";
+    }
+
+    private static java.util.Map<String, String> utm(java.util.Map<String, String> utm) {
+        java.util.Map<String, String> bounded = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, String> entry : utm.entrySet()) {
+            if (bounded.size() == MAX_UTM_ENTRIES) {
+                break;
+            }
+            bounded.putIfAbsent(cut(entry.getKey(), MAX_FIELD_CHARS), cut(entry.getValue(), MAX_FIELD_CHARS));
+        }
+        return bounded;
+    }
+
+    private static io.leadflow.avro.Demo demo(io.leadflow.avro.Demo demo) {
+        if (demo == null) {
             return null;
         }
-        return m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m;
+        return io.leadflow.avro.Demo.newBuilder(demo).setBookingUrl(cut(demo.getBookingUrl(), MAX_FIELD_CHARS)).build();
     }
 
     static String blankToNull(String s) {

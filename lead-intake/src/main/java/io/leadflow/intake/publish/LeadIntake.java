@@ -73,7 +73,7 @@ public class LeadIntake {
                 .thenApply(done -> new Answer(received.getLeadId(), lead.outcome()));
     }
 
-    /** A request that was understood but is not a new lead (e.g. a cancellation); nothing published. */
+    /** A request that was understood but needs nothing published (e.g. the canceled half of a reschedule). */
     public CompletableFuture<Answer> acknowledge(String leadId, String outcome) {
         return CompletableFuture.completedFuture(new Answer(leadId, outcome));
     }

@@ -23,8 +23,8 @@ import java.util.function.UnaryOperator;
  * source may hold several secrets (rotation): a request passes when any secret matches any of its
  * signatures. Comparison is constant-time ({@code MessageDigest.isEqual}) over decoded bytes.
  *
- * <p>Freshness: the website form and HubSpot sign every attempt afresh, so their timestamps must be within
- * {@code signature-max-age} (5 minutes, as HubSpot documents). Calendly, Mailgun and SendGrid may resend a delivery
+ * <p>Freshness: the website form, HubSpot and Slack sign every attempt afresh, so their timestamps must be within
+ * {@code signature-max-age} (5 minutes, as HubSpot and Slack document). Calendly, Mailgun and SendGrid may resend a delivery
  * with its original signature while they retry, so their timestamps may be as old as that provider retries
  * ({@link IntakeProperties.RetryWindows}); a delivery already accepted is answered idempotently by the replay memory,
  * never published twice. Cal.com signs the body only, without a timestamp.
@@ -44,6 +44,10 @@ public class SignatureVerifier {
     public static final String HUBSPOT_SIGNATURE_HEADER = "X-HubSpot-Signature-v3";
     public static final String HUBSPOT_TIMESTAMP_HEADER = "X-HubSpot-Request-Timestamp";
     public static final String AUTHORIZATION_HEADER = "Authorization";
+    public static final String SLACK_SIGNATURE_HEADER = "X-Slack-Signature";
+    public static final String SLACK_TIMESTAMP_HEADER = "X-Slack-Request-Timestamp";
+    /** The only version of Slack's request signatures: {@code v0=<hex>} over {@code v0:<timestamp>:<body>}. */
+    static final String SLACK_VERSION = "v0";
 
     private final IntakeProperties properties;
     private final Clock clock;
@@ -72,6 +76,7 @@ public class SignatureVerifier {
             case CALCOM -> verifyBodyHex(source, CALCOM_HEADER, header.apply(CALCOM_HEADER), body);
             case SENDGRID -> verifySendGrid(header, body);
             case HUBSPOT -> verifyHubSpot(header.apply(HUBSPOT_SIGNATURE_HEADER), header.apply(HUBSPOT_TIMESTAMP_HEADER), method, uri, body);
+            case SLACK -> verifySlack(header.apply(SLACK_SIGNATURE_HEADER), header.apply(SLACK_TIMESTAMP_HEADER), body);
             case MAILGUN -> throw new IllegalArgumentException("Mailgun signs fields of the body: use verifyMailgun");
         }
     }
@@ -192,6 +197,35 @@ public class SignatureVerifier {
             }
         }
         throw RejectedRequest.unauthorized(HUBSPOT_SIGNATURE_HEADER, "signature does not match method, URI, body and timestamp");
+    }
+
+    /**
+     * Slack, as "Verifying requests from Slack" documents it
+     * (https://docs.slack.dev/authentication/verifying-requests-from-slack): {@code X-Slack-Signature: v0=<hex>}, the
+     * HMAC-SHA256 with the app's signing secret of {@code "v0:" + X-Slack-Request-Timestamp + ":" + raw body}; a
+     * timestamp (unix seconds) more than five minutes from now may be a replay and is refused. Slack signs every request
+     * afresh.
+     */
+    private void verifySlack(String signature, String timestamp, byte[] body) {
+        List<String> secrets = secretsOrSkip(WebhookSource.SLACK);
+        if (secrets.isEmpty()) {
+            return;
+        }
+        String ts = requireHeader(SLACK_TIMESTAMP_HEADER, timestamp).trim();
+        String provided = requireHeader(SLACK_SIGNATURE_HEADER, signature).trim();
+        requireFresh(epochSeconds(parseLong(ts, SLACK_TIMESTAMP_HEADER), SLACK_TIMESTAMP_HEADER), SLACK_TIMESTAMP_HEADER,
+                properties.signatureMaxAge());
+        if (!provided.startsWith(SLACK_VERSION + "=")) {
+            throw RejectedRequest.unauthorized(SLACK_SIGNATURE_HEADER, "must look like v0=<hex signature>");
+        }
+        byte[] hex = Hmac.fromHex(provided.substring(SLACK_VERSION.length() + 1));
+        byte[] prefix = Hmac.utf8(SLACK_VERSION + ":" + ts + ":");
+        for (String secret : secrets) {
+            if (Hmac.equal(Hmac.sha256(secret, prefix, body), hex)) {
+                return;
+            }
+        }
+        throw RejectedRequest.unauthorized(SLACK_SIGNATURE_HEADER, "signature does not match timestamp and body");
     }
 
     /** True when requests from this source are checked. */

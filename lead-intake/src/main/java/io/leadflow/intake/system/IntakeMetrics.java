@@ -9,8 +9,8 @@ import java.time.Duration;
 
 /**
  * {@code leadflow.intake.received{source,outcome}} counts every request by how it ended
- * (accepted, duplicate, ignored, canceled, invalid, bad_signature, too_large, unsupported_media_type,
- * not_a_lead, not_configured, unavailable); {@code leadflow.intake.time.to.ack{source}} times a
+ * (accepted, duplicate, ignored, rescheduled, canceled, no_show, unknown_booking, invalid, bad_signature, too_large,
+ * unsupported_media_type, not_a_lead, not_configured, unavailable); {@code leadflow.intake.time.to.ack{source}} times a
  * request from arrival to Kafka's acknowledgement.
  */
 @Component

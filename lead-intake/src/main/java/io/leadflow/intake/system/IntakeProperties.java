@@ -18,7 +18,8 @@ import java.util.List;
  *
  * @param allowUnsigned      accept requests from sources without a secret (local stack only; warned at start-up)
  * @param signatureMaxAge    how old a signed timestamp may be (and how far in the future) for sources that sign each
- *                           attempt afresh: the website form and HubSpot
+ *                           attempt afresh: the website form, HubSpot and Slack (five minutes, as HubSpot and Slack
+ *                           document)
  * @param retryWindows       how old a signed timestamp may be for providers that resend a delivery with its original
  *                           signature, as long as each documents retrying
  * @param publishTimeout     the longest a request waits for Kafka's acknowledgement (the producer's own delivery
@@ -30,6 +31,7 @@ import java.util.List;
  * @param replayCacheSize    deliveries the shared replay memory keeps in each instance's view
  * @param claimLease         how long one instance's claim on a Mailgun token holds before another may take it over
  * @param hubspotWebhookUrl  the public URL HubSpot calls, when a proxy rewrites scheme/host/path; empty = as received
+ * @param hubspotSignals     which HubSpot property changes mean the lead was worked
  * @param secrets            per-source secrets, each a comma-separated list for rotation
  */
 @Validated
@@ -45,7 +47,34 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                                @DefaultValue("1000000") @Min(1) long replayCacheSize,
                                @DefaultValue("30s") @NotNull Duration claimLease,
                                @DefaultValue("") String hubspotWebhookUrl,
+                               @DefaultValue @Valid @NotNull HubSpotSignals hubspotSignals,
                                @DefaultValue @Valid @NotNull Secrets secrets) {
+
+    /**
+     * Which HubSpot property changes say that someone worked a lead (a {@code WORKED} activity on {@code leads.activity}).
+     *
+     * @param workedLeadStatuses internal values of the contact property {@code hs_lead_status} that mean the owner acted.
+     *                           HubSpot's default options are NEW, OPEN, IN_PROGRESS, OPEN_DEAL, UNQUALIFIED,
+     *                           ATTEMPTED_TO_CONTACT, CONNECTED and BAD_TIMING; all but NEW and OPEN (not yet worked)
+     *                           are a rep's doing: an attempt, a conversation, a deal, or a verdict after looking.
+     *                           Accounts with their own options list theirs. Compared ignoring case.
+     * @param openingDealStages  deal stages a deal is opened in (crm-sync's, {@code LEADFLOW_HUBSPOT_PIPELINE_*_STAGE}):
+     *                           HubSpot reports the stage a deal is created with as a {@code dealstage} change too, which
+     *                           says nothing about anyone working it; every other stage change does
+     */
+    public record HubSpotSignals(
+            @DefaultValue({"ATTEMPTED_TO_CONTACT", "CONNECTED", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "BAD_TIMING"})
+            @NotNull List<String> workedLeadStatuses,
+            @DefaultValue({"appointmentscheduled", "hands-on-qualified"}) @NotNull List<String> openingDealStages) {
+
+        public boolean workedLeadStatus(String value) {
+            return value != null && workedLeadStatuses.stream().anyMatch(s -> s.trim().equalsIgnoreCase(value.trim()));
+        }
+
+        public boolean openingDealStage(String stage) {
+            return stage != null && openingDealStages.stream().anyMatch(s -> s.trim().equals(stage.trim()));
+        }
+    }
 
     /**
      * How long after its first attempt each provider that keeps the original signature on a retry may still
@@ -72,7 +101,8 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                           @DefaultValue("") String sendgrid,
                           @DefaultValue("") String sendgridOauthClientId,
                           @DefaultValue("") String sendgridOauthClientSecret,
-                          @DefaultValue("") String hubspot) {
+                          @DefaultValue("") String hubspot,
+                          @DefaultValue("") String slack) {
 
         public List<String> of(WebhookSource source) {
             String value = switch (source) {
@@ -82,6 +112,7 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                 case MAILGUN -> mailgun;
                 case SENDGRID -> sendgrid;
                 case HUBSPOT -> hubspot;
+                case SLACK -> slack;
             };
             return split(value);
         }

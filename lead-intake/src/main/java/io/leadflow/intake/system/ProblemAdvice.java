@@ -32,7 +32,7 @@ import java.util.Map;
  * Every error as {@code application/problem+json} naming the field: {@link RejectedRequest} with its
  * own status, unreadable JSON and unparseable values as 400, Spring MVC's own request errors (415,
  * 405, ...) through {@link ResponseEntityExceptionHandler}. A delivery already accepted is answered 202 with its
- * first answer. Each answer is counted in {@code leadflow.intake.received}. Details never name internal classes.
+ * first answer (Slack: an empty 200, its acknowledgement). Each answer is counted in {@code leadflow.intake.received}. Details never name internal classes.
  * Only a fault of the service itself can still be a 500.
  */
 @RestControllerAdvice
@@ -48,10 +48,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DeliveryLedger.Duplicate.class)
     ResponseEntity<Map<String, Object>> duplicate(DeliveryLedger.Duplicate e, HttpServletRequest request) {
-        metrics.received(WebhookSource.fromPath(request.getRequestURI()), "duplicate");
+        WebhookSource source = WebhookSource.fromPath(request.getRequestURI());
+        metrics.received(source, "duplicate");
         log.info("{} repeated a delivery already accepted as {}; answered again, nothing published", request.getRequestURI(),
                 e.leadId() == null ? e.outcome() : e.leadId());
-        return new Answer(e.leadId(), "duplicate").toResponse();
+        return new Answer(e.leadId(), "duplicate").toResponse(source);
     }
 
     @ExceptionHandler(RejectedRequest.class)

@@ -54,6 +54,12 @@ public final class RejectedRequest extends RuntimeException {
                 "request body is larger than the limit of " + limitBytes + " bytes", "too_large", null);
     }
 
+    /** 413: what the body holds makes a record larger than Kafka accepts; a retry would be refused alike. */
+    public static RejectedRequest recordTooLarge() {
+        return new RejectedRequest(HttpStatus.CONTENT_TOO_LARGE, "body",
+                "holds more than can be recorded as one event", "too_large", null);
+    }
+
     /** 408: the body did not arrive within the read deadline; a client may retry. */
     public static RejectedRequest tooSlow(Duration deadline) {
         return new RejectedRequest(HttpStatus.REQUEST_TIMEOUT, "body",

@@ -18,7 +18,12 @@ public enum WebhookSource {
     CALCOM("calcom", LeadSource.DEMO_BOOKING, "LEADFLOW_CALCOM_SECRET"),
     MAILGUN("mailgun", LeadSource.EMAIL, "LEADFLOW_MAILGUN_SIGNING_KEY"),
     SENDGRID("sendgrid", LeadSource.EMAIL, "LEADFLOW_SENDGRID_PUBLIC_KEY"),
-    HUBSPOT("hubspot", null, "LEADFLOW_HUBSPOT_CLIENT_SECRET");
+    HUBSPOT("hubspot", null, "LEADFLOW_HUBSPOT_CLIENT_SECRET"),
+    /** Slack interactivity: a rep's click on a lead alert's button; not a lead, an activity of one. */
+    SLACK("slack", null, "LEADFLOW_SLACK_SIGNING_SECRET");
+
+    /** Where Slack posts interaction payloads: the Slack app's Interactivity Request URL. */
+    public static final String SLACK_INTERACTIONS_PATH = "/webhooks/slack/interactions";
 
     private final String tag;
     private final LeadSource leadSource;
@@ -47,6 +52,9 @@ public enum WebhookSource {
     public static WebhookSource fromPath(String path) {
         if (path == null) {
             return null;
+        }
+        if (path.equals(SLACK_INTERACTIONS_PATH)) {
+            return SLACK;
         }
         String last = path.substring(path.lastIndexOf('/') + 1);
         for (WebhookSource source : values()) {

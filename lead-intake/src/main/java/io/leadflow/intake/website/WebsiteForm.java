@@ -29,7 +29,7 @@ record WebsiteForm(String submissionId,
                    String planInterest,
                    JsonNode monthlyActiveUsers,
                    JsonNode monthlyEvents,
-                   List<String> needs,
+                   List<JsonNode> needs,
                    @JsonProperty("yCombinator") Boolean yCombinator,
                    Boolean groupDemo,
                    String message,
@@ -74,7 +74,11 @@ record WebsiteForm(String submissionId,
                 .message(message);
         if (needs != null) {
             for (int i = 0; i < needs.size(); i++) {
-                String need = needs.get(i) == null ? "" : needs.get(i).trim().toLowerCase(java.util.Locale.ROOT);
+                JsonNode element = needs.get(i);
+                if (element != null && !element.isNull() && !element.isString()) {
+                    throw RejectedRequest.invalid("needs[" + i + "]", "must be a string");
+                }
+                String need = element == null || element.isNull() ? "" : element.stringValue().trim().toLowerCase(java.util.Locale.ROOT);
                 Set<Need> mapped = NEEDS.get(need);
                 if (mapped == null) {
                     throw RejectedRequest.invalid("needs[" + i + "]", "must be one of " + NEEDS.keySet().stream().sorted().toList());

@@ -103,4 +103,51 @@ public final class CalendarBodies {
                 }
                 """.formatted(trigger, startTime, uid, uid, rescheduleUid == null ? "null" : "\"" + rescheduleUid + "\"");
     }
+    /** Calendly's {@code invitee.canceled} for a cancellation that is not part of a reschedule, with its reason. */
+    public static String calendlyCanceled(String invitee, String reason) {
+        return calendly("invitee.canceled", invitee, null, "2026-01-05T15:00:00.000000Z")
+                .replace("\"rescheduled\": false,", """
+                        "rescheduled": false,
+                        "cancellation": {"canceled_by": "Bob Smith", "reason": "%s", "canceler_type": "invitee",
+                                         "created_at": "2026-01-04T08:30:00.000000Z"},""".formatted(reason));
+    }
+
+    /** Calendly's {@code invitee.canceled} for the old half of a reschedule ({@code rescheduled: true}). */
+    public static String calendlyRescheduledAway(String invitee, String newInvitee) {
+        return calendly("invitee.canceled", invitee, null, "2026-01-05T15:00:00.000000Z")
+                .replace("\"rescheduled\": false,", "\"rescheduled\": true,")
+                .replace("\"new_invitee\": null,", "\"new_invitee\": \"" + inviteeUri(newInvitee) + "\",");
+    }
+
+    /** Calendly's {@code invitee_no_show.created}: the invitee with its {@code no_show} mark. */
+    public static String calendlyNoShow(String invitee) {
+        return calendly("invitee_no_show.created", invitee, null, "2026-01-05T15:00:00.000000Z")
+                .replace("\"rescheduled\": false,", """
+                        "rescheduled": false,
+                        "no_show": {"uri": "https://api.calendly.com/invitee_no_shows/6ee96ed4-83a3-4966-a278-cbd2bd4d2a4b",
+                                    "created_at": "2026-01-05T15:20:00.000000Z"},""");
+    }
+
+    /** Cal.com's {@code BOOKING_CANCELLED}: the booking with its {@code cancellationReason}. */
+    public static String calcomCanceled(String uid, String reason) {
+        return calcom("BOOKING_CANCELLED", uid, null, "2026-01-06T09:00:00Z")
+                .replace("\"status\": \"ACCEPTED\",", "\"status\": \"CANCELLED\", \"cancellationReason\": \"" + reason
+                        + "\", \"cancelledBy\": \"chloe@gmail.com\",");
+    }
+
+    /** Cal.com's {@code BOOKING_NO_SHOW_UPDATED}, as a host marks ({@code true}) or unmarks an attendee. */
+    public static String calcomNoShow(String uid, boolean noShow) {
+        return """
+                {
+                  "triggerEvent": "BOOKING_NO_SHOW_UPDATED",
+                  "createdAt": "2026-01-06T10:05:00.000Z",
+                  "payload": {
+                    "message": "%s",
+                    "attendees": [{"email": "chloe@gmail.com", "noShow": %s}],
+                    "bookingUid": "%s",
+                    "bookingId": 91
+                  }
+                }
+                """.formatted(noShow ? "x_marked_as_no_show" : "x_unmarked_as_no_show", noShow, uid);
+    }
 }

@@ -1,80 +1,83 @@
 package io.leadflow.intake.email;
 
+import io.leadflow.intake.Seeded;
 import io.leadflow.intake.Webhooks;
 import io.leadflow.intake.system.RejectedRequest;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Form bodies of any bytes: fields, or a 400; a multipart body reads back what was written, and fails without its CRs. */
 class FormFieldsPropertyTests {
 
-    @Property(tries = 500)
-    void readsAnyBodyOrRejectsItWith400(@ForAll("anyBody") byte[] body, @ForAll("contentType") String contentType) {
-        try {
-            FormFields form = FormFields.parse(body, contentType);
-            assertThat(form.attachments()).isNotNegative();
-        } catch (RejectedRequest e) {
-            assertThat(e.status().value()).isEqualTo(400);
-            assertThat(e.field()).isIn("body", "Content-Type");
-        }
+    record Body(byte[] bytes, String contentType) {
     }
 
-    @Property(tries = 300)
-    void readsBackEveryFieldOfAMultipartBody(@ForAll("fields") Map<String, String> fields) {
-        Webhooks.Multipart multipart = new Webhooks.Multipart().fields(fields);
-
-        FormFields form = FormFields.parse(multipart.body(), multipart.contentType());
-
-        fields.forEach((name, value) -> assertThat(form.get(name)).isEqualTo(value));
+    @TestFactory
+    Stream<DynamicTest> readsAnyBodyOrRejectsItWith400() {
+        return Seeded.check(500, random -> new Body(anyBody(random), contentType(random)), body -> {
+            try {
+                FormFields form = FormFields.parse(body.bytes(), body.contentType());
+                assertThat(form.attachments()).isNotNegative();
+            } catch (RejectedRequest e) {
+                assertThat(e.status().value()).isEqualTo(400);
+                assertThat(e.field()).isIn("body", "Content-Type");
+            }
+        });
     }
 
-    @Property(tries = 300)
-    void rejectsAMultipartBodyWithoutItsCarriageReturnsNamingTheBody(@ForAll("fields") Map<String, String> fields) {
-        Webhooks.Multipart multipart = new Webhooks.Multipart().fields(fields);
-        byte[] lfOnly = new String(multipart.body(), StandardCharsets.ISO_8859_1).replace("\r", "").getBytes(StandardCharsets.ISO_8859_1);
+    @TestFactory
+    Stream<DynamicTest> readsBackEveryFieldOfAMultipartBody() {
+        return Seeded.check(300, FormFieldsPropertyTests::fields, fields -> {
+            Webhooks.Multipart multipart = new Webhooks.Multipart().fields(fields);
 
-        try {
-            FormFields.parse(lfOnly, multipart.contentType());
-            throw new AssertionError("an LF-only body was read");
-        } catch (RejectedRequest e) {
-            assertThat(e.status().value()).isEqualTo(400);
-            assertThat(e.field()).isEqualTo("body");
-        }
+            FormFields form = FormFields.parse(multipart.body(), multipart.contentType());
+
+            fields.forEach((name, value) -> assertThat(form.get(name)).isEqualTo(value));
+        });
     }
 
-    @Provide
-    static Arbitrary<byte[]> anyBody() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(50_000);
-        Arbitrary<byte[]> multipartLike = Arbitraries.strings()
-                .withChars("-b\r\n\"=;:abc ")
-                .withChars("Content-Disposition: form-data; name=filename")
-                .ofMaxLength(5_000)
-                .map(s -> ("--b" + s).getBytes(StandardCharsets.ISO_8859_1));
-        Arbitrary<byte[]> urlEncodedLike = Arbitraries.strings().withChars("a=&%+2F0").ofMaxLength(50_000)
-                .map(s -> s.getBytes(StandardCharsets.ISO_8859_1));
-        return Arbitraries.oneOf(random, multipartLike, urlEncodedLike);
+    @TestFactory
+    Stream<DynamicTest> rejectsAMultipartBodyWithoutItsCarriageReturnsNamingTheBody() {
+        return Seeded.check(300, FormFieldsPropertyTests::fields, fields -> {
+            Webhooks.Multipart multipart = new Webhooks.Multipart().fields(fields);
+            byte[] lfOnly = new String(multipart.body(), StandardCharsets.ISO_8859_1).replace("\r", "").getBytes(StandardCharsets.ISO_8859_1);
+
+            assertThatThrownBy(() -> FormFields.parse(lfOnly, multipart.contentType()))
+                    .as("an LF-only body is not read")
+                    .isInstanceOfSatisfying(RejectedRequest.class, e -> {
+                        assertThat(e.status().value()).isEqualTo(400);
+                        assertThat(e.field()).isEqualTo("body");
+                    });
+        });
     }
 
-    @Provide
-    static Arbitrary<String> contentType() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("multipart/form-data; boundary=b", "multipart/form-data; boundary=\"b\"", "multipart/form-data",
+    /** Random bytes, or text made of multipart or urlencoded syntax. */
+    static byte[] anyBody(Seeded random) {
+        return random.oneOf(
+                r -> r.bytes(50_000),
+                r -> ("--b" + r.stringOf("-b\r\n\"=;:abc Content-Disposition: form-data; name=filename", 0, 5_000))
+                        .getBytes(StandardCharsets.ISO_8859_1),
+                r -> r.stringOf("a=&%+2F0", 0, 50_000).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    static String contentType(Seeded random) {
+        return random.oneOf(
+                r -> r.element("multipart/form-data; boundary=b", "multipart/form-data; boundary=\"b\"", "multipart/form-data",
                         "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=UTF-8", "text/plain", ""),
-                Arbitraries.strings().all().ofMaxLength(100).map(boundary -> "multipart/form-data; boundary=" + boundary));
+                r -> "multipart/form-data; boundary=" + r.anyString(0, 100));
     }
 
-    @Provide
-    static Arbitrary<Map<String, String>> fields() {
-        Arbitrary<String> names = Arbitraries.strings().alpha().numeric().withChars('-', '_').ofMinLength(1).ofMaxLength(30);
-        Arbitrary<String> values = Arbitraries.strings().withCharRange('\u0000', '\ud7ff').withCharRange('\ue000', '\uffff').ofMaxLength(2_000);
-        return Arbitraries.maps(names, values).ofMinSize(1).ofMaxSize(40); // RFC 2046: a multipart body has at least one part
+    /** 1 to 40 fields (RFC 2046: a multipart body has at least one part) of any characters but surrogates. */
+    static Map<String, String> fields(Seeded random) {
+        return random.map(1, 40,
+                r -> r.stringOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", 1, 30),
+                r -> r.string(0, 2_000, s -> s.chance(0.85) ? s.charBetween('\u0000', '\ud7ff') : s.charBetween('\ue000', '\uffff')));
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,5 +112,43 @@ class LeadNormaliserAdversarialTests {
         assertThat(lead.getTechnical()).isNull();
         assertThat(lead.getMonthlyEvents()).isEqualTo(5_000_000L);
         assertThat(lead.getMessage()).hasSize(LeadNormaliser.MAX_MESSAGE_CHARS + 1).endsWith("…");
+    }
+
+    /** Unbounded, a company name that filled the body made a record Kafka refuses: a 503 the provider retried for ever. */
+    @Test
+    void keepsEveryTextOfALeadShortEnoughForKafkaWhateverTheFieldsHold() throws Exception {
+        String mib = "Globex ".repeat(150_000);
+        LeadDraft draft = new LeadDraft()
+                .email("bob@globex.io", "payload.email")
+                .firstName(mib)
+                .lastName(mib)
+                .title(mib)
+                .company(mib)
+                .demo(io.leadflow.avro.Demo.newBuilder().setStartsAt(Instant.parse("2026-01-05T15:00:00Z"))
+                        .setBookingUrl("https://meet.example/" + mib).setProvider("calendly").build());
+        for (int i = 0; i < 1_000; i++) {
+            draft.utm("utm_k" + i + "x".repeat(1_000), mib.substring(0, 1_100));
+        }
+
+        LeadReceived lead = LeadNormaliser.normalise(draft, WebhookSource.CALENDLY, "https://api.calendly.com/invitees/1", Instant.EPOCH);
+
+        assertThat(List.of(lead.getContact().getFirstName(), lead.getContact().getLastName(), lead.getContact().getTitle(),
+                lead.getContact().getCompanyName(), lead.getDemo().getBookingUrl()))
+                .allSatisfy(text -> assertThat(text).hasSize(LeadNormaliser.MAX_FIELD_CHARS + 1).endsWith("…"));
+        assertThat(lead.getUtm()).hasSize(LeadNormaliser.MAX_UTM_ENTRIES);
+        assertThat(lead.getUtm()).allSatisfy((key, value) -> {
+            assertThat(key.length()).isLessThanOrEqualTo(LeadNormaliser.MAX_FIELD_CHARS + 1);
+            assertThat(value.length()).isLessThanOrEqualTo(LeadNormaliser.MAX_FIELD_CHARS + 1);
+        });
+        assertThat(lead.toByteBuffer().remaining()).as("Avro bytes, under Kafka's default max.request.size").isLessThan(1 << 20);
+    }
+
+    @Test
+    void cutsALongFieldWithoutSplittingASurrogatePair() {
+        String name = "a".repeat(LeadNormaliser.MAX_FIELD_CHARS - 1) + "\ud83d\ude80" + "b".repeat(10);
+
+        String cut = LeadNormaliser.bounded(name);
+
+        assertThat(cut).isEqualTo("a".repeat(LeadNormaliser.MAX_FIELD_CHARS - 1) + "…");
     }
 }

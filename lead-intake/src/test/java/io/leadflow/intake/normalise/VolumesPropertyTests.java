@@ -1,52 +1,54 @@
 package io.leadflow.intake.normalise;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
+import io.leadflow.intake.Seeded;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Volumes: any text is read without an exception; every count reads back as itself, however it is grouped. */
 class VolumesPropertyTests {
 
-    @Property(tries = 500)
-    void readsAnyTextWithoutAnException(@ForAll("anyText") String text) {
-        assertThat(Volumes.parse(text)).isNotNull();
+    record Surrounded(String text, String before, String after) {
     }
 
-    @Property
-    void readsEveryCountAsPeopleWriteIt(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long count) {
-        assertThat(Volumes.parse(Long.toString(count))).hasValue(count);
-        assertThat(Volumes.parse(String.format(Locale.US, "%,d", count))).hasValue(count);
-        assertThat(Volumes.parse(String.format(Locale.GERMANY, "%,d", count))).hasValue(count);
+    @TestFactory
+    Stream<DynamicTest> readsAnyTextWithoutAnException() {
+        return Seeded.check(500, FreeTextPropertyTests::anyText, text -> assertThat(Volumes.parse(text)).isNotNull());
     }
 
-    @Property
-    void readsAMagnitudeWordAsItsMultiple(@ForAll @LongRange(min = 0, max = 9_000_000) long count) {
-        assertThat(Volumes.parse(count + "k")).hasValue(count * 1_000);
-        assertThat(Volumes.parse(count + " million")).hasValue(count * 1_000_000);
-        assertThat(Volumes.parse(count + "bn")).hasValue(count * 1_000_000_000);
+    @TestFactory
+    Stream<DynamicTest> readsEveryCountAsPeopleWriteIt() {
+        return Seeded.check(1_000, random -> random.longBetween(0, Long.MAX_VALUE), count -> {
+            assertThat(Volumes.parse(Long.toString(count))).hasValue(count);
+            assertThat(Volumes.parse(String.format(Locale.US, "%,d", count))).hasValue(count);
+            assertThat(Volumes.parse(String.format(Locale.GERMANY, "%,d", count))).hasValue(count);
+        });
     }
 
-    @Property(tries = 500)
-    void ignoresControlCharactersAndSpacesAroundAField(@ForAll("anyText") String text, @ForAll("blank") String before, @ForAll("blank") String after) {
-        String field = text.length() > 900 ? text.substring(0, 900) : text;
-
-        assertThat(Volumes.parse(before + field + after)).isEqualTo(Volumes.parse(field));
+    @TestFactory
+    Stream<DynamicTest> readsAMagnitudeWordAsItsMultiple() {
+        return Seeded.check(1_000, random -> random.longBetween(0, 9_000_000), count -> {
+            assertThat(Volumes.parse(count + "k")).hasValue(count * 1_000);
+            assertThat(Volumes.parse(count + " million")).hasValue(count * 1_000_000);
+            assertThat(Volumes.parse(count + "bn")).hasValue(count * 1_000_000_000);
+        });
     }
 
-    @Provide
-    static Arbitrary<String> anyText() {
-        return FreeTextPropertyTests.anyText();
+    @TestFactory
+    Stream<DynamicTest> ignoresControlCharactersAndSpacesAroundAField() {
+        return Seeded.check(500, random -> new Surrounded(FreeTextPropertyTests.anyText(random), blank(random), blank(random)), sample -> {
+            String field = sample.text().length() > 900 ? sample.text().substring(0, 900) : sample.text();
+
+            assertThat(Volumes.parse(sample.before() + field + sample.after())).isEqualTo(Volumes.parse(field));
+        });
     }
 
-    @Provide
-    static Arbitrary<String> blank() {
-        return Arbitraries.strings().withCharRange('\u0000', ' ').ofMaxLength(2_000);
+    /** Controls and spaces, up to 2,000 of them. */
+    static String blank(Seeded random) {
+        return random.string(0, 2_000, r -> r.charBetween('\u0000', ' '));
     }
 }

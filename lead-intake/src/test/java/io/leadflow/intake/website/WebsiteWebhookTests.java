@@ -158,6 +158,20 @@ class WebsiteWebhookTests extends IntakeIntegrationTest {
         assertThat(published().endOffsets(Topics.LEADS_RECEIVED)).isEqualTo(before);
     }
 
+    /** Read as a list of strings, a nested array broke the parser's place in the form and the answer named the body. */
+    @Test
+    void namesTheElementOfNeedsThatIsNotAString() {
+        long before = published().endOffsets(Topics.LEADS_RECEIVED);
+
+        HttpResponse<String> nested = webhooks().website(form("s11").replace("\"sso\"", "[\"sso\"]"));
+        HttpResponse<String> number = webhooks().website(form("s12").replace("\"msa\"", "42"));
+
+        assertProblem(nested, 400, "needs[0]");
+        assertThat(json.readTree(nested.body()).get("detail").asString()).isEqualTo("needs[0] must be a string");
+        assertProblem(number, 400, "needs[2]");
+        assertThat(published().endOffsets(Topics.LEADS_RECEIVED)).isEqualTo(before);
+    }
+
     @Test
     void rejectsOversizedBodiesWith413AndWrongContentTypesWith415() {
         String padding = "x".repeat(1024 * 1024 + 10);

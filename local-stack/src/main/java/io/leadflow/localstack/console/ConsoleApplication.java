@@ -1,8 +1,8 @@
 package io.leadflow.localstack.console;
 
 import io.leadflow.localstack.demo.WebhookClient;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandbox;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandboxWeb;
+import io.leadflow.sandbox.hubspot.HubSpotSandbox;
+import io.leadflow.sandbox.hubspot.HubSpotSandboxWeb;
 import io.leadflow.localstack.sandbox.slack.SlackInteractions;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
 import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;

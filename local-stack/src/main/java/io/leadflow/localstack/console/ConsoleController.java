@@ -2,11 +2,11 @@ package io.leadflow.localstack.console;
 
 import io.leadflow.localstack.demo.SampleLeads;
 import io.leadflow.localstack.demo.WebhookClient;
-import io.leadflow.localstack.sandbox.RecordedCall;
-import io.leadflow.localstack.sandbox.hubspot.HubSpotSandbox;
 import io.leadflow.localstack.sandbox.slack.SlackInteractions;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
 import io.leadflow.platform.web.AdminAccess;
+import io.leadflow.sandbox.RecordedCall;
+import io.leadflow.sandbox.hubspot.HubSpotSandbox;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;

@@ -204,27 +204,6 @@ public final class SampleLeads {
         return fields;
     }
 
-    /** A HubSpot webhook batch with one {@code deal.propertyChange} on {@code dealstage}. */
-    public static String dealStageChange(long eventId, long portalId, String dealId, String pipelineId, String stageId, Instant at) {
-        ArrayNode batch = JSON.createArrayNode();
-        ObjectNode event = batch.addObject();
-        event.put("eventId", eventId);
-        event.put("subscriptionId", 2_400_001);
-        event.put("portalId", portalId);
-        event.put("appId", 1_600_001);
-        event.put("occurredAt", at.toEpochMilli());
-        event.put("subscriptionType", "deal.propertyChange");
-        event.put("attemptNumber", 0);
-        event.put("objectId", Long.parseLong(dealId));
-        event.put("propertyName", "dealstage");
-        event.put("propertyValue", stageId);
-        if (pipelineId != null) {
-            event.put("pipelineId", pipelineId);
-        }
-        event.put("changeSource", "CRM_UI");
-        return batch.toString();
-    }
-
     private static void answer(ArrayNode answers, int position, String question, String answer) {
         ObjectNode a = answers.addObject();
         a.put("answer", answer);

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
@@ -21,8 +20,8 @@ import java.util.UUID;
 /**
  * Posts webhooks to lead-intake the way each provider sends them, signed as each provider signs when
  * the local stack has that source's secret: the website form and Calendly ({@code t=..,v1=<hex HMAC of
- * "t.body">}), Cal.com (hex HMAC of the body), Mailgun (HMAC of timestamp + token in the form) and
- * HubSpot (v3: base64 HMAC of method + URL + body + timestamp in ms).
+ * "t.body">}), Cal.com (hex HMAC of the body) and Mailgun (HMAC of timestamp + token in the form). HubSpot's
+ * deal-stage webhooks come from the HubSpot sandbox itself ({@code DealStageWebhooks}).
  */
 public final class WebhookClient {
 
@@ -71,29 +70,6 @@ public final class WebhookClient {
             append(form, "signature", HexFormat.of().formatHex(hmac(secrets.mailgun(), (timestamp + token).getBytes(StandardCharsets.UTF_8))));
         }
         return post("/webhooks/email/mailgun", "application/x-www-form-urlencoded", form.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A HubSpot webhook batch (a JSON array of events). */
-    public HttpResponse<String> hubspot(String json) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        if (secrets.hubspot().isEmpty()) {
-            return post("/webhooks/hubspot", "application/json", body);
-        }
-        String timestamp = Long.toString(clock.millis());
-        return post("/webhooks/hubspot", "application/json", body,
-                "X-HubSpot-Signature-v3", hubSpotSignature(secrets.hubspot(), url("/webhooks/hubspot"), body, timestamp),
-                "X-HubSpot-Request-Timestamp", timestamp);
-    }
-
-    /** HubSpot's v3 signature: base64 HMAC-SHA256 of {@code POST + url + body + timestamp}. */
-    public static String hubSpotSignature(String secret, String url, byte[] body, String timestampMillis) {
-        byte[] prefix = ("POST" + url).getBytes(StandardCharsets.UTF_8);
-        byte[] suffix = timestampMillis.getBytes(StandardCharsets.UTF_8);
-        byte[] signed = new byte[prefix.length + body.length + suffix.length];
-        System.arraycopy(prefix, 0, signed, 0, prefix.length);
-        System.arraycopy(body, 0, signed, prefix.length, body.length);
-        System.arraycopy(suffix, 0, signed, prefix.length + body.length, suffix.length);
-        return Base64.getEncoder().encodeToString(hmac(secret, signed));
     }
 
     /** {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}: the website form's and Calendly's header. */

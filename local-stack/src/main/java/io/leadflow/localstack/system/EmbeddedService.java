@@ -1,5 +1,6 @@
 package io.leadflow.localstack.system;
 
+import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -7,14 +8,17 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.UrlResource;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -32,6 +36,9 @@ public final class EmbeddedService implements AutoCloseable {
     private final Class<?> application;
     private final int port;
     private final Map<String, String> properties;
+    /** Longer than a stream thread can block on the broker (a producer's max.block.ms, 60 s by default). */
+    private static final Duration STREAMS_GONE_WITHIN = Duration.ofSeconds(90);
+
     private volatile ConfigurableApplicationContext context;
 
     public EmbeddedService(String name, Class<?> application, int port, Map<String, String> properties) {
@@ -115,12 +122,23 @@ public final class EmbeddedService implements AutoCloseable {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
+    /**
+     * Closes the context, then waits until its Kafka Streams threads have really ended. Spring gives a Streams
+     * instance 10 s to close; a stream thread that is still blocked (for example in a rebalance or in
+     * {@code initTransactions} right after start-up) outlives the context and keeps its state directory locked, so
+     * the same service started again in this JVM (a restart of the stack) would fail on that lock.
+     */
     @Override
     public void close() {
         ConfigurableApplicationContext running = context;
         if (running != null) {
+            List<KafkaStreams> streams = running.getBeansOfType(StreamsBuilderFactoryBean.class).values().stream()
+                    .map(StreamsBuilderFactoryBean::getKafkaStreams)
+                    .filter(Objects::nonNull)
+                    .toList();
             running.close();
             context = null;
+            streams.forEach(s -> s.close(STREAMS_GONE_WITHIN));
         }
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,27 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
             throw new LedgerUnavailableException("Could not record " + marker.getStatus() + " for alert " + marker.getAlertId(), e);
         }
         merge(marker);
+    }
+
+    /** Sends every marker at once (they share the producer's batches) and waits for all the acknowledgements. */
+    @Override
+    public void recordAll(List<SentAlert> markers) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(markers.size());
+        for (SentAlert marker : markers) {
+            sends.add(template.send(Topics.REP_ALERTS_SENT.name(), marker.getAlertId(), marker));
+        }
+        long deadline = System.nanoTime() + writeTimeout.toNanos();
+        try {
+            for (CompletableFuture<?> send : sends) {
+                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while recording " + markers.size() + " markers", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LedgerUnavailableException("Could not record " + markers.size() + " markers", e);
+        }
+        markers.forEach(this::merge);
     }
 
     /** Waits until the ledger has read every marker written before this call. */

@@ -2,6 +2,7 @@ package io.leadflow.notifier.dedupe;
 
 import io.leadflow.avro.SentAlert;
 
+import java.util.List;
 import java.util.Optional;
 
 /** What the notifier knows it has posted, keyed by alertId. */
@@ -16,6 +17,14 @@ public interface SentLedger {
 
     /** Records a marker durably (the broker acknowledged it) before returning; throws when it cannot. */
     void record(SentAlert marker);
+
+    /**
+     * Records several markers durably before returning; throws when any could not be recorded (the caller writes them
+     * all again: a marker written twice is harmless).
+     */
+    default void recordAll(List<SentAlert> markers) {
+        markers.forEach(this::record);
+    }
 
     /** Merge rule shared by every ledger: a PENDING never replaces a SENT or FAILED of the same alert. */
     static boolean replaces(SentAlert incoming, SentAlert existing) {

@@ -12,11 +12,14 @@ import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Accepts rep alerts and delivers each exactly once, on its channel's lane (see {@link AlertJob} for the protocol). An
- * alert updating another one that is still on its way joins that one's lane, so the update never overtakes the post.
+ * Accepts rep alerts and delivers each exactly once, on its channel's lane: new messages as {@link AlertJob}s (new
+ * leads without buttons that wait for the same channel are posted together as one digest message), updates and
+ * ephemeral alerts as {@link ChangeJob}s, each on its own. An alert updating another one that is still on its way joins
+ * that one's lane, so the update never overtakes the post.
  * {@link #submit} returns at once; {@code onDone} runs when the alert is finished for good (posted, found already
  * posted, skipped as a duplicate, or dead-lettered).
  */
@@ -30,12 +33,13 @@ public class AlertDelivery {
     private final ChannelLanes lanes;
     /** The lane of every alert submitted and not finished yet, by alert id. */
     private final Map<String, String> lanesInFlight = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
 
     public AlertDelivery(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger, ChannelResolver channels,
                          ChannelLanes lanes, ConsumerRecordRecoverer deadLetters, NotifierProperties properties,
                          DeliveryMetrics metrics, Clock clock) {
         this.collaborators = new AlertJob.Collaborators(slack, templates, deals, ledger, deadLetters, properties.delivery(),
-                properties.recovery(), metrics, clock);
+                properties.recovery(), properties.digest(), metrics, clock);
         this.channels = channels;
         this.lanes = lanes;
     }
@@ -52,17 +56,21 @@ public class AlertDelivery {
         }
         String channel = channels.channelFor(alert).orElse(null);
         String lane = channel == null ? NO_CHANNEL : channel;
-        if (AlertJob.modeOf(alert) == AlertJob.Mode.UPDATE) {
+        DeliveryMode mode = DeliveryMode.of(alert);
+        if (mode == DeliveryMode.UPDATE) {
             // Behind the alert it updates while that one is still on its way, whichever channel each would go to.
             lane = lanesInFlight.getOrDefault(alert.getUpdatesAlertId(), lane);
         }
         String alertId = alert.getAlertId();
         String chosen = lane;
         lanesInFlight.put(alertId, chosen);
-        AlertJob job = new AlertJob(collaborators, record, channel, stillOwned, () -> {
+        Runnable done = () -> {
             lanesInFlight.remove(alertId, chosen);
             onDone.run();
-        });
+        };
+        LaneJob job = mode == DeliveryMode.POST
+                ? new AlertJob(collaborators, record, channel, stillOwned, done, sequence.incrementAndGet())
+                : new ChangeJob(collaborators, record, channel, stillOwned, done);
         lanes.submit(chosen, job);
     }
 }

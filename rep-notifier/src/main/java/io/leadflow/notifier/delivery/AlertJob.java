@@ -1,5 +1,7 @@
 package io.leadflow.notifier.delivery;
 
+import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.notifier.deals.DealLinks;
@@ -7,7 +9,6 @@ import io.leadflow.notifier.dedupe.SentLedger;
 import io.leadflow.notifier.dedupe.SentStatus;
 import io.leadflow.notifier.slack.SlackApiException;
 import io.leadflow.notifier.slack.SlackClient;
-import io.leadflow.notifier.slack.SlackErrorClass;
 import io.leadflow.notifier.slack.SlackPost;
 import io.leadflow.notifier.system.NotifierProperties;
 import io.leadflow.notifier.templates.Templates;
@@ -20,115 +21,133 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Delivers one alert exactly once, as a small state machine run step by step on its channel's lane. What delivering
- * means depends on the alert: a new message ({@code chat.postMessage}); for an alert with {@code updatesAlertId}, the
- * message posted for that alert changed in place ({@code chat.update}); for an {@code ephemeral} alert, a message only
- * its {@code slackUserId} sees ({@code chat.postEphemeral}).
+ * Delivers its alerts exactly once, as a small state machine run step by step on their channel's lane. A job starts
+ * with one alert; a new-lead job that has not started takes in every other new lead waiting on its lane
+ * ({@link #coalesce}) and posts them as one digest message (one line per lead, newest first; several messages only
+ * when Slack's limits require it). The protocol is the same for one alert and for many, alert by alert:
  * <ol>
- * <li>CHECK: SENT or FAILED in the ledger → done (a duplicate); PENDING → VERIFY (an ephemeral alert cannot be looked
- * up: it is sent again or given up, as {@code repost-unverifiable} says); unknown → write PENDING (acked) → POST,
- * LOCATE or EPHEMERAL.</li>
- * <li>VERIFY (an earlier attempt may have reached Slack): look for the message carrying the alert id in its metadata
- * in the channel's history ({@code conversations.history}, from the PENDING time minus a look-back); found → record
- * SENT with its {@code ts}; not found → POST (an update → LOCATE).</li>
- * <li>LOCATE (an update): the message of {@code updatesAlertId} from the ledger's SENT marker (channel, ts); when the
- * ledger has no such marker, the channel's history, by the metadata the message was posted with; nowhere, or
- * FAILED → POST a new message instead.</li>
- * <li>UPDATE ({@code chat.update}) → RECORD_SENT with the updated message's ts. Replaying it changes nothing, so
- * unclear answers are simply retried; {@code message_not_found}, {@code cant_update_message},
- * {@code edit_window_closed} → POST a new message instead.</li>
- * <li>POST ({@code chat.postMessage}, after a rate-limiter permit) → RECORD_SENT. 429 → the channel waits
+ * <li>CHECK: SENT or FAILED in the ledger → done (a duplicate); PENDING → VERIFY first; unknown → to be posted.</li>
+ * <li>VERIFY (an earlier attempt may have reached Slack): look for the messages carrying the alert ids in their
+ * metadata in the channel's history ({@code conversations.history}, from the PENDING time minus a look-back); found →
+ * RECORD_FOUND (SENT with that message's {@code ts}); not found → posted.</li>
+ * <li>PLAN: one message for a lone alert (its kind's template), else digest messages, the newest leads first.</li>
+ * <li>PENDING: write PENDING for every alert of the next message (acked), then POST.</li>
+ * <li>POST ({@code chat.postMessage}, after the channel's token) → RECORD_SENT. 429 → the channel waits
  * {@code Retry-After}; retryable errors back off; errors that leave it unclear whether Slack posted (5xx,
- * {@code internal_error}, timeouts) back off to VERIFY; permanent errors → FAIL.</li>
- * <li>EPHEMERAL ({@code chat.postEphemeral} to {@code slackUserId} in the channel) → RECORD_SENT with its
- * {@code message_ts}. An unclear answer cannot be checked: retried or given up, as {@code repost-unverifiable} says.</li>
- * <li>RECORD_SENT: write SENT with Slack's {@code ts} (retried until the broker takes it; never re-posts).</li>
- * <li>FAIL: the record to {@code rep.alerts.dlt} with the Slack error, then a FAILED marker.</li>
+ * {@code internal_error}, timeouts) back off to VERIFY; a digest Slack finds too long is split in two; other permanent
+ * errors → FAIL.</li>
+ * <li>RECORD_SENT: write SENT with Slack's {@code ts} for every alert of the message (retried until the broker takes
+ * them; never re-posts), then the next message.</li>
+ * <li>FAIL: the records to {@code rep.alerts.dlt} with the Slack error, then FAILED markers.</li>
  * </ol>
  */
 final class AlertJob implements LaneJob {
 
     private static final Logger log = LoggerFactory.getLogger(AlertJob.class);
 
-    enum State { CHECK, VERIFY, LOCATE, UPDATE, POST, EPHEMERAL, RECORD_SENT, FAIL, FINISHED }
+    /** Slack's answers to a message that is too large: a digest is then split rather than given up. */
+    private static final Set<String> TOO_LARGE = Set.of("msg_blocks_too_long", "msg_too_long", "invalid_blocks");
 
-    /** What delivering the alert means. */
-    enum Mode { POST, UPDATE, EPHEMERAL }
-
-    /** Answers to {@code chat.update} that mean the message cannot be changed, so a new one is posted instead. */
-    private static final Set<String> ORIGINAL_UNUSABLE = Set.of("message_not_found", "cant_update_message",
-            "edit_window_closed");
+    enum State { CHECK, VERIFY, RECORD_FOUND, PLAN, PENDING, POST, RECORD_SENT, FAIL, FINISHED }
 
     record Collaborators(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger,
                          ConsumerRecordRecoverer deadLetters, NotifierProperties.Delivery delivery,
-                         NotifierProperties.Recovery recovery, DeliveryMetrics metrics, Clock clock) {
+                         NotifierProperties.Recovery recovery, NotifierProperties.Digest digest, DeliveryMetrics metrics,
+                         Clock clock) {
     }
 
+    /** One alert of the job: its record, whether its partition is still ours, and whom to tell when it is finished. */
+    private static final class Member {
+        final ConsumerRecord<String, RepAlert> record;
+        final RepAlert alert;
+        final BooleanSupplier stillOwned;
+        final Runnable onDone;
+        final long sequence;
+        Instant pendingSince;
+        boolean deadLettered;
+
+        Member(ConsumerRecord<String, RepAlert> record, BooleanSupplier stillOwned, Runnable onDone, long sequence) {
+            this.record = record;
+            this.alert = record.value();
+            this.stillOwned = stillOwned;
+            this.onDone = onDone;
+            this.sequence = sequence;
+        }
+
+        String id() {
+            return alert.getAlertId();
+        }
+
+        Instant receivedAt() {
+            return alert.getLeadReceivedAt() != null ? alert.getLeadReceivedAt() : alert.getCreatedAt();
+        }
+    }
+
+    /** One message to post: its alerts (newest first) and, once built, its body. */
+    private static final class Part {
+        final List<Member> members;
+        final boolean digest;
+        ObjectNode payload;
+
+        Part(List<Member> members, boolean digest, ObjectNode payload) {
+            this.members = new ArrayList<>(members);
+            this.digest = digest;
+            this.payload = payload;
+        }
+    }
+
+    /** Newest lead first; among equals, the later record first. */
+    private static final Comparator<Member> NEWEST_FIRST = Comparator
+            .comparing(Member::receivedAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
+            .thenComparing(Comparator.comparingLong((Member m) -> m.sequence).reversed());
+
     private final Collaborators c;
-    private final ConsumerRecord<String, RepAlert> record;
-    private final RepAlert alert;
     private final String channel;
-    private final BooleanSupplier stillOwned;
-    private final Runnable onDone;
-    private final Mode mode;
+    private final List<Member> members = new ArrayList<>();
+    private final List<Member> fresh = new ArrayList<>();
+    private final List<Member> doubtful = new ArrayList<>();
+    private final Map<Member, SlackPost> found = new LinkedHashMap<>();
+    private final Deque<Part> parts = new ArrayDeque<>();
 
     private State state;
-    /** The message an update changes, once located. */
-    private SlackPost target;
-    /** The conversation id ({@code D...} for a user) an ephemeral alert goes to, once known. */
-    private String conversation;
-    /** What the last write to Slack did, for the log. */
-    private String how = POSTED;
-    private static final String POSTED = "posted to";
-    private static final String UPDATED = "updated in";
-    private static final String SHOWN = "shown ephemerally in";
+    private boolean started;
+    private State afterVerify;
     private int slackAttempts;
     private int infraAttempts;
-    private Instant pendingSince;
-    private ObjectNode payload;
     private SlackPost posted;
     private Instant answeredAt;
-    private boolean recovered;
+    private List<Member> failing = List.of();
     private RuntimeException failure;
-    private boolean deadLettered;
+    private State afterFail;
 
     AlertJob(Collaborators collaborators, ConsumerRecord<String, RepAlert> record, String channel, BooleanSupplier stillOwned,
-             Runnable onDone) {
+             Runnable onDone, long sequence) {
         this.c = collaborators;
-        this.record = record;
-        this.alert = record.value();
         this.channel = channel;
-        this.stillOwned = stillOwned;
-        this.onDone = onDone;
-        this.mode = modeOf(alert);
+        Member member = new Member(record, stillOwned, onDone, sequence);
+        members.add(member);
         if (channel == null) {
-            failure = new DeliveryFailure("no_destination", "no_destination: alert " + alert.getAlertId()
-                    + " names no channel, its kind " + alert.getKind() + " has none configured and the rep has no Slack user id", null);
-            state = State.FAIL;
-        } else if (mode == Mode.EPHEMERAL && isBlank(alert.getSlackUserId())) {
-            failure = new DeliveryFailure("no_destination", "no_destination: ephemeral alert " + alert.getAlertId()
-                    + " names no Slack user id to show it to", null);
-            state = State.FAIL;
+            failWith(List.of(member), new DeliveryFailure("no_destination", "no_destination: alert " + member.id()
+                    + " names no channel, its kind " + member.alert.getKind() + " has none configured and the rep has no Slack user id",
+                    null), State.FINISHED);
         } else {
             state = State.CHECK;
         }
-    }
-
-    /** An ephemeral alert cannot update a message (Slack keeps no ephemeral message to change): it is shown anew. */
-    static Mode modeOf(RepAlert alert) {
-        if (Boolean.TRUE.equals(alert.getEphemeral())) {
-            return Mode.EPHEMERAL;
-        }
-        return isBlank(alert.getUpdatesAlertId()) ? Mode.POST : Mode.UPDATE;
-    }
-
-    Mode mode() {
-        return mode;
     }
 
     State state() {
@@ -140,20 +159,41 @@ final class AlertJob implements LaneJob {
         return state == State.POST;
     }
 
+    /**
+     * A new lead not started yet, when digests are on, and without buttons: an alert with buttons is posted on its own,
+     * since a click on it names its lead and decision version, and the alerts that answer the click ({@code chat.update}
+     * of its message, see {@link ChangeJob}) replace that whole message.
+     */
     @Override
-    public boolean nextStepWritesToSlack() {
-        return state == State.POST || state == State.UPDATE || state == State.EPHEMERAL;
+    public boolean coalescible() {
+        return !started && state == State.CHECK && c.digest().enabled() && members.size() == 1
+                && members.get(0).alert.getKind() == AlertKind.NEW_LEAD && members.get(0).alert.getButtons().isEmpty();
+    }
+
+    @Override
+    public void coalesce(List<LaneJob> others) {
+        started = true;
+        for (LaneJob other : others) {
+            AlertJob job = (AlertJob) other;
+            job.started = true;
+            members.addAll(job.members);
+            job.members.clear();
+        }
+        if (!others.isEmpty()) {
+            log.debug("{} new leads waiting for {}; posting them as one digest", members.size(), channel);
+        }
     }
 
     @Override
     public Step runStep() {
+        started = true;
         return switch (state) {
             case CHECK -> check();
             case VERIFY -> verify();
-            case LOCATE -> locate();
-            case UPDATE -> update();
+            case RECORD_FOUND -> recordFound();
+            case PLAN -> plan();
+            case PENDING -> pending();
             case POST -> post();
-            case EPHEMERAL -> ephemeral();
             case RECORD_SENT -> recordSent();
             case FAIL -> fail();
             case FINISHED -> Step.DONE;
@@ -161,63 +201,62 @@ final class AlertJob implements LaneJob {
     }
 
     private Step check() {
-        if (!stillOwned.getAsBoolean()) {
-            return finish();
+        dropUnowned(members);
+        if (members.isEmpty()) {
+            return finishJob();
         }
         if (!c.ledger().isReady()) {
             return infraBackoff(); // never post before knowing what was posted already
         }
-        Optional<SentAlert> known = c.ledger().find(alert.getAlertId());
-        if (known.isPresent()) {
-            SentStatus status = SentStatus.of(known.get().getStatus());
-            if (status.isFinal()) {
-                log.info("Alert {} already {} (Slack ts {}); not posting it again", alert.getAlertId(), status, known.get().getSlackTs());
-                c.metrics().outcome(alert.getKind(), DeliveryMetrics.Outcome.DUPLICATE);
-                return finish();
+        Map<String, Member> byId = new LinkedHashMap<>();
+        for (Member member : List.copyOf(members)) {
+            if (byId.putIfAbsent(member.id(), member) != null) {
+                duplicate(member, "delivered twice");
+                continue;
             }
-            pendingSince = known.get().getAt();
-            if (mode == Mode.EPHEMERAL) {
-                // Slack keeps no ephemeral message anyone could look up: whether it was shown cannot be checked.
-                return unverifiable(new SlackApiException("chat.postEphemeral", "unverifiable", SlackErrorClass.UNCERTAIN, null, null));
+            Optional<SentAlert> known = c.ledger().find(member.id());
+            if (known.isEmpty()) {
+                fresh.add(member);
+            } else if (SentStatus.of(known.get().getStatus()).isFinal()) {
+                duplicate(member, "already " + known.get().getStatus() + " (Slack ts " + known.get().getSlackTs() + ")");
+            } else {
+                member.pendingSince = known.get().getAt();
+                doubtful.add(member);
+                log.info("Alert {} was being posted when the notifier stopped; checking Slack before posting", member.id());
             }
-            log.info("Alert {} was being sent when the notifier stopped; checking Slack before sending it", alert.getAlertId());
+        }
+        if (!doubtful.isEmpty()) {
+            afterVerify = State.PLAN;
             state = State.VERIFY;
-            return Step.CONTINUE;
+        } else {
+            state = State.PLAN;
         }
-        Instant now = c.clock().instant();
-        if (!writeMarker(SentStatus.PENDING, channel, null, now)) {
-            return infraBackoff();
-        }
-        pendingSince = now;
-        state = firstWrite();
         return Step.CONTINUE;
     }
 
-    private State firstWrite() {
-        return switch (mode) {
-            case POST -> State.POST;
-            case UPDATE -> State.LOCATE;
-            case EPHEMERAL -> State.EPHEMERAL;
-        };
-    }
-
     private Step verify() {
-        if (!stillOwned.getAsBoolean()) {
-            return finish();
+        dropUnowned(doubtful);
+        if (doubtful.isEmpty()) {
+            return afterVerification();
         }
         try {
             String conversation = isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
-            Optional<String> ts = c.slack().findAlertMessage(conversation, alert.getAlertId(),
-                    pendingSince.minus(c.recovery().lookBack()), c.recovery().historyLimit(), c.recovery().maxPages());
-            if (ts.isPresent()) {
-                log.info("Alert {} is already in Slack (ts {}); recording it as sent", alert.getAlertId(), ts.get());
-                posted = new SlackPost(conversation, ts.get());
-                recovered = true;
-                state = State.RECORD_SENT;
-            } else {
-                state = target == null && mode == Mode.UPDATE ? State.LOCATE : State.POST;
+            Instant oldest = doubtful.stream().map(m -> m.pendingSince).filter(Objects::nonNull)
+                    .min(Comparator.naturalOrder()).orElse(c.clock().instant()).minus(c.recovery().lookBack());
+            Set<String> ids = new LinkedHashSet<>();
+            doubtful.forEach(m -> ids.add(m.id()));
+            Map<String, String> inSlack = c.slack().findAlertMessages(conversation, ids, oldest,
+                    c.recovery().historyLimit(), c.recovery().maxPages());
+            for (Member member : List.copyOf(doubtful)) {
+                String ts = inSlack.get(member.id());
+                if (ts != null) {
+                    log.info("Alert {} is already in Slack (ts {}); recording it as sent", member.id(), ts);
+                    found.put(member, new SlackPost(conversation, ts));
+                    doubtful.remove(member);
+                }
             }
-            return Step.CONTINUE;
+            slackAttempts = 0;
+            return found.isEmpty() ? afterVerification() : next(State.RECORD_FOUND);
         } catch (SlackApiException e) {
             if (e.isRateLimited()) {
                 return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
@@ -229,246 +268,308 @@ final class AlertJob implements LaneJob {
         }
     }
 
-    /** Finds the message of {@code updatesAlertId}: the ledger's record of it, else the channel's history. */
-    private Step locate() {
-        if (!stillOwned.getAsBoolean()) {
-            return finish();
-        }
-        String originalId = alert.getUpdatesAlertId();
-        Optional<SentAlert> original = c.ledger().find(originalId);
-        SentStatus status = original.map(m -> SentStatus.of(m.getStatus())).orElse(null);
-        if (status == SentStatus.SENT && !isBlank(original.get().getSlackTs()) && !isBlank(original.get().getChannel())) {
-            target = new SlackPost(original.get().getChannel(), original.get().getSlackTs());
-        } else if (status == SentStatus.FAILED) {
-            log.info("Alert {} updates alert {}, which never reached Slack; posting it as a new message", alert.getAlertId(), originalId);
-            state = State.POST;
-            return Step.CONTINUE;
-        } else {
-            String where = original.map(SentAlert::getChannel).filter(ch -> !isBlank(ch)).orElse(channel);
-            Instant from = original.map(SentAlert::getAt).map(at -> at.minus(c.recovery().lookBack()))
-                    .orElseGet(() -> alert.getCreatedAt().minus(c.recovery().updateLookBack()));
-            try {
-                String searched = isUserId(where) ? c.slack().openDirectMessage(where) : where;
-                Optional<String> ts = c.slack().findAlertMessage(searched, originalId, from, c.recovery().historyLimit(),
-                        c.recovery().maxPages());
-                if (ts.isPresent()) {
-                    target = new SlackPost(searched, ts.get());
-                }
-            } catch (SlackApiException e) {
-                if (e.isRateLimited()) {
-                    return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
-                }
-                if (!e.isPermanent() && ++slackAttempts < c.delivery().maxAttempts()) {
-                    return slackBackoff();
-                }
-                log.warn("Cannot read Slack's history for the message of alert {} ({}); posting alert {} as a new message",
-                        originalId, e.error(), alert.getAlertId());
-                slackAttempts = 0;
-            }
-            if (target == null) {
-                log.info("Alert {} updates alert {}, whose message is unknown; posting it as a new message", alert.getAlertId(), originalId);
-                state = State.POST;
-                return Step.CONTINUE;
-            }
-        }
-        state = State.UPDATE;
-        return Step.CONTINUE;
-    }
-
-    private Step update() {
-        if (!stillOwned.getAsBoolean()) {
-            return finish();
-        }
-        try {
-            if (isUserId(target.channel())) {
-                target = new SlackPost(c.slack().openDirectMessage(target.channel()), target.ts()); // chat.update needs the DM's id
-            }
-            SlackPost updated = c.slack().update(c.templates().update(target.channel(), target.ts(), alert, c.deals().hubspotLink(alert)));
-            posted = new SlackPost(isBlank(updated.channel()) ? target.channel() : updated.channel(),
-                    isBlank(updated.ts()) ? target.ts() : updated.ts());
-            how = UPDATED;
-            answeredAt = c.clock().instant();
-            state = State.RECORD_SENT;
-            return Step.CONTINUE;
-        } catch (SlackApiException e) {
-            if (e.isRateLimited()) {
-                return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
-            }
-            if (ORIGINAL_UNUSABLE.contains(e.error())) {
-                log.info("Slack cannot update the message of alert {} ({}); posting alert {} as a new message",
-                        alert.getUpdatesAlertId(), e.error(), alert.getAlertId());
-                slackAttempts = 0;
-                state = State.POST;
-                return Step.CONTINUE;
-            }
-            if (e.isPermanent() || ++slackAttempts >= c.delivery().maxAttempts()) {
-                return failWith(e);
-            }
-            log.warn("Slack answered {} to the update of alert {}; retrying", e.error(), alert.getAlertId());
-            return slackBackoff(); // the same update again leaves the message as it would have been
-        }
-    }
-
-    private Step ephemeral() {
-        if (!stillOwned.getAsBoolean()) {
-            return finish();
-        }
-        try {
-            if (conversation == null) {
-                conversation = isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
-            }
-            String user = alert.getSlackUserId().trim();
-            String ts = c.slack().postEphemeral(c.templates().ephemeral(conversation, user, alert, c.deals().hubspotLink(alert)));
-            posted = new SlackPost(conversation, ts);
-            how = SHOWN;
-            answeredAt = c.clock().instant();
-            state = State.RECORD_SENT;
-            return Step.CONTINUE;
-        } catch (SlackApiException e) {
-            switch (e.errorClass()) {
-                case RATE_LIMITED -> {
-                    return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
-                }
-                case PERMANENT -> {
-                    return failWith(e);
-                }
-                case UNCERTAIN -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
-                    }
-                    // Slack may have shown it already and keeps nothing to check: sending again may show it twice.
-                    if (!c.recovery().repostUnverifiable()) {
-                        return unverifiable(e);
-                    }
-                    log.warn("Slack answered {} to ephemeral alert {}; it may have been shown, sending it again", e.error(), alert.getAlertId());
-                    return slackBackoff();
-                }
-                default -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
-                    }
-                    return slackBackoff();
-                }
-            }
-        }
-    }
-
     private Step unverifiable(SlackApiException e) {
+        slackAttempts = 0;
         if (c.recovery().repostUnverifiable()) {
-            log.warn("Cannot tell whether Slack already has alert {} ({}); sending it again, which may show it twice",
-                    alert.getAlertId(), e.error());
-            slackAttempts = 0;
-            state = firstWrite();
-        } else {
-            failure = new DeliveryFailure(e.error(), "unverifiable: could not check Slack for alert " + alert.getAlertId()
-                    + " (" + e.error() + "); not sending it blind", e);
-            state = State.FAIL;
+            doubtful.forEach(m -> log.warn("Cannot tell whether Slack already has alert {} ({}); posting it again, which may show it twice",
+                    m.id(), e.error()));
+            return afterVerification();
         }
-        return Step.CONTINUE;
+        List<Member> unverified = List.copyOf(doubtful);
+        doubtful.clear();
+        String ids = unverified.size() == 1 ? "alert " + unverified.get(0).id() : unverified.size() + " alerts";
+        return failWith(unverified, new DeliveryFailure(e.error(), "unverifiable: could not check Slack for " + ids
+                + " (" + e.error() + "); not posting blind", e), afterVerify);
+    }
+
+    /** Alerts still doubtful were not found: new ones go to PLAN, those of a message already planned are posted again. */
+    private Step afterVerification() {
+        if (afterVerify == State.PLAN) {
+            fresh.addAll(doubtful);
+        }
+        doubtful.clear();
+        return afterVerify == State.PLAN ? next(State.PLAN) : resumePart();
+    }
+
+    private Step recordFound() {
+        List<SentAlert> markers = new ArrayList<>();
+        found.forEach((member, post) -> markers.add(marker(member, SentStatus.SENT, post.channel(), post.ts())));
+        if (!write(markers)) {
+            return infraBackoff();
+        }
+        found.keySet().forEach(member -> {
+            c.metrics().outcome(member.alert.getKind(), DeliveryMetrics.Outcome.RECOVERED);
+            removeFromCurrentPart(member);
+            finish(member);
+        });
+        found.clear();
+        return afterVerification();
+    }
+
+    private Step plan() {
+        if (fresh.isEmpty()) {
+            return finishJob();
+        }
+        fresh.sort(NEWEST_FIRST);
+        if (fresh.size() == 1) {
+            parts.add(new Part(fresh, false, null));
+        } else {
+            Map<RepAlert, Member> byAlert = new IdentityHashMap<>();
+            fresh.forEach(m -> byAlert.put(m.alert, m));
+            for (Templates.DigestMessage message : c.templates().digest(channel, items(fresh), c.digest().maxChars())) {
+                parts.add(new Part(message.alerts().stream().map(byAlert::get).toList(), true, message.body()));
+            }
+        }
+        fresh.clear();
+        return next(State.PENDING);
+    }
+
+    private Step pending() {
+        Part part = parts.peek();
+        dropUnowned(part.members);
+        if (part.members.isEmpty()) {
+            return nextPart();
+        }
+        Instant now = c.clock().instant();
+        if (!write(part.members.stream().map(m -> marker(m, SentStatus.PENDING, channel, null, now)).toList())) {
+            return infraBackoff();
+        }
+        part.members.forEach(m -> m.pendingSince = now);
+        return next(State.POST);
     }
 
     private Step post() {
-        if (!stillOwned.getAsBoolean()) {
-            return finish();
+        Part part = parts.peek();
+        if (dropUnowned(part.members)) {
+            part.payload = null;
         }
-        if (payload == null) {
-            payload = c.templates().message(channel, alert, c.deals().hubspotLink(alert));
+        if (part.members.isEmpty()) {
+            return nextPart();
+        }
+        if (part.payload == null) {
+            part.payload = part.digest
+                    ? c.templates().digest(channel, items(part.members), c.digest().maxChars()).get(0).body()
+                    : c.templates().message(channel, part.members.get(0).alert, c.deals().hubspotLink(part.members.get(0).alert));
         }
         try {
-            posted = c.slack().postMessage(payload);
-            how = POSTED;
+            posted = c.slack().postMessage(part.payload);
             answeredAt = c.clock().instant();
-            state = State.RECORD_SENT;
-            return Step.CONTINUE;
+            return next(State.RECORD_SENT);
         } catch (SlackApiException e) {
             switch (e.errorClass()) {
                 case RATE_LIMITED -> {
                     return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
                 }
                 case PERMANENT -> {
-                    return failWith(e);
+                    if (part.members.size() > 1 && TOO_LARGE.contains(e.error())) {
+                        return split(part, e);
+                    }
+                    return failPart(part, e);
                 }
                 case UNCERTAIN -> {
                     if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
+                        return failPart(part, e);
                     }
-                    log.warn("Slack answered {} to alert {}; it may have been posted, checking before the next attempt",
-                            e.error(), alert.getAlertId());
+                    log.warn("Slack answered {} to {}; it may have been posted, checking before the next attempt",
+                            e.error(), describe(part));
+                    doubtful.addAll(part.members);
+                    afterVerify = State.POST;
                     state = State.VERIFY;
                     return slackBackoff();
                 }
                 default -> {
                     if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
+                        return failPart(part, e);
                     }
-                    log.warn("Slack answered {} to alert {}; retrying", e.error(), alert.getAlertId());
+                    log.warn("Slack answered {} to {}; retrying", e.error(), describe(part));
                     return slackBackoff();
                 }
             }
         }
     }
 
-    private Step failWith(SlackApiException e) {
+    /** Slack found the digest too large after all: post its newer half, then its older half (both already PENDING). */
+    private Step split(Part part, SlackApiException e) {
+        int half = part.members.size() / 2;
+        log.warn("Slack refused a digest of {} alerts to {} ({}); posting it as two messages", part.members.size(), channel, e.error());
+        parts.poll();
+        parts.addFirst(new Part(part.members.subList(half, part.members.size()), true, null));
+        parts.addFirst(new Part(part.members.subList(0, half), true, null));
+        return Step.CONTINUE; // still POST: the alerts are PENDING already
+    }
+
+    private Step failPart(Part part, SlackApiException e) {
         String attempts = slackAttempts > 0 ? " after " + slackAttempts + " attempts" : "";
-        failure = new DeliveryFailure(e.error(), "Slack " + e.method() + " refused alert " + alert.getAlertId() + attempts
-                + ": " + e.error(), e);
+        return failWith(List.copyOf(part.members), new DeliveryFailure(e.error(), "Slack " + e.method() + " refused "
+                + describe(part) + attempts + ": " + e.error(), e), State.POST);
+    }
+
+    private Step recordSent() {
+        Part part = parts.peek();
+        if (!write(part.members.stream().map(m -> marker(m, SentStatus.SENT, posted.channel(), posted.ts())).toList())) {
+            return infraBackoff();
+        }
+        for (Member member : part.members) {
+            c.metrics().outcome(member.alert.getKind(), DeliveryMetrics.Outcome.SENT);
+            c.metrics().answered(member.alert.getKind(), member.alert.getCreatedAt(), member.alert.getLeadReceivedAt(), answeredAt);
+        }
+        if (part.digest) {
+            c.metrics().digest(part.members.size());
+            log.info("Digest of {} alerts (newest {}) posted to {} (ts {})", part.members.size(), part.members.get(0).id(),
+                    posted.channel(), posted.ts());
+        } else {
+            Member member = part.members.get(0);
+            log.info("Alert {} ({}) posted to {} (ts {})", member.id(), member.alert.getKind(), posted.channel(), posted.ts());
+        }
+        part.members.forEach(this::finish);
+        part.members.clear();
+        slackAttempts = 0;
+        return nextPart();
+    }
+
+    private Step fail() {
+        for (Member member : failing) {
+            if (!member.deadLettered) {
+                try {
+                    c.deadLetters().accept(member.record, failure);
+                    member.deadLettered = true;
+                } catch (RuntimeException e) {
+                    log.warn("Could not dead-letter alert {}; retrying", member.id(), e);
+                    return infraBackoff();
+                }
+            }
+        }
+        if (!write(failing.stream().map(m -> marker(m, SentStatus.FAILED, channel == null ? "" : channel, null)).toList())) {
+            return infraBackoff();
+        }
+        for (Member member : failing) {
+            log.warn("Alert {} ({}) dead-lettered: {}", member.id(), member.alert.getKind(), failure.getMessage());
+            c.metrics().outcome(member.alert.getKind(), DeliveryMetrics.Outcome.FAILED);
+            removeFromCurrentPart(member);
+            finish(member);
+        }
+        failing = List.of();
+        slackAttempts = 0;
+        return switch (afterFail) {
+            case PLAN -> next(State.PLAN);
+            case POST -> resumePart();
+            default -> finishJob();
+        };
+    }
+
+    private Step failWith(List<Member> members, RuntimeException reason, State then) {
+        failing = members;
+        failure = reason;
+        afterFail = then;
         state = State.FAIL;
         return Step.CONTINUE;
     }
 
-    private Step recordSent() {
-        if (!writeMarker(SentStatus.SENT, posted.channel(), posted.ts(), c.clock().instant())) {
-            return infraBackoff();
+    /** Back to the current message: posted again if it still has alerts, else on to the next one. */
+    private Step resumePart() {
+        Part part = parts.peek();
+        if (part == null || part.members.isEmpty()) {
+            return nextPart();
         }
-        if (recovered) {
-            c.metrics().outcome(alert.getKind(), DeliveryMetrics.Outcome.RECOVERED);
-        } else {
-            c.metrics().outcome(alert.getKind(), how.equals(UPDATED) ? DeliveryMetrics.Outcome.UPDATED : DeliveryMetrics.Outcome.SENT);
-            c.metrics().answered(alert.getKind(), alert.getCreatedAt(), alert.getLeadReceivedAt(), answeredAt);
-            log.info("Alert {} ({}) {} {} (ts {})", alert.getAlertId(), alert.getKind(), how, posted.channel(), posted.ts());
-        }
-        return finish();
+        part.payload = null; // rebuilt from the alerts it still holds
+        return next(State.POST);
     }
 
-    private Step fail() {
-        if (!deadLettered) {
-            try {
-                c.deadLetters().accept(record, failure);
-                deadLettered = true;
-            } catch (RuntimeException e) {
-                log.warn("Could not dead-letter alert {}; retrying", alert.getAlertId(), e);
-                return infraBackoff();
+    private Step nextPart() {
+        Part done = parts.poll();
+        if (done != null && !done.members.isEmpty()) {
+            throw new IllegalStateException("A message left with alerts not finished");
+        }
+        return parts.isEmpty() ? finishJob() : next(State.PENDING);
+    }
+
+    private void removeFromCurrentPart(Member member) {
+        Part part = parts.peek();
+        if (part != null && part.members.remove(member)) {
+            part.payload = null;
+        }
+    }
+
+    /**
+     * A digest links a lead to HubSpot only when its deal is known: a contact-search link would double a line's length
+     * (and so the messages a burst needs), and the line shows the email to search for.
+     */
+    private List<Templates.DigestItem> items(List<Member> newestFirst) {
+        return newestFirst.stream().map(m -> new Templates.DigestItem(m.alert,
+                c.deals().dealUrl(m.alert.getLeadId()).map(url -> new AlertLink("HubSpot deal", url)))).toList();
+    }
+
+    private void duplicate(Member member, String why) {
+        log.info("Alert {} {}; not posting it again", member.id(), why);
+        c.metrics().outcome(member.alert.getKind(), DeliveryMetrics.Outcome.DUPLICATE);
+        finish(member);
+    }
+
+    /** Members whose partition was revoked are finished without posting: the partition's new owner delivers them. */
+    private boolean dropUnowned(List<Member> list) {
+        boolean dropped = false;
+        for (Member member : List.copyOf(list)) {
+            if (!member.stillOwned.getAsBoolean()) {
+                list.remove(member);
+                finish(member);
+                dropped = true;
             }
         }
-        if (!writeMarker(SentStatus.FAILED, channel == null ? "" : channel, null, c.clock().instant())) {
-            return infraBackoff();
-        }
-        log.warn("Alert {} ({}) dead-lettered: {}", alert.getAlertId(), alert.getKind(), failure.getMessage());
-        c.metrics().outcome(alert.getKind(), DeliveryMetrics.Outcome.FAILED);
-        return finish();
+        return dropped;
     }
 
-    private boolean writeMarker(SentStatus status, String markerChannel, String ts, Instant at) {
+    private boolean write(List<SentAlert> markers) {
+        if (markers.isEmpty()) {
+            return true;
+        }
         try {
-            c.ledger().record(SentAlert.newBuilder()
-                    .setAlertId(alert.getAlertId())
-                    .setChannel(markerChannel)
-                    .setStatus(status.name())
-                    .setSlackTs(ts)
-                    .setAt(at)
-                    .build());
+            c.ledger().recordAll(markers);
             infraAttempts = 0;
             return true;
         } catch (RuntimeException e) {
-            log.warn("Could not record {} for alert {}: {}", status, alert.getAlertId(), e.getMessage());
+            log.warn("Could not record {} for {} alert(s) (first {}): {}", markers.get(0).getStatus(), markers.size(),
+                    markers.get(0).getAlertId(), e.getMessage());
             return false;
         }
     }
 
-    private Step finish() {
+    private SentAlert marker(Member member, SentStatus status, String markerChannel, String ts) {
+        return marker(member, status, markerChannel, ts, c.clock().instant());
+    }
+
+    private static SentAlert marker(Member member, SentStatus status, String markerChannel, String ts, Instant at) {
+        return SentAlert.newBuilder()
+                .setAlertId(member.id())
+                .setChannel(markerChannel)
+                .setStatus(status.name())
+                .setSlackTs(ts)
+                .setAt(at)
+                .build();
+    }
+
+    private void finish(Member member) {
+        if (members.remove(member)) {
+            member.onDone.run();
+        }
+    }
+
+    private Step finishJob() {
+        List.copyOf(members).forEach(member -> {
+            log.error("Alert {} left unfinished by its job; it will be delivered again after a restart", member.id());
+            members.remove(member);
+        });
         state = State.FINISHED;
-        onDone.run();
         return Step.DONE;
+    }
+
+    private Step next(State next) {
+        state = next;
+        return Step.CONTINUE;
+    }
+
+    private static String describe(Part part) {
+        return part.members.size() == 1 ? "alert " + part.members.get(0).id()
+                : "a digest of " + part.members.size() + " alerts (newest " + part.members.get(0).id() + ")";
     }
 
     private Step slackBackoff() {
@@ -487,9 +588,5 @@ final class AlertJob implements LaneJob {
     /** User ids ({@code U...}, {@code W...}) post to the DM; history must be read from the DM's own id. */
     private static boolean isUserId(String channel) {
         return channel.startsWith("U") || channel.startsWith("W");
-    }
-
-    private static boolean isBlank(String value) {
-        return value == null || value.isBlank();
     }
 }

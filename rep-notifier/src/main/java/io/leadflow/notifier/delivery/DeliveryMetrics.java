@@ -2,6 +2,7 @@ package io.leadflow.notifier.delivery;
 
 import io.leadflow.avro.AlertKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -12,8 +13,8 @@ import java.time.Instant;
  * The notifier's meters. {@code leadflow.notifier.alerts{kind,outcome}} counts alerts by what became of them;
  * {@code leadflow.notifier.latency{kind}} is the time from the alert's {@code createdAt} to Slack's answer and
  * {@code leadflow.notifier.speed.to.lead{kind}} from the lead's arrival to Slack's answer (both histograms);
- * {@code leadflow.notifier.throttled{reason}} is the time alerts waited for the per-channel rate limiter or a
- * {@code Retry-After}.
+ * {@code leadflow.notifier.throttled{reason}} is the time alerts waited for the channel's token or a
+ * {@code Retry-After}; {@code leadflow.notifier.digest.alerts} is how many alerts each digest message listed.
  */
 public class DeliveryMetrics {
 
@@ -39,6 +40,11 @@ public class DeliveryMetrics {
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Exported from the start at zero: with pacing, a notifier may never be throttled, and the dashboards and
+        // alert rules need "no waits" rather than "no such series".
+        for (Wait reason : Wait.values()) {
+            throttled(reason);
+        }
     }
 
     void outcome(AlertKind kind, Outcome outcome) {
@@ -59,11 +65,22 @@ public class DeliveryMetrics {
         }
     }
 
+    /** A digest message went out listing {@code alerts} alerts. */
+    void digest(int alerts) {
+        DistributionSummary.builder("leadflow.notifier.digest.alerts")
+                .description("Alerts listed in one digest message")
+                .register(registry).record(alerts);
+    }
+
     void waited(Wait reason, long nanos) {
-        Timer.builder("leadflow.notifier.throttled")
+        throttled(reason).record(Duration.ofNanos(nanos));
+    }
+
+    private Timer throttled(Wait reason) {
+        return Timer.builder("leadflow.notifier.throttled")
                 .description("Time alerts waited before a Slack call")
                 .tag("reason", reason.tag())
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry);
     }
 
     private Timer timer(String name, String description, AlertKind kind) {

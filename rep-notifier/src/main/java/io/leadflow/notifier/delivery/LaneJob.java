@@ -1,6 +1,7 @@
 package io.leadflow.notifier.delivery;
 
 import java.time.Duration;
+import java.util.List;
 
 /** Work queued on a channel's lane, run one step at a time so that waits never hold a thread. */
 interface LaneJob {
@@ -10,7 +11,7 @@ interface LaneJob {
 
     /**
      * Whether the next step changes something in Slack (posts, updates or shows an ephemeral message), and so must wait
-     * while Slack has the channel blocked with {@code Retry-After}. Only new messages take rate-limiter permits: Slack's
+     * while Slack has the channel blocked with {@code Retry-After}. Only new messages take tokens of the channel's bucket: Slack's
      * one-message-a-second pace is for posting.
      */
     default boolean nextStepWritesToSlack() {
@@ -19,6 +20,25 @@ interface LaneJob {
 
     /** Runs the next step. */
     Step runStep();
+
+    /**
+     * Whether this job has not started yet and may take other such jobs of its lane into the one message it posts.
+     * The lane then waits for the channel's token before starting it, and hands it every other coalescible job
+     * waiting at that moment ({@link #coalesce}).
+     */
+    default boolean coalescible() {
+        return false;
+    }
+
+    /**
+     * Starts the job with {@code others} (coalescible jobs of the same lane, oldest first, possibly none) taken in:
+     * from now on this job delivers their alerts too, and none of them is run on its own.
+     */
+    default void coalesce(List<LaneJob> others) {
+        if (!others.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take other jobs in");
+        }
+    }
 
     /** What the lane does after a step. */
     sealed interface Step {

@@ -19,7 +19,10 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The few Slack Web API methods the notifier needs, over HTTP with the bot token as a bearer token:
@@ -32,8 +35,10 @@ public class SlackClient {
 
     /** The metadata {@code event_type} every alert message carries, so the notifier can find its own posts. */
     public static final String METADATA_EVENT_TYPE = "leadflow_alert";
-    /** The key in the metadata {@code event_payload} holding the alert id. */
+    /** The key in the metadata {@code event_payload} holding the alert id (a digest's newest alert). */
     public static final String METADATA_ALERT_ID = "alertId";
+    /** The key in a digest's {@code event_payload} holding every alert it lists, as {@code [{"alertId": ...}]}. */
+    public static final String METADATA_ALERTS = "alerts";
 
     private static final Logger log = LoggerFactory.getLogger(SlackClient.class);
     private static final MediaType JSON_UTF8 = MediaType.parseMediaType("application/json; charset=utf-8");
@@ -107,8 +112,20 @@ public class SlackClient {
      * @return the message's {@code ts} when found
      */
     public Optional<String> findAlertMessage(String channel, String alertId, Instant oldest, int pageSize, int maxPages) {
+        return Optional.ofNullable(findAlertMessages(channel, Set.of(alertId), oldest, pageSize, maxPages).get(alertId));
+    }
+
+    /**
+     * Looks for the messages carrying any of {@code alertIds} in their metadata (as {@code event_payload.alertId}, or in
+     * a digest's {@code event_payload.alerts[].alertId}), newest first, from {@code oldest} on, until every id is found
+     * or {@code maxPages} pages of {@code conversations.history} were read.
+     *
+     * @return alert id → the {@code ts} of the message holding it, for the ids found
+     */
+    public Map<String, String> findAlertMessages(String channel, Set<String> alertIds, Instant oldest, int pageSize, int maxPages) {
+        Map<String, String> found = new HashMap<>();
         String cursor = null;
-        for (int page = 0; page < maxPages; page++) {
+        for (int page = 0; page < maxPages && found.size() < alertIds.size(); page++) {
             String currentCursor = cursor;
             JsonNode answer = call("conversations.history", () -> http.get().uri(uri -> {
                 uri.path("/conversations.history")
@@ -124,17 +141,28 @@ public class SlackClient {
             }));
             for (JsonNode message : answer.path("messages")) {
                 JsonNode metadata = message.path("metadata");
-                if (METADATA_EVENT_TYPE.equals(metadata.path("event_type").asString(null))
-                        && alertId.equals(metadata.path("event_payload").path(METADATA_ALERT_ID).asString(null))) {
-                    return Optional.of(message.path("ts").asString(""));
+                if (!METADATA_EVENT_TYPE.equals(metadata.path("event_type").asString(null))) {
+                    continue;
+                }
+                String ts = message.path("ts").asString("");
+                JsonNode payload = metadata.path("event_payload");
+                match(payload.path(METADATA_ALERT_ID).asString(null), ts, alertIds, found);
+                for (JsonNode listed : payload.path(METADATA_ALERTS)) {
+                    match(listed.path(METADATA_ALERT_ID).asString(null), ts, alertIds, found);
                 }
             }
             cursor = answer.path("response_metadata").path("next_cursor").asString("");
             if (!answer.path("has_more").asBoolean(false) || cursor.isEmpty()) {
-                return Optional.empty();
+                break;
             }
         }
-        return Optional.empty();
+        return found;
+    }
+
+    private static void match(String alertId, String ts, Set<String> wanted, Map<String, String> found) {
+        if (alertId != null && wanted.contains(alertId)) {
+            found.putIfAbsent(alertId, ts); // newest first: the first message seen is the latest post
+        }
     }
 
     /** The id ({@code D...}) of the direct-message conversation between the bot and a user. */

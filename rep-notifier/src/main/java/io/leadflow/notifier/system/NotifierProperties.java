@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param recovery  how an alert left PENDING by a crash is checked against Slack before it is posted again
  * @param hubspot   where the HubSpot buttons point
  * @param deals     the leadId to deal URL cache fed by {@code crm.synced}
+ * @param digest    how new leads waiting for the same channel are posted together
  */
 @Validated
 @ConfigurationProperties("leadflow.notifier")
@@ -34,7 +35,8 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
                                  @Valid @NotNull @DefaultValue Delivery delivery,
                                  @Valid @NotNull @DefaultValue Recovery recovery,
                                  @Valid @NotNull @DefaultValue Hubspot hubspot,
-                                 @Valid @NotNull @DefaultValue Deals deals) {
+                                 @Valid @NotNull @DefaultValue Deals deals,
+                                 @Valid @NotNull @DefaultValue Digest digest) {
 
     public NotifierProperties {
         Map<AlertKind, String> clean = new EnumMap<>(AlertKind.class);
@@ -125,5 +127,18 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
 
     /** @param cacheSize leads whose deal URL is remembered (least recently synced are forgotten first) */
     public record Deals(@Min(1) @DefaultValue("10000") int cacheSize) {
+    }
+
+    /**
+     * New-lead alerts that wait for the same channel (Slack takes about one message a second per channel) go out as
+     * one digest message: one line per lead, newest first.
+     *
+     * @param enabled  false posts every new lead as its own message, however many wait
+     * @param maxChars text characters in one digest message (fallback text and blocks together); a larger backlog is
+     *                 split into several messages. Slack documents 40,000 for a message's text, but refuses blocks
+     *                 holding about 13,000 characters in all ({@code msg_blocks_too_long}), hence the default
+     */
+    public record Digest(@DefaultValue("true") boolean enabled,
+                         @Min(4000) @Max(40000) @DefaultValue("12000") int maxChars) {
     }
 }

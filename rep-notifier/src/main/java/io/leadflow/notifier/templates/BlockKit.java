@@ -40,6 +40,7 @@ final class BlockKit {
     static final int MAX_FALLBACK_TEXT = 3000;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final DateTimeFormatter UTC_CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter UTC_MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final ArrayNode blocks = NODES.arrayNode();
@@ -188,6 +189,11 @@ final class BlockKit {
     /** A time every reader sees in their own time zone, with a UTC fallback. */
     static String localTime(Instant instant) {
         return "<!date^" + instant.getEpochSecond() + "^{date_short_pretty} at {time}|" + UTC_MINUTES.format(instant) + ">";
+    }
+
+    /** The time of day in the reader's time zone, with a UTC fallback: for one line among many. */
+    static String localClock(Instant instant) {
+        return "<!date^" + instant.getEpochSecond() + "^{time}|" + UTC_CLOCK.format(instant) + ">";
     }
 
     static boolean isWebLink(String url) {

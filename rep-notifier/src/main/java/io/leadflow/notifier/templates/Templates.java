@@ -22,6 +22,7 @@ public final class Templates {
 
     private final Map<AlertKind, AlertTemplate> byKind = new EnumMap<>(AlertKind.class);
     private final AlertTemplate fallback = new GenericTemplate();
+    private final DigestTemplate digest = new DigestTemplate();
 
     public Templates() {
         byKind.put(AlertKind.NEW_LEAD, new NewLeadTemplate());
@@ -91,6 +92,26 @@ public final class Templates {
         message.put("user", user);
         message.setAll(render(alert, hubspot));
         return message;
+    }
+
+    /** One alert of a digest, with the HubSpot link the notifier knows for it. */
+    public record DigestItem(RepAlert alert, Optional<AlertLink> hubspot) {
+    }
+
+    /** One message of a digest: the alerts it lists, newest first, and its whole {@code chat.postMessage} body. */
+    public record DigestMessage(List<RepAlert> alerts, ObjectNode body) {
+    }
+
+    /**
+     * New leads for one channel as digest messages, one line per lead in the order given (newest first), split into as
+     * few messages as Slack's limits allow with at most {@code maxChars} characters of text in each; the first message
+     * holds the newest leads. Each message's metadata names every alert it lists.
+     */
+    public List<DigestMessage> digest(String channel, List<DigestItem> newestFirst, int maxChars) {
+        if (newestFirst.isEmpty()) {
+            throw new IllegalArgumentException("A digest needs at least one alert");
+        }
+        return digest.render(channel, newestFirst, maxChars);
     }
 
     /** The HubSpot button first (unless the alert already links to the same place), then the alert's own links. */

@@ -24,7 +24,10 @@ import org.springframework.web.client.RestClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -57,6 +60,7 @@ class DeliveryTests {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicLong offsets = new AtomicLong();
+    private final DealLinks deals = new DealLinks(100, "12345", "https://app.hubspot.com");
 
     @AfterEach
     void stopLanes() {
@@ -64,27 +68,290 @@ class DeliveryTests {
     }
 
     @Test
-    void burstToOneChannelIsSpacedByTheRateLimiterAndNothingIsLost() {
-        Duration period = Duration.ofMillis(100);
+    void remindersToOneChannelGoInABurstThenEvenlyOnePerPeriod() {
+        Duration period = Duration.ofMillis(200);
         int burst = 3;
         AlertDelivery delivery = delivery(period, burst);
         SlackStub.acceptPosts(slack);
 
-        for (int i = 0; i < 20; i++) {
-            submit(delivery, TestAlerts.toChannel("burst-" + i, "C0BURST"));
+        for (int i = 0; i < 9; i++) {
+            submit(delivery, TestAlerts.trialToChannel("paced-" + i, "C0PACED"));
         }
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> finished.get() == 20);
-        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0BURST");
-        assertThat(posts).extracting(SlackStub.Post::alertId).hasSize(20).doesNotHaveDuplicates();
-        // The limiter hands out `burst` permits per `burst × period`: any 2·burst+1 posts span more than one cycle.
-        Duration cycle = period.multipliedBy(burst);
-        for (int i = 0; i + 2 * burst < posts.size(); i++) {
-            assertThat(Duration.between(posts.get(i).at(), posts.get(i + 2 * burst).at()))
-                    .as("posts %d..%d", i, i + 2 * burst).isGreaterThanOrEqualTo(cycle.minusMillis(2));
+        await().atMost(Duration.ofSeconds(15)).until(() -> finished.get() == 9);
+        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0PACED");
+        assertThat(posts).extracting(SlackStub.Post::alertId).hasSize(9).doesNotHaveDuplicates();
+        // A token bucket: the burst goes at once, then one token per period. In any n consecutive posts there are at most
+        // burst + elapsed / period, and once the burst is spent no two posts come closer than a period (minus the time
+        // the burst itself took): no clumps, unlike fixed windows that let a whole window's permits go back to back.
+        assertThat(Duration.between(posts.get(0).at(), posts.get(burst - 1).at())).isLessThan(period);
+        for (int i = 0; i < posts.size(); i++) {
+            for (int n = burst + 1; i + n < posts.size(); n++) {
+                assertThat(Duration.between(posts.get(i).at(), posts.get(i + n).at())).as("posts %d..%d", i, i + n)
+                        .isGreaterThanOrEqualTo(period.multipliedBy(n - burst).minusMillis(5));
+            }
         }
-        assertThat(ledger.written()).filteredOn(m -> m.getStatus().equals("SENT")).hasSize(20);
+        for (int i = burst; i < posts.size(); i++) {
+            assertThat(Duration.between(posts.get(i - 1).at(), posts.get(i).at())).as("gap before post %d", i)
+                    .isGreaterThanOrEqualTo(period.dividedBy(2));
+        }
+        assertThat(ledger.written()).filteredOn(m -> m.getStatus().equals("SENT")).hasSize(9);
         assertThat(meters.find("leadflow.notifier.throttled").tag("reason", "rate_limiter").timer().count()).isPositive();
+    }
+
+    @Test
+    void newLeadsWaitingForARepArePostedAsOneDigestNewestFirst() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(500), 1);
+        SlackStub.acceptPosts(slack);
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        // given a first lead for each rep, which spends the rep's token...
+        submit(delivery, TestAlerts.newLead("first-a", "First A", start, "U0REPA0001"));
+        submit(delivery, TestAlerts.newLead("first-b", "First B", start, "U0REPB0001"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 2);
+
+        // (crm-sync has announced the deal of one of them)
+        String dealUrl = "https://app.hubspot.com/contacts/12345/record/0-3/4711";
+        deals.synced(io.leadflow.avro.CrmSynced.newBuilder().setLeadId("a-7").setContactId("101").setCompanyId("202").setDealId("4711")
+                .setDealUrl(dealUrl).setPipelineId("hands-on").setSyncedAt(start)
+                .setOutcome(io.leadflow.avro.SyncOutcome.values()[0]).build());
+
+        // when twelve more leads per rep arrive before the next token, not in the order they were received
+        for (int i : List.of(3, 1, 12, 7, 2, 9, 4, 11, 5, 8, 10, 6)) {
+            submit(delivery, TestAlerts.newLead("a-" + i, "Company A" + i, start.plusSeconds(i), "U0REPA0001"));
+            submit(delivery, TestAlerts.newLead("b-" + i, "Company B" + i, start.plusSeconds(i), "U0REPB0001"));
+        }
+
+        // then each rep gets one more message: a digest listing all twelve, one line each, the newest first
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 26);
+        for (String rep : List.of("A", "B")) {
+            List<SlackStub.Post> posts = SlackStub.postsTo(slack, "U0REP" + rep + "0001");
+            assertThat(posts).hasSize(2);
+            assertThat(posts.get(0).isDigest()).isFalse();
+            SlackStub.Post digest = posts.get(1);
+            List<String> newestFirst = new ArrayList<>();
+            for (int i = 12; i >= 1; i--) {
+                newestFirst.add("NEW_LEAD:" + rep.toLowerCase() + "-" + i);
+            }
+            assertThat(digest.alertIds()).containsExactlyElementsOf(newestFirst);
+            assertThat(digest.alertId()).isEqualTo(newestFirst.get(0));
+            String text = digest.body().path("blocks").toString();
+            for (int i = 12; i > 1; i--) {
+                assertThat(text.indexOf("Company " + rep + i + "*")).as("line of lead %d before lead %d", i, i - 1)
+                        .isNotNegative().isLessThan(text.indexOf("Company " + rep + (i - 1) + "*"));
+            }
+            assertThat(digest.body().path("text").asString("")).startsWith("12 new leads: Company " + rep + "12, ");
+            // the HubSpot deal where it is known; no contact-search links, which would double every line
+            assertThat(text).doesNotContain("objects/0-1/views/all/list");
+            if (rep.equals("A")) {
+                assertThat(text).contains("<" + dealUrl + "|HubSpot deal>");
+            }
+            // every lead PENDING before the post, SENT after it with the digest's ts
+            List<SentAlert> markers = ledger.written();
+            Set<String> digestTs = new HashSet<>();
+            for (String id : newestFirst) {
+                List<String> statuses = markers.stream().filter(m -> m.getAlertId().equals(id)).map(SentAlert::getStatus).toList();
+                assertThat(statuses).as(id).containsExactly("PENDING", "SENT");
+                digestTs.add(sent(id).orElseThrow().getSlackTs());
+            }
+            assertThat(digestTs).hasSize(1).doesNotContain(sent("NEW_LEAD:first-" + rep.toLowerCase()).orElseThrow().getSlackTs());
+        }
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "sent").count()).isEqualTo(26);
+        assertThat(meters.find("leadflow.notifier.digest.alerts").summary().count()).isEqualTo(2);
+        assertThat(meters.find("leadflow.notifier.digest.alerts").summary().totalAmount()).isEqualTo(24);
+    }
+
+    @Test
+    void aLoneNewLeadIsPostedOnItsOwnWithTheFullTemplate() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+
+        submit(delivery, TestAlerts.newLead("lone-lead"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        SlackStub.Post post = SlackStub.posts(slack).get(0);
+        assertThat(post.isDigest()).isFalse();
+        assertThat(post.alertIds()).containsExactly("NEW_LEAD:lone-lead");
+        assertThat(post.body().path("blocks").toString()).contains("Why this lead is yours", "Next steps");
+        assertThat(meters.find("leadflow.notifier.digest.alerts").summary()).isNull();
+    }
+
+    @Test
+    void remindersAreNeverPutIntoADigest() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
+        SlackStub.acceptPosts(slack);
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        submit(delivery, TestAlerts.newLead("first", "First", start, "C0MIXED"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+
+        for (int i = 1; i <= 3; i++) {
+            submit(delivery, TestAlerts.trialToChannel("reminder-" + i, "C0MIXED"));
+            submit(delivery, TestAlerts.newLead("lead-" + i, "Lead " + i, start.plusSeconds(i), "C0MIXED"));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 7);
+        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0MIXED");
+        assertThat(posts).hasSize(5);
+        assertThat(posts).filteredOn(p -> p.alertId().startsWith("reminder-"))
+                .allSatisfy(p -> assertThat(p.alertIds()).hasSize(1))
+                .extracting(SlackStub.Post::alertId).containsExactly("reminder-1", "reminder-2", "reminder-3");
+        assertThat(posts).filteredOn(SlackStub.Post::isDigest).singleElement()
+                .extracting(SlackStub.Post::alertIds).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .containsExactly("NEW_LEAD:lead-3", "NEW_LEAD:lead-2", "NEW_LEAD:lead-1");
+    }
+
+    @Test
+    void leadsWithButtonsAreNeverFoldedIntoADigestSoAnAcceptChangesOnlyThatLeadsMessage() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
+        SlackStub.acceptPosts(slack);
+        SlackStub.acceptUpdates(slack);
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        submit(delivery, TestAlerts.newLead("first", "First", start, "C0BURST"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+
+        // a burst of leads with Accept / Pass and of leads without, all waiting for the same channel's token
+        for (int i = 1; i <= 3; i++) {
+            RepAlert clickable = TestAlerts.newLeadWithButtons("click-" + i, 1);
+            clickable.setChannel("C0BURST");
+            clickable.setLeadReceivedAt(start.plusSeconds(i));
+            submit(delivery, clickable);
+            submit(delivery, TestAlerts.newLead("plain-" + i, "Plain " + i, start.plusSeconds(i), "C0BURST"));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 7);
+        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0BURST");
+        assertThat(posts).hasSize(5);
+        assertThat(posts).filteredOn(SlackStub.Post::isDigest).singleElement()
+                .satisfies(digest -> assertThat(digest.alertIds()).containsExactly("NEW_LEAD:plain-3", "NEW_LEAD:plain-2", "NEW_LEAD:plain-1"));
+        assertThat(posts).filteredOn(p -> p.alertId().startsWith("NEW_LEAD:click-"))
+                .allSatisfy(p -> {
+                    assertThat(p.isDigest()).isFalse();
+                    assertThat(p.alertIds()).hasSize(1);
+                    assertThat(p.hasButton("lead.accept")).isTrue();
+                    assertThat(p.hasButton("lead.pass")).isTrue();
+                })
+                .extracting(SlackStub.Post::alertId)
+                .containsExactlyInAnyOrder("NEW_LEAD:click-1", "NEW_LEAD:click-2", "NEW_LEAD:click-3");
+
+        // the answer to a click replaces that lead's message, and no other lead's line with it
+        String clickedTs = sent("NEW_LEAD:click-2").orElseThrow().getSlackTs();
+        assertThat(ledger.written()).filteredOn(m -> m.getStatus().equals("SENT") && clickedTs.equals(m.getSlackTs()))
+                .extracting(SentAlert::getAlertId).containsExactly("NEW_LEAD:click-2");
+        submit(delivery, TestAlerts.accepted("click-2", 1, "NEW_LEAD:click-2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 8);
+        assertThat(SlackStub.updates(slack)).singleElement()
+                .satisfies(update -> assertThat(update.body().path("ts").asString("")).isEqualTo(clickedTs));
+        assertThat(SlackStub.posts(slack)).hasSize(5);
+    }
+
+    @Test
+    void aLargeBacklogIsSplitIntoSeveralMessagesTheNewestFirstEachLeadOnce() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(200), 1);
+        SlackStub.acceptPosts(slack);
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        submit(delivery, TestAlerts.newLead("first", "First", start, "C0BACKLOG"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+
+        List<String> newestFirst = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            submit(delivery, TestAlerts.newLead("backlog-" + i, "Backlog company with a fairly long name number " + i,
+                    start.plusSeconds(i), "C0BACKLOG"));
+            newestFirst.add(0, "NEW_LEAD:backlog-" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished.get() == 151);
+        List<SlackStub.Post> digests = SlackStub.postsTo(slack, "C0BACKLOG").stream().filter(SlackStub.Post::isDigest).toList();
+        assertThat(digests).hasSizeBetween(2, 10);
+        assertThat(digests.stream().flatMap(p -> p.alertIds().stream()).toList()).containsExactlyElementsOf(newestFirst);
+        for (SlackStub.Post digest : digests) {
+            assertThat(digest.body().path("blocks").size()).isLessThanOrEqualTo(50);
+            int chars = digest.body().path("text").asString("").length();
+            for (var block : digest.body().path("blocks")) {
+                String text = block.path("text").path("text").asString("");
+                assertThat(text.length()).isLessThanOrEqualTo(3000);
+                chars += text.length();
+                for (var element : block.path("elements")) {
+                    chars += element.path("text").asString("").length();
+                }
+            }
+            assertThat(chars).isLessThanOrEqualTo(12000);
+        }
+        assertThat(newestFirst).allSatisfy(id -> assertThat(sent(id)).isPresent());
+    }
+
+    @Test
+    void aDigestSlackFindsTooLongIsPostedAsTwoMessagesWithoutLosingALead() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(200), 1);
+        SlackStub.acceptPosts(slack);
+        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.metadata.event_payload[?(@.count > 4)]"))
+                .willReturn(okJson("{\"ok\":false,\"error\":\"msg_blocks_too_long\"}")));
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        submit(delivery, TestAlerts.newLead("first", "First", start, "C0LONG"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+
+        for (int i = 1; i <= 8; i++) {
+            submit(delivery, TestAlerts.newLead("long-" + i, "Long " + i, start.plusSeconds(i), "C0LONG"));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 9);
+        List<SlackStub.Post> accepted = SlackStub.postsTo(slack, "C0LONG").stream()
+                .filter(p -> p.isDigest() && p.body().path("metadata").path("event_payload").path("count").asInt() <= 4).toList();
+        assertThat(accepted).hasSize(2);
+        assertThat(accepted.get(0).alertIds()).containsExactly("NEW_LEAD:long-8", "NEW_LEAD:long-7", "NEW_LEAD:long-6", "NEW_LEAD:long-5");
+        assertThat(accepted.get(1).alertIds()).containsExactly("NEW_LEAD:long-4", "NEW_LEAD:long-3", "NEW_LEAD:long-2", "NEW_LEAD:long-1");
+        assertThat(deadLettered).isEmpty();
+        for (int i = 1; i <= 8; i++) {
+            assertThat(sent("NEW_LEAD:long-" + i)).isPresent();
+        }
+    }
+
+    @Test
+    void leadsLeftPendingByACrashAreFoundInTheDigestThatListsThemAndTheRestIsPostedOnce() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
+        SlackStub.acceptPosts(slack);
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        RepAlert inDigest1 = TestAlerts.newLead("crashed-1", "Crashed 1", start.plusSeconds(1), "C0CRASHED");
+        RepAlert notPosted = TestAlerts.newLead("crashed-2", "Crashed 2", start.plusSeconds(2), "C0CRASHED");
+        RepAlert inDigest3 = TestAlerts.newLead("crashed-3", "Crashed 3", start.plusSeconds(3), "C0CRASHED");
+        for (RepAlert alert : List.of(inDigest1, notPosted, inDigest3)) {
+            ledger.record(marker(alert.getAlertId(), "C0CRASHED", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
+        }
+        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("C0CRASHED"))
+                .willReturn(okJson("""
+                        {"ok": true, "has_more": false, "messages": [
+                          {"type": "message", "ts": "1767621735.000100", "text": "2 new leads",
+                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:crashed-3",
+                             "kind": "NEW_LEAD", "count": 2,
+                             "alerts": [{"alertId": "NEW_LEAD:crashed-3"}, {"alertId": "NEW_LEAD:crashed-1"}]}}}]}""")));
+        submit(delivery, TestAlerts.newLead("first", "First", start, "C0CRASHED"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+
+        submit(delivery, inDigest1);
+        submit(delivery, notPosted);
+        submit(delivery, inDigest3);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 4);
+        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0CRASHED");
+        assertThat(posts).hasSize(2);
+        assertThat(posts.get(1).alertIds()).containsExactly("NEW_LEAD:crashed-2");
+        assertThat(sent("NEW_LEAD:crashed-1")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621735.000100"));
+        assertThat(sent("NEW_LEAD:crashed-3")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621735.000100"));
+        assertThat(sent("NEW_LEAD:crashed-2")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isNotEqualTo("1767621735.000100"));
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "recovered").count()).isEqualTo(2);
+    }
+
+    @Test
+    void withDigestsOffEveryLeadIsPostedOnItsOwn() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 1, false);
+        SlackStub.acceptPosts(slack);
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+
+        for (int i = 1; i <= 4; i++) {
+            submit(delivery, TestAlerts.newLead("single-" + i, "Single " + i, start.plusSeconds(i), "C0SINGLE"));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 4);
+        assertThat(SlackStub.postsTo(slack, "C0SINGLE")).hasSize(4).noneMatch(SlackStub.Post::isDigest);
     }
 
     @Test
@@ -115,8 +382,8 @@ class DeliveryTests {
 
         submit(delivery, TestAlerts.toChannel("throttled-1", "C0THROTTLED"));
         await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.postsTo(slack, "C0THROTTLED").size() == 1);
-        submit(delivery, TestAlerts.toChannel("free-1", "C0FREE"));
-        submit(delivery, TestAlerts.toChannel("free-2", "C0FREE"));
+        submit(delivery, TestAlerts.trialToChannel("free-1", "C0FREE"));
+        submit(delivery, TestAlerts.trialToChannel("free-2", "C0FREE"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 3);
         List<SlackStub.Post> throttled = SlackStub.postsTo(slack, "C0THROTTLED");
@@ -417,7 +684,7 @@ class DeliveryTests {
 
     @Test
     void ephemeralAlertLeftPendingByACrashIsNotShownAgainWhenRepostingIsOff() {
-        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3, false);
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3, true, false);
         SlackStub.acceptEphemerals(slack);
         RepAlert notTheOwner = TestAlerts.notTheOwner("activity-2", "U00CAMERON1", "C0LEADS");
         ledger.record(marker(notTheOwner.getAlertId(), "C0LEADS", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
@@ -459,7 +726,11 @@ class DeliveryTests {
         return delivery(period, burst, true);
     }
 
-    private AlertDelivery delivery(Duration period, int burst, boolean repostUnverifiable) {
+    private AlertDelivery delivery(Duration period, int burst, boolean digests) {
+        return delivery(period, burst, digests, true);
+    }
+
+    private AlertDelivery delivery(Duration period, int burst, boolean digests, boolean repostUnverifiable) {
         NotifierProperties properties = new NotifierProperties(
                 new NotifierProperties.Slack(slack.baseUrl(), SlackStub.TOKEN, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                 Map.of(),
@@ -467,12 +738,13 @@ class DeliveryTests {
                 new NotifierProperties.Delivery(8, 1000, Duration.ofMillis(50), Duration.ofMillis(200), 5, Duration.ofSeconds(5)),
                 new NotifierProperties.Recovery(100, 3, Duration.ofMinutes(2), repostUnverifiable, Duration.ofSeconds(10), Duration.ofDays(7)),
                 new NotifierProperties.Hubspot("12345", "https://app.hubspot.com"),
-                new NotifierProperties.Deals(100));
+                new NotifierProperties.Deals(100),
+                new NotifierProperties.Digest(digests, 12000));
         SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SlackStub.TOKEN,
                 Duration.ofSeconds(1), Duration.ofSeconds(2));
         DeliveryMetrics metrics = new DeliveryMetrics(meters);
         ChannelLanes lanes = new ChannelLanes(executor, period, burst, metrics);
-        return new AlertDelivery(client, new Templates(), new DealLinks(100, "12345", "https://app.hubspot.com"), ledger,
+        return new AlertDelivery(client, new Templates(), deals, ledger,
                 new ChannelResolver(Map.of(), new MockEnvironment()), lanes,
                 (record, exception) -> deadLettered.add(exception), properties, metrics, Clock.systemUTC());
     }

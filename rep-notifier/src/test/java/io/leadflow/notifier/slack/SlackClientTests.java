@@ -135,4 +135,28 @@ class SlackClientTests {
     private static ObjectNode message(String channel) {
         return JsonNodeFactory.instance.objectNode().put("channel", channel).put("text", "hello");
     }
+
+    @Test
+    void findsEveryAlertADigestListsAcrossHistoryPages() {
+        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("cursor", equalTo("page2"))
+                .willReturn(okJson("""
+                        {"ok": true, "has_more": false, "messages": [
+                          {"type": "message", "ts": "1767621700.000100",
+                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:old", "kind": "NEW_LEAD"}}}]}""")));
+        slack.stubFor(get(urlPathEqualTo("/conversations.history")).atPriority(10)
+                .willReturn(okJson("""
+                        {"ok": true, "has_more": true, "response_metadata": {"next_cursor": "page2"}, "messages": [
+                          {"type": "message", "ts": "1767621735.000100",
+                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:c", "kind": "NEW_LEAD",
+                             "count": 2, "alerts": [{"alertId": "NEW_LEAD:c"}, {"alertId": "NEW_LEAD:b"}]}}},
+                          {"type": "message", "ts": "1767621734.000100",
+                           "metadata": {"event_type": "someone_else", "event_payload": {"alertId": "NEW_LEAD:a"}}}]}""")));
+
+        var found = client.findAlertMessages("C0LEADS", java.util.Set.of("NEW_LEAD:a", "NEW_LEAD:b", "NEW_LEAD:c", "NEW_LEAD:old"),
+                Instant.parse("2026-01-05T14:00:00Z"), 100, 3);
+
+        assertThat(found).containsOnly(java.util.Map.entry("NEW_LEAD:b", "1767621735.000100"),
+                java.util.Map.entry("NEW_LEAD:c", "1767621735.000100"), java.util.Map.entry("NEW_LEAD:old", "1767621700.000100"));
+        slack.verify(2, getRequestedFor(urlPathEqualTo("/conversations.history")));
+    }
 }

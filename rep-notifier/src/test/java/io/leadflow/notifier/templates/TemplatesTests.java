@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -166,6 +167,85 @@ class TemplatesTests {
 
         BlockKitAssert.assertValidMessage(message);
         assertThat(message.toString()).doesNotContain("javascript:");
+    }
+
+    @Test
+    void digestMatchesItsGoldenFile() {
+        Instant start = Instant.parse("2026-01-05T14:02:11Z");
+        List<Templates.DigestItem> newestFirst = List.of(
+                new Templates.DigestItem(TestAlerts.newLead("lead-3", "Globex", start.plusSeconds(40), "U02QULW4MDZ"),
+                        Optional.of(new AlertLink("Open deal in HubSpot", "https://app.hubspot.com/contacts/12345/record/0-3/987"))),
+                new Templates.DigestItem(TestAlerts.newLead("lead-2", "Initech", start.plusSeconds(20), "U02QULW4MDZ"),
+                        Optional.of(CONTACT_SEARCH)),
+                new Templates.DigestItem(TestAlerts.newLead("lead-1", "Acme Analytics", start, "U02QULW4MDZ"), Optional.empty()));
+
+        List<Templates.DigestMessage> messages = templates.digest("U02QULW4MDZ", newestFirst, 12000);
+
+        assertThat(messages).singleElement().satisfies(message -> {
+            assertMatchesGolden(message.body(), "new-lead-digest.json");
+            BlockKitAssert.assertValidMessage(message.body());
+            assertThat(message.alerts()).extracting(RepAlert::getAlertId)
+                    .containsExactly("NEW_LEAD:lead-3", "NEW_LEAD:lead-2", "NEW_LEAD:lead-1");
+        });
+    }
+
+    @Test
+    void digestLinesAreEscapedAndCarryOnlyWebLinks() {
+        RepAlert evil = TestAlerts.newLead("lead-evil", "<!channel> Evil & Co", Instant.parse("2026-01-05T14:02:11Z"), "C1");
+        evil.setFields(List.of(field("Company", "<!channel> Evil & Co"), field("Contact", "<https://evil.example|click here>"),
+                field("Source", "<@U0ADMIN> <!here>")));
+        evil.setLinks(List.of(new AlertLink("Demo | booking", "https://cal.com/booking/ab?x=1&y=2"),
+                new AlertLink("Sneaky", "javascript:alert(1)")));
+        RepAlert plain = TestAlerts.newLead("lead-plain", "Plain", Instant.parse("2026-01-05T14:01:11Z"), "C1");
+
+        ObjectNode message = templates.digest("C1", List.of(new Templates.DigestItem(evil, Optional.empty()),
+                new Templates.DigestItem(plain, Optional.empty())), 12000).get(0).body();
+
+        String json = message.toString();
+        assertThat(json).doesNotContain("<!channel>", "<!here>", "<https://evil", "<@U0ADMIN>", "javascript:");
+        assertThat(json).contains("&lt;!channel&gt; Evil &amp; Co", "<https://cal.com/booking/ab?x=1&amp;y=2|Demo / booking>");
+        BlockKitAssert.assertValidMessage(message);
+    }
+
+    @Test
+    void aLargeDigestIsSplitIntoAsFewMessagesAsTheLimitsAllowTheNewestFirst() {
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        List<Templates.DigestItem> newestFirst = new ArrayList<>();
+        int lineChars = 0;
+        for (int i = 400; i >= 1; i--) {
+            RepAlert alert = TestAlerts.newLead("lead-" + i, "Company " + "x".repeat(i % 60) + " " + i, start.plusSeconds(i), "C1");
+            newestFirst.add(new Templates.DigestItem(alert, Optional.of(CONTACT_SEARCH)));
+            lineChars += DigestTemplate.line(alert, Optional.of(CONTACT_SEARCH)).length() + 1;
+        }
+        int maxChars = 12000;
+
+        List<Templates.DigestMessage> messages = templates.digest("C1", newestFirst, maxChars);
+
+        assertThat(messages.stream().flatMap(m -> m.alerts().stream()).toList())
+                .containsExactlyElementsOf(newestFirst.stream().map(Templates.DigestItem::alert).toList());
+        for (int i = 0; i < messages.size(); i++) {
+            ObjectNode body = messages.get(i).body();
+            BlockKitAssert.assertValidMessage(body);
+            assertThat(textChars(body)).as("text in message %d", i).isLessThanOrEqualTo(maxChars);
+            assertThat(body.path("metadata").path("event_payload").path("alerts")).hasSize(messages.get(i).alerts().size());
+            assertThat(body.path("blocks").get(0).path("text").path("text").asString(""))
+                    .isEqualTo(messages.get(i).alerts().size() + " new leads (" + (i + 1) + " of " + messages.size() + ")");
+        }
+        // As few as the limits allow: the lines alone need ceil(lineChars / room) messages, and packing in order adds at
+        // most one more for the lines that did not fit at the end of each message.
+        int room = maxChars - DigestTemplate.OVERHEAD;
+        assertThat(messages.size()).isBetween((lineChars + room - 1) / room, (lineChars + room - 1) / room + 1);
+    }
+
+    private static int textChars(JsonNode message) {
+        int chars = message.path("text").asString("").length();
+        for (JsonNode block : message.path("blocks")) {
+            chars += block.path("text").path("text").asString("").length();
+            for (JsonNode element : block.path("elements")) {
+                chars += element.path("text").asString("").length();
+            }
+        }
+        return chars;
     }
 
     @Test

@@ -11,21 +11,25 @@ import java.util.List;
 
 /** A decision as the API shows it: the lead, pipeline, plan, owner, reasons, flags and next steps. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record DecisionView(String leadId, Instant routedAt, String pipeline, String recommendedPlan, OwnerView owner,
+record DecisionView(String leadId, Integer decisionVersion, Instant decidedAt, OwnerView previousOwner, String changeReason,
+                    Instant routedAt, String pipeline, String recommendedPlan, OwnerView owner,
                     List<ReasonView> reasons, List<FlagView> flags, List<String> nextSteps, String rulesVersion,
-                    LeadView lead, Boolean preview, Boolean liveState) {
+                    LeadView lead, Boolean preview, Boolean liveState, SlaView sla) {
 
-    static DecisionView of(LeadRouted routed) {
-        return of(routed, null, null);
+    static DecisionView of(LeadRouted routed, SlaView sla) {
+        return of(routed, null, null, sla);
     }
 
-    static DecisionView of(LeadRouted routed, Boolean preview, Boolean liveState) {
+    static DecisionView of(LeadRouted routed, Boolean preview, Boolean liveState, SlaView sla) {
         Owner owner = routed.getOwner();
-        return new DecisionView(routed.getLeadId(), routed.getRoutedAt(), routed.getPipeline().name(), routed.getRecommendedPlan().name(),
+        Owner previous = routed.getPreviousOwner();
+        return new DecisionView(routed.getLeadId(), routed.getDecisionVersion(), routed.getDecidedAt() == null ? routed.getRoutedAt() : routed.getDecidedAt(),
+                previous == null ? null : new OwnerView(previous.getRepId(), previous.getName(), previous.getEmail(), previous.getSlackUserId(),
+                        previous.getHubspotOwnerId()), routed.getChangeReason(), routed.getRoutedAt(), routed.getPipeline().name(), routed.getRecommendedPlan().name(),
                 new OwnerView(owner.getRepId(), owner.getName(), owner.getEmail(), owner.getSlackUserId(), owner.getHubspotOwnerId()),
                 routed.getReasons().stream().map(r -> new ReasonView(r.getRule(), r.getField(), r.getValue(), r.getExplanation())).toList(),
                 routed.getFlags().stream().map(f -> new FlagView(f.getCode(), f.getExplanation())).toList(),
-                List.copyOf(routed.getNextSteps()), routed.getRulesVersion(), LeadView.of(routed.getLead()), preview, liveState);
+                List.copyOf(routed.getNextSteps()), routed.getRulesVersion(), LeadView.of(routed.getLead()), preview, liveState, sla);
     }
 
     record OwnerView(String repId, String name, String email, String slackUserId, String hubspotOwnerId) {

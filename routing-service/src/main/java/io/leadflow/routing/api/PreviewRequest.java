@@ -28,9 +28,6 @@ record PreviewRequest(String email, String firstName, String lastName, String ti
 
     static final String PREVIEW_LEAD_ID = "preview";
 
-    private static final Set<String> EU_AND_EEA = Set.of("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
-            "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO");
-
     /** The website form's need names, as lead-intake maps them. */
     private static final Map<String, Set<Need>> FORM_NEEDS = Map.of(
             "annual-contract", Set.of(Need.NON_STANDARD_BILLING),
@@ -99,13 +96,7 @@ record PreviewRequest(String email, String firstName, String lastName, String ti
     }
 
     private static Region regionOf(String country) {
-        if (country == null) {
-            return Region.UNKNOWN;
-        }
-        if (country.equals("US")) {
-            return Region.US;
-        }
-        return EU_AND_EEA.contains(country) ? Region.EU : Region.OTHER;
+        return io.leadflow.routing.decide.Regions.of(country);
     }
 
     private static <E extends Enum<E>> E constant(Class<E> type, String text, String field) {

@@ -11,6 +11,7 @@ import io.leadflow.routing.decide.RoutingState;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.system.RoutingProperties;
+import io.leadflow.routing.topology.SlaState;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -71,7 +72,9 @@ class RoutingController {
         if (routed == null) {
             throw new ApiException(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
         }
-        return ResponseEntity.ok(DecisionView.of(routed));
+        SlaState clock = stores.clocks().map(clocks -> clocks.get(leadId)).orElse(null);
+        return ResponseEntity.ok(DecisionView.of(routed, clock == null ? SlaView.none()
+                : SlaView.of(clock, router.rules().sla().stream().filter(p -> p.id().equals(clock.policy())).findFirst().orElse(null))));
     }
 
     @GetMapping("/reps")
@@ -102,7 +105,12 @@ class RoutingController {
         LeadReceived lead = request.toLead(now);
         Optional<RoutingState> live = stores.state();
         Decision decision = router.decide(lead, now, new InMemoryRoutingState(live.orElse(null)));
-        return ResponseEntity.ok(DecisionView.of(decision.toLeadRouted(lead, now), true, live.isPresent()));
+        LeadRouted routed = decision.toLeadRouted(lead, now);
+        SlaView sla = router.sla(routed).map(policy -> SlaView.policy(policy,
+                        policy.remindAfter() == null ? null : decision.owner().plus(now, policy.remindAfter(), policy.workingHoursOnly()),
+                        policy.reassignAfter() == null ? null : decision.owner().plus(now, policy.reassignAfter(), policy.workingHoursOnly())))
+                .orElseGet(SlaView::none);
+        return ResponseEntity.ok(DecisionView.of(routed, true, live.isPresent(), sla));
     }
 
     /** Asks the instance that holds the state, with the caller's own credentials: the peer applies the same admin-access rule. */

@@ -3,6 +3,7 @@ package io.leadflow.routing.api;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.routing.decide.RoutingState;
 import io.leadflow.routing.topology.RoutingTopology;
+import io.leadflow.routing.topology.SlaState;
 import io.leadflow.routing.topology.StoreRoutingState;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,6 +35,10 @@ class RoutingStores {
 
     Optional<ReadOnlyKeyValueStore<String, LeadRouted>> decisions() {
         return store(RoutingTopology.DECISIONS_STORE);
+    }
+
+    Optional<ReadOnlyKeyValueStore<String, SlaState>> clocks() {
+        return store(RoutingTopology.SLA_STORE);
     }
 
     /** The live routing state, read-only; empty when the stores are not on this instance (or not ready). */

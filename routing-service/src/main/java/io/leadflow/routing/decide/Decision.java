@@ -35,7 +35,7 @@ public record Decision(Pipeline pipeline, Plan plan, Rep owner, boolean fallback
                 .build();
     }
 
-    static Owner owner(Rep rep) {
+    public static Owner owner(Rep rep) {
         return Owner.newBuilder()
                 .setRepId(rep.id())
                 .setName(rep.name())

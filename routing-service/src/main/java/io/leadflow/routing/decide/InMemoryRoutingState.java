@@ -59,6 +59,12 @@ public final class InMemoryRoutingState implements RoutingState {
     }
 
     @Override
+    public void unrecordAssignment(String repId, LocalDate day) {
+        long current = assignedOn(repId, day);
+        counts.computeIfAbsent(repId, r -> new HashMap<>()).put(day, new long[] {Math.max(0, current - 1)});
+    }
+
+    @Override
     public long roundRobinWeight(String team, String repId) {
         long[] weight = cell(weights, team, repId);
         if (weight != null || readThrough == null) {

@@ -1,5 +1,6 @@
 package io.leadflow.routing.decide;
 
+import io.leadflow.avro.AlertButton;
 import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
@@ -11,7 +12,6 @@ import io.leadflow.avro.PlanInterest;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.Region;
 import io.leadflow.avro.RoutingFlag;
-import io.leadflow.avro.RoutingReason;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,8 +30,22 @@ public final class NewLeadAlert {
     private NewLeadAlert() {
     }
 
+    /** Slack action ids of the alert's buttons; lead-intake turns their clicks into {@code leads.activity}. */
+    public static final String ACCEPT = "lead.accept";
+    public static final String PASS = "lead.pass";
+
     public static String alertId(String leadId) {
         return "NEW_LEAD:" + leadId;
+    }
+
+    /** {@code NEW_LEAD:<leadId>} for the first decision (as before versions existed), {@code NEW_LEAD:<leadId>:v<n>} after. */
+    public static String alertId(String leadId, int decisionVersion) {
+        return decisionVersion <= 1 ? alertId(leadId) : alertId(leadId) + ":v" + decisionVersion;
+    }
+
+    /** What a button click carries back: {@code <leadId>:<decisionVersion>}. */
+    public static String buttonValue(String leadId, int decisionVersion) {
+        return leadId + ":" + decisionVersion;
     }
 
     public static RepAlert from(LeadRouted decision) {
@@ -54,22 +68,29 @@ public final class NewLeadAlert {
         }
         String titleCompany = contact != null && contact.getCompanyName() != null && !contact.getCompanyName().isBlank()
                 ? contact.getCompanyName() : emailDomain(contact);
+        String value = buttonValue(decision.getLeadId(), decision.getDecisionVersion());
+        List<String> reasons = new ArrayList<>();
+        if (decision.getChangeReason() != null) {
+            reasons.add(decision.getChangeReason());
+        }
+        decision.getReasons().forEach(reason -> reasons.add(reason.getExplanation()));
         return RepAlert.newBuilder()
-                .setAlertId(alertId(decision.getLeadId()))
+                .setAlertId(alertId(decision.getLeadId(), decision.getDecisionVersion()))
                 .setRepId(decision.getOwner().getRepId())
                 .setSlackUserId(decision.getOwner().getSlackUserId())
                 .setChannel(null)
                 .setKind(AlertKind.NEW_LEAD)
                 .setTitle("New lead: " + titleCompany + " → " + Labels.pipeline(decision.getPipeline()))
                 .setFields(fields)
-                .setReasons(decision.getReasons().stream().map(RoutingReason::getExplanation).toList())
+                .setReasons(reasons)
                 .setFlags(decision.getFlags().stream().map(RoutingFlag::getExplanation).toList())
                 .setActions(List.copyOf(decision.getNextSteps()))
                 .setLinks(links)
-                .setCreatedAt(decision.getRoutedAt())
+                .setCreatedAt(decision.getDecidedAt() == null ? decision.getRoutedAt() : decision.getDecidedAt())
                 .setLeadId(decision.getLeadId())
                 .setTrialId(null)
                 .setLeadReceivedAt(lead.getReceivedAt())
+                .setButtons(List.of(new AlertButton(ACCEPT, "Accept", value, "primary"), new AlertButton(PASS, "Pass", value, null)))
                 .build();
     }
 
@@ -77,6 +98,13 @@ public final class NewLeadAlert {
         if (value != null && !value.isBlank()) {
             fields.add(new AlertField(label, value));
         }
+    }
+
+    /** The company as a title names it. */
+    public static String titleCompany(LeadReceived lead) {
+        Contact contact = lead.getContact();
+        return contact != null && contact.getCompanyName() != null && !contact.getCompanyName().isBlank()
+                ? contact.getCompanyName() : emailDomain(contact);
     }
 
     private static String company(Contact contact) {

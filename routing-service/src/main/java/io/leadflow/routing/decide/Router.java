@@ -3,6 +3,7 @@ package io.leadflow.routing.decide;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
 import io.leadflow.avro.RoutingFlag;
@@ -13,6 +14,7 @@ import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RoutingRules.FlagRule;
 import io.leadflow.routing.rules.Rule;
 import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.routing.rules.SlaPolicy;
 import io.leadflow.routing.rules.TextPattern;
 
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -68,6 +71,7 @@ public final class Router {
                 .flatMap(List::stream).map(Rule::when)
                 .forEach(when -> messagePatterns(when, mentions));
         rules.flags().forEach(flag -> messagePatterns(flag.when(), mentions));
+        rules.sla().forEach(policy -> messagePatterns(policy.when(), mentions));
         anyMention = TextPattern.union(mentions, RulesLoader.MESSAGE_CHARS);
     }
 
@@ -162,6 +166,75 @@ public final class Router {
         }
         return new Decision(pipeline, plan, ownership.rep(), ownership.fallback(), reasons, flags,
                 rules.nextSteps(pipeline), rules.version());
+    }
+
+    /** The SLA policy for a decision: the first whose {@code when} holds for its lead, pipeline and plan. */
+    public Optional<SlaPolicy> sla(LeadRouted decision) {
+        if (rules.sla().isEmpty()) {
+            return Optional.empty();
+        }
+        LeadFacts facts = new LeadFacts(decision.getLead(), rules.plan(), this::technicalTitle, anyMention);
+        for (SlaPolicy policy : rules.sla()) {
+            if (Conditions.matches(policy.when(), facts, decision.getPipeline(), decision.getRecommendedPlan())) {
+                return Optional.of(policy);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The rep a lead goes to when its owner passes it or lets its SLA run out: weighted round robin over the owner
+     * rules' fallback team, among the available members who never held this lead. The pick counts towards the rep's
+     * daily cap and round-robin share like any assignment.
+     *
+     * @param skipped filled with why members were passed over
+     */
+    public Optional<Rep> reassignee(Instant now, RoutingState state, Set<String> heldBy, List<String> skipped) {
+        String team = rules.owners().fallbackTeam();
+        List<Rep> members = teams.get(team).stream().filter(rep -> !heldBy.contains(rep.id())).toList();
+        LocalDate today = today(now);
+        Rep picked = members.isEmpty() ? null : roundRobin(team, members, today, state, skipped);
+        if (picked != null) {
+            state.recordAssignment(picked.id(), today);
+        }
+        return Optional.ofNullable(picked);
+    }
+
+    /**
+     * Gives a rep back what a lead took: one lead off their count for {@code day} (so the daily cap has room again)
+     * and, when a team's round robin picked them ({@code team} not null), their turn back in it, as if the pick had
+     * not happened (every member gives back its weight, the rep regains the team's total).
+     */
+    public void creditBack(String repId, LocalDate day, String team, RoutingState state) {
+        state.unrecordAssignment(repId, day);
+        List<Rep> members = team == null ? null : teams.get(team);
+        if (members == null || members.stream().noneMatch(rep -> rep.id().equals(repId))) {
+            return;
+        }
+        long total = 0;
+        for (Rep rep : members) {
+            if (rep.active() && rep.weight() > 0) {
+                total += rep.weight();
+                state.setRoundRobinWeight(team, rep.id(), state.roundRobinWeight(team, rep.id()) - rep.weight());
+            }
+        }
+        state.setRoundRobinWeight(team, repId, state.roundRobinWeight(team, repId) + total);
+    }
+
+    /**
+     * The team whose round robin gave a decision its owner, from the owner's reason: the fallback team for
+     * {@code round-robin}, the rule's team for an owner rule naming a team; null when no round robin picked them.
+     */
+    public String roundRobinTeam(LeadRouted decision) {
+        if (decision.getReasons().isEmpty()) {
+            return null;
+        }
+        String rule = decision.getReasons().get(decision.getReasons().size() - 1).getRule();
+        if ("round-robin".equals(rule) || "sla-reassignment".equals(rule) || "passed".equals(rule)) {
+            return rules.owners().fallbackTeam();
+        }
+        return rules.owners().rules().stream().filter(r -> r.id().equals(rule) && teams.containsKey(r.outcome()))
+                .map(Rule::outcome).findFirst().orElse(null);
     }
 
     /** Whether a rep can take a new lead now: active, not out of office, under the daily cap. */

@@ -18,6 +18,9 @@ public interface RoutingState {
 
     void recordAssignment(String repId, LocalDate day);
 
+    /** One lead fewer for the rep on that day (never below zero): a cancelled or missed demo gives the cap back. */
+    void unrecordAssignment(String repId, LocalDate day);
+
     /** The smooth weighted round robin's current weight of a rep within a team; 0 for a newcomer. */
     long roundRobinWeight(String team, String repId);
 

@@ -22,14 +22,38 @@ import java.util.Set;
  * @param plan      the plan matrix
  * @param owners    owner rules, first match wins, then the fallback team, then the fallback owner
  * @param flags     notes for the rep; every matching one is attached
+ * @param sla       how fast an owner must accept a lead, first match wins; no match, no clock
  * @param nextSteps the handbook's next steps per pipeline
  */
 public record RoutingRules(String version, String source, ZoneId timeZone, List<Rep> reps, Map<String, List<String>> teams,
                            PipelineRules pipeline, PlanRules plan, OwnerRules owners, List<FlagRule> flags,
-                           Map<Pipeline, List<String>> nextSteps) {
+                           List<SlaPolicy> sla, Map<Pipeline, List<String>> nextSteps) {
 
     public Optional<Rep> rep(String id) {
         return reps.stream().filter(rep -> rep.id().equals(id)).findFirst();
+    }
+
+    /** A rep by Slack user id (the fallback owner too). */
+    public Optional<Rep> repBySlackUser(String slackUserId) {
+        if (slackUserId == null) {
+            return Optional.empty();
+        }
+        return java.util.stream.Stream.concat(reps.stream(), java.util.stream.Stream.of(owners.fallbackOwner()))
+                .filter(rep -> slackUserId.equals(rep.slackUserId())).findFirst();
+    }
+
+    /** A rep by HubSpot owner id (the fallback owner too). */
+    public Optional<Rep> repByHubspotOwner(String hubspotOwnerId) {
+        if (hubspotOwnerId == null) {
+            return Optional.empty();
+        }
+        return java.util.stream.Stream.concat(reps.stream(), java.util.stream.Stream.of(owners.fallbackOwner()))
+                .filter(rep -> hubspotOwnerId.equals(rep.hubspotOwnerId())).findFirst();
+    }
+
+    /** A rep or the fallback owner by id. */
+    public Optional<Rep> repOrFallback(String id) {
+        return owners.fallbackOwner().id().equals(id) ? Optional.of(owners.fallbackOwner()) : rep(id);
     }
 
     public boolean isTeam(String id) {

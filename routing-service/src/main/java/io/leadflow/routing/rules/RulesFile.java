@@ -39,7 +39,7 @@ import java.util.Set;
  */
 record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<String, List<String>> teams,
                  PipelineSection pipeline, PlanSection plan, OwnersSection owners, List<FlagEntry> flags,
-                 Map<String, List<String>> nextSteps) {
+                 List<SlaEntry> sla, Map<String, List<String>> nextSteps) {
 
     /** A key the enclosing mapping cannot do without: Jackson rejects the mapping when it is missing. */
     @Target({ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
@@ -50,7 +50,8 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
     }
 
     record RepEntry(@Required String id, @Required String name, @Required String email, String slackUserId,
-                    String hubspotOwnerId, Integer weight, Integer dailyCap, Boolean active, List<Absence> outOfOffice) {
+                    String hubspotOwnerId, Integer weight, Integer dailyCap, Boolean active, List<Absence> outOfOffice,
+                    ZoneId timeZone, String workingHours) {
     }
 
     record Absence(@Required LocalDate from, @Required LocalDate to, String note) {
@@ -116,6 +117,11 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
     }
 
     record Fallback(@Required String team, @Required OwnerEntry owner, String because) {
+    }
+
+    /** An SLA policy; durations as {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT15M}). */
+    record SlaEntry(@Required String id, When when, String remindAfter, String reassignAfter, String escalateTo,
+                    Integer maxReassignments, Boolean workingHoursOnly) {
     }
 
     record FlagEntry(@Required String code, When when, @Required String explanation) {

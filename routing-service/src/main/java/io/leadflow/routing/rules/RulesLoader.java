@@ -15,6 +15,7 @@ import io.leadflow.routing.rules.RulesFile.PipelineSection;
 import io.leadflow.routing.rules.RulesFile.PlanSection;
 import io.leadflow.routing.rules.RulesFile.RepEntry;
 import io.leadflow.routing.rules.RulesFile.RuleEntry;
+import io.leadflow.routing.rules.RulesFile.SlaEntry;
 import io.leadflow.routing.rules.RulesFile.When;
 import tools.jackson.core.exc.StreamReadException;
 
@@ -24,7 +25,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -63,6 +67,8 @@ public final class RulesLoader {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern FLAG_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+    private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,6})(s|m|h|d)");
+    private static final Pattern SLACK_CHANNEL = Pattern.compile("[A-Z0-9]{2,40}");
 
     /** Characters of a job title the technical-title patterns read. */
     public static final int TITLE_CHARS = 200;
@@ -133,25 +139,27 @@ public final class RulesLoader {
         required("plan", file.plan());
         required("owners", file.owners());
         required("nextSteps", file.nextSteps());
-        List<Rep> reps = reps(file.reps());
+        ZoneId zone = file.timeZone() == null ? ZoneOffset.UTC : file.timeZone();
+        List<Rep> reps = reps(file.reps(), zone);
         readTeams(file.teams());
         PipelineRules pipeline = pipeline(file.pipeline());
         PlanRules plan = plan(file.plan());
         OwnerRules owners = owners(file.owners());
         List<FlagRule> flags = flags(file.flags());
+        List<SlaPolicy> sla = sla(file.sla());
         Map<Pipeline, List<String>> nextSteps = nextSteps(file.nextSteps());
         teams.forEach((team, members) -> {
             if (!members.isEmpty() && reps.stream().noneMatch(rep -> members.contains(rep.id()) && rep.weight() > 0)) {
                 problem("teams." + team, "no member has a weight above 0, so round robin could never pick anyone");
             }
         });
-        return problems.isEmpty() ? new RoutingRules(file.version(), source, file.timeZone() == null ? ZoneOffset.UTC : file.timeZone(),
-                reps, Map.copyOf(teams), pipeline, plan, owners, flags, nextSteps) : null;
+        return problems.isEmpty() ? new RoutingRules(file.version(), source, zone,
+                reps, Map.copyOf(teams), pipeline, plan, owners, flags, sla, nextSteps) : null;
     }
 
     // ---- reps and teams ------------------------------------------------------------------------
 
-    private List<Rep> reps(List<RepEntry> entries) {
+    private List<Rep> reps(List<RepEntry> entries, ZoneId rulesZone) {
         List<Rep> reps = new ArrayList<>();
         if (entries != null && entries.isEmpty()) {
             problem("reps", "must list at least one rep");
@@ -177,12 +185,21 @@ public final class RulesLoader {
                     absences.add(new Rep.OutOfOffice(absence.from(), absence.to(), absence.note()));
                 }
             }
+            WorkingHours hours = null;
+            if (entry.workingHours() != null) {
+                try {
+                    hours = WorkingHours.parse(entry.workingHours());
+                } catch (IllegalArgumentException e) {
+                    problem(path + ".workingHours", e.getMessage());
+                }
+            }
             if (repLines.containsKey(entry.id())) {
                 problem(path, "duplicate rep id '" + entry.id() + "' (first at line " + repLines.get(entry.id()) + ")");
             } else {
                 repLines.put(entry.id(), line(path));
                 reps.add(new Rep(entry.id(), entry.name(), entry.email(), entry.slackUserId(), entry.hubspotOwnerId(),
-                        entry.weight() == null ? 1 : entry.weight(), entry.dailyCap(), !Boolean.FALSE.equals(entry.active()), absences));
+                        entry.weight() == null ? 1 : entry.weight(), entry.dailyCap(), !Boolean.FALSE.equals(entry.active()), absences,
+                        entry.timeZone() == null ? rulesZone : entry.timeZone(), hours));
             }
         }
         return reps;
@@ -264,7 +281,8 @@ public final class RulesLoader {
         email(owner.email(), "owners.fallback.owner.email");
         String because = text(fallback.because(), "owners.fallback.because");
         return new OwnerRules(!Boolean.FALSE.equals(section.stickiness()), rules, fallback.team(),
-                new Rep(owner.id(), owner.name(), owner.email(), owner.slackUserId(), owner.hubspotOwnerId(), 0, null, true, List.of()),
+                new Rep(owner.id(), owner.name(), owner.email(), owner.slackUserId(), owner.hubspotOwnerId(), 0, null, true, List.of(),
+                        ZoneOffset.UTC, null),
                 because == null ? "No rep was available, so the lead went to the fallback owner {rep}." : because);
     }
 
@@ -286,6 +304,70 @@ public final class RulesLoader {
                     text(flag.explanation(), path + ".explanation"), line(path)));
         }
         return flags;
+    }
+
+    private List<SlaPolicy> sla(List<SlaEntry> entries) {
+        List<SlaPolicy> policies = new ArrayList<>();
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (int i = 0; entries != null && i < entries.size(); i++) {
+            SlaEntry entry = entries.get(i);
+            String path = "sla[" + i + "]";
+            if (entry == null || !id(entry.id(), path + ".id")) {
+                continue;
+            }
+            if (ids.putIfAbsent(entry.id(), line(path)) != null) {
+                problem(path + ".id", "duplicate SLA id '" + entry.id() + "' (first at line " + ids.get(entry.id()) + ")");
+            }
+            List<Criterion> when = criteria(entry.when(), path, EnumSet.noneOf(Key.class));
+            Duration remind = duration(entry.remindAfter(), path + ".remindAfter");
+            Duration reassign = duration(entry.reassignAfter(), path + ".reassignAfter");
+            if (entry.remindAfter() == null && entry.reassignAfter() == null) {
+                problem(path, "needs remindAfter, reassignAfter or both");
+            }
+            if (remind != null && reassign != null && remind.compareTo(reassign) >= 0) {
+                problem(path + ".remindAfter", "must be shorter than reassignAfter (" + entry.reassignAfter() + "), was " + entry.remindAfter());
+            }
+            if (entry.escalateTo() != null && !SLACK_CHANNEL.matcher(entry.escalateTo()).matches()) {
+                problem(path + ".escalateTo", "must be a Slack channel id such as C0123456789, was '" + entry.escalateTo() + "'");
+            }
+            atLeast(0, entry.maxReassignments(), path + ".maxReassignments");
+            policies.add(new SlaPolicy(entry.id(), when, remind, reassign, entry.escalateTo(),
+                    entry.maxReassignments() == null ? 1 : entry.maxReassignments(), Boolean.TRUE.equals(entry.workingHoursOnly()), line(path)));
+        }
+        return List.copyOf(policies);
+    }
+
+    /** {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 such as {@code PT15M}; above zero. */
+    private Duration duration(String text, String path) {
+        if (text == null) {
+            return null;
+        }
+        Duration duration = null;
+        Matcher matcher = SHORT_DURATION.matcher(text.trim());
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            duration = switch (matcher.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        } else if (text.trim().length() <= 40) {
+            try {
+                duration = Duration.parse(text.trim());
+            } catch (DateTimeParseException e) {
+                duration = null;
+            }
+        }
+        if (duration == null) {
+            problem(path, "must be a duration such as 30s, 15m, 2h, 1d or PT15M, was '" + text + "'");
+            return null;
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            problem(path, "must be longer than zero, was '" + text + "'");
+            return null;
+        }
+        return duration;
     }
 
     private Map<Pipeline, List<String>> nextSteps(Map<String, List<String>> declared) {

@@ -1,5 +1,6 @@
 package io.leadflow.routing.system;
 
+import io.leadflow.platform.kafka.TopicDeadLetters;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RulesLoader;
@@ -8,7 +9,6 @@ import io.leadflow.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +27,8 @@ import java.util.Properties;
 
 /**
  * Wires the routing Kafka Streams application: rules loaded (and validated) at start-up, the
- * topology on spring-kafka's {@code StreamsBuilder}, records that cannot be read or routed sent to
- * {@code leads.received.dlt} inside the same transaction instead of stopping the stream.
+ * topology on spring-kafka's {@code StreamsBuilder}, records that cannot be read sent to their topic's {@code .dlt}
+ * (and records that cannot be routed to {@code leads.received.dlt}) inside the same transaction instead of stopping the stream.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -62,8 +62,9 @@ class RoutingConfiguration {
     }
 
     @Bean
-    RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics) {
-        return new RoutingTopology(router, clock, kafka.buildStreamsProperties(), metrics);
+    RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties) {
+        return new RoutingTopology(router, clock, kafka.buildStreamsProperties(), metrics, RoutingTopology.StoreKind.PERSISTENT,
+                new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()));
     }
 
     @Bean
@@ -77,7 +78,8 @@ class RoutingConfiguration {
             });
             Properties config = factory.getStreamsConfiguration();
             config.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.LEADS_RECEIVED.deadLetter());
-            config.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+            // an unreadable record goes to its own topic's .dlt (leads.activity.dlt, crm.synced.dlt, ...), leads.received.dlt otherwise
+            config.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, TopicDeadLetters.class.getName());
             config.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
             factory.setStreamsConfiguration(config);
         };

@@ -15,10 +15,14 @@ import java.time.Duration;
  * @param rules             path of the rules file; empty uses the handbook's default rules from the classpath
  * @param forwardTimeout    how long a read is given when it is forwarded to the instance that runs the routing task
  * @param simulationTimeout the longest a simulation ({@code POST /routing/simulations}) may read and replay
+ * @param slaPunctuationInterval how often due SLA clocks are looked for (wall clock)
+ * @param slaMaxFiresPerTick  most SLA clocks fired by one look; the rest at the next
  */
 @Validated
 @ConfigurationProperties("leadflow.routing")
 public record RoutingProperties(@DefaultValue("") String rules,
                                 @DefaultValue("3s") @NotNull Duration forwardTimeout,
-                                @DefaultValue("10m") @NotNull Duration simulationTimeout) {
+                                @DefaultValue("10m") @NotNull Duration simulationTimeout,
+                                @DefaultValue("200ms") @NotNull Duration slaPunctuationInterval,
+                                @DefaultValue("10000") @jakarta.validation.constraints.Min(1) int slaMaxFiresPerTick) {
 }

@@ -31,6 +31,7 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
     private ProcessorContext<String, Routing> context;
     private KeyValueStore<String, LeadRouted> decisions;
     private StoreRoutingState state;
+    private LeadOwnership ownership;
 
     RoutingProcessor(Router router, Clock clock, DecisionListener listener) {
         this.router = router;
@@ -44,6 +45,7 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
         this.decisions = context.getStateStore(RoutingTopology.DECISIONS_STORE);
         this.state = new StoreRoutingState(context.getStateStore(RoutingTopology.ACCOUNTS_STORE),
                 context.getStateStore(RoutingTopology.COUNTERS_STORE));
+        this.ownership = RoutingTopology.ownership(context, router, listener);
     }
 
     @Override
@@ -76,6 +78,7 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
         Decision decision = router.decide(lead, now, state);
         LeadRouted routed = decision.toLeadRouted(lead, now);
         decisions.put(leadId, routed);
+        ownership.start(routed, now);
         log.info("Lead {} from {} routed {} / {} to {}{}", leadId, Masking.email(lead.getContact() == null ? null : lead.getContact().getEmail()),
                 routed.getPipeline(), routed.getRecommendedPlan(), routed.getOwner().getRepId(),
                 decision.fallbackOwner() ? " (fallback owner: no rep available)" : "");

@@ -1,11 +1,15 @@
 package io.leadflow.routing.topology;
 
+import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.RerouteRequested;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -15,10 +19,12 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -40,6 +46,13 @@ public final class RoutingTopology {
     /** {@code day|rep|date} → leads assigned that day; {@code rr|team|rep} → round-robin weight. */
     public static final String COUNTERS_STORE = "routing-counters";
 
+    /** leadId → the lead's SLA clock and ownership history ({@link SlaState} as JSON). */
+    public static final String SLA_STORE = "routing-sla";
+    /** The SLA clocks' due-time index: {@code <due millis>|<leadId>|v<version>|REMIND or REASSIGN}. */
+    public static final String SLA_DUE_STORE = "routing-sla-due";
+    /** {@code contact:<id>} or {@code deal:<id>} → leadId, from {@code crm.synced}, for HubSpot signals that name no lead. */
+    public static final String CRM_LINKS_STORE = "routing-crm-links";
+
     static final String DAY_PREFIX = "day|";
     static final String ROUND_ROBIN_PREFIX = "rr|";
 
@@ -48,6 +61,17 @@ public final class RoutingTopology {
     private final Map<String, ?> serdeConfigs;
     private final DecisionListener listener;
     private final StoreKind stores;
+    private final SlaSettings sla;
+
+    /**
+     * How SLA clocks are fired.
+     *
+     * @param punctuationInterval how often the due index is scanned (wall clock)
+     * @param maxFiresPerTick     most clocks fired by one scan; the rest fire at the next
+     */
+    public record SlaSettings(Duration punctuationInterval, int maxFiresPerTick) {
+        public static final SlaSettings DEFAULT = new SlaSettings(Duration.ofMillis(200), 10_000);
+    }
 
     /** RocksDB in production; in memory (still changelogged) where a test wants speed over disk. */
     public enum StoreKind {
@@ -62,6 +86,12 @@ public final class RoutingTopology {
     }
 
     public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores) {
+        this(router, clock, serdeConfigs, listener, stores, SlaSettings.DEFAULT);
+    }
+
+    public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
+                           SlaSettings sla) {
+        this.sla = sla;
         this.router = router;
         this.clock = clock;
         this.serdeConfigs = serdeConfigs;
@@ -82,19 +112,58 @@ public final class RoutingTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(store(DECISIONS_STORE), Serdes.String(), routed));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(ACCOUNTS_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(COUNTERS_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_STORE), Serdes.String(), StateJson.serde(SlaState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_DUE_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(CRM_LINKS_STORE), Serdes.String(), Serdes.String()));
+        AvroSerde<LeadActivity> activities = AvroSerde.forValues(LeadActivity.class, serdeConfigs);
+        AvroSerde<CrmSynced> synced = AvroSerde.forValues(CrmSynced.class, serdeConfigs);
+        AvroSerde<RerouteRequested> commands = AvroSerde.forValues(RerouteRequested.class, serdeConfigs);
 
         KStream<String, Routing> routings = builder
                 .stream(Topics.LEADS_RECEIVED.name(), Consumed.with(Serdes.String(), leads).withName("leads-received"))
                 .filter((leadId, lead) -> lead != null, Named.as("skip-tombstones"))
                 .repartition(Repartitioned.with(Serdes.String(), leads).withName("routing-lane").withNumberOfPartitions(1))
                 .process(() -> new RoutingProcessor(router, clock, listener), Named.as("route"),
-                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE);
+                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE);
 
         routings.mapValues(Routing::decision, Named.as("decision"))
                 .to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed"));
         routings.flatMap((leadId, routing) -> routing.alerts().stream().map(alert -> KeyValue.pair(alert.getRepId(), alert)).toList(),
                         Named.as("new-lead-alert"))
                 .to(Topics.REP_ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("rep-alerts"));
+
+        // What happens to a lead after its first decision, in the same single lane (each input through its own
+        // one-partition repartition topic, so the routing task sees them all) and on the same stores.
+        KStream<String, SpecificRecord> activity = builder
+                .stream(Topics.LEADS_ACTIVITY.name(), Consumed.with(Serdes.String(), activities).withName("leads-activity"))
+                .filter((key, value) -> value != null, Named.as("skip-activity-tombstones"))
+                .repartition(Repartitioned.with(Serdes.String(), activities).withName("activity-lane").withNumberOfPartitions(1))
+                .mapValues(value -> (SpecificRecord) value, Named.as("activity-input"));
+        KStream<String, SpecificRecord> links = builder
+                .stream(Topics.CRM_SYNCED.name(), Consumed.with(Serdes.String(), synced).withName("crm-synced"))
+                .filter((key, value) -> value != null, Named.as("skip-crm-tombstones"))
+                .repartition(Repartitioned.with(Serdes.String(), synced).withName("crm-lane").withNumberOfPartitions(1))
+                .mapValues(value -> (SpecificRecord) value, Named.as("crm-input"));
+        KStream<String, SpecificRecord> requests = builder
+                .stream(Topics.ROUTING_COMMANDS.name(), Consumed.with(Serdes.String(), commands).withName("routing-commands"))
+                .filter((key, value) -> value != null, Named.as("skip-command-tombstones"))
+                .repartition(Repartitioned.with(Serdes.String(), commands).withName("commands-lane").withNumberOfPartitions(1))
+                .mapValues(value -> (SpecificRecord) value, Named.as("command-input"));
+        KStream<String, Outcome> outcomes = activity.merge(links, Named.as("activity-and-links")).merge(requests, Named.as("ownership-inputs"))
+                .process(() -> new OwnershipProcessor(router, clock, listener, sla), Named.as("ownership"),
+                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE);
+        outcomes.flatMapValues(Outcome::decisions, Named.as("new-versions"))
+                .to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed-versions"));
+        outcomes.flatMap((leadId, outcome) -> outcome.alerts().stream().map(alert -> KeyValue.pair(alert.getRepId(), alert)).toList(),
+                        Named.as("ownership-alerts"))
+                .to(Topics.REP_ALERTS.name(), Produced.with(Serdes.String(), alerts).withName("rep-alerts-ownership"));
+    }
+
+    /** The ownership logic over a processor's stores (the routing and the ownership processors share them). */
+    static LeadOwnership ownership(ProcessorContext<?, ?> context, Router router, DecisionListener listener) {
+        return new LeadOwnership(router, listener, context.getStateStore(DECISIONS_STORE), context.getStateStore(SLA_STORE),
+                context.getStateStore(SLA_DUE_STORE), context.getStateStore(CRM_LINKS_STORE),
+                new StoreRoutingState(context.getStateStore(ACCOUNTS_STORE), context.getStateStore(COUNTERS_STORE)));
     }
 
     private KeyValueBytesStoreSupplier store(String name) {

@@ -51,6 +51,14 @@ public final class StoreRoutingState implements RoutingState {
     }
 
     @Override
+    public void unrecordAssignment(String repId, LocalDate day) {
+        long current = assignedOn(repId, day);
+        if (current > 0) {
+            writable(counters).put(RoutingTopology.DAY_PREFIX + RoutingState.dayKey(repId, day), current - 1);
+        }
+    }
+
+    @Override
     public long roundRobinWeight(String team, String repId) {
         Long weight = counters.get(RoutingTopology.ROUND_ROBIN_PREFIX + RoutingState.roundRobinKey(team, repId));
         return weight == null ? 0 : weight;

@@ -214,7 +214,7 @@ class RulesLoaderTests {
         InvalidRulesException e = invalid(yaml);
 
         assertThat(e.problems()).extracting(Problem::line, Problem::message).containsExactly(
-                tuple(lineOf(yaml, "timezone: UTC"), "unknown key 'timezone', expected one of [flags, nextSteps, owners, pipeline, plan, reps, teams, timeZone, version]"),
+                tuple(lineOf(yaml, "timezone: UTC"), "unknown key 'timezone', expected one of [flags, nextSteps, owners, pipeline, plan, reps, sla, teams, timeZone, version]"),
                 tuple(lineOf(yaml, "active: maybe"), "must be true or false, was 'maybe'"),
                 tuple(lineOf(yaml, "- id: yc-onboarding"), "'because' is required"),
                 tuple(lineOf(yaml, "assign: simone"), "unknown rep or team 'simone', expected a rep [cameron, simon] or a team [cs]"),
@@ -267,6 +267,52 @@ class RulesLoaderTests {
         assertThat(titles.matches("Director")).as("cto inside a word is no match").isFalse();
         assertThat(titles.matches("Developer Relations")).isTrue();
         assertThat(titles.matches("x".repeat(RulesLoader.TITLE_CHARS) + " engineer")).as("only the first characters are read").isFalse();
+    }
+
+    @Test
+    void theDefaultFileGivesHandsOnLeadsAShortWorkingTimeSlaAndEveryOtherLeadTheDefault() {
+        RoutingRules rules = RulesLoader.loadDefault();
+
+        assertThat(rules.sla()).extracting(SlaPolicy::id).containsExactly("hands-on", "default");
+        SlaPolicy handsOn = rules.sla().get(0);
+        assertThat(handsOn.remindAfter()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(handsOn.reassignAfter()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(handsOn.escalateTo()).isEqualTo("C0SALESMGR");
+        assertThat(handsOn.maxReassignments()).isEqualTo(2);
+        assertThat(handsOn.workingHoursOnly()).isTrue();
+        assertThat(rules.sla().get(1).when()).isEmpty();
+        assertThat(rules.sla().get(1).reassignAfter()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(rules.rep("cameron").orElseThrow().timeZone()).isEqualTo(java.time.ZoneId.of("America/New_York"));
+        assertThat(rules.rep("simon").orElseThrow().workingHours()).hasToString("09:00-17:30 Mon,Tue,Wed,Thu,Fri");
+    }
+
+    @Test
+    void slaPoliciesAndWorkingHoursAreCheckedLikeEveryRuleEachProblemAtItsLine() {
+        String yaml = defaults()
+                .replace("workingHours: \"09:00-17:30 Mon-Fri\"   #", "workingHours: \"17:30-09:00 Mon-Fri\"   #")
+                .replace("remindAfter: 5m", "remindAfter: 20m")
+                .replace("reassignAfter: 2h", "reassignAfter: soon")
+                .replace("escalateTo: C0SALESMGR", "escalateTo: \"#sales managers\"")
+                .replace("maxReassignments: 2", "maxReassignments: -1")
+                .replace("when: { pipeline: HANDS_ON }\n    remindAfter", "when: { pipeline: HANDS_ON, weekday: MONDAY }\n    remindAfter");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::path).containsExactly(
+                tuple(lineOf(yaml, "17:30-09:00"), "reps[0].workingHours"),
+                tuple(lineOf(yaml, "weekday: MONDAY"), "sla[0].when"),
+                tuple(lineOf(yaml, "remindAfter: 20m"), "sla[0].remindAfter"),
+                tuple(lineOf(yaml, "escalateTo: \"#sales"), "sla[0].escalateTo"),
+                tuple(lineOf(yaml, "maxReassignments: -1"), "sla[0].maxReassignments"),
+                tuple(lineOf(yaml, "reassignAfter: soon"), "sla[1].reassignAfter"));
+        assertThat(e.problems()).extracting(Problem::message).containsExactly(
+                "ends (09:00) before it starts (17:30)",
+                "unknown condition 'weekday', expected one of " + java.util.Arrays.stream(Criterion.Key.values())
+                        .map(Criterion.Key::yamlName).sorted().toList(),
+                "must be shorter than reassignAfter (15m), was 20m",
+                "must be a Slack channel id such as C0123456789, was '#sales managers'",
+                "must be 0 or more, was -1",
+                "must be a duration such as 30s, 15m, 2h, 1d or PT15M, was 'soon'");
     }
 
     @Test

@@ -253,7 +253,7 @@ class SimulationTests {
         LeadReceived mondayInNewYork = lead().eu().interest(PlanInterest.SCALE).receivedAt(Instant.parse("2026-03-02T15:00:00Z")).build();
         History history = history(List.of(sundayInNewYork, mondayInNewYork));
         RoutingRules candidate = candidate(DEFAULTS.replace("timeZone: UTC", "timeZone: America/New_York")
-                .replace("    outOfOffice: []\n\nteams:", "    outOfOffice: [{ from: 2026-03-02, to: 2026-03-02, note: holiday }]\n\nteams:"));
+                .replace("    outOfOffice: []\n    timeZone: Europe/London", "    outOfOffice: [{ from: 2026-03-02, to: 2026-03-02, note: holiday }]\n    timeZone: Europe/London"));
 
         SimulationReport report = simulate(candidate, history.leads(), history.past(), SimulationWindow.everything(), 200);
 

@@ -1,8 +1,11 @@
 package io.leadflow.routing.topology;
 
+import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.RerouteRequested;
 import io.leadflow.routing.MutableClock;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.RoutingRules;
@@ -19,6 +22,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,9 @@ final class RoutingDriver implements AutoCloseable {
     private final TestInputTopic<String, LeadReceived> leads;
     private final TestOutputTopic<String, LeadRouted> routed;
     private final TestOutputTopic<String, RepAlert> alerts;
+    private final TestInputTopic<String, LeadActivity> activity;
+    private final TestInputTopic<String, CrmSynced> synced;
+    private final TestInputTopic<String, RerouteRequested> commands;
 
     RoutingDriver(RoutingRules rules, Path stateDir) {
         Map<String, Object> serdes = Map.of("schema.registry.url", "mock://routing-ttd-" + UUID.randomUUID());
@@ -50,6 +57,42 @@ final class RoutingDriver implements AutoCloseable {
                 AvroSerde.forValues(LeadRouted.class, serdes).deserializer());
         alerts = driver.createOutputTopic(Topics.REP_ALERTS.name(), new StringDeserializer(),
                 AvroSerde.forValues(RepAlert.class, serdes).deserializer());
+        activity = driver.createInputTopic(Topics.LEADS_ACTIVITY.name(), new StringSerializer(),
+                AvroSerde.forValues(LeadActivity.class, serdes).serializer());
+        synced = driver.createInputTopic(Topics.CRM_SYNCED.name(), new StringSerializer(),
+                AvroSerde.forValues(CrmSynced.class, serdes).serializer());
+        commands = driver.createInputTopic(Topics.ROUTING_COMMANDS.name(), new StringSerializer(),
+                AvroSerde.forValues(RerouteRequested.class, serdes).serializer());
+    }
+
+    /** Moves the clock and the driver's wall clock together, so due SLA clocks fire as they would after that long. */
+    void advance(Duration duration) {
+        clock.advance(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    /** Moves both clocks to {@code instant} (not backwards). */
+    void advanceTo(Instant instant) {
+        advance(Duration.between(clock.instant(), instant));
+    }
+
+    /** An activity on leads.activity, keyed as lead-intake keys it: the leadId, else the HubSpot record. */
+    void activity(LeadActivity value) {
+        String key = value.getLeadId() != null ? value.getLeadId()
+                : value.getHubspotContactId() != null ? "hubspot:contact:" + value.getHubspotContactId() : "hubspot:deal:" + value.getHubspotDealId();
+        activity.pipeInput(key, value);
+    }
+
+    void synced(CrmSynced value) {
+        synced.pipeInput(value.getLeadId(), value);
+    }
+
+    void reroute(RerouteRequested value) {
+        commands.pipeInput(value.getLeadId(), value);
+    }
+
+    <V> KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
     }
 
     /** Sends the lead and returns its decision (the one record it produced on leads.routed). */

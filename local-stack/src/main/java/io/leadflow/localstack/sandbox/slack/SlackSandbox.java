@@ -1,8 +1,8 @@
 package io.leadflow.localstack.sandbox.slack;
 
-import io.leadflow.localstack.sandbox.RecordedCall;
-import io.leadflow.localstack.sandbox.SandboxStore;
-import io.leadflow.localstack.sandbox.SandboxToken;
+import io.leadflow.sandbox.RecordedCall;
+import io.leadflow.sandbox.SandboxStore;
+import io.leadflow.sandbox.SandboxToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;

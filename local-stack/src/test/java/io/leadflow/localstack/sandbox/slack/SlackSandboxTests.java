@@ -1,6 +1,6 @@
 package io.leadflow.localstack.sandbox.slack;
 
-import io.leadflow.localstack.sandbox.SandboxStore;
+import io.leadflow.sandbox.SandboxStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox;
+package io.leadflow.sandbox;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.hubspot;
+package io.leadflow.sandbox.hubspot;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +27,11 @@ public record HubSpotSandboxSettings(String portalId, int rateLimit, Duration ra
     }
 
     public HubSpotSandboxSettings withPipelines(List<Pipeline> pipelines) {
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
+    }
+
+    /** {@code rateLimit} requests per rolling {@code rateWindow}, e.g. fewer than HubSpot's 190 per 10 s for a test. */
+    public HubSpotSandboxSettings withRateLimit(int rateLimit, Duration rateWindow) {
         return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
     }
 

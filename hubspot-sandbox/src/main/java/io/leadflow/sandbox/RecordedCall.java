@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox;
+package io.leadflow.sandbox;
 
 import java.time.Instant;
 

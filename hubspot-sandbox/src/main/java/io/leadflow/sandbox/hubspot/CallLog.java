@@ -1,0 +1,58 @@
+package io.leadflow.sandbox.hubspot;
+
+import io.leadflow.sandbox.RecordedCall;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The most recent calls, for the console, and how many each endpoint got since start. */
+final class CallLog {
+
+    private final int capacity;
+    private final Deque<RecordedCall> calls = new ArrayDeque<>();
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+
+    CallLog(int capacity) {
+        this.capacity = capacity;
+    }
+
+    synchronized void record(RecordedCall call) {
+        calls.addLast(call);
+        while (calls.size() > capacity) {
+            calls.removeFirst();
+        }
+        counts.merge(call.method() + " " + template(call.path()), 1L, Long::sum);
+    }
+
+    synchronized List<RecordedCall> newestFirst(int limit) {
+        List<RecordedCall> list = new ArrayList<>(calls);
+        Collections.reverse(list);
+        return list.stream().limit(limit).toList();
+    }
+
+    synchronized Map<String, Long> counts() {
+        return new LinkedHashMap<>(counts);
+    }
+
+    synchronized void clear() {
+        calls.clear();
+        counts.clear();
+    }
+
+    /** The path with ids replaced, so call counts group by endpoint. */
+    static String template(String path) {
+        return path.replaceAll("/\\d+(?=/|$)", "/{id}").replaceAll("/[^/]+@[^/]+", "/{id}");
+    }
+
+    static String shorten(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+}

@@ -1,0 +1,173 @@
+package io.leadflow.routing.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.Need;
+import io.leadflow.avro.PlanInterest;
+import io.leadflow.avro.RerouteRequested;
+import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.rules.Rep;
+import io.leadflow.schemas.Topics;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /routing/leads/{leadId}/reroute}: corrected facts or an explicit owner for a routed lead. The request is
+ * checked here and written to {@code routing.commands}; the topology, the single writer of ownership, makes it the
+ * lead's next decision version. Answers 202 once Kafka has the request.
+ */
+@RestController
+@RequestMapping(path = "/routing", produces = MediaType.APPLICATION_JSON_VALUE)
+class RerouteController {
+
+    private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
+    private static final int NOTE_CHARS = 500;
+
+    private final RoutingStores stores;
+    private final Router router;
+    private final KafkaTemplate<String, Object> kafka;
+    private final Clock clock;
+
+    RerouteController(RoutingStores stores, Router router, KafkaTemplate<String, Object> kafka, Clock clock) {
+        this.stores = stores;
+        this.router = router;
+        this.kafka = kafka;
+        this.clock = clock;
+    }
+
+    /** What may be corrected; every field optional, at least one of them given. */
+    record RerouteBody(String country, String planInterest, Long monthlyEvents, Long monthlyActiveUsers, List<String> needs,
+                       String ownerRepId, String note) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Accepted(String requestId, String leadId, int currentVersion, String status) {
+    }
+
+    @PostMapping(path = "/leads/{leadId}/reroute", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Accepted> reroute(@PathVariable String leadId, @RequestBody(required = false) RerouteBody body) {
+        if (body == null) {
+            throw ApiException.invalid("body", "must be a JSON object with corrected facts or an ownerRepId");
+        }
+        RerouteRequested.Builder request = RerouteRequested.newBuilder()
+                .setRequestId(UUID.randomUUID().toString())
+                .setLeadId(leadId)
+                .setRequestedBy("admin API")
+                .setRequestedAt(clock.instant());
+        boolean anything = false;
+        if (body.country() != null) {
+            if (!COUNTRY.matcher(body.country().trim()).matches()) {
+                throw ApiException.invalid("country", "must be an ISO 3166-1 alpha-2 code such as US or DE");
+            }
+            request.setCountry(body.country().trim().toUpperCase(Locale.ROOT));
+            anything = true;
+        }
+        if (body.planInterest() != null) {
+            PlanInterest interest = constant(PlanInterest.class, body.planInterest(), "planInterest");
+            request.setPlanInterest(interest);
+            anything = true;
+        }
+        if (body.monthlyEvents() != null) {
+            atLeastZero(body.monthlyEvents(), "monthlyEvents");
+            request.setMonthlyEvents(body.monthlyEvents());
+            anything = true;
+        }
+        if (body.monthlyActiveUsers() != null) {
+            atLeastZero(body.monthlyActiveUsers(), "monthlyActiveUsers");
+            request.setMonthlyActiveUsers(body.monthlyActiveUsers());
+            anything = true;
+        }
+        if (body.needs() != null) {
+            List<Need> needs = new ArrayList<>();
+            for (int i = 0; i < body.needs().size(); i++) {
+                String need = body.needs().get(i);
+                if (need == null) {
+                    throw ApiException.invalid("needs[" + i + "]", "must be one of " + names(Need.class));
+                }
+                needs.add(constant(Need.class, need, "needs[" + i + "]"));
+            }
+            request.setNeeds(needs);
+            anything = true;
+        }
+        if (body.ownerRepId() != null) {
+            Optional<Rep> rep = router.rules().rep(body.ownerRepId());
+            if (rep.isEmpty()) {
+                throw ApiException.invalid("ownerRepId", "is not a rep of the rules: '" + body.ownerRepId() + "', expected one of "
+                        + router.rules().reps().stream().map(Rep::id).toList());
+            }
+            if (!rep.get().active()) {
+                throw ApiException.invalid("ownerRepId", "is a rep who no longer takes leads: '" + body.ownerRepId() + "'");
+            }
+            request.setOwnerRepId(rep.get().id());
+            anything = true;
+        }
+        if (body.note() != null) {
+            if (body.note().length() > NOTE_CHARS) {
+                throw ApiException.invalid("note", "must be at most " + NOTE_CHARS + " characters");
+            }
+            request.setNote(body.note().isBlank() ? null : body.note().strip());
+        }
+        if (!anything) {
+            throw ApiException.invalid("body", "must correct at least one of country, planInterest, monthlyEvents, "
+                    + "monthlyActiveUsers, needs, or name an ownerRepId");
+        }
+        var decisions = stores.decisions().orElseThrow(() -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null,
+                "The routing state is not on this instance or not available yet; retry shortly."));
+        LeadRouted current = decisions.get(leadId);
+        if (current == null) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
+        }
+        RerouteRequested command = request.build();
+        try {
+            kafka.send(Topics.ROUTING_COMMANDS.name(), leadId, command).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null, "Interrupted before Kafka took the request; retry.");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not take the request in time; retry.");
+        }
+        return ResponseEntity.accepted().location(URI.create("/routing/decisions/" + leadId))
+                .body(new Accepted(command.getRequestId(), leadId, current.getDecisionVersion(), "accepted"));
+    }
+
+    private static void atLeastZero(long value, String field) {
+        if (value < 0) {
+            throw ApiException.invalid(field, "must be 0 or more");
+        }
+    }
+
+    private static <E extends Enum<E>> E constant(Class<E> type, String text, String field) {
+        String name = text.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(name) && !constant.name().equals("UNKNOWN")) {
+                return constant;
+            }
+        }
+        throw ApiException.invalid(field, "must be one of " + names(type));
+    }
+
+    private static <E extends Enum<E>> List<String> names(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("UNKNOWN"))
+                .map(n -> n.toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+    }
+}
