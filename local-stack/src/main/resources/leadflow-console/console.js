@@ -106,7 +106,8 @@ function textOf(t) {
   return t.type === 'mrkdwn' ? mrkdwn(t.text) : esc(t.text);
 }
 
-function renderBlocks(blocks) {
+// A message's blocks; `message` (channel, ts) lets its interactive buttons be clicked.
+function renderBlocks(blocks, message) {
   return (blocks || []).map(block => {
     switch (block.type) {
       case 'header':
@@ -117,14 +118,14 @@ function renderBlocks(blocks) {
           html += '<div class="slack-fields">' + block.fields.map(f => '<div>' + textOf(f) + '</div>').join('') + '</div>';
         }
         if (block.accessory && block.accessory.type === 'button') {
-          html += '<div class="slack-actions">' + button(block.accessory) + '</div>';
+          html += '<div class="slack-actions">' + button(block.accessory, message) + '</div>';
         }
         return html;
       }
       case 'context':
         return '<div class="slack-context">' + (block.elements || []).map(e => e.type === 'image' ? '' : textOf(e)).join(' · ') + '</div>';
       case 'actions':
-        return '<div class="slack-actions">' + (block.elements || []).filter(e => e.type === 'button').map(button).join('') + '</div>';
+        return '<div class="slack-actions">' + (block.elements || []).filter(e => e.type === 'button').map(b => button(b, message)).join('') + '</div>';
       case 'divider':
         return '<div class="slack-divider"></div>';
       case 'rich_text':
@@ -135,22 +136,70 @@ function renderBlocks(blocks) {
   }).join('');
 }
 
-function button(b) {
-  const cls = 'slack-button' + (b.style === 'primary' ? ' primary' : '');
+// A button can be clicked as in Slack, which has the sandbox send Slack's signed block_actions request to
+// lead-intake; a link button also opens its URL (Slack sends the interaction for those too).
+function button(b, message) {
+  const cls = 'slack-button' + (b.style === 'primary' ? ' primary' : b.style === 'danger' ? ' danger' : '');
   const label = textOf(b.text);
-  return b.url ? '<a class="' + cls + '" href="' + esc(b.url) + '" target="_blank" rel="noopener">' + label + '</a>'
-               : '<span class="' + cls + '">' + label + '</span>';
+  const clickable = message && message.ts && !message.ephemeralTo && b.action_id;
+  const data = clickable ? ' data-channel="' + esc(message.channel) + '" data-ts="' + esc(message.ts) + '" data-action-id="'
+    + esc(b.action_id) + '"' : '';
+  if (b.url) {
+    return '<a class="' + cls + (clickable ? ' slack-link' : '') + '"' + data + ' href="' + esc(b.url)
+      + '" target="_blank" rel="noopener">' + label + '</a>';
+  }
+  if (clickable) {
+    return '<button type="button" class="' + cls + ' slack-click"' + data
+      + ' title="Click as Slack would: a signed request to lead-intake">' + label + '</button>';
+  }
+  return '<span class="' + cls + '">' + label + '</span>';
+}
+
+function renderClickAs(users) {
+  const select = document.getElementById('slack-click-as');
+  if (!select || select.options.length > 1) return;
+  Object.entries(users || {}).forEach(([id, email]) => {
+    const option = document.createElement('option');
+    option.value = id;
+    option.textContent = email + ' (' + id + ')';
+    select.appendChild(option);
+  });
+}
+
+async function clickSlackButton(target) {
+  const result = document.getElementById('slack-click-result');
+  if (target.disabled) return;
+  target.disabled = true;
+  try {
+    const r = await api('/api/slack/click', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ channel: target.dataset.channel, ts: target.dataset.ts, actionId: target.dataset.actionId,
+        user: document.getElementById('slack-click-as').value })
+    });
+    const body = await r.json().catch(() => ({}));
+    result.textContent = r.ok
+      ? 'Clicked ' + target.dataset.actionId + ' as ' + body.user + ': lead-intake answered ' + body.status + (body.body ? ' ' + body.body : '')
+      : (body.detail || ('the console answered ' + r.status));
+  } catch (e) {
+    result.textContent = e.message;
+  } finally {
+    target.disabled = false;
+  }
 }
 
 function renderSlack(data) {
   document.getElementById('slack-mode').textContent = data.sandbox ? 'sandbox: every message rep-notifier posted' : 'real Slack: not shown here';
+  renderClickAs(data.users);
   const html = (data.messages || []).map(m => {
     const to = m.dmUser ? 'DM to ' + (m.dmUserEmail || m.dmUser) : 'in ' + m.channel;
     const seconds = parseFloat(m.ts || '0');
-    return '<div class="slack-message" data-channel="' + esc(m.channel) + '" data-dm-user="' + esc(m.dmUser || '') + '">'
+    const only = m.ephemeralTo ? '<div class="only-you">Only visible to ' + esc(m.ephemeralToEmail || m.ephemeralTo) + '</div>' : '';
+    return '<div class="slack-message' + (m.ephemeralTo ? ' ephemeral' : '') + '" data-channel="' + esc(m.channel) + '" data-ts="'
+      + esc(m.ts) + '" data-dm-user="' + esc(m.dmUser || '') + '">'
       + '<div class="avatar">L</div><div class="body">'
-      + '<div class="meta"><b>Leadflow</b> <span class="to">' + esc(to) + '</span> · ' + new Date(seconds * 1000).toLocaleTimeString() + '</div>'
-      + (m.blocks && m.blocks.length ? renderBlocks(m.blocks) : '<div class="slack-section">' + mrkdwn(m.text) + '</div>')
+      + '<div class="meta"><b>Leadflow</b> <span class="to">' + esc(to) + '</span> · ' + new Date(seconds * 1000).toLocaleTimeString()
+      + (m.edited ? ' <span class="edited">(edited)</span>' : '') + '</div>' + only
+      + (m.blocks && m.blocks.length ? renderBlocks(m.blocks, m) : '<div class="slack-section">' + mrkdwn(m.text) + '</div>')
       + '</div></div>';
   }).join('');
   document.querySelector('#slack .slack-messages').innerHTML = html || '<p class="muted">No messages yet.</p>';
@@ -236,6 +285,11 @@ function renderDeadLetters(topics) {
 
 document.addEventListener('click', async event => {
   const target = event.target;
+  const slackButton = target.closest ? target.closest('.slack-click, .slack-link') : null;
+  if (slackButton) {
+    await clickSlackButton(slackButton); // a link opens as well: its default action is left alone
+    return;
+  }
   if (target.classList.contains('replay')) {
     target.disabled = true;
     try {

@@ -9,6 +9,7 @@ import io.leadflow.localstack.console.KafkaView;
 import io.leadflow.localstack.demo.DemoFeed;
 import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.localstack.demo.WebhookSecrets;
+import io.leadflow.localstack.sandbox.slack.SlackInteractions;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
 import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
 import io.leadflow.localstack.system.AdminToken;
@@ -95,6 +96,17 @@ public final class LocalStack implements AutoCloseable {
     /** Credentials the services send to the sandboxes, made up per run; beyond loopback the sandboxes require exactly these. */
     private final String hubspotSandboxToken = "pat-local-" + randomHex();
     private final String slackSandboxToken = "xoxb-local-" + randomHex();
+    /**
+     * The Slack app's signing secret lead-intake verifies clicks with: the user's, or with the Slack sandbox one made up
+     * for this run; null with the real Slack and none set.
+     */
+    private String slackSigningSecret;
+    private SlackInteractions slackInteractions;
+
+    /** lead-intake's setting: the Slack app's signing secret(s), comma-separated while one is being rotated. */
+    static final String SLACK_SIGNING_SECRET = "LEADFLOW_SLACK_SIGNING_SECRET";
+    /** Where Slack posts clicks (the app's interactivity request URL) on lead-intake. */
+    static final String SLACK_INTERACTIONS_PATH = "/webhooks/slack/interactions";
 
     /** trial-tracker's settings naming the HubSpot pipeline and stage that start a trial. */
     static final String TRIALS_PIPELINE_KEY = "leadflow.trials.hands-on-pipeline-id";
@@ -175,6 +187,11 @@ public final class LocalStack implements AutoCloseable {
         hubspotSandbox = options.get("LEADFLOW_HUBSPOT_TOKEN") == null;
         slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
         unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        String givenSigningSecret = options.get(SLACK_SIGNING_SECRET);
+        // With the Slack sandbox the stack is the Slack app: it makes up the app's signing secret unless one is set.
+        // With the real Slack, lead-intake gets only the secret the user set.
+        slackSigningSecret = givenSigningSecret != null && !givenSigningSecret.isBlank() ? givenSigningSecret
+                : slackSandbox ? "local-" + randomHex() : null;
         List<EmbeddedService> defined = defineServices(data);
         startSandboxes(data, defined);
         startConsole();
@@ -200,6 +217,11 @@ public final class LocalStack implements AutoCloseable {
         }
         SandboxStore slackStore = new SandboxStore(data.sandbox().resolve("slack.json"));
         slack.loadFrom(slackStore);
+        // A click in the console reaches lead-intake as Slack's would: signed with the app's signing secret (the
+        // first one while secrets are being rotated).
+        slackInteractions = new SlackInteractions(URI.create(intakeUrl() + SLACK_INTERACTIONS_PATH),
+                consoleUrl() + SlackSandboxWeb.RESPONSE_URL_PATH,
+                slackSigningSecret == null ? "unused-" + randomHex() : slackSigningSecret.split(",")[0].trim(), Clock.systemUTC());
 
         ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sandbox-saver");
@@ -247,7 +269,7 @@ public final class LocalStack implements AutoCloseable {
                 slackSandbox, unsignedSources);
         try {
             console = ConsoleApplication.start(options.ports().console(), options.binding().address(), adminToken.forEveryService(),
-                    settings, kafkaView, hubspot, slack, webhooks());
+                    settings, kafkaView, hubspot, slack, slackInteractions, webhooks());
         } catch (RuntimeException e) {
             throw new IllegalStateException("The console did not start on port " + options.ports().console() + ": " + e.getMessage(), e);
         }
@@ -317,6 +339,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> intake = new LinkedHashMap<>(common);
         intake.put("leadflow.intake.allow-unsigned", Boolean.toString(allowUnsigned));
         intake.put("LEADFLOW_INTAKE_ALLOW_UNSIGNED", Boolean.toString(allowUnsigned));
+        if (slackSigningSecret != null) {
+            intake.put(SLACK_SIGNING_SECRET, slackSigningSecret);
+        }
 
         Map<String, String> routing = new LinkedHashMap<>(common);
         routing.put("LEADFLOW_ROUTING_STATE_DIR", data.state(ROUTING).toString());
@@ -519,6 +544,11 @@ public final class LocalStack implements AutoCloseable {
 
     public SlackSandbox slack() {
         return slack;
+    }
+
+    /** Sends the sandbox's clicks to lead-intake, signed with the stack's Slack signing secret. */
+    public SlackInteractions slackInteractions() {
+        return slackInteractions;
     }
 
     public boolean usesHubSpotSandbox() {

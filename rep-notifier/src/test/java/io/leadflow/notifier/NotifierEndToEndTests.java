@@ -56,8 +56,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The notifier on a real Kafka broker with a WireMock Slack: an alert record goes in on {@code rep.alerts}, a Block Kit
- * message comes out at {@code chat.postMessage}, and {@code rep.alerts.sent} remembers it so that nothing is posted
- * twice, not even across a crash.
+ * message comes out at {@code chat.postMessage} (or changes one with {@code chat.update}, or is shown to one user with
+ * {@code chat.postEphemeral}), and {@code rep.alerts.sent} remembers it so that nothing is sent twice, not even across
+ * a crash.
  */
 @WithKafkaBroker
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
@@ -94,6 +95,8 @@ class NotifierEndToEndTests {
     @BeforeEach
     void slackAcceptsPostsAndListenerIsAssigned() {
         SlackStub.acceptPosts(slack);
+        SlackStub.acceptUpdates(slack);
+        SlackStub.acceptEphemerals(slack);
         ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("rep-notifier-alerts"), Topics.REP_ALERTS.partitions());
     }
 
@@ -176,6 +179,47 @@ class NotifierEndToEndTests {
     }
 
     @Test
+    void acceptedLeadUpdatesItsNewLeadMessageInPlaceOnceEvenWhenBothArriveTogether() throws Exception {
+        String leadId = UUID.randomUUID().toString();
+        RepAlert newLead = TestAlerts.newLeadWithButtons(leadId, 1);
+        newLead.setChannel("C0E2ELOOP");
+        RepAlert accepted = TestAlerts.accepted(leadId, 1, newLead.getAlertId());
+        accepted.setChannel("C0E2ELOOP");
+
+        produce(newLead);
+        produce(accepted);
+        produce(accepted);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(accepted.getAlertId())
+                .map(m -> m.getStatus().equals("SENT")).orElse(false));
+        SlackStub.Post posted = postsOf(newLead.getAlertId()).get(0);
+        assertThat(postsOf(newLead.getAlertId())).hasSize(1);
+        assertThat(posted.hasButton("lead.accept")).isTrue();
+        assertThat(postsOf(accepted.getAlertId())).as("updated, not posted anew").isEmpty();
+        String postedTs = ledger.find(newLead.getAlertId()).orElseThrow().getSlackTs();
+        await().atMost(Duration.ofSeconds(5)).until(() -> counter(AlertKind.LEAD_ACCEPTED, "duplicate") >= 1);
+        assertThat(SlackStub.updates(slack).stream().filter(u -> u.channel().equals("C0E2ELOOP")).toList()).singleElement()
+                .satisfies(u -> {
+                    assertThat(u.body().path("ts").asString("")).isEqualTo(postedTs);
+                    assertThat(u.hasButton("lead.accept")).isFalse();
+                });
+        assertThat(ledger.find(accepted.getAlertId()).orElseThrow().getSlackTs()).isEqualTo(postedTs);
+    }
+
+    @Test
+    void notTheOwnerIsShownOnceToTheClickerAlone() throws Exception {
+        RepAlert notTheOwner = TestAlerts.notTheOwner(UUID.randomUUID().toString(), "U00CAMERON1", "C0E2ECLICK");
+
+        produce(notTheOwner);
+        produce(notTheOwner);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> counter(AlertKind.NOT_THE_OWNER, "duplicate") >= 1);
+        assertThat(SlackStub.ephemerals(slack).stream().filter(e -> e.channel().equals("C0E2ECLICK")).toList()).singleElement()
+                .satisfies(e -> assertThat(e.body().path("user").asString("")).isEqualTo("U00CAMERON1"));
+        assertThat(SlackStub.postsTo(slack, "C0E2ECLICK")).isEmpty();
+    }
+
+    @Test
     void permanentSlackErrorLandsInTheDeadLetterTopicWithTheError() throws Exception {
         slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.channel", equalTo("C0ARCHIVED")))
@@ -226,7 +270,11 @@ class NotifierEndToEndTests {
     }
 
     private double counter(String outcome) {
-        var counter = meters.find("leadflow.notifier.alerts").tags("kind", "NEW_LEAD", "outcome", outcome).counter();
+        return counter(AlertKind.NEW_LEAD, outcome);
+    }
+
+    private double counter(AlertKind kind, String outcome) {
+        var counter = meters.find("leadflow.notifier.alerts").tags("kind", kind.name(), "outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
     }
 

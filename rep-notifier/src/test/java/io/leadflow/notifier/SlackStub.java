@@ -34,6 +34,40 @@ public final class SlackStub {
                         .withTransformers("response-template")));
     }
 
+    /** {@code chat.update} changes every message it is asked to, answering with its channel and ts. */
+    public static void acceptUpdates(Stubbing slack) {
+        slack.stubFor(post(urlPathEqualTo("/chat.update")).atPriority(10)
+                .willReturn(okJson("""
+                        {"ok": true, "channel": "{{jsonPath request.body '$.channel'}}", "ts": "{{jsonPath request.body '$.ts'}}",
+                         "text": "updated"}""")
+                        .withTransformers("response-template")));
+    }
+
+    /** {@code chat.postEphemeral} shows every message, answering with a fresh {@code message_ts}. */
+    public static void acceptEphemerals(Stubbing slack) {
+        slack.stubFor(post(urlPathEqualTo("/chat.postEphemeral")).atPriority(10)
+                .willReturn(okJson("""
+                        {"ok": true, "message_ts": "1767621799.{{randomValue length=6 type='NUMERIC'}}"}""")
+                        .withTransformers("response-template")));
+    }
+
+    /** {@code chat.update} requests received, oldest first. */
+    public static List<Post> updates(Stubbing slack) {
+        return calls(slack, "/chat.update");
+    }
+
+    /** {@code chat.postEphemeral} requests received, oldest first. */
+    public static List<Post> ephemerals(Stubbing slack) {
+        return calls(slack, "/chat.postEphemeral");
+    }
+
+    private static List<Post> calls(Stubbing slack, String path) {
+        return slack.findAll(postRequestedFor(urlPathEqualTo(path))).stream()
+                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
+                .map(r -> new Post(JSON.readTree(r.getBodyAsString()), r.getLoggedDate().toInstant(), r.getHeader("Authorization")))
+                .toList();
+    }
+
     public static void answerPostsWith(Stubbing slack, int status, String body) {
         slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
                 .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
@@ -41,10 +75,7 @@ public final class SlackStub {
 
     /** Posts received, oldest first. */
     public static List<Post> posts(Stubbing slack) {
-        return slack.findAll(postRequestedFor(urlPathEqualTo("/chat.postMessage"))).stream()
-                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
-                .map(r -> new Post(JSON.readTree(r.getBodyAsString()), r.getLoggedDate().toInstant(), r.getHeader("Authorization")))
-                .toList();
+        return calls(slack, "/chat.postMessage");
     }
 
     public static List<Post> postsTo(Stubbing slack, String channel) {
@@ -59,6 +90,18 @@ public final class SlackStub {
 
         public String alertId() {
             return body.path("metadata").path("event_payload").path("alertId").asString("");
+        }
+
+        /** Whether the message has a button with this {@code action_id}. */
+        public boolean hasButton(String actionId) {
+            for (JsonNode block : body.path("blocks")) {
+                for (JsonNode element : block.path("elements")) {
+                    if (actionId.equals(element.path("action_id").asString(null))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Every alert the message carries: a digest's {@code alerts[].alertId}, in its order; else the one alert id. */

@@ -1,5 +1,6 @@
 package io.leadflow.notifier;
 
+import io.leadflow.avro.AlertButton;
 import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
@@ -74,6 +75,45 @@ public final class TestAlerts {
                 .setLeadId("7c9e6679-7425-40de-944b-e07fc1f90ae7")
                 .setTrialId("trial-7c9e6679")
                 .setLeadReceivedAt(null)
+                .build();
+    }
+
+    /** A new-lead alert with the Accept and Pass buttons routing-service gives it, for decision version {@code version}. */
+    public static RepAlert newLeadWithButtons(String leadId, int version) {
+        RepAlert alert = newLead(leadId);
+        alert.setAlertId(version == 1 ? "NEW_LEAD:" + leadId : "NEW_LEAD:" + leadId + ":v" + version);
+        alert.setButtons(List.of(
+                new AlertButton("lead.accept", "Accept", leadId + ":" + version, "primary"),
+                new AlertButton("lead.pass", "Pass", leadId + ":" + version, null)));
+        return alert;
+    }
+
+    /** routing-service's alert that the owner accepted the lead: it updates the version's new-lead message in place. */
+    public static RepAlert accepted(String leadId, int version, String updatesAlertId) {
+        return RepAlert.newBuilder()
+                .setAlertId("LEAD_ACCEPTED:" + leadId + ":v" + version)
+                .setRepId("simon")
+                .setSlackUserId("U02QULW4MDZ")
+                .setKind(AlertKind.LEAD_ACCEPTED)
+                .setTitle("Accepted by Simon at 14:05 UTC")
+                .setFields(List.of(field("Company", "Acme Analytics"), field("Pipeline", "Hands-on")))
+                .setCreatedAt(CREATED.plusSeconds(180))
+                .setLeadId(leadId)
+                .setUpdatesAlertId(updatesAlertId)
+                .build();
+    }
+
+    /** routing-service's answer to a click by someone who does not own the lead: shown to the clicker alone. */
+    public static RepAlert notTheOwner(String activityId, String clicker, String channel) {
+        return RepAlert.newBuilder()
+                .setAlertId("NOT_THE_OWNER:" + activityId)
+                .setRepId("cameron")
+                .setSlackUserId(clicker)
+                .setChannel(channel)
+                .setKind(AlertKind.NOT_THE_OWNER)
+                .setTitle("This lead is Simon's: only its owner can accept or pass it")
+                .setCreatedAt(CREATED.plusSeconds(60))
+                .setEphemeral(true)
                 .build();
     }
 

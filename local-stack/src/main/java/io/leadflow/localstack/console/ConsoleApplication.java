@@ -3,6 +3,7 @@ package io.leadflow.localstack.console;
 import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.sandbox.hubspot.HubSpotSandbox;
 import io.leadflow.sandbox.hubspot.HubSpotSandboxWeb;
+import io.leadflow.localstack.sandbox.slack.SlackInteractions;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
 import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
 import org.springframework.boot.SpringBootConfiguration;
@@ -41,7 +42,7 @@ public class ConsoleApplication {
      */
     public static ConfigurableApplicationContext start(int port, String bindAddress, String adminToken, ConsoleSettings settings,
                                                        KafkaView kafkaView, HubSpotSandbox hubspot, SlackSandbox slack,
-                                                       WebhookClient webhookClient) {
+                                                       SlackInteractions slackInteractions, WebhookClient webhookClient) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("server.port", Integer.toString(port));
         props.put("server.address", bindAddress);
@@ -66,6 +67,7 @@ public class ConsoleApplication {
                     beans.registerSingleton("slackSandbox", slack);
                     beans.registerSingleton("consoleSettings", settings);
                     beans.registerSingleton("webhookClient", webhookClient);
+                    beans.registerSingleton("slackInteractions", slackInteractions);
                 })
                 .run(args.toArray(String[]::new));
     }

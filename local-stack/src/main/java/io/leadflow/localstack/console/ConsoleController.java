@@ -2,6 +2,7 @@ package io.leadflow.localstack.console;
 
 import io.leadflow.localstack.demo.SampleLeads;
 import io.leadflow.localstack.demo.WebhookClient;
+import io.leadflow.localstack.sandbox.slack.SlackInteractions;
 import io.leadflow.localstack.sandbox.slack.SlackSandbox;
 import io.leadflow.platform.web.AdminAccess;
 import io.leadflow.sandbox.RecordedCall;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -51,16 +53,18 @@ class ConsoleController {
     private final SlackSandbox slack;
     private final ConsoleSettings settings;
     private final WebhookClient webhooks;
+    private final SlackInteractions interactions;
     private final AdminAccess access;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     ConsoleController(KafkaView kafka, HubSpotSandbox hubspot, SlackSandbox slack, ConsoleSettings settings, WebhookClient webhooks,
-                      AdminAccess access) {
+                      SlackInteractions interactions, AdminAccess access) {
         this.kafka = kafka;
         this.hubspot = hubspot;
         this.slack = slack;
         this.settings = settings;
         this.webhooks = webhooks;
+        this.interactions = interactions;
         this.access = access;
     }
 
@@ -102,6 +106,44 @@ class ConsoleController {
         answer.set("messages", slack.messages(200));
         answer.set("calls", calls(slack.calls(100)));
         answer.put("rateLimited", slack.rateLimitedCount());
+        ObjectNode users = answer.putObject("users");
+        slack.users().forEach(users::put);
+        answer.put("interactivityUrl", interactions.requestUrl().toString());
+        return answer;
+    }
+
+    /** Which button of which message a person clicked in the console, and as whom. */
+    record Click(String channel, String ts, String actionId, String user) {
+    }
+
+    /**
+     * A person clicks a button of a sandbox message: the sandbox sends the signed {@code block_actions} request to
+     * lead-intake's interactivity URL exactly as Slack would, and the console shows what lead-intake answered.
+     */
+    @PostMapping(path = "/slack/click", consumes = MediaType.APPLICATION_JSON_VALUE)
+    JsonNode click(@RequestBody Click click) {
+        if (click == null || click.channel() == null || click.channel().isBlank()) {
+            throw new IllegalArgumentException("channel: the message's channel is required");
+        }
+        if (click.ts() == null || click.ts().isBlank()) {
+            throw new IllegalArgumentException("ts: the message's ts is required");
+        }
+        if (click.actionId() == null || click.actionId().isBlank()) {
+            throw new IllegalArgumentException("actionId: the button's action_id is required");
+        }
+        ObjectNode payload = slack.click(click.channel(), click.ts(), click.actionId(), click.user(), interactions.responseUrlBase());
+        SlackInteractions.Delivery delivery;
+        try {
+            delivery = interactions.send(payload);
+        } catch (IllegalStateException e) {
+            throw new UpstreamFailure("lead-intake did not answer the click: " + e.getMessage());
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("sentTo", interactions.requestUrl().toString());
+        answer.put("user", payload.path("user").path("id").asString(""));
+        answer.put("status", delivery.status());
+        String body = delivery.body() == null ? "" : delivery.body();
+        answer.put("body", body.length() > 400 ? body.substring(0, 400) + "…" : body);
         return answer;
     }
 
@@ -163,6 +205,11 @@ class ConsoleController {
             problem.setProperty("field", message.substring(0, colon));
         }
         return problem;
+    }
+
+    @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
+    ProblemDetail unreadable(org.springframework.http.converter.HttpMessageNotReadableException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the request body is not the JSON this endpoint takes");
     }
 
     /** A service behind the console answered with an error. */

@@ -46,7 +46,8 @@ class ConsoleAccessTests {
     @Test
     void beyondLoopbackEveryPersonalDataOrStateChangingCallNeedsTheAdminToken() throws Exception {
         String[][] calls = {{"GET", "/api/leads"}, {"GET", "/api/hubspot"}, {"GET", "/api/slack"}, {"GET", "/api/trials"},
-                {"GET", "/api/dead-letters"}, {"POST", "/api/dead-letters/leads.routed.dlt/0/0/replay"}, {"POST", "/api/sample-lead"}};
+                {"GET", "/api/dead-letters"}, {"POST", "/api/dead-letters/leads.routed.dlt/0/0/replay"}, {"POST", "/api/sample-lead"},
+                {"POST", "/api/slack/click"}};
         for (String[] call : calls) {
             for (String authorization : new String[] {null, "Bearer " + TokenConsole.LENT_TOKEN, "Bearer nope"}) {
                 HttpResponse<String> response = send(call[0], call[1], authorization);

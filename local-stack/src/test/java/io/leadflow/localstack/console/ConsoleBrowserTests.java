@@ -15,6 +15,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Drives the console in headless Chromium (Debian's {@code chromium} and {@code chromedriver}): a lead
- * posted to lead-intake shows up by itself, with its owner, and so does the Slack message its rep got.
+ * posted to lead-intake shows up by itself, with its owner, and so does the Slack message its rep got; a person can
+ * click a message's button as a rep, which sends the click to lead-intake.
  * A console listening beyond loopback asks for the admin token once and then works the same. Skipped, saying why,
  * where no browser is installed (see {@link Chromium}).
  */
@@ -89,6 +91,35 @@ class ConsoleBrowserTests {
         Files.copy(screenshot, target, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(target)).isPositive();
         assertThat(browser.findElement(By.id("token-form")).isDisplayed()).as("on loopback no token is asked for").isFalse();
+    }
+
+    @Test
+    void aPersonClicksAMessagesButtonAsARepAndTheSandboxSendsTheClickToLeadIntake() {
+        // given a rep's message with Accept and Pass buttons in the Slack sandbox, and the console open
+        String title = "Click test " + UUID.randomUUID().toString().substring(0, 6);
+        var posted = stack.slack().handle("POST", "chat.postMessage", "Bearer xoxb-browser-test", (ObjectNode) JsonMapper.builder().build()
+                .readTree("""
+                        {"channel": "U00SIMON001", "text": "%s", "blocks": [
+                          {"type": "header", "text": {"type": "plain_text", "text": "%s"}},
+                          {"type": "actions", "block_id": "leadflow_actions:NEW_LEAD:click", "elements": [
+                            {"type": "button", "action_id": "lead.accept", "text": {"type": "plain_text", "text": "Accept"},
+                             "value": "click:1", "style": "primary"},
+                            {"type": "button", "action_id": "lead.pass", "text": {"type": "plain_text", "text": "Pass"}, "value": "click:1"}]}]}"""
+                        .formatted(title, title)));
+        assertThat(posted.body().path("ok").asBoolean()).isTrue();
+        browser.get(stack.consoleUrl() + "/");
+        WebElement accept = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
+                browser.findElements(By.cssSelector("#slack .slack-message[data-ts='" + posted.body().path("ts").asString()
+                        + "'] button.slack-click[data-action-id='lead.accept']")), buttons -> !buttons.isEmpty()).get(0);
+        assertThat(accept.getText()).isEqualTo("Accept");
+
+        // when the person clicks Accept as the DM's rep
+        accept.click();
+
+        // then the console says the signed click went to lead-intake and what it answered
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                assertThat(browser.findElement(By.id("slack-click-result")).getText())
+                        .startsWith("Clicked lead.accept as U00SIMON001: lead-intake answered"));
     }
 
     @Test

@@ -10,12 +10,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Accepts rep alerts and delivers each exactly once, on its channel's lane (see {@link AlertJob} for the protocol). New
- * leads that wait for the same channel are posted together as one digest message.
+ * Accepts rep alerts and delivers each exactly once, on its channel's lane: new messages as {@link AlertJob}s (new
+ * leads without buttons that wait for the same channel are posted together as one digest message), updates and
+ * ephemeral alerts as {@link ChangeJob}s, each on its own. An alert updating another one that is still on its way joins
+ * that one's lane, so the update never overtakes the post.
  * {@link #submit} returns at once; {@code onDone} runs when the alert is finished for good (posted, found already
  * posted, skipped as a duplicate, or dead-lettered).
  */
@@ -27,6 +31,8 @@ public class AlertDelivery {
     private final AlertJob.Collaborators collaborators;
     private final ChannelResolver channels;
     private final ChannelLanes lanes;
+    /** The lane of every alert submitted and not finished yet, by alert id. */
+    private final Map<String, String> lanesInFlight = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
     public AlertDelivery(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger, ChannelResolver channels,
@@ -49,7 +55,22 @@ public class AlertDelivery {
             return;
         }
         String channel = channels.channelFor(alert).orElse(null);
-        AlertJob job = new AlertJob(collaborators, record, channel, stillOwned, onDone, sequence.incrementAndGet());
-        lanes.submit(channel == null ? NO_CHANNEL : channel, job);
+        String lane = channel == null ? NO_CHANNEL : channel;
+        DeliveryMode mode = DeliveryMode.of(alert);
+        if (mode == DeliveryMode.UPDATE) {
+            // Behind the alert it updates while that one is still on its way, whichever channel each would go to.
+            lane = lanesInFlight.getOrDefault(alert.getUpdatesAlertId(), lane);
+        }
+        String alertId = alert.getAlertId();
+        String chosen = lane;
+        lanesInFlight.put(alertId, chosen);
+        Runnable done = () -> {
+            lanesInFlight.remove(alertId, chosen);
+            onDone.run();
+        };
+        LaneJob job = mode == DeliveryMode.POST
+                ? new AlertJob(collaborators, record, channel, stillOwned, done, sequence.incrementAndGet())
+                : new ChangeJob(collaborators, record, channel, stillOwned, done);
+        lanes.submit(chosen, job);
     }
 }

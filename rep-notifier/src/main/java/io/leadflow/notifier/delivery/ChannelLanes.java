@@ -98,13 +98,16 @@ class ChannelLanes {
             }
         }
         boolean coalesce = job.coalescible();
-        if (coalesce || job.nextStepPosts()) {
+        boolean posts = coalesce || job.nextStepPosts();
+        if (posts || job.nextStepWritesToSlack()) {
             long blocked = lane.blockedUntil - System.nanoTime();
             if (blocked > 0) {
                 metrics.waited(DeliveryMetrics.Wait.RETRY_AFTER, blocked);
                 run(lane, blocked);
                 return;
             }
+        }
+        if (posts) {
             if (!lane.tokenHeld) {
                 ConsumptionProbe probe = lane.bucket.tryConsumeAndReturnRemaining(1);
                 if (!probe.isConsumed()) {

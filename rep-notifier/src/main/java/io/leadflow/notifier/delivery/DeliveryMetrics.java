@@ -20,7 +20,7 @@ public class DeliveryMetrics {
 
     /** What became of an alert. */
     enum Outcome {
-        SENT, DUPLICATE, RECOVERED, FAILED;
+        SENT, UPDATED, DUPLICATE, RECOVERED, FAILED;
 
         String tag() {
             return name().toLowerCase();

@@ -9,6 +9,15 @@ interface LaneJob {
     /** Whether the next step posts a message, and so must first take a permit of the channel's rate limiter. */
     boolean nextStepPosts();
 
+    /**
+     * Whether the next step changes something in Slack (posts, updates or shows an ephemeral message), and so must wait
+     * while Slack has the channel blocked with {@code Retry-After}. Only new messages take tokens of the channel's bucket: Slack's
+     * one-message-a-second pace is for posting.
+     */
+    default boolean nextStepWritesToSlack() {
+        return nextStepPosts();
+    }
+
     /** Runs the next step. */
     Step runStep();
 

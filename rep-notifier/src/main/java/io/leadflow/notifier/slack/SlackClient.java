@@ -26,7 +26,8 @@ import java.util.Set;
 
 /**
  * The few Slack Web API methods the notifier needs, over HTTP with the bot token as a bearer token:
- * {@code chat.postMessage}, {@code conversations.history} (to find an alert by its message metadata) and
+ * {@code chat.postMessage}, {@code chat.update} (to change a message it posted), {@code chat.postEphemeral} (a
+ * message only one user sees), {@code conversations.history} (to find an alert by its message metadata) and
  * {@code conversations.open} (to find the DM conversation of a user id). Every answer is checked for
  * {@code "ok": true}; anything else becomes a {@link SlackApiException} with its class.
  */
@@ -74,6 +75,35 @@ public class SlackClient {
         JsonNode answer = call("chat.postMessage", () -> http.post().uri("/chat.postMessage")
                 .contentType(JSON_UTF8).body(json.writeValueAsString(message)));
         return new SlackPost(answer.path("channel").asString(message.path("channel").asString("")), answer.path("ts").asString(""));
+    }
+
+    /**
+     * Replaces a message's text and blocks with
+     * <a href="https://docs.slack.dev/reference/methods/chat.update">chat.update</a>: {@code channel} (the
+     * conversation id; a DM's {@code D...}, never a user id), {@code ts}, {@code text}, {@code blocks} (which replace
+     * the old ones; metadata left out is kept). Slack answers {@code ok}, {@code channel}, {@code ts}; or
+     * {@code message_not_found}, {@code cant_update_message}, {@code edit_window_closed}... Replaying it is harmless:
+     * the message ends up the same.
+     */
+    public SlackPost update(ObjectNode message) {
+        JsonNode answer = call("chat.update", () -> http.post().uri("/chat.update")
+                .contentType(JSON_UTF8).body(json.writeValueAsString(message)));
+        return new SlackPost(answer.path("channel").asString(message.path("channel").asString("")),
+                answer.path("ts").asString(message.path("ts").asString("")));
+    }
+
+    /**
+     * Shows a message to one user in a conversation with
+     * <a href="https://docs.slack.dev/reference/methods/chat.postEphemeral">chat.postEphemeral</a>: {@code channel},
+     * {@code user} (who must be in it, else {@code user_not_in_channel}), {@code text}, {@code blocks}. Slack answers
+     * {@code message_ts}; the message is in no history, so it cannot be looked up later.
+     *
+     * @return the ephemeral message's {@code message_ts}
+     */
+    public String postEphemeral(ObjectNode message) {
+        JsonNode answer = call("chat.postEphemeral", () -> http.post().uri("/chat.postEphemeral")
+                .contentType(JSON_UTF8).body(json.writeValueAsString(message)));
+        return answer.path("message_ts").asString("");
     }
 
     /**

@@ -106,12 +106,15 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
      * @param repostUnverifiable  post again when Slack's history cannot be read (at-least-once for that alert);
      *                            false marks it FAILED and dead-letters it instead (at-most-once)
      * @param catchUpTimeout      how long start-up waits to read {@code rep.alerts.sent} to its end
+     * @param updateLookBack      how far before an updating alert's {@code createdAt} the channel's history is searched
+     *                            for the message it updates, when the notifier has no record of that message
      */
     public record Recovery(@Min(1) @Max(999) @DefaultValue("100") int historyLimit,
                            @Min(1) @Max(50) @DefaultValue("3") int maxPages,
                            @NotNull @DefaultValue("2m") Duration lookBack,
                            @DefaultValue("true") boolean repostUnverifiable,
-                           @NotNull @DefaultValue("60s") Duration catchUpTimeout) {
+                           @NotNull @DefaultValue("60s") Duration catchUpTimeout,
+                           @NotNull @DefaultValue("7d") Duration updateLookBack) {
     }
 
     /**

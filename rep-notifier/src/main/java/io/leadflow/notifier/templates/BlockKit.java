@@ -1,15 +1,22 @@
 package io.leadflow.notifier.templates;
 
+import io.leadflow.avro.AlertButton;
 import io.leadflow.avro.AlertField;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds Block Kit blocks within Slack's limits: every piece of text passed in is raw (it is escaped here) unless the
@@ -25,6 +32,11 @@ final class BlockKit {
     static final int MAX_BUTTONS = 25;
     static final int MAX_BUTTON_TEXT = 75;
     static final int MAX_URL = 3000;
+    static final int MAX_ACTION_ID = 255;
+    static final int MAX_BUTTON_VALUE = 2000;
+    static final int MAX_BLOCK_ID = 255;
+    /** Prefix of the {@code block_id} of an alert's interactive buttons, followed by the alert id. */
+    static final String INTERACTIVE_BLOCK_PREFIX = "leadflow_actions:";
     static final int MAX_FALLBACK_TEXT = 3000;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -105,6 +117,60 @@ final class BlockKit {
             block("actions").set("elements", elements);
         }
         return this;
+    }
+
+    /**
+     * The alert's interactive buttons (Accept, Pass...) as an {@code actions} block of its own, ahead of the link
+     * buttons, so that its one {@code primary} button is the only one of its set. Each is a
+     * <a href="https://docs.slack.dev/reference/block-kit/block-elements/button-element">button element</a>:
+     * {@code text} (plain_text, at most 75 characters), {@code action_id} (at most 255, unique in the block),
+     * {@code value} (at most 2000: what the click carries back) and {@code style} ({@code primary} or {@code danger},
+     * else left out for the default); in an
+     * <a href="https://docs.slack.dev/reference/block-kit/blocks/actions-block">actions block</a> of at most 25
+     * elements, whose {@code block_id} names the alert (Slack asks for one unique to each message and each version of
+     * it). A button that would break those limits is left out rather than have Slack refuse the whole message.
+     */
+    BlockKit interactive(String alertId, List<AlertButton> buttons) {
+        if (buttons == null || buttons.isEmpty()) {
+            return this;
+        }
+        ArrayNode elements = NODES.arrayNode();
+        Set<String> actionIds = new HashSet<>();
+        for (AlertButton button : buttons) {
+            String actionId = button.getActionId() == null ? "" : button.getActionId().strip();
+            String value = button.getValue() == null ? "" : button.getValue();
+            if (elements.size() == MAX_BUTTONS || actionId.isEmpty() || actionId.length() > MAX_ACTION_ID
+                    || value.length() > MAX_BUTTON_VALUE || button.getLabel() == null || button.getLabel().isBlank()
+                    || !actionIds.add(actionId)) {
+                continue;
+            }
+            ObjectNode element = elements.addObject().put("type", "button").put("action_id", actionId);
+            element.set("text", plain(Mrkdwn.escape(button.getLabel(), MAX_BUTTON_TEXT)));
+            if (!value.isEmpty()) {
+                element.put("value", value);
+            }
+            String style = button.getStyle() == null ? "" : button.getStyle().strip();
+            if (style.equals("primary") || style.equals("danger")) {
+                element.put("style", style);
+            }
+        }
+        if (!elements.isEmpty()) {
+            block("actions").put("block_id", interactiveBlockId(alertId)).set("elements", elements);
+        }
+        return this;
+    }
+
+    static String interactiveBlockId(String alertId) {
+        String id = INTERACTIVE_BLOCK_PREFIX + alertId;
+        if (id.length() <= MAX_BLOCK_ID) {
+            return id;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(alertId.getBytes(StandardCharsets.UTF_8));
+            return INTERACTIVE_BLOCK_PREFIX + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** A context line of mrkdwn we composed. */

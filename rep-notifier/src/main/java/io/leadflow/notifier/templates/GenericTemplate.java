@@ -16,6 +16,7 @@ final class GenericTemplate implements AlertTemplate {
                 .list("Why", "•", alert.getReasons())
                 .list("Heads-up", ":warning:", alert.getFlags())
                 .list("What to do", "•", alert.getActions())
+                .interactive(alert.getAlertId(), alert.getButtons())
                 .buttons(Templates.buttons(alert, hubspot));
         return kit.context("Alert raised " + BlockKit.localTime(alert.getCreatedAt())).blocks();
     }

@@ -20,7 +20,7 @@ final class NewLeadTemplate implements AlertTemplate {
                 .list("Why this lead is yours", "•", alert.getReasons())
                 .list("Heads-up", ":warning:", alert.getFlags())
                 .list("Next steps", "•", alert.getActions());
-        kit.buttons(Templates.buttons(alert, hubspot));
+        kit.interactive(alert.getAlertId(), alert.getButtons()).buttons(Templates.buttons(alert, hubspot));
         StringBuilder context = new StringBuilder();
         if (alert.getLeadReceivedAt() != null) {
             context.append("Lead received ").append(BlockKit.localTime(alert.getLeadReceivedAt()));

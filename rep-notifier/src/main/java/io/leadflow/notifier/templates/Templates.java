@@ -72,6 +72,28 @@ public final class Templates {
         return message;
     }
 
+    /**
+     * The {@code chat.update} body replacing the message {@code ts} in {@code channel} with this alert: its text and
+     * blocks (an empty list of blocks clears the old ones, buttons included). Metadata is left out so that the message
+     * keeps the alert id it was posted with, by which later updates find it again.
+     */
+    public ObjectNode update(String channel, String ts, RepAlert alert, Optional<AlertLink> hubspot) {
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
+        message.put("channel", channel);
+        message.put("ts", ts);
+        message.setAll(render(alert, hubspot));
+        return message;
+    }
+
+    /** The {@code chat.postEphemeral} body showing this alert to {@code user} alone in {@code channel}. */
+    public ObjectNode ephemeral(String channel, String user, RepAlert alert, Optional<AlertLink> hubspot) {
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
+        message.put("channel", channel);
+        message.put("user", user);
+        message.setAll(render(alert, hubspot));
+        return message;
+    }
+
     /** One alert of a digest, with the HubSpot link the notifier knows for it. */
     public record DigestItem(RepAlert alert, Optional<AlertLink> hubspot) {
     }

@@ -28,7 +28,7 @@ final class TrialTemplate implements AlertTemplate {
         BlockKit kit = new BlockKit().header(alert.getTitle()).section(emoji + " *" + leadLine + "*");
         List<String> actions = alert.getActions().isEmpty() ? defaultActions : alert.getActions();
         kit.fieldsOf(alert.getFields()).list("What to do", "•", actions).list("Heads-up", ":warning:", alert.getFlags());
-        kit.buttons(Templates.buttons(alert, hubspot));
+        kit.interactive(alert.getAlertId(), alert.getButtons()).buttons(Templates.buttons(alert, hubspot));
         String context = "Evaluation reminder raised " + BlockKit.localTime(alert.getCreatedAt());
         if (alert.getTrialId() != null) {
             context += " · trial `" + Mrkdwn.escape(alert.getTrialId(), 100) + "`";

@@ -200,6 +200,50 @@ class DeliveryTests {
     }
 
     @Test
+    void leadsWithButtonsAreNeverFoldedIntoADigestSoAnAcceptChangesOnlyThatLeadsMessage() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
+        SlackStub.acceptPosts(slack);
+        SlackStub.acceptUpdates(slack);
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        submit(delivery, TestAlerts.newLead("first", "First", start, "C0BURST"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+
+        // a burst of leads with Accept / Pass and of leads without, all waiting for the same channel's token
+        for (int i = 1; i <= 3; i++) {
+            RepAlert clickable = TestAlerts.newLeadWithButtons("click-" + i, 1);
+            clickable.setChannel("C0BURST");
+            clickable.setLeadReceivedAt(start.plusSeconds(i));
+            submit(delivery, clickable);
+            submit(delivery, TestAlerts.newLead("plain-" + i, "Plain " + i, start.plusSeconds(i), "C0BURST"));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 7);
+        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0BURST");
+        assertThat(posts).hasSize(5);
+        assertThat(posts).filteredOn(SlackStub.Post::isDigest).singleElement()
+                .satisfies(digest -> assertThat(digest.alertIds()).containsExactly("NEW_LEAD:plain-3", "NEW_LEAD:plain-2", "NEW_LEAD:plain-1"));
+        assertThat(posts).filteredOn(p -> p.alertId().startsWith("NEW_LEAD:click-"))
+                .allSatisfy(p -> {
+                    assertThat(p.isDigest()).isFalse();
+                    assertThat(p.alertIds()).hasSize(1);
+                    assertThat(p.hasButton("lead.accept")).isTrue();
+                    assertThat(p.hasButton("lead.pass")).isTrue();
+                })
+                .extracting(SlackStub.Post::alertId)
+                .containsExactlyInAnyOrder("NEW_LEAD:click-1", "NEW_LEAD:click-2", "NEW_LEAD:click-3");
+
+        // the answer to a click replaces that lead's message, and no other lead's line with it
+        String clickedTs = sent("NEW_LEAD:click-2").orElseThrow().getSlackTs();
+        assertThat(ledger.written()).filteredOn(m -> m.getStatus().equals("SENT") && clickedTs.equals(m.getSlackTs()))
+                .extracting(SentAlert::getAlertId).containsExactly("NEW_LEAD:click-2");
+        submit(delivery, TestAlerts.accepted("click-2", 1, "NEW_LEAD:click-2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 8);
+        assertThat(SlackStub.updates(slack)).singleElement()
+                .satisfies(update -> assertThat(update.body().path("ts").asString("")).isEqualTo(clickedTs));
+        assertThat(SlackStub.posts(slack)).hasSize(5);
+    }
+
+    @Test
     void aLargeBacklogIsSplitIntoSeveralMessagesTheNewestFirstEachLeadOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(200), 1);
         SlackStub.acceptPosts(slack);
@@ -472,6 +516,202 @@ class DeliveryTests {
     }
 
     @Test
+    void acceptedAlertUpdatesTheNewLeadMessageInPlaceExactlyOnce() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+        SlackStub.acceptUpdates(slack);
+        RepAlert newLead = TestAlerts.newLeadWithButtons("lead-acc", 1);
+        newLead.setChannel("C0LEADS");
+        submit(delivery, newLead);
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        String postedTs = sent(newLead.getAlertId()).orElseThrow().getSlackTs();
+        RepAlert accepted = TestAlerts.accepted("lead-acc", 1, newLead.getAlertId());
+
+        submit(delivery, accepted);
+        submit(delivery, accepted);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 3);
+        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> assertThat(p.hasButton("lead.accept")).isTrue());
+        assertThat(SlackStub.updates(slack)).singleElement().satisfies(update -> {
+            assertThat(update.channel()).isEqualTo("C0LEADS");
+            assertThat(update.body().path("ts").asString("")).isEqualTo(postedTs);
+            assertThat(update.body().path("text").asString("")).isEqualTo("Accepted by Simon at 14:05 UTC");
+            assertThat(update.body().path("blocks").isArray()).as("blocks replace the old ones").isTrue();
+            assertThat(update.hasButton("lead.accept")).as("buttons gone").isFalse();
+            assertThat(update.body().has("metadata")).as("the message keeps the alert id it was posted with").isFalse();
+            assertThat(update.authorization()).isEqualTo("Bearer " + SlackStub.TOKEN);
+        });
+        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> {
+            assertThat(m.getChannel()).isEqualTo("C0LEADS");
+            assertThat(m.getSlackTs()).isEqualTo(postedTs);
+        });
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "LEAD_ACCEPTED", "outcome", "updated").count()).isEqualTo(1);
+        assertThat(meters.counter("leadflow.notifier.alerts", "kind", "LEAD_ACCEPTED", "outcome", "duplicate").count()).isEqualTo(1);
+    }
+
+    @Test
+    void updateOfAMessageTheLedgerDoesNotKnowFindsItInTheDirectMessageHistory() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptUpdates(slack);
+        slack.stubFor(post(urlPathEqualTo("/conversations.open"))
+                .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D069C7QFK\"}}")));
+        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("D069C7QFK"))
+                .willReturn(okJson("""
+                        {"ok": true, "has_more": false, "messages": [
+                          {"type": "message", "ts": "1767621733.000100", "text": "New lead",
+                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:lead-old"}}}]}""")));
+        RepAlert accepted = TestAlerts.accepted("lead-old", 1, "NEW_LEAD:lead-old"); // a DM to U02QULW4MDZ
+
+        submit(delivery, accepted);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.posts(slack)).isEmpty();
+        assertThat(SlackStub.updates(slack)).singleElement().satisfies(update -> {
+            assertThat(update.channel()).as("chat.update takes the DM's id, not the user's").isEqualTo("D069C7QFK");
+            assertThat(update.body().path("ts").asString("")).isEqualTo("1767621733.000100");
+        });
+        // searched from the update's creation minus the update look-back, with the message metadata
+        slack.verify(getRequestedFor(urlPathEqualTo("/conversations.history")).withQueryParam("include_all_metadata", equalTo("true"))
+                .withQueryParam("oldest", equalTo(slackTs(accepted.getCreatedAt().minus(Duration.ofDays(7))))));
+        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621733.000100"));
+    }
+
+    @Test
+    void updateOfAnUnknownMessageIsPostedAsANewMessageOnce() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+        SlackStub.acceptUpdates(slack);
+        slack.stubFor(get(urlPathEqualTo("/conversations.history"))
+                .willReturn(okJson("{\"ok\": true, \"has_more\": false, \"messages\": []}")));
+        RepAlert accepted = TestAlerts.accepted("lead-gone", 2, "NEW_LEAD:lead-gone:v2");
+        accepted.setChannel("C0LEADS");
+
+        submit(delivery, accepted);
+        submit(delivery, accepted);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
+        assertThat(SlackStub.updates(slack)).isEmpty();
+        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> {
+            assertThat(p.channel()).isEqualTo("C0LEADS");
+            assertThat(p.alertId()).isEqualTo(accepted.getAlertId());
+        });
+        assertThat(sent(accepted.getAlertId())).isPresent();
+    }
+
+    @Test
+    void updateOfADeletedMessageIsPostedAsANewMessage() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptPosts(slack);
+        slack.stubFor(post(urlPathEqualTo("/chat.update")).willReturn(okJson("{\"ok\":false,\"error\":\"message_not_found\"}")));
+        ledger.record(marker("NEW_LEAD:lead-del", "C0LEADS", SentStatus.SENT, "1767621700.000200", Instant.now().minusSeconds(60)));
+        RepAlert accepted = TestAlerts.accepted("lead-del", 1, "NEW_LEAD:lead-del");
+        accepted.setChannel("C0LEADS");
+
+        submit(delivery, accepted);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.updates(slack)).singleElement()
+                .satisfies(u -> assertThat(u.body().path("ts").asString("")).isEqualTo("1767621700.000200"));
+        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> assertThat(p.alertId()).isEqualTo(accepted.getAlertId()));
+        assertThat(deadLettered).isEmpty();
+    }
+
+    @Test
+    void rateLimitedUpdateWaitsRetryAfterThenUpdatesOnce() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptUpdates(slack);
+        slack.stubFor(post(urlPathEqualTo("/chat.update")).atPriority(1)
+                .inScenario("update-throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("open")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
+                        .withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"ratelimited\"}")));
+        ledger.record(marker("NEW_LEAD:lead-429", "C0LEADS", SentStatus.SENT, "1767621700.000300", Instant.now().minusSeconds(60)));
+        RepAlert accepted = TestAlerts.accepted("lead-429", 1, "NEW_LEAD:lead-429");
+        accepted.setChannel("C0LEADS");
+
+        submit(delivery, accepted);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        List<SlackStub.Post> updates = SlackStub.updates(slack);
+        assertThat(updates).hasSize(2);
+        assertThat(Duration.between(updates.get(0).at(), updates.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(SlackStub.posts(slack)).isEmpty();
+        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621700.000300"));
+    }
+
+    @Test
+    void updateWaitsBehindTheMessageItUpdatesEvenWhenTheyGoToDifferentChannels() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptUpdates(slack);
+        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).willReturn(okJson(
+                "{\"ok\":true,\"channel\":\"C0NEWLEADS\",\"ts\":\"1767621700.000400\"}").withFixedDelay(500)));
+        RepAlert newLead = TestAlerts.newLeadWithButtons("lead-slow", 1);
+        newLead.setChannel("C0NEWLEADS");
+        RepAlert accepted = TestAlerts.accepted("lead-slow", 1, newLead.getAlertId()); // itself a DM to the rep
+
+        submit(delivery, newLead);
+        submit(delivery, accepted);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
+        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> assertThat(p.alertId()).isEqualTo(newLead.getAlertId()));
+        assertThat(SlackStub.updates(slack)).singleElement().satisfies(u -> {
+            assertThat(u.channel()).isEqualTo("C0NEWLEADS");
+            assertThat(u.body().path("ts").asString("")).isEqualTo("1767621700.000400");
+        });
+    }
+
+    @Test
+    void ephemeralAlertIsShownOnceToTheClickerInTheClickedChannel() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        SlackStub.acceptEphemerals(slack);
+        RepAlert notTheOwner = TestAlerts.notTheOwner("activity-1", "U00CAMERON1", "C0LEADS");
+
+        submit(delivery, notTheOwner);
+        submit(delivery, notTheOwner);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
+        assertThat(SlackStub.posts(slack)).isEmpty();
+        assertThat(SlackStub.ephemerals(slack)).singleElement().satisfies(e -> {
+            assertThat(e.channel()).isEqualTo("C0LEADS");
+            assertThat(e.body().path("user").asString("")).isEqualTo("U00CAMERON1");
+            assertThat(e.body().path("text").asString("")).isEqualTo("This lead is Simon's: only its owner can accept or pass it");
+            assertThat(e.body().path("blocks").isArray()).isTrue();
+        });
+        assertThat(sent(notTheOwner.getAlertId())).hasValueSatisfying(m -> {
+            assertThat(m.getChannel()).isEqualTo("C0LEADS");
+            assertThat(m.getSlackTs()).startsWith("1767621799.");
+        });
+    }
+
+    @Test
+    void ephemeralAlertLeftPendingByACrashIsNotShownAgainWhenRepostingIsOff() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3, true, false);
+        SlackStub.acceptEphemerals(slack);
+        RepAlert notTheOwner = TestAlerts.notTheOwner("activity-2", "U00CAMERON1", "C0LEADS");
+        ledger.record(marker(notTheOwner.getAlertId(), "C0LEADS", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
+
+        submit(delivery, notTheOwner);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.ephemerals(slack)).isEmpty();
+        assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
+                f -> assertThat(f.getMessage()).contains("unverifiable"));
+        assertThat(ledger.find(notTheOwner.getAlertId())).hasValueSatisfying(m -> assertThat(m.getStatus()).isEqualTo("FAILED"));
+    }
+
+    @Test
+    void ephemeralToSomeoneNotInTheChannelIsDeadLetteredWithSlacksError() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+        slack.stubFor(post(urlPathEqualTo("/chat.postEphemeral")).willReturn(okJson("{\"ok\":false,\"error\":\"user_not_in_channel\"}")));
+
+        submit(delivery, TestAlerts.notTheOwner("activity-3", "U0STRANGER", "C0LEADS"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
+        assertThat(SlackStub.ephemerals(slack)).hasSize(1);
+        assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
+                f -> assertThat(f.error()).isEqualTo("user_not_in_channel"));
+    }
+
+    @Test
     void configuredChannelForAKindWinsOverTheDirectMessage() {
         MockEnvironment environment = new MockEnvironment().withProperty("LEADFLOW_SLACK_CHANNEL_NEW_LEAD", "C0NEWLEADS");
         ChannelResolver resolver = new ChannelResolver(Map.of(io.leadflow.avro.AlertKind.TRIAL_KICKOFF, "C0TRIALS"), environment);
@@ -487,12 +727,16 @@ class DeliveryTests {
     }
 
     private AlertDelivery delivery(Duration period, int burst, boolean digests) {
+        return delivery(period, burst, digests, true);
+    }
+
+    private AlertDelivery delivery(Duration period, int burst, boolean digests, boolean repostUnverifiable) {
         NotifierProperties properties = new NotifierProperties(
                 new NotifierProperties.Slack(slack.baseUrl(), SlackStub.TOKEN, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                 Map.of(),
                 new NotifierProperties.RateLimit(period, burst),
                 new NotifierProperties.Delivery(8, 1000, Duration.ofMillis(50), Duration.ofMillis(200), 5, Duration.ofSeconds(5)),
-                new NotifierProperties.Recovery(100, 3, Duration.ofMinutes(2), true, Duration.ofSeconds(10)),
+                new NotifierProperties.Recovery(100, 3, Duration.ofMinutes(2), repostUnverifiable, Duration.ofSeconds(10), Duration.ofDays(7)),
                 new NotifierProperties.Hubspot("12345", "https://app.hubspot.com"),
                 new NotifierProperties.Deals(100),
                 new NotifierProperties.Digest(digests, 12000));
@@ -513,6 +757,11 @@ class DeliveryTests {
 
     private java.util.Optional<SentAlert> sent(String alertId) {
         return ledger.find(alertId).filter(m -> m.getStatus().equals("SENT"));
+    }
+
+    /** Slack's notation for a time: seconds with six decimals. */
+    private static String slackTs(Instant instant) {
+        return instant.getEpochSecond() + "." + String.format("%06d", instant.getNano() / 1000);
     }
 
     private static SentAlert marker(String alertId, String channel, SentStatus status, String ts, Instant at) {

@@ -21,6 +21,7 @@ final class BlockKitAssert {
         assertThat(blocks.isArray()).as("blocks is an array").isTrue();
         assertThat(blocks.size()).as("block count").isBetween(1, 50);
         Set<String> actionIds = new HashSet<>();
+        Set<String> blockIds = new HashSet<>();
         for (JsonNode block : blocks) {
             String type = block.path("type").asString("");
             assertThat(type).as("block type").isIn(KNOWN_BLOCKS);
@@ -41,11 +42,24 @@ final class BlockKitAssert {
                 }
                 case "actions" -> {
                     assertThat(block.path("elements").size()).as("actions elements").isBetween(1, 25);
+                    if (block.has("block_id")) {
+                        assertThat(blockIds.add(block.path("block_id").asString(""))).as("unique block_id").isTrue();
+                        assertThat(block.path("block_id").asString("")).isNotEmpty().hasSizeLessThanOrEqualTo(255);
+                    }
                     for (JsonNode element : block.path("elements")) {
                         assertThat(element.path("type").asString("")).isEqualTo("button");
                         assertThat(element.path("text").path("type").asString("")).isEqualTo("plain_text");
                         assertThat(element.path("text").path("text").asString("")).isNotBlank().hasSizeLessThanOrEqualTo(75);
-                        assertThat(element.path("url").asString("")).startsWith("http").hasSizeLessThanOrEqualTo(3000);
+                        if (element.has("url")) {
+                            assertThat(element.path("url").asString("")).startsWith("http").hasSizeLessThanOrEqualTo(3000);
+                        } else {
+                            assertThat(element.path("value").asString("")).as("an interactive button's value").isNotEmpty()
+                                    .hasSizeLessThanOrEqualTo(2000);
+                        }
+                        if (element.has("style")) {
+                            assertThat(element.path("style").asString("")).isIn("primary", "danger");
+                        }
+                        assertThat(element.path("action_id").asString("")).isNotEmpty().hasSizeLessThanOrEqualTo(255);
                         assertThat(actionIds.add(element.path("action_id").asString(""))).as("unique action_id").isTrue();
                     }
                 }

@@ -1,5 +1,6 @@
 package io.leadflow.notifier.templates;
 
+import io.leadflow.avro.AlertButton;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
@@ -69,6 +70,61 @@ class TemplatesTests {
         assertThat(buttons.get(1).path("url").asString("")).isEqualTo("https://cal.com/booking/7Hq2xZ");
         assertThat(message.path("metadata").path("event_type").asString("")).isEqualTo("leadflow_alert");
         assertThat(message.path("metadata").path("event_payload").path("alertId").asString("")).isEqualTo("NEW_LEAD:lead-1");
+    }
+
+    @Test
+    void buttonsBecomeAnActionsBlockOfTheirOwnAheadOfTheLinkButtons() {
+        RepAlert alert = TestAlerts.newLeadWithButtons("lead-2", 3);
+
+        ObjectNode message = templates.message("C1", alert, Optional.of(CONTACT_SEARCH));
+
+        List<JsonNode> actionBlocks = new ArrayList<>();
+        message.path("blocks").forEach(block -> {
+            if ("actions".equals(block.path("type").asString(""))) {
+                actionBlocks.add(block);
+            }
+        });
+        assertThat(actionBlocks).hasSize(2);
+        JsonNode decision = actionBlocks.get(0);
+        assertThat(decision.path("block_id").asString("")).isEqualTo("leadflow_actions:NEW_LEAD:lead-2:v3");
+        JsonNode accept = decision.path("elements").get(0);
+        assertThat(accept.path("type").asString("")).isEqualTo("button");
+        assertThat(accept.path("action_id").asString("")).isEqualTo("lead.accept");
+        assertThat(accept.path("text").path("type").asString("")).isEqualTo("plain_text");
+        assertThat(accept.path("text").path("text").asString("")).isEqualTo("Accept");
+        assertThat(accept.path("value").asString("")).isEqualTo("lead-2:3");
+        assertThat(accept.path("style").asString("")).isEqualTo("primary");
+        assertThat(accept.has("url")).isFalse();
+        JsonNode pass = decision.path("elements").get(1);
+        assertThat(pass.path("action_id").asString("")).isEqualTo("lead.pass");
+        assertThat(pass.path("value").asString("")).isEqualTo("lead-2:3");
+        assertThat(pass.has("style")).as("default style").isFalse();
+        assertThat(actionBlocks.get(1).path("elements").get(0).path("url").asString("")).isEqualTo(CONTACT_SEARCH.getUrl());
+        BlockKitAssert.assertValidMessage(message);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AlertKind.class, names = {"NEW_LEAD", "TRIAL_KICKOFF", "SLA_REMINDER", "OTHER"})
+    void everyTemplateRendersButtonsAndLeavesOutThoseSlackWouldRefuse(AlertKind kind) {
+        RepAlert alert = TestAlerts.newLead("lead-3");
+        alert.setKind(kind);
+        alert.setButtons(List.of(
+                new AlertButton("lead.accept", "Accept", "lead-3:1", "danger"),
+                new AlertButton("lead.accept", "Accept again", "lead-3:1", null),
+                new AlertButton("lead.big", "Too big", "v".repeat(2001), null),
+                new AlertButton("", "No id", "lead-3:1", null),
+                new AlertButton("x".repeat(256), "Long id", "lead-3:1", null),
+                new AlertButton("lead.odd", "Odd <style>", "lead-3:1", "purple")));
+
+        ObjectNode message = templates.message("C1", alert, Optional.empty());
+
+        JsonNode elements = actions(message);
+        assertThat(elements).hasSize(2);
+        assertThat(elements.get(0).path("style").asString("")).isEqualTo("danger");
+        assertThat(elements.get(1).path("action_id").asString("")).isEqualTo("lead.odd");
+        assertThat(elements.get(1).path("text").path("text").asString("")).isEqualTo("Odd &lt;style&gt;");
+        assertThat(elements.get(1).has("style")).isFalse();
+        BlockKitAssert.assertValidMessage(message);
     }
 
     @Test

@@ -10,7 +10,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,8 +29,10 @@ import java.util.Map;
  * {@code "ok": true|false} and an {@code error} code, bearer-token auth, {@code chat.postMessage} (with
  * Block Kit blocks and message metadata), {@code conversations.open} for a rep's DM,
  * {@code conversations.history} (newest first, paged, metadata on request), {@code chat.update},
- * {@code auth.test} and {@code users.lookupByEmail}, and Slack's per-channel posting limit (a short
- * burst, then one message a second) answered with HTTP 429 and {@code Retry-After}. Every call is recorded.
+ * {@code chat.postEphemeral}, {@code auth.test} and {@code users.lookupByEmail}, and Slack's per-channel posting
+ * limit (a short burst, then one message a second) answered with HTTP 429 and {@code Retry-After}. Every call is
+ * recorded. A person can click a message's buttons ({@link #click}): that gives the {@code block_actions} payload
+ * Slack would send to the app's interactivity URL (signed and sent by {@link SlackInteractions}).
  */
 public final class SlackSandbox {
 
@@ -36,6 +40,10 @@ public final class SlackSandbox {
     private static final String BOT_USER = "U0LEADFLOW";
     private static final String BOT_ID = "B0LEADFLOW";
     private static final String TEAM = "T0LOCAL";
+    private static final String TEAM_NUMBER = "4000001";
+    private static final String APP_ID = "A0LEADFLOW";
+    /** Slack's deprecated verification token, still sent in payloads; apps must verify the signature instead. */
+    private static final String VERIFICATION_TOKEN = "sandbox-verification-token";
 
     private final Object lock = new Object();
     private volatile SandboxToken requiredToken;
@@ -43,6 +51,11 @@ public final class SlackSandbox {
     private final int burst;
     private final int recordedCalls;
     private final Map<String, List<ObjectNode>> messagesByChannel = new LinkedHashMap<>();
+    /** Ephemeral messages, oldest first: shown to one user, never in a conversation's history. */
+    private final List<ObjectNode> ephemeral = new ArrayList<>();
+    /** The response URLs handed out with clicks, by their secret part. */
+    private final Map<String, ResponseUrl> responseUrls = new HashMap<>();
+    private final SecureRandom random = new SecureRandom();
     private final Map<String, double[]> buckets = new HashMap<>();
     private final Deque<RecordedCall> calls = new ArrayDeque<>();
     private final Map<String, String> users;
@@ -108,6 +121,7 @@ public final class SlackSandbox {
                     .put("user", "leadflow").put("team_id", TEAM).put("user_id", BOT_USER).put("bot_id", BOT_ID));
             case "chat.postMessage" -> postMessage(args, now);
             case "chat.update" -> update(args, now);
+            case "chat.postEphemeral" -> postEphemeral(args, now);
             case "conversations.open" -> open(args);
             case "conversations.history" -> history(args);
             case "users.lookupByEmail" -> lookupByEmail(args);
@@ -120,12 +134,17 @@ public final class SlackSandbox {
         if (channel.isEmpty()) {
             return fail("channel_not_found");
         }
-        JsonNode blocks = blocks(args.path("blocks"));
+        JsonNode blocks;
+        try {
+            blocks = blocks(args.path("blocks"));
+        } catch (RuntimeException e) {
+            return fail("invalid_blocks_format");
+        }
         String text = args.path("text").asString("");
         if (text.isBlank() && (blocks == null || blocks.isEmpty())) {
             return fail("no_text");
         }
-        if (blocks != null && blocks.size() > 50) {
+        if (blocks != null && (!blocks.isArray() || blocks.size() > 50)) {
             return fail("invalid_blocks");
         }
         if (!take(channel, now)) {
@@ -143,7 +162,7 @@ public final class SlackSandbox {
         message.put("ts", ts);
         message.put("team", TEAM);
         if (blocks != null) {
-            message.set("blocks", blocks);
+            message.set("blocks", withBlockIds(blocks));
         }
         JsonNode metadata = args.path("metadata");
         if (metadata.isString()) {
@@ -163,23 +182,124 @@ public final class SlackSandbox {
         return new Answer(200, answer, Map.of());
     }
 
+    /**
+     * {@code chat.update} as Slack documents it (https://docs.slack.dev/reference/methods/chat.update): the channel
+     * must be a conversation id (a DM's {@code D...}, never a user id); {@code blocks} replace the message's blocks,
+     * {@code text} without {@code blocks} removes them (and marks the message edited); {@code metadata} is kept unless
+     * given. Who may update: only the bot that posted it (https://docs.slack.dev/messaging/modifying-messages). Errors:
+     * {@code channel_not_found}, {@code message_not_found} (no such ts, or an ephemeral message),
+     * {@code cant_update_message} (not the bot's), {@code no_text}, {@code invalid_blocks}.
+     */
     private Answer update(ObjectNode args, Instant now) {
-        String channel = resolveChannel(args.path("channel").asString(""));
-        String ts = args.path("ts").asString("");
+        String channel = args.path("channel").asString("").trim();
+        if (channel.isEmpty() || channel.startsWith("#") || channel.startsWith("U") || channel.startsWith("W")) {
+            return fail("channel_not_found"); // an id is needed here: a DM by its D... id, not the user's
+        }
+        String ts = args.path("ts").asString("").trim();
+        JsonNode blocks;
+        try {
+            blocks = blocks(args.path("blocks"));
+        } catch (RuntimeException e) {
+            return fail("invalid_blocks_format");
+        }
+        boolean hasText = args.hasNonNull("text") && !args.path("text").asString("").isBlank();
+        if (!hasText && blocks == null) {
+            return fail("no_text");
+        }
+        if (blocks != null && (!blocks.isArray() || blocks.size() > 50)) {
+            return fail("invalid_blocks");
+        }
+        JsonNode metadata = args.path("metadata");
+        try {
+            metadata = metadata.isString() ? JSON.readTree(metadata.asString()) : metadata;
+        } catch (RuntimeException e) {
+            return fail("invalid_metadata_format");
+        }
         for (ObjectNode message : messagesByChannel.getOrDefault(channel, List.of())) {
             if (message.path("ts").asString("").equals(ts)) {
-                if (args.has("text")) {
+                if (!BOT_USER.equals(message.path("user").asString(""))) {
+                    return fail("cant_update_message");
+                }
+                if (hasText) {
                     message.put("text", args.path("text").asString(""));
                 }
-                JsonNode blocks = blocks(args.path("blocks"));
                 if (blocks != null) {
-                    message.set("blocks", blocks);
+                    message.set("blocks", withBlockIds(blocks));
+                } else {
+                    message.remove("blocks");
                 }
-                message.putObject("edited").put("user", BOT_USER).put("ts", nextTs(now));
-                return ok(o -> o.put("channel", channel).put("ts", ts).put("text", message.path("text").asString("")));
+                if (metadata != null && metadata.isObject()) {
+                    if (metadata.isEmpty()) {
+                        message.remove("metadata");
+                    } else {
+                        message.set("metadata", metadata);
+                    }
+                }
+                if (blocks == null) {
+                    // Slack marks a message edited when its text changes, not when its blocks are replaced.
+                    message.putObject("edited").put("user", BOT_USER).put("ts", nextTs(now));
+                }
+                ObjectNode answer = JSON.createObjectNode().put("ok", true).put("channel", channel).put("ts", ts)
+                        .put("text", message.path("text").asString(""));
+                ObjectNode echoed = message.deepCopy();
+                echoed.remove("metadata");
+                answer.set("message", echoed);
+                return new Answer(200, answer, Map.of());
             }
         }
         return fail("message_not_found");
+    }
+
+    /**
+     * {@code chat.postEphemeral} as Slack documents it (https://docs.slack.dev/reference/methods/chat.postEphemeral):
+     * shown only to {@code user}, who must be in {@code channel} (else {@code user_not_in_channel}); the answer is
+     * {@code message_ts}. The message is in no conversation's history and cannot be updated with {@code chat.update}.
+     */
+    private Answer postEphemeral(ObjectNode args, Instant now) {
+        String channel = resolveChannel(args.path("channel").asString("").trim());
+        if (channel.isEmpty()) {
+            return fail("channel_not_found");
+        }
+        String user = args.path("user").asString("").trim();
+        if (!isMember(user, channel)) {
+            return fail("user_not_in_channel");
+        }
+        JsonNode blocks;
+        try {
+            blocks = blocks(args.path("blocks"));
+        } catch (RuntimeException e) {
+            return fail("invalid_blocks_format");
+        }
+        String text = args.path("text").asString("");
+        if (text.isBlank() && (blocks == null || blocks.isEmpty())) {
+            return fail("no_text");
+        }
+        if (blocks != null && (!blocks.isArray() || blocks.size() > 50)) {
+            return fail("invalid_blocks");
+        }
+        String ts = nextTs(now);
+        ObjectNode message = JSON.createObjectNode();
+        message.put("type", "message");
+        message.put("subtype", "bot_message");
+        message.put("text", text);
+        message.put("user", BOT_USER);
+        message.put("bot_id", BOT_ID);
+        message.put("ts", ts);
+        message.put("channel", channel);
+        message.put("ephemeralTo", user);
+        if (blocks != null) {
+            message.set("blocks", withBlockIds(blocks));
+        }
+        ephemeral.add(message);
+        return ok(o -> o.put("message_ts", ts));
+    }
+
+    /** Who is in a conversation: a DM holds its one user; every channel holds every user of the workspace. */
+    private boolean isMember(String user, String channel) {
+        if (user.isEmpty() || !users.containsKey(user)) {
+            return false;
+        }
+        return !channel.startsWith("D") || channel.equals(directMessage(user));
     }
 
     private Answer open(ObjectNode args) {
@@ -297,6 +417,33 @@ public final class SlackSandbox {
         return blocks;
     }
 
+    /** Slack gives every block without a {@code block_id} one of its own. */
+    private JsonNode withBlockIds(JsonNode blocks) {
+        if (!blocks.isArray()) {
+            return blocks;
+        }
+        ArrayNode copy = JSON.createArrayNode();
+        for (JsonNode block : blocks) {
+            if (block.isObject() && !block.has("block_id")) {
+                ObjectNode withId = ((ObjectNode) block).deepCopy();
+                withId.put("block_id", randomId(5));
+                copy.add(withId);
+            } else {
+                copy.add(block);
+            }
+        }
+        return copy;
+    }
+
+    private String randomId(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder id = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return id.toString();
+    }
+
     private static int intArg(ObjectNode args, String name, int fallback) {
         JsonNode value = args.path(name);
         if (value.isNumber()) {
@@ -332,9 +479,191 @@ public final class SlackSandbox {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // A person clicking a button
+
+    /** How long a click's {@code response_url} may be used, and how often, as Slack allows. */
+    static final Duration RESPONSE_URL_LIFETIME = Duration.ofMinutes(30);
+    static final int RESPONSE_URL_USES = 5;
+
+    private record ResponseUrl(String channel, String messageTs, String user, Instant expires, int[] uses) {
+    }
+
+    /**
+     * What Slack sends the app when {@code user} clicks the button {@code actionId} of the message {@code ts} in
+     * {@code channel}: a {@code block_actions} payload
+     * (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload) with the user, the container
+     * (message ts, channel), the channel, the message as it is now, a {@code trigger_id}, a {@code response_url} and
+     * the action ({@code action_id}, {@code block_id}, {@code value}, {@code text}, {@code type}, {@code action_ts}).
+     * Only someone in the conversation sees the message, so only they can click: a DM's buttons only its user.
+     *
+     * @param user            the clicking user's id; empty picks the DM's user
+     * @param responseUrlBase where this sandbox takes {@code response_url} calls ({@code .../<secret>} is appended)
+     * @throws IllegalArgumentException naming the field ({@code ts:}, {@code actionId:}, {@code user:}) that is wrong
+     */
+    public ObjectNode click(String channel, String ts, String actionId, String user, String responseUrlBase) {
+        Instant now = clock.instant();
+        synchronized (lock) {
+            ObjectNode message = messagesByChannel.getOrDefault(channel == null ? "" : channel, List.of()).stream()
+                    .filter(m -> m.path("ts").asString("").equals(ts)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("ts: no message " + ts + " in " + channel));
+            ObjectNode action = null;
+            String blockId = null;
+            for (JsonNode block : message.path("blocks")) {
+                List<JsonNode> elements = new ArrayList<>();
+                block.path("elements").forEach(elements::add);
+                if (block.has("accessory")) {
+                    elements.add(block.path("accessory"));
+                }
+                for (JsonNode element : elements) {
+                    if ("button".equals(element.path("type").asString("")) && element.path("action_id").asString("").equals(actionId)) {
+                        action = (ObjectNode) element;
+                        blockId = block.path("block_id").asString("");
+                        break;
+                    }
+                }
+                if (action != null) {
+                    break;
+                }
+            }
+            if (action == null) {
+                throw new IllegalArgumentException("actionId: message " + ts + " has no button " + actionId);
+            }
+            String clicker = user == null || user.isBlank()
+                    ? (channel.startsWith("D") ? "U" + channel.substring(1) : "") : user.trim();
+            if (!isMember(clicker, channel)) {
+                throw new IllegalArgumentException("user: " + (clicker.isEmpty() ? "a user id is needed" : clicker
+                        + " is not in " + channel + " and cannot see its messages"));
+            }
+            String secret = randomId(24);
+            responseUrls.put(secret, new ResponseUrl(channel, ts, clicker, now.plus(RESPONSE_URL_LIFETIME), new int[] {0}));
+            responseUrls.values().removeIf(r -> r.expires().isBefore(now));
+
+            ObjectNode payload = JSON.createObjectNode();
+            payload.put("type", "block_actions");
+            String email = users.getOrDefault(clicker, "");
+            String name = email.contains("@") ? email.substring(0, email.indexOf('@')) : clicker;
+            payload.putObject("user").put("id", clicker).put("username", name).put("name", name).put("team_id", TEAM);
+            payload.put("api_app_id", APP_ID);
+            payload.put("token", VERIFICATION_TOKEN);
+            payload.putObject("container").put("type", "message").put("message_ts", ts).put("channel_id", channel)
+                    .put("is_ephemeral", false);
+            payload.put("trigger_id", (now.getEpochSecond() * 1000 + random.nextInt(1000)) + "." + TEAM_NUMBER + "." + randomHex(32));
+            payload.putObject("team").put("id", TEAM).put("domain", "leadflow-local");
+            payload.putNull("enterprise");
+            payload.put("is_enterprise_install", false);
+            payload.putObject("channel").put("id", channel).put("name", channel.startsWith("D") ? "directmessage" : channel.toLowerCase(Locale.ROOT));
+            ObjectNode shown = message.deepCopy();
+            shown.remove("metadata");
+            payload.set("message", shown);
+            payload.putObject("state").putObject("values");
+            payload.put("response_url", responseUrlBase + "/" + secret);
+            ObjectNode clicked = payload.putArray("actions").addObject();
+            clicked.put("action_id", actionId);
+            clicked.put("block_id", blockId);
+            clicked.set("text", action.path("text").deepCopy());
+            if (action.has("value")) {
+                clicked.put("value", action.path("value").asString(""));
+            }
+            if (action.has("style")) {
+                clicked.put("style", action.path("style").asString(""));
+            }
+            clicked.put("type", "button");
+            clicked.put("action_ts", nextTs(now));
+            return payload;
+        }
+    }
+
+    /**
+     * A call to a click's {@code response_url} (https://docs.slack.dev/messaging/modifying-messages): valid for 30
+     * minutes and 5 uses; {@code replace_original} replaces the clicked message's text and blocks,
+     * {@code delete_original} deletes it, otherwise the message is posted anew, {@code response_type}
+     * {@code in_channel} for everyone or (the default) {@code ephemeral}, to the clicking user only.
+     */
+    public Answer respond(String secret, ObjectNode body) {
+        Instant now = clock.instant();
+        synchronized (lock) {
+            Answer answer = respondLocked(secret, body, now);
+            calls.addLast(new RecordedCall(now, "POST", "/response_url", answer.status(), shorten(body.toString()),
+                    shorten(answer.body().toString())));
+            while (calls.size() > recordedCalls) {
+                calls.removeFirst();
+            }
+            return answer;
+        }
+    }
+
+    private Answer respondLocked(String secret, ObjectNode body, Instant now) {
+        ResponseUrl url = responseUrls.get(secret);
+        if (url == null || url.expires().isBefore(now)) {
+            return new Answer(404, JSON.createObjectNode().put("ok", false).put("error", "expired_url"), Map.of());
+        }
+        if (url.uses()[0] >= RESPONSE_URL_USES) {
+            return new Answer(404, JSON.createObjectNode().put("ok", false).put("error", "used_url"), Map.of());
+        }
+        JsonNode blocks;
+        try {
+            blocks = blocks(body.path("blocks"));
+        } catch (RuntimeException e) {
+            return fail("invalid_blocks_format");
+        }
+        String text = body.path("text").asString("");
+        boolean delete = body.path("delete_original").asBoolean(false);
+        if (!delete && text.isBlank() && (blocks == null || blocks.isEmpty())) {
+            return fail("no_text");
+        }
+        url.uses()[0]++;
+        List<ObjectNode> conversation = messagesByChannel.getOrDefault(url.channel(), new ArrayList<>());
+        if (delete) {
+            conversation.removeIf(m -> m.path("ts").asString("").equals(url.messageTs()));
+            return ok(o -> { });
+        }
+        if (body.path("replace_original").asBoolean(false)) {
+            for (ObjectNode message : conversation) {
+                if (message.path("ts").asString("").equals(url.messageTs())) {
+                    message.put("text", text);
+                    if (blocks != null) {
+                        message.set("blocks", withBlockIds(blocks));
+                    } else {
+                        message.remove("blocks");
+                    }
+                    return ok(o -> { });
+                }
+            }
+            return fail("message_not_found");
+        }
+        ObjectNode args = JSON.createObjectNode().put("channel", url.channel()).put("text", text);
+        if (blocks != null) {
+            args.set("blocks", blocks);
+        }
+        if ("in_channel".equals(body.path("response_type").asString(""))) {
+            Answer posted = postMessage(args, now);
+            return posted.body().path("ok").asBoolean(false) ? ok(o -> { }) : posted;
+        }
+        args.put("user", url.user());
+        Answer posted = postEphemeral(args, now);
+        return posted.body().path("ok").asBoolean(false) ? ok(o -> { }) : posted;
+    }
+
+    private String randomHex(int length) {
+        StringBuilder hex = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            hex.append(Character.forDigit(random.nextInt(16), 16));
+        }
+        return hex.toString();
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // What the console shows
 
-    /** Every message, newest first, each with its channel and (for DMs) the user it went to. */
+    /** The workspace's users: Slack user id → email. */
+    public Map<String, String> users() {
+        return users;
+    }
+
+    /**
+     * Every message, newest first, each with its channel and (for DMs) the user it went to; ephemeral messages carry
+     * {@code ephemeralTo}, the one user who sees them.
+     */
     public ArrayNode messages(int limit) {
         synchronized (lock) {
             List<ObjectNode> all = new ArrayList<>();
@@ -348,6 +677,16 @@ public final class SlackSandbox {
                 }
                 all.add(copy);
             }));
+            for (ObjectNode m : ephemeral) {
+                ObjectNode copy = m.deepCopy();
+                String user = m.path("ephemeralTo").asString("");
+                copy.put("ephemeralToEmail", users.getOrDefault(user, ""));
+                if (m.path("channel").asString("").startsWith("D")) {
+                    copy.put("dmUser", user);
+                    copy.put("dmUserEmail", users.getOrDefault(user, ""));
+                }
+                all.add(copy);
+            }
             all.sort((a, b) -> decimal(b.path("ts").asString()).compareTo(decimal(a.path("ts").asString())));
             ArrayNode out = JSON.createArrayNode();
             all.stream().limit(limit).forEach(out::add);
@@ -376,8 +715,10 @@ public final class SlackSandbox {
             ObjectNode channels = root.putObject("channels");
             messagesByChannel.forEach((channel, list) -> {
                 ArrayNode array = channels.putArray(channel);
-                list.forEach(array::add);
+                list.forEach(m -> array.add(m.deepCopy()));
             });
+            ArrayNode ephemeralMessages = root.putArray("ephemeral");
+            ephemeral.forEach(m -> ephemeralMessages.add(m.deepCopy()));
         }
         store.write(root);
     }
@@ -392,6 +733,11 @@ public final class SlackSandbox {
                         list.add((ObjectNode) m);
                     }
                 });
+                for (JsonNode m : root.path("ephemeral")) {
+                    if (m.isObject()) {
+                        ephemeral.add((ObjectNode) m);
+                    }
+                }
             }
         });
     }

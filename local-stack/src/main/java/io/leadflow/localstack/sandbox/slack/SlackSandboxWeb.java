@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 public class SlackSandboxWeb {
 
     public static final String BASE_PATH = "/sandbox/slack/api";
+    /** Where the {@code response_url} of a click points; the secret part of the URL follows. */
+    public static final String RESPONSE_URL_PATH = "/sandbox/slack/actions";
 
     @RestController
     static class SlackSandboxController {
@@ -58,6 +60,23 @@ public class SlackSandboxWeb {
             ResponseEntity.BodyBuilder response = ResponseEntity.status(answer.status());
             answer.headers().forEach(response::header);
             return response.contentType(MediaType.APPLICATION_JSON).body(answer.body().toString());
+        }
+
+        /** A click's {@code response_url}: a JSON body with {@code text}/{@code blocks} and how to show it. */
+        @org.springframework.web.bind.annotation.PostMapping(RESPONSE_URL_PATH + "/{secret}")
+        ResponseEntity<String> respond(@PathVariable String secret, HttpServletRequest request) throws IOException {
+            String body = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            JsonNode json;
+            try {
+                json = SlackSandbox.JSON.readTree(body.isBlank() ? "{}" : body);
+            } catch (RuntimeException e) {
+                return json(400, "{\"ok\":false,\"error\":\"invalid_json\"}");
+            }
+            if (!json.isObject()) {
+                return json(400, "{\"ok\":false,\"error\":\"invalid_json\"}");
+            }
+            SlackSandbox.Answer answer = sandbox.respond(secret, (ObjectNode) json);
+            return json(answer.status(), answer.body().toString());
         }
 
         private static ResponseEntity<String> json(int status, String body) {

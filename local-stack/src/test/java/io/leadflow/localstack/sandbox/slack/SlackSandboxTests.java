@@ -1,23 +1,47 @@
 package io.leadflow.localstack.sandbox.slack;
 
+import io.leadflow.sandbox.SandboxStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SlackSandboxTests {
 
     final SlackSandbox slack = new SlackSandbox(Clock.fixed(Instant.parse("2026-01-05T10:00:00Z"), ZoneOffset.UTC), 3, 100,
-            Map.of("U00SIMON001", "simon@example.com"));
+            Map.of("U00SIMON001", "simon@example.com", "U00CAMERON1", "cameron@example.com"));
+
+    static final String BUTTONS = "[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"New lead: Acme\"}},"
+            + "{\"type\":\"actions\",\"block_id\":\"leadflow_actions:NEW_LEAD:l1\",\"elements\":["
+            + "{\"type\":\"button\",\"action_id\":\"lead.accept\",\"text\":{\"type\":\"plain_text\",\"text\":\"Accept\"},"
+            + "\"value\":\"l1:1\",\"style\":\"primary\"},"
+            + "{\"type\":\"button\",\"action_id\":\"lead.pass\",\"text\":{\"type\":\"plain_text\",\"text\":\"Pass\"},\"value\":\"l1:1\"}]}]";
+
+    /** Posts the new-lead message with its buttons to the channel and returns its ts. */
+    String postWithButtons(String channel) {
+        return call("chat.postMessage", "{\"channel\":\"" + channel + "\",\"text\":\"New lead: Acme\",\"blocks\":" + BUTTONS
+                + ",\"metadata\":{\"event_type\":\"leadflow_alert\",\"event_payload\":{\"alertId\":\"NEW_LEAD:l1\"}}}")
+                .body().path("ts").asString();
+    }
 
     SlackSandbox.Answer call(String method, String json) {
         return slack.handle("POST", method, "Bearer xoxb-test", (ObjectNode) SlackSandbox.JSON.readTree(json));
+    }
+
+    static String error(SlackSandbox.Answer answer) {
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().path("ok").asBoolean(true)).isFalse();
+        return answer.body().path("error").asString();
     }
 
     @Test
@@ -75,6 +99,137 @@ class SlackSandboxTests {
         assertThat(slack.handle("POST", "chat.postMessage", null, args).body().path("error").asString()).isEqualTo("not_authed");
         assertThat(slack.handle("POST", "chat.postMessage", "Bearer nope", args).body().path("error").asString()).isEqualTo("invalid_auth");
         assertThat(call("chat.postMessage", "{\"channel\":\"C1\"}").body().path("error").asString()).isEqualTo("no_text");
+    }
+
+    @Test
+    void updateReplacesTheBotsMessageInPlaceKeepsItsMetadataAndAnswersLikeSlack() {
+        String ts = postWithButtons("C1");
+
+        SlackSandbox.Answer updated = call("chat.update", "{\"channel\":\"C1\",\"ts\":\"" + ts + "\",\"text\":\"Accepted by Simon\","
+                + "\"blocks\":[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"Accepted by Simon\"}}]}");
+
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.body().path("ok").asBoolean()).isTrue();
+        assertThat(updated.body().path("channel").asString()).isEqualTo("C1");
+        assertThat(updated.body().path("ts").asString()).isEqualTo(ts);
+        assertThat(updated.body().path("text").asString()).isEqualTo("Accepted by Simon");
+        assertThat(updated.body().path("message").path("text").asString()).isEqualTo("Accepted by Simon");
+        JsonNode history = call("conversations.history", "{\"channel\":\"C1\",\"include_all_metadata\":true}").body().path("messages");
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).path("blocks")).hasSize(1);
+        assertThat(history.get(0).toString()).doesNotContain("lead.accept");
+        assertThat(history.get(0).path("metadata").path("event_payload").path("alertId").asString()).isEqualTo("NEW_LEAD:l1");
+        assertThat(history.get(0).path("blocks").get(0).path("block_id").asString()).as("Slack gives blocks an id").isNotEmpty();
+    }
+
+    @Test
+    void updateAnswersSlacksErrors() {
+        String ts = postWithButtons("D00SIMON001");
+
+        assertThat(error(call("chat.update", "{\"channel\":\"U00SIMON001\",\"ts\":\"" + ts + "\",\"text\":\"x\"}")))
+                .as("a DM by its user's id").isEqualTo("channel_not_found");
+        assertThat(error(call("chat.update", "{\"channel\":\"D00SIMON001\",\"ts\":\"1.000001\",\"text\":\"x\"}")))
+                .isEqualTo("message_not_found");
+        assertThat(error(call("chat.update", "{\"channel\":\"D00SIMON001\",\"ts\":\"" + ts + "\"}"))).isEqualTo("no_text");
+        assertThat(error(call("chat.update", "{\"channel\":\"D00SIMON001\",\"ts\":\"" + ts + "\",\"blocks\":\"[not json\"}")))
+                .isEqualTo("invalid_blocks_format");
+        String ephemeralTs = call("chat.postEphemeral", "{\"channel\":\"D00SIMON001\",\"user\":\"U00SIMON001\",\"text\":\"psst\"}")
+                .body().path("message_ts").asString();
+        assertThat(error(call("chat.update", "{\"channel\":\"D00SIMON001\",\"ts\":\"" + ephemeralTs + "\",\"text\":\"x\"}")))
+                .as("ephemeral messages cannot be updated").isEqualTo("message_not_found");
+        ObjectNode args = SlackSandbox.JSON.createObjectNode().put("channel", "D00SIMON001").put("ts", ts).put("text", "x");
+        assertThat(error(slack.handle("POST", "chat.update", null, args))).isEqualTo("not_authed");
+        assertThat(error(slack.handle("POST", "chat.update", "Bearer nope", args))).isEqualTo("invalid_auth");
+    }
+
+    @Test
+    void ephemeralGoesToOneMemberOfTheChannelAndStaysOutOfItsHistory() {
+        SlackSandbox.Answer shown = call("chat.postEphemeral", "{\"channel\":\"C1\",\"user\":\"U00CAMERON1\",\"text\":\"Not yours\"}");
+
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body().path("ok").asBoolean()).isTrue();
+        assertThat(shown.body().path("message_ts").asString()).matches("\\d+\\.\\d{6}");
+        assertThat(call("conversations.history", "{\"channel\":\"C1\"}").body().path("messages")).isEmpty();
+        JsonNode listed = slack.messages(10).get(0);
+        assertThat(listed.path("ephemeralTo").asString()).isEqualTo("U00CAMERON1");
+        assertThat(listed.path("ephemeralToEmail").asString()).isEqualTo("cameron@example.com");
+        assertThat(error(call("chat.postEphemeral", "{\"channel\":\"D00SIMON001\",\"user\":\"U00CAMERON1\",\"text\":\"x\"}")))
+                .as("not in someone else's DM").isEqualTo("user_not_in_channel");
+        assertThat(error(call("chat.postEphemeral", "{\"channel\":\"C1\",\"user\":\"U0NOBODY\",\"text\":\"x\"}")))
+                .isEqualTo("user_not_in_channel");
+        assertThat(error(call("chat.postEphemeral", "{\"channel\":\"C1\",\"user\":\"U00CAMERON1\"}"))).isEqualTo("no_text");
+        assertThat(error(call("chat.postEphemeral", "{\"user\":\"U00CAMERON1\",\"text\":\"x\"}"))).isEqualTo("channel_not_found");
+    }
+
+    @Test
+    void clickGivesTheBlockActionsPayloadSlackWouldSend() {
+        String ts = postWithButtons("C1");
+
+        ObjectNode payload = slack.click("C1", ts, "lead.accept", "U00SIMON001", "http://127.0.0.1:8090/sandbox/slack/actions");
+
+        assertThat(payload.path("type").asString()).isEqualTo("block_actions");
+        assertThat(payload.path("user").path("id").asString()).isEqualTo("U00SIMON001");
+        assertThat(payload.path("user").path("username").asString()).isEqualTo("simon");
+        assertThat(payload.path("container").path("type").asString()).isEqualTo("message");
+        assertThat(payload.path("container").path("message_ts").asString()).isEqualTo(ts);
+        assertThat(payload.path("container").path("channel_id").asString()).isEqualTo("C1");
+        assertThat(payload.path("channel").path("id").asString()).isEqualTo("C1");
+        assertThat(payload.path("message").path("ts").asString()).isEqualTo(ts);
+        assertThat(payload.path("message").has("metadata")).isFalse();
+        assertThat(payload.path("trigger_id").asString()).isNotBlank();
+        assertThat(payload.path("response_url").asString()).startsWith("http://127.0.0.1:8090/sandbox/slack/actions/");
+        JsonNode action = payload.path("actions").get(0);
+        assertThat(action.path("type").asString()).isEqualTo("button");
+        assertThat(action.path("action_id").asString()).isEqualTo("lead.accept");
+        assertThat(action.path("block_id").asString()).isEqualTo("leadflow_actions:NEW_LEAD:l1");
+        assertThat(action.path("value").asString()).isEqualTo("l1:1");
+        assertThat(action.path("text").path("text").asString()).isEqualTo("Accept");
+        assertThat(action.path("action_ts").asString()).matches("\\d+\\.\\d{6}");
+    }
+
+    @Test
+    void aLinkButtonsClickIsSentTooAsSlackDoes() {
+        String ts = call("chat.postMessage", "{\"channel\":\"C1\",\"text\":\"Deal\",\"blocks\":[{\"type\":\"actions\",\"elements\":["
+                + "{\"type\":\"button\",\"action_id\":\"open_hubspot\",\"text\":{\"type\":\"plain_text\",\"text\":\"Open deal\"},"
+                + "\"url\":\"https://app.hubspot.com/contacts/1/record/0-3/2\"}]}]}").body().path("ts").asString();
+
+        ObjectNode payload = slack.click("C1", ts, "open_hubspot", "U00CAMERON1", "http://x");
+
+        JsonNode action = payload.path("actions").get(0);
+        assertThat(action.path("action_id").asString()).isEqualTo("open_hubspot");
+        assertThat(action.path("block_id").asString()).as("the id Slack gave the block").isNotEmpty()
+                .isEqualTo(payload.path("message").path("blocks").get(0).path("block_id").asString());
+        assertThat(action.has("value")).isFalse();
+    }
+
+    @Test
+    void onlySomeoneInTheConversationCanClickAndOnlyAButtonThatExists() {
+        String dmTs = postWithButtons("D00SIMON001");
+
+        assertThat(slack.click("D00SIMON001", dmTs, "lead.pass", "", "http://x").path("user").path("id").asString())
+                .as("a DM's own user by default").isEqualTo("U00SIMON001");
+        assertThatThrownBy(() -> slack.click("D00SIMON001", dmTs, "lead.pass", "U00CAMERON1", "http://x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("user:");
+        assertThatThrownBy(() -> slack.click("D00SIMON001", dmTs, "lead.nope", "U00SIMON001", "http://x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("actionId:");
+        assertThatThrownBy(() -> slack.click("D00SIMON001", "1.000001", "lead.pass", "U00SIMON001", "http://x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ts:");
+    }
+
+    @Test
+    void updatesAndEphemeralMessagesSurviveARestart(@TempDir Path dir) {
+        String ts = postWithButtons("C1");
+        call("chat.update", "{\"channel\":\"C1\",\"ts\":\"" + ts + "\",\"text\":\"Accepted\",\"blocks\":[]}");
+        call("chat.postEphemeral", "{\"channel\":\"C1\",\"user\":\"U00CAMERON1\",\"text\":\"Not yours\"}");
+        SandboxStore store = new SandboxStore(dir.resolve("slack.json"));
+
+        slack.saveTo(store);
+        SlackSandbox restarted = new SlackSandbox(Clock.systemUTC(), 3, 100, Map.of("U00CAMERON1", "cameron@example.com"));
+        restarted.loadFrom(store);
+
+        ArrayNode messages = restarted.messages(10);
+        assertThat(messages).hasSize(2);
+        assertThat(messages.toString()).contains("Accepted", "Not yours").doesNotContain("lead.accept");
     }
 
     @Test
