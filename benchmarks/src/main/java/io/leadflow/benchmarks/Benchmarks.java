@@ -33,6 +33,7 @@ public final class Benchmarks {
         register(new IntakeThroughput());
         register(new RoutingReplay());
         register(new TrialTimers());
+        register(new SlaClocks());
         register(new HubSpotEfficiency());
         register(new SpeedToLead());
     }
