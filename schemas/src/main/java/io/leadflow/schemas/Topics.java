@@ -9,6 +9,7 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
+import io.leadflow.avro.RulesVersion;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
@@ -61,6 +62,14 @@ public final class Topics {
             new Topic<>("routing.commands", RerouteRequested.class, "leadId", DEFAULT_PARTITIONS, "routing-service");
 
     /**
+     * Compacted: every published version of the routing rules file, keyed by its zero-padded version number
+     * ({@code 0000000001}), so the history stays while each version is kept once. One partition: routing-service, its only
+     * writer, reads it in version order and puts each version into its routing lane among the leads.
+     */
+    public static final Topic<RulesVersion> ROUTING_RULES =
+            new Topic<>("routing.rules", RulesVersion.class, "version", 1, "routing-service", true);
+
+    /**
      * lead-intake's replay memory: one record per webhook delivery (claimed, accepted, released), keyed by
      * {@code <source>:<delivery id>}, shared by every intake instance. Kept four days, longer than any
      * provider retries a delivery (SendGrid: three days), then deleted; compacted meanwhile.
@@ -78,7 +87,7 @@ public final class Topics {
 
     private static final List<Topic<?>> ALL = List.of(
             LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS, REP_ALERTS_SENT,
-            INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS);
+            INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES);
 
     private Topics() {
     }

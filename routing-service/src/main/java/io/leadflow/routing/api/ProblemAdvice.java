@@ -1,6 +1,7 @@
 package io.leadflow.routing.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.leadflow.routing.publish.RulesPublisher;
 import io.leadflow.routing.rules.InvalidRulesException;
 import io.leadflow.routing.simulate.Simulations;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,6 +55,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RulesProblem(int line, String path, String message) {
+    }
+
+    /** routing.rules could not be read or written: nothing was published. */
+    @ExceptionHandler(RulesPublisher.UnavailableException.class)
+    ResponseEntity<ProblemDetail> rulesUnavailable(RulesPublisher.UnavailableException e, HttpServletRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage(), request.getRequestURI(), headers);
     }
 
     @ExceptionHandler(Simulations.BusyException.class)

@@ -5,7 +5,6 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Need;
 import io.leadflow.avro.PlanInterest;
 import io.leadflow.avro.RerouteRequested;
-import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.schemas.Topics;
 import org.springframework.http.HttpStatus;
@@ -44,11 +43,11 @@ class RerouteController {
     private static final int NOTE_CHARS = 500;
 
     private final RoutingStores stores;
-    private final Router router;
+    private final LiveRouter router;
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
 
-    RerouteController(RoutingStores stores, Router router, KafkaTemplate<String, Object> kafka, Clock clock) {
+    RerouteController(RoutingStores stores, LiveRouter router, KafkaTemplate<String, Object> kafka, Clock clock) {
         this.stores = stores;
         this.router = router;
         this.kafka = kafka;
@@ -110,10 +109,10 @@ class RerouteController {
             anything = true;
         }
         if (body.ownerRepId() != null) {
-            Optional<Rep> rep = router.rules().rep(body.ownerRepId());
+            Optional<Rep> rep = router.current().rules().rep(body.ownerRepId());
             if (rep.isEmpty()) {
                 throw ApiException.invalid("ownerRepId", "is not a rep of the rules: '" + body.ownerRepId() + "', expected one of "
-                        + router.rules().reps().stream().map(Rep::id).toList());
+                        + router.current().rules().reps().stream().map(Rep::id).toList());
             }
             if (!rep.get().active()) {
                 throw ApiException.invalid("ownerRepId", "is a rep who no longer takes leads: '" + body.ownerRepId() + "'");

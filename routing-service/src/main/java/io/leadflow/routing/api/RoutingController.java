@@ -46,13 +46,13 @@ class RoutingController {
 
     static final String FORWARDED = "X-Leadflow-Forwarded";
 
-    private final Router router;
+    private final LiveRouter rules;
     private final RoutingStores stores;
     private final Clock clock;
     private final RestClient peers;
 
-    RoutingController(Router router, RoutingStores stores, Clock clock, RoutingProperties properties) {
-        this.router = router;
+    RoutingController(LiveRouter rules, RoutingStores stores, Clock clock, RoutingProperties properties) {
+        this.rules = rules;
         this.stores = stores;
         this.clock = clock;
         SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
@@ -74,7 +74,7 @@ class RoutingController {
         }
         SlaState clock = stores.clocks().map(clocks -> clocks.get(leadId)).orElse(null);
         return ResponseEntity.ok(DecisionView.of(routed, clock == null ? SlaView.none()
-                : SlaView.of(clock, router.rules().sla().stream().filter(p -> p.id().equals(clock.policy())).findFirst().orElse(null))));
+                : SlaView.of(clock, rules.current().rules().sla().stream().filter(p -> p.id().equals(clock.policy())).findFirst().orElse(null))));
     }
 
     @GetMapping("/reps")
@@ -85,6 +85,7 @@ class RoutingController {
             return forward("/routing/reps", forwarded, authorization);
         }
         Instant now = clock.instant();
+        Router router = this.rules.current();
         RoutingRules rules = router.rules();
         List<RepView> reps = rules.reps().stream().map(rep -> RepView.of(rep, router.availability(rep, now, state.get()), rules)).toList();
         Rep fallback = rules.owners().fallbackOwner();
@@ -104,6 +105,7 @@ class RoutingController {
         Instant now = clock.instant();
         LeadReceived lead = request.toLead(now);
         Optional<RoutingState> live = stores.state();
+        Router router = rules.current();
         Decision decision = router.decide(lead, now, new InMemoryRoutingState(live.orElse(null)));
         LeadRouted routed = decision.toLeadRouted(lead, now);
         SlaView sla = router.sla(routed).map(policy -> SlaView.policy(policy,

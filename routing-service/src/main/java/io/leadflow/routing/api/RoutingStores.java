@@ -1,6 +1,7 @@
 package io.leadflow.routing.api;
 
 import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.decide.RoutingState;
 import io.leadflow.routing.topology.RoutingTopology;
 import io.leadflow.routing.topology.SlaState;
@@ -39,6 +40,11 @@ class RoutingStores {
 
     Optional<ReadOnlyKeyValueStore<String, SlaState>> clocks() {
         return store(RoutingTopology.SLA_STORE);
+    }
+
+    /** The published rules version the routing task decides with; empty before one reached it, or elsewhere. */
+    Optional<RulesVersion> liveRules() {
+        return this.<RulesVersion>store(RoutingTopology.RULES_STORE).map(store -> store.get(RoutingTopology.LIVE_RULES));
     }
 
     /** The live routing state, read-only; empty when the stores are not on this instance (or not ready). */

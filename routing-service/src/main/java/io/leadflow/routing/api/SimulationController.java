@@ -62,7 +62,7 @@ class SimulationController {
     }
 
     /** The body, read no further than a rules file may go (YAML is UTF-8 unless told otherwise). */
-    private static byte[] rulesFile(HttpServletRequest request) throws IOException {
+    static byte[] rulesFile(HttpServletRequest request) throws IOException {
         if (request.getContentLengthLong() > MAX_RULES_BYTES) {
             throw tooLarge();
         }

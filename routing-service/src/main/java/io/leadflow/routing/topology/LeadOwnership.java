@@ -58,11 +58,14 @@ final class LeadOwnership {
     private final DueIndex due;
     private final KeyValueStore<String, String> crmLinks;
     private final StoreRoutingState state;
+    private final int publishedRulesVersion;
 
-    LeadOwnership(Router router, DecisionListener listener, KeyValueStore<String, LeadRouted> decisions,
+    /** @param publishedRulesVersion the routing.rules version {@code router} was built from, stamped on every new decision version */
+    LeadOwnership(Router router, int publishedRulesVersion, DecisionListener listener, KeyValueStore<String, LeadRouted> decisions,
                   KeyValueStore<String, SlaState> clocks, KeyValueStore<String, String> due, KeyValueStore<String, String> crmLinks,
                   StoreRoutingState state) {
         this.router = router;
+        this.publishedRulesVersion = publishedRulesVersion;
         this.rules = router.rules();
         this.listener = listener;
         this.decisions = decisions;
@@ -258,6 +261,7 @@ final class LeadOwnership {
                 .setFlags(List.copyOf(decided.flags()))
                 .setNextSteps(List.copyOf(decided.nextSteps()))
                 .setRulesVersion(decided.rulesVersion())
+                .setPublishedRulesVersion(publishedRulesVersion)
                 .setOwner(owner)
                 .setReasons(reasons)
                 .setDecisionVersion(decision.getDecisionVersion() + 1)
@@ -422,6 +426,7 @@ final class LeadOwnership {
         }
         reasons.add(ownerReason);
         LeadRouted next = newVersion(decision, Decision.owner(rep), reasons, now, why);
+        next.setPublishedRulesVersion(publishedRulesVersion);
         SlaState reassigned = restart(clock, next, now, true)
                 .recording(event(now, cause.equals("passed") ? "reassigned-on-pass" : "reassigned", next, rep.id(), why));
         decisions.put(next.getLeadId(), next);

@@ -26,6 +26,7 @@ final class OwnershipProcessor implements Processor<String, SpecificRecord, Stri
     private final RoutingTopology.SlaSettings settings;
     private ProcessorContext<String, Outcome> context;
     private LeadOwnership ownership;
+    private LiveRules rules;
 
     OwnershipProcessor(Router router, Clock clock, DecisionListener listener, RoutingTopology.SlaSettings settings) {
         this.router = router;
@@ -37,13 +38,15 @@ final class OwnershipProcessor implements Processor<String, SpecificRecord, Stri
     @Override
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
-        this.ownership = RoutingTopology.ownership(context, router, listener);
+        this.rules = RoutingTopology.liveRules(context, router);
+        this.ownership = RoutingTopology.ownership(context, rules, listener);
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> fire());
     }
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
         Instant now = clock.instant();
+        followRules();
         SpecificRecord value = record.value();
         Outcome out;
         if (value instanceof LeadActivity activity) {
@@ -59,8 +62,16 @@ final class OwnershipProcessor implements Processor<String, SpecificRecord, Stri
         emit(out, now);
     }
 
+    /** The routing processor switches rules at their place in the lane; reassignments and re-routes after it use them. */
+    private void followRules() {
+        if (rules.refresh()) {
+            ownership = RoutingTopology.ownership(context, rules, listener);
+        }
+    }
+
     private void fire() {
         Instant now = clock.instant();
+        followRules();
         emit(ownership.fireDue(now, settings.maxFiresPerTick()), now);
     }
 

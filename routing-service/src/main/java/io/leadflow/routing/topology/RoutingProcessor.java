@@ -2,9 +2,11 @@ package io.leadflow.routing.topology;
 
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.RulesVersion;
 import io.leadflow.platform.logging.Masking;
 import io.leadflow.routing.decide.Decision;
 import io.leadflow.routing.decide.Router;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,21 +22,26 @@ import java.time.Instant;
  * decision (pipeline, plan, owner, reasons and when it was made never change). When the lead comes again with other
  * content (a rescheduled demo, say), the stored decision is re-emitted with the new content and stored so; the lead
  * keeps the {@code receivedAt} of its first arrival. Keys come out as the leadId.
+ * <p>
+ * A published rules version ({@link RulesVersion}) in the lane switches the rules from that record on: every lead after
+ * it in the lane is decided under it, every lead before it under the previous one, wherever and however often the lane
+ * is processed. Each decision carries the version in {@code publishedRulesVersion}.
  */
-final class RoutingProcessor implements Processor<String, LeadReceived, String, Routing> {
+final class RoutingProcessor implements Processor<String, SpecificRecord, String, Routing> {
 
     private static final Logger log = LoggerFactory.getLogger(RoutingProcessor.class);
 
-    private final Router router;
+    private final Router initial;
     private final Clock clock;
     private final DecisionListener listener;
     private ProcessorContext<String, Routing> context;
     private KeyValueStore<String, LeadRouted> decisions;
     private StoreRoutingState state;
     private LeadOwnership ownership;
+    private LiveRules rules;
 
-    RoutingProcessor(Router router, Clock clock, DecisionListener listener) {
-        this.router = router;
+    RoutingProcessor(Router initial, Clock clock, DecisionListener listener) {
+        this.initial = initial;
         this.clock = clock;
         this.listener = listener;
     }
@@ -45,13 +52,19 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
         this.decisions = context.getStateStore(RoutingTopology.DECISIONS_STORE);
         this.state = new StoreRoutingState(context.getStateStore(RoutingTopology.ACCOUNTS_STORE),
                 context.getStateStore(RoutingTopology.COUNTERS_STORE));
-        this.ownership = RoutingTopology.ownership(context, router, listener);
+        this.rules = RoutingTopology.liveRules(context, initial);
+        this.ownership = RoutingTopology.ownership(context, rules, listener);
     }
 
     @Override
-    public void process(Record<String, LeadReceived> record) {
-        LeadReceived lead = record.value();
-        if (lead == null) {
+    public void process(Record<String, SpecificRecord> record) {
+        if (record.value() instanceof RulesVersion published) {
+            if (rules.adopt(published)) {
+                ownership = RoutingTopology.ownership(context, rules, listener);
+            }
+            return;
+        }
+        if (!(record.value() instanceof LeadReceived lead)) {
             return;
         }
         String leadId = lead.getLeadId();
@@ -75,8 +88,9 @@ final class RoutingProcessor implements Processor<String, LeadReceived, String, 
             context.forward(record.withKey(leadId).withValue(new Routing(updated, Routing.Kind.UPDATED, known.getLead(), now)));
             return;
         }
-        Decision decision = router.decide(lead, now, state);
+        Decision decision = rules.router().decide(lead, now, state);
         LeadRouted routed = decision.toLeadRouted(lead, now);
+        routed.setPublishedRulesVersion(rules.version());
         decisions.put(leadId, routed);
         ownership.start(routed, now);
         log.info("Lead {} from {} routed {} / {} to {}{}", leadId, Masking.email(lead.getContact() == null ? null : lead.getContact().getEmail()),

@@ -6,6 +6,7 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
+import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
@@ -35,7 +36,8 @@ import java.util.Map;
  * all: daily caps, round-robin balance and account ownership are then exact however many instances
  * run, at a throughput (thousands of leads a second) far above any inbound sales volume. The task's
  * stores are changelogged; with exactly-once processing a decision, its store updates and both
- * outputs commit together.
+ * outputs commit together. Published versions of the rules ({@code routing.rules}) go through the same lane, so the
+ * switch to a new version falls at the same lead for every instance and every replay.
  */
 public final class RoutingTopology {
 
@@ -52,6 +54,11 @@ public final class RoutingTopology {
     public static final String SLA_DUE_STORE = "routing-sla-due";
     /** {@code contact:<id>} or {@code deal:<id>} → leadId, from {@code crm.synced}, for HubSpot signals that name no lead. */
     public static final String CRM_LINKS_STORE = "routing-crm-links";
+
+    /** {@code live} → the published rules version the task decides with ({@link LiveRules}). */
+    public static final String RULES_STORE = "routing-rules";
+    /** The key of the live version in {@link #RULES_STORE}. */
+    public static final String LIVE_RULES = LiveRules.LIVE;
 
     static final String DAY_PREFIX = "day|";
     static final String ROUND_ROBIN_PREFIX = "rr|";
@@ -115,16 +122,27 @@ public final class RoutingTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_STORE), Serdes.String(), StateJson.serde(SlaState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_DUE_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(CRM_LINKS_STORE), Serdes.String(), Serdes.String()));
+        AvroSerde<RulesVersion> published = AvroSerde.forValues(RulesVersion.class, serdeConfigs);
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(RULES_STORE), Serdes.String(), published));
         AvroSerde<LeadActivity> activities = AvroSerde.forValues(LeadActivity.class, serdeConfigs);
         AvroSerde<CrmSynced> synced = AvroSerde.forValues(CrmSynced.class, serdeConfigs);
         AvroSerde<RerouteRequested> commands = AvroSerde.forValues(RerouteRequested.class, serdeConfigs);
 
+        // Published rules versions join the leads in the same one-partition lane: where a version lands among the leads
+        // is then written once, in that topic, and every instance that ever runs the task (or restores it) meets it there
+        // and switches at the same lead. The lane keeps the name it had when only leads went through it.
+        KStream<String, SpecificRecord> rulesVersions = builder
+                .stream(Topics.ROUTING_RULES.name(), Consumed.with(Serdes.String(), published).withName("routing-rules"))
+                .filter((version, value) -> value != null, Named.as("skip-rules-tombstones"))
+                .mapValues(value -> (SpecificRecord) value, Named.as("rules-input"));
         KStream<String, Routing> routings = builder
                 .stream(Topics.LEADS_RECEIVED.name(), Consumed.with(Serdes.String(), leads).withName("leads-received"))
                 .filter((leadId, lead) -> lead != null, Named.as("skip-tombstones"))
-                .repartition(Repartitioned.with(Serdes.String(), leads).withName("routing-lane").withNumberOfPartitions(1))
+                .mapValues(value -> (SpecificRecord) value, Named.as("lead-input"))
+                .merge(rulesVersions, Named.as("leads-and-rules"))
+                .repartition(Repartitioned.with(Serdes.String(), new LaneSerde(serdeConfigs)).withName("routing-lane").withNumberOfPartitions(1))
                 .process(() -> new RoutingProcessor(router, clock, listener), Named.as("route"),
-                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE);
+                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE, RULES_STORE);
 
         routings.mapValues(Routing::decision, Named.as("decision"))
                 .to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed"));
@@ -151,7 +169,7 @@ public final class RoutingTopology {
                 .mapValues(value -> (SpecificRecord) value, Named.as("command-input"));
         KStream<String, Outcome> outcomes = activity.merge(links, Named.as("activity-and-links")).merge(requests, Named.as("ownership-inputs"))
                 .process(() -> new OwnershipProcessor(router, clock, listener, sla), Named.as("ownership"),
-                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE);
+                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE, RULES_STORE);
         outcomes.flatMapValues(Outcome::decisions, Named.as("new-versions"))
                 .to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed-versions"));
         outcomes.flatMap((leadId, outcome) -> outcome.alerts().stream().map(alert -> KeyValue.pair(alert.getRepId(), alert)).toList(),
@@ -160,10 +178,15 @@ public final class RoutingTopology {
     }
 
     /** The ownership logic over a processor's stores (the routing and the ownership processors share them). */
-    static LeadOwnership ownership(ProcessorContext<?, ?> context, Router router, DecisionListener listener) {
-        return new LeadOwnership(router, listener, context.getStateStore(DECISIONS_STORE), context.getStateStore(SLA_STORE),
+    static LeadOwnership ownership(ProcessorContext<?, ?> context, LiveRules rules, DecisionListener listener) {
+        return new LeadOwnership(rules.router(), rules.version(), listener, context.getStateStore(DECISIONS_STORE), context.getStateStore(SLA_STORE),
                 context.getStateStore(SLA_DUE_STORE), context.getStateStore(CRM_LINKS_STORE),
                 new StoreRoutingState(context.getStateStore(ACCOUNTS_STORE), context.getStateStore(COUNTERS_STORE)));
+    }
+
+    /** The rules a processor of the routing task decides with, as the task's stores hold them. */
+    static LiveRules liveRules(ProcessorContext<?, ?> context, Router initial) {
+        return new LiveRules(initial, context.getStateStore(RULES_STORE), context.getStateStore(COUNTERS_STORE));
     }
 
     private KeyValueBytesStoreSupplier store(String name) {

@@ -6,6 +6,7 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
+import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.MutableClock;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.RoutingRules;
@@ -40,6 +41,7 @@ final class RoutingDriver implements AutoCloseable {
     private final TestInputTopic<String, LeadActivity> activity;
     private final TestInputTopic<String, CrmSynced> synced;
     private final TestInputTopic<String, RerouteRequested> commands;
+    private final TestInputTopic<String, RulesVersion> rulesVersions;
 
     RoutingDriver(RoutingRules rules, Path stateDir) {
         Map<String, Object> serdes = Map.of("schema.registry.url", "mock://routing-ttd-" + UUID.randomUUID());
@@ -63,6 +65,13 @@ final class RoutingDriver implements AutoCloseable {
                 AvroSerde.forValues(CrmSynced.class, serdes).serializer());
         commands = driver.createInputTopic(Topics.ROUTING_COMMANDS.name(), new StringSerializer(),
                 AvroSerde.forValues(RerouteRequested.class, serdes).serializer());
+        rulesVersions = driver.createInputTopic(Topics.ROUTING_RULES.name(), new StringSerializer(),
+                AvroSerde.forValues(RulesVersion.class, serdes).serializer());
+    }
+
+    /** A published rules version on routing.rules, keyed as routing-service keys it. */
+    void publish(RulesVersion value) {
+        rulesVersions.pipeInput("%010d".formatted(value.getVersion()), value);
     }
 
     /** Moves the clock and the driver's wall clock together, so due SLA clocks fire as they would after that long. */
