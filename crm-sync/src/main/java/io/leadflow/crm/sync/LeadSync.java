@@ -8,11 +8,8 @@ import io.leadflow.crm.hubspot.BatchOutcome;
 import io.leadflow.crm.hubspot.HubSpotCrm;
 import io.leadflow.crm.hubspot.Rejection;
 import io.leadflow.crm.system.CrmProperties;
-import tools.jackson.databind.JsonNode;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -61,8 +58,9 @@ public class LeadSync {
     private final CrmProperties properties;
     private final Clock clock;
     private final KeyLedger companies;
-    private final KeyLedger engagements;
     private final SyncLedger ledger;
+    private final OwnerMoves owners;
+    private final EngagementWriter engagements;
 
     /** A sync that knows only what it syncs itself (nothing is read back from {@code crm.synced}). */
     public LeadSync(HubSpotCrm crm, CrmProperties properties, Clock clock) {
@@ -75,7 +73,8 @@ public class LeadSync {
         this.clock = clock;
         this.ledger = ledger;
         this.companies = new KeyLedger(properties.batch().companyCacheSize());
-        this.engagements = new KeyLedger(properties.batch().companyCacheSize());
+        this.owners = new OwnerMoves(crm);
+        this.engagements = new EngagementWriter(crm, clock, new KeyLedger(properties.batch().companyCacheSize()));
     }
 
     /** What became of each lead of a batch: the {@code crm.synced} record, or HubSpot's rejection. */
@@ -95,7 +94,7 @@ public class LeadSync {
      * those whose deal existed before this batch, except a lead attached to it whose contact HubSpot did not know (a
      * colleague's first lead: nothing of it can be in HubSpot yet).
      */
-    private static final class Deals {
+    static final class Deals {
         final Map<String, String> ids = new HashMap<>();
         final Map<String, SyncOutcome> outcomes = new HashMap<>();
         final Set<String> preExisting = new HashSet<>();
@@ -131,8 +130,8 @@ public class LeadSync {
         associate("deals", "contacts", leads, rejected, deals.linked, deals.ids::get, contacts.ids()::get);
         associate("deals", "companies", leads, rejected, deals.linked, deals.ids::get, companies.ids()::get);
 
-        moveOwners(leads, moves, deals, rejected);
-        writeEngagements(leads, deals, contacts.ids(), before.keySet(), moves, rejected);
+        owners.move(leads, moves, deals, rejected);
+        engagements.write(leads, deals, contacts.ids(), before.keySet(), moves, rejected);
 
         Map<String, CrmSynced> synced = new LinkedHashMap<>();
         for (LeadRouted lead : leads.values()) {
@@ -445,200 +444,12 @@ public class LeadSync {
         outcome.rejected().forEach((leadId, rejection) -> reject(leads, rejected, leadId, rejection));
     }
 
-    /**
-     * A higher decision version: the lead's own deal (not a deal it was attached to, which follows the lead that opened
-     * it) and its open tasks (not completed) go to the new owner; the contact's owner moved with the contact upsert, and
-     * {@link #writeEngagements} adds the note. Each write is idempotent, so a replay after a partial failure finishes it.
-     */
-    private void moveOwners(Map<String, LeadRouted> leads, Set<String> moves, Deals deals, Map<String, Rejection> rejected) {
-        Map<String, Map<String, Object>> dealUpdates = new LinkedHashMap<>();
-        Map<String, String> leadByDeal = new HashMap<>();
-        Map<String, String> ownerByTaskKey = new LinkedHashMap<>();
-        Map<String, String> leadByTaskKey = new HashMap<>();
-        for (String leadId : moves) {
-            LeadRouted lead = leads.get(leadId);
-            String owner = lead == null ? null : lead.getOwner().getHubspotOwnerId();
-            if (owner == null || owner.isBlank()) {
-                continue;
-            }
-            String dealId = deals.ids.get(leadId);
-            if (dealId != null && deals.outcomes.get(leadId) != SyncOutcome.ATTACHED) {
-                dealUpdates.put(dealId, Map.<String, Object>of("hubspot_owner_id", owner));
-                leadByDeal.put(dealId, leadId);
-            }
-            for (Activities.Task task : Activities.leadTasks(lead)) {
-                ownerByTaskKey.put(task.key(), owner);
-                leadByTaskKey.put(task.key(), leadId);
-            }
-        }
-        if (!dealUpdates.isEmpty()) {
-            crm.updateDeals(dealUpdates).rejected()
-                    .forEach((dealId, rejection) -> reject(leads, rejected, leadByDeal.get(dealId), rejection));
-        }
-        if (ownerByTaskKey.isEmpty()) {
-            return;
-        }
-        Map<String, Map<String, Object>> taskUpdates = new LinkedHashMap<>();
-        Map<String, String> leadByTask = new HashMap<>();
-        crm.findByKey("tasks", ownerByTaskKey.keySet(), "hs_task_status", "hubspot_owner_id").forEach((key, task) -> {
-            JsonNode props = task.path("properties");
-            String owner = ownerByTaskKey.get(key);
-            if (!"COMPLETED".equals(props.path("hs_task_status").asString("")) && !owner.equals(props.path("hubspot_owner_id").asString(""))
-                    && leads.containsKey(leadByTaskKey.get(key))) {
-                taskUpdates.put(task.path("id").asString(), Map.<String, Object>of("hubspot_owner_id", owner));
-                leadByTask.put(task.path("id").asString(), leadByTaskKey.get(key));
-            }
-        });
-        if (!taskUpdates.isEmpty()) {
-            crm.updateTasks(taskUpdates).rejected()
-                    .forEach((taskId, rejection) -> reject(leads, rejected, leadByTask.get(taskId), rejection));
-        }
-    }
-
-    /**
-     * Notes and tasks. For leads whose deal existed before this batch the keys are searched first (tasks first: the
-     * demo task's due date tells whether the demo moved), then the missing notes are created, then the missing tasks,
-     * then moved demo tasks are updated. The note saying a demo moved is written before its task is moved, so a replay
-     * after a crash in between still finds the task at its old time and finishes the job.
-     */
-    private void writeEngagements(Map<String, LeadRouted> leads, Deals deals, Map<String, String> contactIds, Set<String> syncedBefore,
-                                  Set<String> moves, Map<String, Rejection> rejected) {
-        Map<String, HubSpotCrm.Engagement> tasks = new LinkedHashMap<>();
-        Map<String, String> leadByKey = new HashMap<>();
-        Set<String> demoTaskKeys = new HashSet<>();
-        // a lead synced before got its note and tasks then: only the demo task is read (has the demo moved?)
-        Set<String> written = new HashSet<>();
-        for (LeadRouted lead : leads.values()) {
-            String leadId = lead.getLeadId();
-            for (Activities.Task task : Activities.leadTasks(lead)) {
-                tasks.put(task.key(), new HubSpotCrm.Engagement(task.key(), task.properties(), contactIds.get(leadId), deals.ids.get(leadId)));
-                leadByKey.put(task.key(), leadId);
-                if (syncedBefore.contains(leadId)) {
-                    written.add(task.key());
-                }
-            }
-            if (lead.getLead().getDemo() != null && deals.preExisting.contains(leadId)) {
-                demoTaskKeys.add(Activities.demoTaskKey(leadId));
-            }
-            if (syncedBefore.contains(leadId)) {
-                written.add(Activities.noteKey(leadId));
-            }
-        }
-        written.removeAll(demoTaskKeys);
-        Map<String, JsonNode> existingTasks = findExisting("tasks", tasks.keySet(), leadByKey, deals.preExisting, demoTaskKeys, written);
-
-        Map<String, HubSpotCrm.Engagement> notes = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> movedTasks = new LinkedHashMap<>();
-        Map<String, String> leadByMovedTask = new HashMap<>();
-        for (LeadRouted lead : leads.values()) {
-            String leadId = lead.getLeadId();
-            String key = Activities.noteKey(leadId);
-            String body = deals.outcomes.get(leadId) == SyncOutcome.ATTACHED ? Activities.attachedNoteBody(lead) : Activities.noteBody(lead);
-            notes.put(key, note(key, lead.getLead().getReceivedAt(), body, lead, contactIds.get(leadId), deals.ids.get(leadId)));
-            leadByKey.put(key, leadId);
-            JsonNode demoTask = existingTasks.get(Activities.demoTaskKey(leadId));
-            Instant booked = demoTask == null ? null : instant(demoTask.path("properties").path("hs_timestamp").asString(null));
-            if (booked != null && lead.getLead().getDemo() != null && !booked.equals(lead.getLead().getDemo().getStartsAt())) {
-                Instant startsAt = lead.getLead().getDemo().getStartsAt();
-                String moved = Activities.rescheduleNoteKey(leadId, startsAt);
-                notes.put(moved, note(moved, clock.instant(), Activities.rescheduleNoteBody(lead, booked), lead,
-                        contactIds.get(leadId), deals.ids.get(leadId)));
-                leadByKey.put(moved, leadId);
-                movedTasks.put(demoTask.path("id").asString(), Map.of("hs_timestamp", startsAt.toString()));
-                leadByMovedTask.put(demoTask.path("id").asString(), leadId);
-            }
-            if (moves.contains(leadId)) {
-                String reassigned = Activities.reassignNoteKey(leadId, lead.getDecisionVersion());
-                Instant at = lead.getDecidedAt() != null ? lead.getDecidedAt() : clock.instant();
-                notes.put(reassigned, note(reassigned, at, Activities.reassignNoteBody(lead), lead, contactIds.get(leadId), deals.ids.get(leadId)));
-                leadByKey.put(reassigned, leadId);
-            }
-        }
-        Map<String, JsonNode> existingNotes = findExisting("notes", notes.keySet(), leadByKey, deals.preExisting, Set.of(), written);
-        create("notes", notes, existingNotes.keySet(), leadByKey, leads, rejected);
-        create("tasks", tasks, existingTasks.keySet(), leadByKey, leads, rejected);
-        movedTasks.keySet().removeIf(taskId -> !leads.containsKey(leadByMovedTask.get(taskId)));
-        if (!movedTasks.isEmpty()) {
-            BatchOutcome outcome = crm.updateTasks(movedTasks);
-            outcome.rejected().forEach((taskId, rejection) -> reject(leads, rejected, leadByMovedTask.get(taskId), rejection));
-        }
-    }
-
-    private static HubSpotCrm.Engagement note(String key, Instant at, String body, LeadRouted lead, String contactId, String dealId) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("hs_timestamp", at.toString());
-        props.put("hs_note_body", body);
-        putIfPresent(props, "hubspot_owner_id", lead.getOwner().getHubspotOwnerId());
-        return new HubSpotCrm.Engagement(key, props, contactId, dealId);
-    }
-
-    /**
-     * The engagements that already exist among {@code keys}: {@code written} ones (their lead was synced), remembered
-     * ones, and, for leads whose deal existed before this batch, those HubSpot finds. {@code withProperties} are always
-     * searched (their properties are needed).
-     */
-    private Map<String, JsonNode> findExisting(String objectType, Collection<String> keys, Map<String, String> leadByKey,
-                                               Set<String> preExisting, Set<String> withProperties, Set<String> written) {
-        Map<String, JsonNode> existing = new HashMap<>();
-        for (String key : keys) {
-            if (written.contains(key)) {
-                existing.put(key, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode());
-            }
-        }
-        engagements.known(keys).forEach((key, id) -> {
-            if (!withProperties.contains(key)) {
-                existing.put(key, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("id", id));
-            }
-        });
-        List<String> toSearch = keys.stream()
-                .filter(key -> !existing.containsKey(key) && preExisting.contains(leadByKey.get(key)))
-                .toList();
-        if (!toSearch.isEmpty()) {
-            Map<String, JsonNode> found = crm.findByKey(objectType, toSearch, "hs_timestamp");
-            existing.putAll(found);
-            Map<String, String> ids = new HashMap<>();
-            found.forEach((key, object) -> ids.put(key, object.path("id").asString()));
-            engagements.remember(ids);
-        }
-        return existing;
-    }
-
-    private void create(String objectType, Map<String, HubSpotCrm.Engagement> wanted, Set<String> existing, Map<String, String> leadByKey,
-                        Map<String, LeadRouted> leads, Map<String, Rejection> rejected) {
-        List<HubSpotCrm.Engagement> toCreate = wanted.values().stream()
-                .filter(e -> !existing.contains(e.key()) && leads.containsKey(leadByKey.get(e.key())))
-                .toList();
-        if (toCreate.isEmpty()) {
-            return;
-        }
-        BatchOutcome outcome = objectType.equals("notes") ? crm.createNotes(toCreate) : crm.createTasks(toCreate);
-        Map<String, String> created = new HashMap<>();
-        outcome.results().keySet().forEach(key -> created.put(key, outcome.id(key)));
-        engagements.remember(created);
-        outcome.rejected().forEach((key, rejection) -> reject(leads, rejected, leadByKey.get(key), rejection));
-    }
-
-    private static Instant instant(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.ofEpochMilli(Long.parseLong(value.trim()));
-            } catch (NumberFormatException ignored) {
-                return null;
-            }
-        }
-    }
-
-    private static void reject(Map<String, LeadRouted> leads, Map<String, Rejection> rejected, String leadId, Rejection rejection) {
+    static void reject(Map<String, LeadRouted> leads, Map<String, Rejection> rejected, String leadId, Rejection rejection) {
         leads.remove(leadId);
         rejected.putIfAbsent(leadId, rejection);
     }
 
-    private static void putIfPresent(Map<String, Object> props, String name, String value) {
+    static void putIfPresent(Map<String, Object> props, String name, String value) {
         if (value != null && !value.isBlank()) {
             props.put(name, value);
         }
