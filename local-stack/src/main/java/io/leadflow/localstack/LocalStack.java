@@ -27,23 +27,17 @@ import io.leadflow.sandbox.SandboxStore;
 import io.leadflow.sandbox.hubspot.DealStageWebhooks;
 import io.leadflow.sandbox.hubspot.HubSpotSandbox;
 import io.leadflow.sandbox.hubspot.HubSpotSandboxSettings;
-import io.leadflow.sandbox.hubspot.HubSpotSandboxWeb;
 import io.leadflow.schemas.serde.AvroTrust;
 import io.leadflow.trials.TrialTrackerApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +59,6 @@ import java.util.concurrent.TimeUnit;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     public static final String INTAKE = "lead-intake";
     public static final String ROUTING = "routing-service";
@@ -94,8 +87,8 @@ public final class LocalStack implements AutoCloseable {
     private Path adminTokenFile;
     private String trialStageId;
     /** Credentials the services send to the sandboxes, made up per run; beyond loopback the sandboxes require exactly these. */
-    private final String hubspotSandboxToken = "pat-local-" + randomHex();
-    private final String slackSandboxToken = "xoxb-local-" + randomHex();
+    private final String hubspotSandboxToken = "pat-local-" + StackSecrets.randomHex();
+    private final String slackSandboxToken = "xoxb-local-" + StackSecrets.randomHex();
     /**
      * The Slack app's signing secret lead-intake verifies clicks with: the user's, or with the Slack sandbox one made up
      * for this run; null with the real Slack and none set.
@@ -180,7 +173,7 @@ public final class LocalStack implements AutoCloseable {
         secrets = WebhookSecrets.from(options.lookup());
         adminToken = AdminToken.decide(options.binding(), options.lookup());
         if (adminToken.generated()) {
-            adminTokenFile = writeOwnerOnly(data.root().resolve(ADMIN_TOKEN_FILE), adminToken.value());
+            adminTokenFile = StackSecrets.writeOwnerOnly(data.root().resolve(ADMIN_TOKEN_FILE), adminToken.value());
             Path written = adminTokenFile;
             resources.add(() -> Files.deleteIfExists(written));
         }
@@ -191,7 +184,7 @@ public final class LocalStack implements AutoCloseable {
         // With the Slack sandbox the stack is the Slack app: it makes up the app's signing secret unless one is set.
         // With the real Slack, lead-intake gets only the secret the user set.
         slackSigningSecret = givenSigningSecret != null && !givenSigningSecret.isBlank() ? givenSigningSecret
-                : slackSandbox ? "local-" + randomHex() : null;
+                : slackSandbox ? "local-" + StackSecrets.randomHex() : null;
         List<EmbeddedService> defined = defineServices(data);
         startSandboxes(data, defined);
         startConsole();
@@ -208,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
         SandboxStore hubspotStore = new SandboxStore(data.sandbox().resolve("hubspot.json"));
         hubspot.loadFrom(hubspotStore);
         Map<String, String> slackUsers = new LinkedHashMap<>();
-        settings.owners().forEach(o -> slackUsers.put(slackUserOf(o.email()), o.email()));
+        settings.owners().forEach(o -> slackUsers.put(SandboxSetup.slackUserOf(o.email()), o.email()));
         slack = new SlackSandbox(Clock.systemUTC(), 5, 2000, slackUsers);
         if (!options.binding().loopbackOnly()) {
             // Reachable from other machines: only the services of this stack may call the sandboxes.
@@ -221,7 +214,7 @@ public final class LocalStack implements AutoCloseable {
         // first one while secrets are being rotated).
         slackInteractions = new SlackInteractions(URI.create(intakeUrl() + SLACK_INTERACTIONS_PATH),
                 consoleUrl() + SlackSandboxWeb.RESPONSE_URL_PATH,
-                slackSigningSecret == null ? "unused-" + randomHex() : slackSigningSecret.split(",")[0].trim(), Clock.systemUTC());
+                slackSigningSecret == null ? "unused-" + StackSecrets.randomHex() : slackSigningSecret.split(",")[0].trim(), Clock.systemUTC());
 
         ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sandbox-saver");
@@ -253,15 +246,6 @@ public final class LocalStack implements AutoCloseable {
         });
     }
 
-    /** The sandbox's Slack member id for a rep's email, as routing's rules name them. */
-    static String slackUserOf(String email) {
-        return switch (email) {
-            case "cameron@example.com" -> "U00CAMERON1";
-            case "simon@example.com" -> "U00SIMON001";
-            default -> "U" + Integer.toHexString(email.hashCode()).toUpperCase(java.util.Locale.ROOT);
-        };
-    }
-
     private void startConsole() {
         KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
         resources.add(kafkaView);
@@ -291,38 +275,7 @@ public final class LocalStack implements AutoCloseable {
         trialPipelineId = trials.preview(TRIALS_PIPELINE_KEY).orElse(handsOn);
         trialStageId = trials.preview(TRIALS_STAGE_KEY).orElse("hands-on-evaluation");
 
-        Map<String, List<HubSpotSandboxSettings.Stage>> stages = new LinkedHashMap<>();
-        Map<String, String> labels = new LinkedHashMap<>();
-        for (HubSpotSandboxSettings.Pipeline p : HubSpotSandboxSettings.defaults().pipelines()) {
-            stages.put(p.id(), new ArrayList<>(p.stages()));
-            labels.put(p.id(), p.label());
-        }
-        addStage(stages, labels, selfServe, "Self-serve", selfServeStage, "New self-serve lead");
-        addStage(stages, labels, handsOn, "Hands-on", handsOnStage, "Qualified");
-        addStage(stages, labels, trialPipelineId, "Hands-on", trialStageId, "30-day evaluation");
-        addStage(stages, labels, handsOn, "Hands-on", handsOn + "-review-call", "Review call with decision makers");
-        List<HubSpotSandboxSettings.Pipeline> pipelines = new ArrayList<>();
-        stages.forEach((id, list) -> {
-            if (!id.equals("default")) {
-                addClosed(list, id);
-            }
-            pipelines.add(new HubSpotSandboxSettings.Pipeline(id, labels.get(id), List.copyOf(list)));
-        });
-        return pipelines;
-    }
-
-    private static void addStage(Map<String, List<HubSpotSandboxSettings.Stage>> stages, Map<String, String> labels, String pipeline,
-                                 String pipelineLabel, String stage, String stageLabel) {
-        labels.putIfAbsent(pipeline, pipelineLabel);
-        List<HubSpotSandboxSettings.Stage> list = stages.computeIfAbsent(pipeline, p -> new ArrayList<>());
-        if (list.stream().noneMatch(s -> s.id().equals(stage))) {
-            list.add(new HubSpotSandboxSettings.Stage(stage, stageLabel, "0.5", false));
-        }
-    }
-
-    private static void addClosed(List<HubSpotSandboxSettings.Stage> list, String pipeline) {
-        list.add(new HubSpotSandboxSettings.Stage(pipeline + "-closed-won", "Closed won", "1.0", true));
-        list.add(new HubSpotSandboxSettings.Stage(pipeline + "-closed-lost", "Closed lost", "0.0", true));
+        return SandboxSetup.pipelines(selfServe, selfServeStage, handsOn, handsOnStage, trialPipelineId, trialStageId);
     }
 
     private List<EmbeddedService> defineServices(DataDirectory data) {
@@ -362,32 +315,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> notifier = new LinkedHashMap<>(common);
 
         if (hubspotSandbox) {
-            String portal = HubSpotSandboxSettings.defaults().portalId();
-            String api = consoleUrl() + HubSpotSandboxWeb.BASE_PATH;
-            String app = consoleUrl() + "/hubspot";
-            for (Map<String, String> props : List.of(crm, trials, notifier)) {
-                props.put("LEADFLOW_HUBSPOT_PORTAL_ID", portal);
-                props.put("LEADFLOW_HUBSPOT_APP_BASE_URL", app);
-            }
-            crm.put("leadflow.crm.hubspot.base-url", api);
-            crm.put("leadflow.crm.hubspot.token", hubspotSandboxToken);
-            crm.put("leadflow.crm.hubspot.portal-id", portal);
-            crm.put("leadflow.crm.hubspot.app-base-url", app);
-            crm.put("LEADFLOW_HUBSPOT_BASE_URL", api);
-            crm.put("LEADFLOW_HUBSPOT_TOKEN", hubspotSandboxToken);
-            // The sandbox portal is Leadflow's: crm-sync creates its custom properties there on start-up.
-            crm.put("leadflow.crm.hubspot.create-properties", "true");
-            // At most 190 requests per 10 s at HubSpot for a Professional/Enterprise private app, as the sandbox enforces.
-            crm.put("leadflow.crm.rate-limit.max-requests", Integer.toString(HubSpotSandboxSettings.defaults().rateLimit()));
-            notifier.put("leadflow.notifier.hubspot.portal-id", portal);
-            notifier.put("leadflow.notifier.hubspot.app-base-url", app);
+            SandboxSetup.useHubSpotSandbox(consoleUrl(), hubspotSandboxToken, crm, trials, notifier);
         }
         if (slackSandbox) {
-            String api = consoleUrl() + SlackSandboxWeb.BASE_PATH;
-            notifier.put("leadflow.notifier.slack.base-url", api);
-            notifier.put("leadflow.notifier.slack.bot-token", slackSandboxToken);
-            notifier.put("LEADFLOW_SLACK_BASE_URL", api);
-            notifier.put("LEADFLOW_SLACK_BOT_TOKEN", slackSandboxToken);
+            SandboxSetup.useSlackSandbox(consoleUrl(), slackSandboxToken, notifier);
         }
 
         return List.of(
@@ -604,28 +535,6 @@ public final class LocalStack implements AutoCloseable {
         endpoints.put(NOTIFIER, serviceUrl(NOTIFIER));
         endpoints.put("Console", consoleUrl());
         return endpoints;
-    }
-
-    private static String randomHex() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    /** Writes a secret to a file only its owner may read (where the file system has POSIX permissions). */
-    static Path writeOwnerOnly(Path file, String secret) {
-        try {
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, secret + System.lineSeparator());
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the admin token to " + file, e);
-        }
     }
 
     /** Stops everything in reverse start order: demo, services, console, sandboxes, registry, broker. */

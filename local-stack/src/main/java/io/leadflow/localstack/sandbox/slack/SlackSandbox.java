@@ -39,11 +39,7 @@ public final class SlackSandbox {
     static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final String BOT_USER = "U0LEADFLOW";
     private static final String BOT_ID = "B0LEADFLOW";
-    private static final String TEAM = "T0LOCAL";
-    private static final String TEAM_NUMBER = "4000001";
-    private static final String APP_ID = "A0LEADFLOW";
-    /** Slack's deprecated verification token, still sent in payloads; apps must verify the signature instead. */
-    private static final String VERIFICATION_TOKEN = "sandbox-verification-token";
+    static final String TEAM = "T0LOCAL";
 
     private final Object lock = new Object();
     private volatile SandboxToken requiredToken;
@@ -53,9 +49,9 @@ public final class SlackSandbox {
     private final Map<String, List<ObjectNode>> messagesByChannel = new LinkedHashMap<>();
     /** Ephemeral messages, oldest first: shown to one user, never in a conversation's history. */
     private final List<ObjectNode> ephemeral = new ArrayList<>();
-    /** The response URLs handed out with clicks, by their secret part. */
-    private final Map<String, ResponseUrl> responseUrls = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Clicks on buttons and the response URLs they hand out. */
+    private final SlackClicks clicks = new SlackClicks(this, random);
     private final Map<String, double[]> buckets = new HashMap<>();
     private final Deque<RecordedCall> calls = new ArrayDeque<>();
     private final Map<String, String> users;
@@ -129,7 +125,7 @@ public final class SlackSandbox {
         };
     }
 
-    private Answer postMessage(ObjectNode args, Instant now) {
+    Answer postMessage(ObjectNode args, Instant now) {
         String channel = resolveChannel(args.path("channel").asString(""));
         if (channel.isEmpty()) {
             return fail("channel_not_found");
@@ -255,7 +251,7 @@ public final class SlackSandbox {
      * shown only to {@code user}, who must be in {@code channel} (else {@code user_not_in_channel}); the answer is
      * {@code message_ts}. The message is in no conversation's history and cannot be updated with {@code chat.update}.
      */
-    private Answer postEphemeral(ObjectNode args, Instant now) {
+    Answer postEphemeral(ObjectNode args, Instant now) {
         String channel = resolveChannel(args.path("channel").asString("").trim());
         if (channel.isEmpty()) {
             return fail("channel_not_found");
@@ -295,7 +291,7 @@ public final class SlackSandbox {
     }
 
     /** Who is in a conversation: a DM holds its one user; every channel holds every user of the workspace. */
-    private boolean isMember(String user, String channel) {
+    boolean isMember(String user, String channel) {
         if (user.isEmpty() || !users.containsKey(user)) {
             return false;
         }
@@ -385,6 +381,11 @@ public final class SlackSandbox {
         return channel;
     }
 
+    /** A conversation's messages, oldest first (a new empty list for an unknown conversation). */
+    List<ObjectNode> conversation(String channel) {
+        return messagesByChannel.getOrDefault(channel, new ArrayList<>());
+    }
+
     static String directMessage(String userId) {
         return "D" + userId.substring(1);
     }
@@ -401,13 +402,13 @@ public final class SlackSandbox {
         return true;
     }
 
-    private String nextTs(Instant now) {
+    String nextTs(Instant now) {
         long micros = Math.max(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, lastTsMicros + 1);
         lastTsMicros = micros;
         return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
     }
 
-    private static JsonNode blocks(JsonNode blocks) {
+    static JsonNode blocks(JsonNode blocks) {
         if (blocks == null || blocks.isMissingNode() || blocks.isNull()) {
             return null;
         }
@@ -418,7 +419,7 @@ public final class SlackSandbox {
     }
 
     /** Slack gives every block without a {@code block_id} one of its own. */
-    private JsonNode withBlockIds(JsonNode blocks) {
+    JsonNode withBlockIds(JsonNode blocks) {
         if (!blocks.isArray()) {
             return blocks;
         }
@@ -435,7 +436,7 @@ public final class SlackSandbox {
         return copy;
     }
 
-    private String randomId(int length) {
+    String randomId(int length) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         StringBuilder id = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
@@ -456,7 +457,7 @@ public final class SlackSandbox {
         }
     }
 
-    private static BigDecimal decimal(String value) {
+    static BigDecimal decimal(String value) {
         try {
             return new BigDecimal(value.isBlank() ? "0" : value);
         } catch (NumberFormatException e) {
@@ -464,13 +465,13 @@ public final class SlackSandbox {
         }
     }
 
-    private static Answer ok(java.util.function.Consumer<ObjectNode> fill) {
+    static Answer ok(java.util.function.Consumer<ObjectNode> fill) {
         ObjectNode body = JSON.createObjectNode().put("ok", true);
         fill.accept(body);
         return new Answer(200, body, Map.of());
     }
 
-    private static Answer fail(String error) {
+    static Answer fail(String error) {
         return new Answer(200, JSON.createObjectNode().put("ok", false).put("error", error), Map.of());
     }
 
@@ -485,16 +486,9 @@ public final class SlackSandbox {
     static final Duration RESPONSE_URL_LIFETIME = Duration.ofMinutes(30);
     static final int RESPONSE_URL_USES = 5;
 
-    private record ResponseUrl(String channel, String messageTs, String user, Instant expires, int[] uses) {
-    }
-
     /**
      * What Slack sends the app when {@code user} clicks the button {@code actionId} of the message {@code ts} in
-     * {@code channel}: a {@code block_actions} payload
-     * (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload) with the user, the container
-     * (message ts, channel), the channel, the message as it is now, a {@code trigger_id}, a {@code response_url} and
-     * the action ({@code action_id}, {@code block_id}, {@code value}, {@code text}, {@code type}, {@code action_ts}).
-     * Only someone in the conversation sees the message, so only they can click: a DM's buttons only its user.
+     * {@code channel}: a {@code block_actions} payload (see {@link SlackClicks#click}).
      *
      * @param user            the clicking user's id; empty picks the DM's user
      * @param responseUrlBase where this sandbox takes {@code response_url} calls ({@code .../<secret>} is appended)
@@ -503,73 +497,7 @@ public final class SlackSandbox {
     public ObjectNode click(String channel, String ts, String actionId, String user, String responseUrlBase) {
         Instant now = clock.instant();
         synchronized (lock) {
-            ObjectNode message = messagesByChannel.getOrDefault(channel == null ? "" : channel, List.of()).stream()
-                    .filter(m -> m.path("ts").asString("").equals(ts)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("ts: no message " + ts + " in " + channel));
-            ObjectNode action = null;
-            String blockId = null;
-            for (JsonNode block : message.path("blocks")) {
-                List<JsonNode> elements = new ArrayList<>();
-                block.path("elements").forEach(elements::add);
-                if (block.has("accessory")) {
-                    elements.add(block.path("accessory"));
-                }
-                for (JsonNode element : elements) {
-                    if ("button".equals(element.path("type").asString("")) && element.path("action_id").asString("").equals(actionId)) {
-                        action = (ObjectNode) element;
-                        blockId = block.path("block_id").asString("");
-                        break;
-                    }
-                }
-                if (action != null) {
-                    break;
-                }
-            }
-            if (action == null) {
-                throw new IllegalArgumentException("actionId: message " + ts + " has no button " + actionId);
-            }
-            String clicker = user == null || user.isBlank()
-                    ? (channel.startsWith("D") ? "U" + channel.substring(1) : "") : user.trim();
-            if (!isMember(clicker, channel)) {
-                throw new IllegalArgumentException("user: " + (clicker.isEmpty() ? "a user id is needed" : clicker
-                        + " is not in " + channel + " and cannot see its messages"));
-            }
-            String secret = randomId(24);
-            responseUrls.put(secret, new ResponseUrl(channel, ts, clicker, now.plus(RESPONSE_URL_LIFETIME), new int[] {0}));
-            responseUrls.values().removeIf(r -> r.expires().isBefore(now));
-
-            ObjectNode payload = JSON.createObjectNode();
-            payload.put("type", "block_actions");
-            String email = users.getOrDefault(clicker, "");
-            String name = email.contains("@") ? email.substring(0, email.indexOf('@')) : clicker;
-            payload.putObject("user").put("id", clicker).put("username", name).put("name", name).put("team_id", TEAM);
-            payload.put("api_app_id", APP_ID);
-            payload.put("token", VERIFICATION_TOKEN);
-            payload.putObject("container").put("type", "message").put("message_ts", ts).put("channel_id", channel)
-                    .put("is_ephemeral", false);
-            payload.put("trigger_id", (now.getEpochSecond() * 1000 + random.nextInt(1000)) + "." + TEAM_NUMBER + "." + randomHex(32));
-            payload.putObject("team").put("id", TEAM).put("domain", "leadflow-local");
-            payload.putNull("enterprise");
-            payload.put("is_enterprise_install", false);
-            payload.putObject("channel").put("id", channel).put("name", channel.startsWith("D") ? "directmessage" : channel.toLowerCase(Locale.ROOT));
-            ObjectNode shown = message.deepCopy();
-            shown.remove("metadata");
-            payload.set("message", shown);
-            payload.putObject("state").putObject("values");
-            payload.put("response_url", responseUrlBase + "/" + secret);
-            ObjectNode clicked = payload.putArray("actions").addObject();
-            clicked.put("action_id", actionId);
-            clicked.put("block_id", blockId);
-            clicked.set("text", action.path("text").deepCopy());
-            if (action.has("value")) {
-                clicked.put("value", action.path("value").asString(""));
-            }
-            if (action.has("style")) {
-                clicked.put("style", action.path("style").asString(""));
-            }
-            clicked.put("type", "button");
-            clicked.put("action_ts", nextTs(now));
-            return payload;
+            return clicks.click(channel, ts, actionId, user, responseUrlBase, now);
         }
     }
 
@@ -582,7 +510,7 @@ public final class SlackSandbox {
     public Answer respond(String secret, ObjectNode body) {
         Instant now = clock.instant();
         synchronized (lock) {
-            Answer answer = respondLocked(secret, body, now);
+            Answer answer = clicks.respond(secret, body, now);
             calls.addLast(new RecordedCall(now, "POST", "/response_url", answer.status(), shorten(body.toString()),
                     shorten(answer.body().toString())));
             while (calls.size() > recordedCalls) {
@@ -590,66 +518,6 @@ public final class SlackSandbox {
             }
             return answer;
         }
-    }
-
-    private Answer respondLocked(String secret, ObjectNode body, Instant now) {
-        ResponseUrl url = responseUrls.get(secret);
-        if (url == null || url.expires().isBefore(now)) {
-            return new Answer(404, JSON.createObjectNode().put("ok", false).put("error", "expired_url"), Map.of());
-        }
-        if (url.uses()[0] >= RESPONSE_URL_USES) {
-            return new Answer(404, JSON.createObjectNode().put("ok", false).put("error", "used_url"), Map.of());
-        }
-        JsonNode blocks;
-        try {
-            blocks = blocks(body.path("blocks"));
-        } catch (RuntimeException e) {
-            return fail("invalid_blocks_format");
-        }
-        String text = body.path("text").asString("");
-        boolean delete = body.path("delete_original").asBoolean(false);
-        if (!delete && text.isBlank() && (blocks == null || blocks.isEmpty())) {
-            return fail("no_text");
-        }
-        url.uses()[0]++;
-        List<ObjectNode> conversation = messagesByChannel.getOrDefault(url.channel(), new ArrayList<>());
-        if (delete) {
-            conversation.removeIf(m -> m.path("ts").asString("").equals(url.messageTs()));
-            return ok(o -> { });
-        }
-        if (body.path("replace_original").asBoolean(false)) {
-            for (ObjectNode message : conversation) {
-                if (message.path("ts").asString("").equals(url.messageTs())) {
-                    message.put("text", text);
-                    if (blocks != null) {
-                        message.set("blocks", withBlockIds(blocks));
-                    } else {
-                        message.remove("blocks");
-                    }
-                    return ok(o -> { });
-                }
-            }
-            return fail("message_not_found");
-        }
-        ObjectNode args = JSON.createObjectNode().put("channel", url.channel()).put("text", text);
-        if (blocks != null) {
-            args.set("blocks", blocks);
-        }
-        if ("in_channel".equals(body.path("response_type").asString(""))) {
-            Answer posted = postMessage(args, now);
-            return posted.body().path("ok").asBoolean(false) ? ok(o -> { }) : posted;
-        }
-        args.put("user", url.user());
-        Answer posted = postEphemeral(args, now);
-        return posted.body().path("ok").asBoolean(false) ? ok(o -> { }) : posted;
-    }
-
-    private String randomHex(int length) {
-        StringBuilder hex = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            hex.append(Character.forDigit(random.nextInt(16), 16));
-        }
-        return hex.toString();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -666,31 +534,7 @@ public final class SlackSandbox {
      */
     public ArrayNode messages(int limit) {
         synchronized (lock) {
-            List<ObjectNode> all = new ArrayList<>();
-            messagesByChannel.forEach((channel, list) -> list.forEach(m -> {
-                ObjectNode copy = m.deepCopy();
-                copy.put("channel", channel);
-                if (channel.startsWith("D")) {
-                    String user = "U" + channel.substring(1);
-                    copy.put("dmUser", user);
-                    copy.put("dmUserEmail", users.getOrDefault(user, ""));
-                }
-                all.add(copy);
-            }));
-            for (ObjectNode m : ephemeral) {
-                ObjectNode copy = m.deepCopy();
-                String user = m.path("ephemeralTo").asString("");
-                copy.put("ephemeralToEmail", users.getOrDefault(user, ""));
-                if (m.path("channel").asString("").startsWith("D")) {
-                    copy.put("dmUser", user);
-                    copy.put("dmUserEmail", users.getOrDefault(user, ""));
-                }
-                all.add(copy);
-            }
-            all.sort((a, b) -> decimal(b.path("ts").asString()).compareTo(decimal(a.path("ts").asString())));
-            ArrayNode out = JSON.createArrayNode();
-            all.stream().limit(limit).forEach(out::add);
-            return out;
+            return SlackSandboxState.view(messagesByChannel, ephemeral, users, limit);
         }
     }
 
@@ -709,16 +553,9 @@ public final class SlackSandbox {
     }
 
     public void saveTo(SandboxStore store) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root;
         synchronized (lock) {
-            root.put("lastTsMicros", lastTsMicros);
-            ObjectNode channels = root.putObject("channels");
-            messagesByChannel.forEach((channel, list) -> {
-                ArrayNode array = channels.putArray(channel);
-                list.forEach(m -> array.add(m.deepCopy()));
-            });
-            ArrayNode ephemeralMessages = root.putArray("ephemeral");
-            ephemeral.forEach(m -> ephemeralMessages.add(m.deepCopy()));
+            root = SlackSandboxState.snapshot(lastTsMicros, messagesByChannel, ephemeral);
         }
         store.write(root);
     }
@@ -726,18 +563,7 @@ public final class SlackSandbox {
     public void loadFrom(SandboxStore store) {
         store.read().ifPresent(root -> {
             synchronized (lock) {
-                lastTsMicros = Math.max(lastTsMicros, root.path("lastTsMicros").asLong(0));
-                root.path("channels").properties().forEach(e -> {
-                    List<ObjectNode> list = messagesByChannel.computeIfAbsent(e.getKey(), c -> new ArrayList<>());
-                    for (JsonNode m : e.getValue()) {
-                        list.add((ObjectNode) m);
-                    }
-                });
-                for (JsonNode m : root.path("ephemeral")) {
-                    if (m.isObject()) {
-                        ephemeral.add((ObjectNode) m);
-                    }
-                }
+                lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral);
             }
         });
     }
