@@ -74,13 +74,6 @@ public final class SlackSandbox {
     }
 
     /**
-     * Handles one Web API call.
-     *
-     * @param method        Web API method, e.g. {@code chat.postMessage}
-     * @param authorization the {@code Authorization} header (the token may also come as a {@code token} argument)
-     * @param arguments     query, form or JSON arguments merged into one object
-     */
-    /**
      * From now on only this token is accepted (else {@code invalid_auth}), not just any bot or user token: the local
      * stack asks for this when it listens beyond loopback.
      */
@@ -88,6 +81,14 @@ public final class SlackSandbox {
         requiredToken = new SandboxToken(token);
     }
 
+    /**
+     * Handles one Web API call.
+     *
+     * @param httpMethod    the HTTP method it came with, for the call log
+     * @param method        Web API method, e.g. {@code chat.postMessage}
+     * @param authorization the {@code Authorization} header (the token may also come as a {@code token} argument)
+     * @param arguments     query, form or JSON arguments merged into one object
+     */
     public Answer handle(String httpMethod, String method, String authorization, ObjectNode arguments) {
         Instant now = clock.instant();
         synchronized (lock) {
