@@ -18,7 +18,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +88,7 @@ final class SlaClocks implements Scenario {
             try {
                 String settings = settings(routing);
                 Kafka.assignAtEnd(routed, Topics.LEADS_ROUTED.name());
-                long heapStart = heapAfterGc();
+                long heapStart = Measure.heapAfterGc();
                 Instant receivedAt = Instant.now();
                 long loadStart = System.nanoTime();
 
@@ -98,10 +97,10 @@ final class SlaClocks implements Scenario {
                 Map<String, Long> dueAt = new HashMap<>();
                 try (KafkaConsumer<String, LeadReceived> received = Kafka.avroConsumer(bootstrap, REGISTRY)) {
                     Kafka.assignAtEnd(received, Topics.LEADS_RECEIVED.name());
-                    long sentAtMicros = nowMicros();
+                    long sentAtMicros = Measure.nowMicros();
                     Kafka.produceAll(producer, BURST, seq -> record(burstLead(seq, receivedAt)));
                     long back = Kafka.readUntil(received, BURST, timeout,
-                            r -> brokerLatency.recordValue(Math.max(1, nowMicros() - sentAtMicros)));
+                            r -> brokerLatency.recordValue(Math.max(1, Measure.nowMicros() - sentAtMicros)));
                     if (back < BURST) {
                         throw new IllegalStateException("Only " + back + " of the " + BURST + " burst leads came back from the broker");
                     }
@@ -133,10 +132,10 @@ final class SlaClocks implements Scenario {
                 long firstDue = dueAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
                 long lastDue = dueAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
                 double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-                long heapLoaded = heapAfterGc();
+                long heapLoaded = Measure.heapAfterGc();
                 long bytesPerClock = Math.max(0, (heapLoaded - heapStart) / clocks);
                 System.out.printf("  %,d open clocks after %.1f s; heap after GC %d MiB at start, %d MiB loaded; the burst falls due within %d ms, in %.1f s%n",
-                        clocks, loadSeconds, mib(heapStart), mib(heapLoaded), lastDue - firstDue,
+                        clocks, loadSeconds, Measure.mib(heapStart), Measure.mib(heapLoaded), lastDue - firstDue,
                         (firstDue - System.currentTimeMillis()) / 1000.0);
                 if (System.currentTimeMillis() > firstDue) {
                     System.out.println("  warning: the burst fell due before loading and the heap measurement finished; lag includes them");
@@ -151,7 +150,7 @@ final class SlaClocks implements Scenario {
                 long deadline = lastDue + timeout.toMillis();
                 while (reassigned.size() < BURST && System.currentTimeMillis() < deadline) {
                     for (var r : routed.poll(Duration.ofMillis(100))) {
-                        long seenMicros = nowMicros();
+                        long seenMicros = Measure.nowMicros();
                         LeadRouted decision = r.value();
                         if (decision == null || decision.getDecisionVersion() < 2) {
                             continue;
@@ -189,8 +188,8 @@ final class SlaClocks implements Scenario {
                                 reassignAfter.toSeconds(), lastDue - firstDue, background, loadSeconds, clocks, BURST))
                         .figure("open clocks", clocks)
                         .figure("load s", loadSeconds)
-                        .figure("heap MiB at start", mib(heapStart))
-                        .figure("heap MiB after load", mib(heapLoaded))
+                        .figure("heap MiB at start", Measure.mib(heapStart))
+                        .figure("heap MiB after load", Measure.mib(heapLoaded))
                         .figure("heap bytes/clock", bytesPerClock)
                         .figure("burst due within ms", lastDue - firstDue)
                         .figure("reassigned", reassigned.size())
@@ -269,21 +268,5 @@ final class SlaClocks implements Scenario {
                 properties.slaPunctuationInterval().toMillis(), properties.slaMaxFiresPerTick(),
                 streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
                 streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100));
-    }
-
-    private static long heapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static long mib(long bytes) {
-        return bytes / (1024 * 1024);
-    }
-
-    private static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 }

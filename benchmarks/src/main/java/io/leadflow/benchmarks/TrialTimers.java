@@ -27,7 +27,6 @@ import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +77,7 @@ final class TrialTimers implements Scenario {
                     "leadflow.admin.token", "bench-" + UUID.randomUUID()));
             try {
                 String timers = timerSettings(tracker);
-                long heapIdle = heapAfterGc();
+                long heapIdle = Measure.heapAfterGc();
                 Instant now = Instant.now();
                 // Active trials whose first reminder (the kick-off) is between an hour and 29 days away, in chunks:
                 // each chunk is written by a plain producer (the baseline) and then consumed by trial-tracker before
@@ -98,16 +97,16 @@ final class TrialTimers implements Scenario {
                     loadNanos += System.nanoTime() - chunkStart;
                     loaded += size;
                     if (heapFirstAt == 0) {
-                        heapFirst = heapAfterGc();
+                        heapFirst = Measure.heapAfterGc();
                         heapFirstAt = loaded;
                     }
                 }
-                long heapFull = heapAfterGc();
+                long heapFull = Measure.heapAfterGc();
                 double loadPerSecond = loaded / (loadNanos / 1e9);
                 double producerPerSecond = loaded / (producedNanos / 1e9);
                 long bytesPerTrial = loaded > heapFirstAt ? Math.max(0, (heapFull - heapFirst) / (loaded - heapFirstAt)) : 0;
                 System.out.printf("  loaded %,d trials in %.1f s (the producer alone took %.1f s); heap after GC: idle %d MiB, at %,d trials %d MiB, at %,d trials %d MiB%n",
-                        loaded, loadNanos / 1e9, producedNanos / 1e9, mib(heapIdle), heapFirstAt, mib(heapFirst), loaded, mib(heapFull));
+                        loaded, loadNanos / 1e9, producedNanos / 1e9, Measure.mib(heapIdle), heapFirstAt, Measure.mib(heapFirst), loaded, Measure.mib(heapFull));
 
                 System.out.println("  tasks per stream thread: " + tasksPerThread(tracker));
 
@@ -128,11 +127,11 @@ final class TrialTimers implements Scenario {
                                 + "the other figures are the second burst (steady state, the target); lag 'fired' = firedAt - dueAt as stamped by the punctuator, lag 'seen' = when a "
                                 + "read_committed consumer of trials.reminders got it - dueAt (includes the exactly-once commit); baselines: "
                                 + "a plain producer writing the same events (load), and the broker's own produce→consume latency for the "
-                                + "same %,d records sent at once (lag)", loaded, trials, chunk, loadBudget.toSeconds(), timers, mib(heapIdle), BURST, BURST))
+                                + "same %,d records sent at once (lag)", loaded, trials, chunk, loadBudget.toSeconds(), timers, Measure.mib(heapIdle), BURST, BURST))
                         .figure("trials loaded", loaded)
                         .figure("load trials/s", loadPerSecond)
                         .figure("producer alone events/s", producerPerSecond)
-                        .figure("heap MiB after load", mib(heapFull))
+                        .figure("heap MiB after load", Measure.mib(heapFull))
                         .figure("heap bytes/trial", bytesPerTrial)
                         .figure("first burst fired lag p50 ms", cold.fired(50))
                         .figure("first burst fired lag p99 ms", cold.fired(99))
@@ -189,10 +188,10 @@ final class TrialTimers implements Scenario {
              KafkaConsumer<String, TrialReminder> fired = Kafka.avroConsumer(bootstrap, REGISTRY)) {
             Kafka.assignAtEnd(events, Topics.TRIALS_EVENTS.name());
             Kafka.assignAtEnd(fired, Topics.TRIALS_REMINDERS.name());
-            long sentAtMicros = nowMicros();
+            long sentAtMicros = Measure.nowMicros();
             Kafka.produceAll(producer, BURST, seq -> start(name + "-burst-" + seq, due));
             long received = Kafka.readUntil(events, BURST, timeout,
-                    r -> brokerLatency.recordValue(Math.max(1, nowMicros() - sentAtMicros)));
+                    r -> brokerLatency.recordValue(Math.max(1, Measure.nowMicros() - sentAtMicros)));
             if (received < BURST) {
                 throw new IllegalStateException("Only " + received + " of the " + BURST + " trial starts came back from the broker");
             }
@@ -207,7 +206,7 @@ final class TrialTimers implements Scenario {
                 if (reminder != null && reminder.getKind() == ReminderKind.KICKOFF && reminder.getDueAt().equals(due)) {
                     kickoffs.incrementAndGet();
                     firedLag.recordValue(Math.max(1, reminder.getFiredAt().toEpochMilli() * 1000 - dueMicros));
-                    seenLag.recordValue(Math.max(1, nowMicros() - dueMicros));
+                    seenLag.recordValue(Math.max(1, Measure.nowMicros() - dueMicros));
                 }
             });
             Burst burst = new Burst(kickoffs.get(), firedLag, seenLag, brokerLatency);
@@ -279,21 +278,5 @@ final class TrialTimers implements Scenario {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static long heapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static long mib(long bytes) {
-        return bytes / (1024 * 1024);
-    }
-
-    private static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 }
