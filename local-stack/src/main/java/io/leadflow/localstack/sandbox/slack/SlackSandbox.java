@@ -131,19 +131,12 @@ public final class SlackSandbox {
         if (channel.isEmpty()) {
             return fail("channel_not_found");
         }
-        JsonNode blocks;
-        try {
-            blocks = blocks(args.path("blocks"));
-        } catch (RuntimeException e) {
-            return fail("invalid_blocks_format");
+        Content content = content(args);
+        if (content.refusal() != null) {
+            return content.refusal();
         }
-        String text = args.path("text").asString("");
-        if (text.isBlank() && (blocks == null || blocks.isEmpty())) {
-            return fail("no_text");
-        }
-        if (blocks != null && (!blocks.isArray() || blocks.size() > 50)) {
-            return fail("invalid_blocks");
-        }
+        String text = content.text();
+        JsonNode blocks = content.blocks();
         if (!take(channel, now)) {
             rateLimited++;
             ObjectNode body = JSON.createObjectNode().put("ok", false).put("error", "ratelimited");
@@ -261,19 +254,12 @@ public final class SlackSandbox {
         if (!isMember(user, channel)) {
             return fail("user_not_in_channel");
         }
-        JsonNode blocks;
-        try {
-            blocks = blocks(args.path("blocks"));
-        } catch (RuntimeException e) {
-            return fail("invalid_blocks_format");
+        Content content = content(args);
+        if (content.refusal() != null) {
+            return content.refusal();
         }
-        String text = args.path("text").asString("");
-        if (text.isBlank() && (blocks == null || blocks.isEmpty())) {
-            return fail("no_text");
-        }
-        if (blocks != null && (!blocks.isArray() || blocks.size() > 50)) {
-            return fail("invalid_blocks");
-        }
+        String text = content.text();
+        JsonNode blocks = content.blocks();
         String ts = nextTs(now);
         ObjectNode message = JSON.createObjectNode();
         message.put("type", "message");
@@ -470,6 +456,27 @@ public final class SlackSandbox {
         ObjectNode body = JSON.createObjectNode().put("ok", true);
         fill.accept(body);
         return new Answer(200, body, Map.of());
+    }
+
+    /** A new message's text and blocks as Slack checks them, or the refusal Slack would answer. */
+    private record Content(String text, JsonNode blocks, Answer refusal) {
+    }
+
+    private Content content(ObjectNode args) {
+        JsonNode blocks;
+        try {
+            blocks = blocks(args.path("blocks"));
+        } catch (RuntimeException e) {
+            return new Content(null, null, fail("invalid_blocks_format"));
+        }
+        String text = args.path("text").asString("");
+        if (text.isBlank() && (blocks == null || blocks.isEmpty())) {
+            return new Content(null, null, fail("no_text"));
+        }
+        if (blocks != null && (!blocks.isArray() || blocks.size() > 50)) {
+            return new Content(null, null, fail("invalid_blocks"));
+        }
+        return new Content(text, blocks, null);
     }
 
     static Answer fail(String error) {
