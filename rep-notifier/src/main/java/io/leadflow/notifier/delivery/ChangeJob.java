@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Delivers exactly once an alert that changes what Slack shows rather than adding to a channel's messages, on its
@@ -306,31 +307,14 @@ final class ChangeJob implements LaneJob {
             state = State.RECORD_SENT;
             return Step.CONTINUE;
         } catch (SlackApiException e) {
-            switch (e.errorClass()) {
-                case RATE_LIMITED -> {
-                    return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
+            return afterSlackError(e, () -> {
+                // Slack may have shown it already and keeps nothing to check: sending again may show it twice.
+                if (!c.recovery().repostUnverifiable()) {
+                    return unverifiable(e);
                 }
-                case PERMANENT -> {
-                    return failWith(e);
-                }
-                case UNCERTAIN -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
-                    }
-                    // Slack may have shown it already and keeps nothing to check: sending again may show it twice.
-                    if (!c.recovery().repostUnverifiable()) {
-                        return unverifiable(e);
-                    }
-                    log.warn("Slack answered {} to ephemeral alert {}; it may have been shown, sending it again", e.error(), alert.getAlertId());
-                    return slackBackoff();
-                }
-                default -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
-                    }
-                    return slackBackoff();
-                }
-            }
+                log.warn("Slack answered {} to ephemeral alert {}; it may have been shown, sending it again", e.error(), alert.getAlertId());
+                return slackBackoff();
+            });
         }
     }
 
@@ -362,31 +346,31 @@ final class ChangeJob implements LaneJob {
             state = State.RECORD_SENT;
             return Step.CONTINUE;
         } catch (SlackApiException e) {
-            switch (e.errorClass()) {
-                case RATE_LIMITED -> {
-                    return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
-                }
-                case PERMANENT -> {
-                    return failWith(e);
-                }
-                case UNCERTAIN -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
-                    }
-                    log.warn("Slack answered {} to alert {}; it may have been posted, checking before the next attempt",
-                            e.error(), alert.getAlertId());
-                    state = State.VERIFY;
-                    return slackBackoff();
-                }
-                default -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
-                        return failWith(e);
-                    }
-                    log.warn("Slack answered {} to alert {}; retrying", e.error(), alert.getAlertId());
-                    return slackBackoff();
-                }
-            }
+            return afterSlackError(e, () -> {
+                log.warn("Slack answered {} to alert {}; it may have been posted, checking before the next attempt",
+                        e.error(), alert.getAlertId());
+                state = State.VERIFY;
+                return slackBackoff();
+            });
         }
+    }
+
+    /**
+     * What a Slack error means for the next step: wait out a rate limit, give up on a permanent error or after the last
+     * attempt, else try again; {@code whenUncertain} decides for an error after which Slack may have acted.
+     */
+    private Step afterSlackError(SlackApiException e, Supplier<Step> whenUncertain) {
+        if (e.errorClass() == SlackErrorClass.RATE_LIMITED) {
+            return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
+        }
+        if (e.errorClass() == SlackErrorClass.PERMANENT || ++slackAttempts >= c.delivery().maxAttempts()) {
+            return failWith(e);
+        }
+        if (e.errorClass() == SlackErrorClass.UNCERTAIN) {
+            return whenUncertain.get();
+        }
+        log.warn("Slack answered {} to alert {}; retrying", e.error(), alert.getAlertId());
+        return slackBackoff();
     }
 
     private Step failWith(SlackApiException e) {
