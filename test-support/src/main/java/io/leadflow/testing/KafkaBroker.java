@@ -50,7 +50,7 @@ public interface KafkaBroker {
                 .flatMap(t -> java.util.stream.Stream.of(
                         new NewTopic(t.name(), t.partitions(), (short) 1)
                                 .configs(t.creationConfigs()),
-                        new NewTopic(t.deadLetter(), t.partitions(), (short) 1)))
+                        new NewTopic(t.deadLetter(), t.partitions(), (short) 1).configs(t.deadLetterConfigs())))
                 .toList();
     }
 

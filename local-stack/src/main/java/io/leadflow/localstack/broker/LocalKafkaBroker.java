@@ -151,7 +151,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                             missing.add(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.creationConfigs()));
                         }
                         if (!existing.contains(topic.deadLetter())) {
-                            missing.add(new NewTopic(topic.deadLetter(), topic.partitions(), (short) 1));
+                            missing.add(new NewTopic(topic.deadLetter(), topic.partitions(), (short) 1).configs(topic.deadLetterConfigs()));
                         }
                     }
                     if (!missing.isEmpty()) {

@@ -49,10 +49,7 @@ public class LeadflowKafkaAutoConfiguration {
 
     private static NewTopic newTopic(String name, Topic<?> topic, Optional<Short> replicas) {
         NewTopic newTopic = new NewTopic(name, Optional.of(topic.partitions()), replicas);
-        if (name.equals(topic.name())) {
-            newTopic.configs(topic.creationConfigs());
-        }
-        return newTopic;
+        return newTopic.configs(name.equals(topic.name()) ? topic.creationConfigs() : topic.deadLetterConfigs());
     }
 
     @Bean
