@@ -37,6 +37,12 @@ final class Activities {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
+    /**
+     * The kinds of reminder that asked for a task before reminders carried their words: a reminder of these kinds
+     * written then (no title, no task) still gets one.
+     */
+    private static final Set<ReminderKind> TASK_KINDS_BEFORE_WORDS = EnumSet.of(ReminderKind.REVIEW_CALL_DUE, ReminderKind.CHECK_IN);
+
     private Activities() {
     }
 
@@ -265,29 +271,19 @@ final class Activities {
         if (task == null) {
             return Optional.empty();
         }
-        String subject = task.getSubject();
-        String body = task.getBody();
-        String type = task.getType();
-        String priority = task.getPriority();
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("hs_timestamp", reminder.getDueAt().toString());
-        properties.put("hs_task_subject", subject);
-        properties.put("hs_task_body", body);
+        properties.put("hs_task_subject", task.getSubject());
+        properties.put("hs_task_body", task.getBody());
         properties.put("hs_task_status", "NOT_STARTED");
-        properties.put("hs_task_priority", priority);
-        properties.put("hs_task_type", type);
+        properties.put("hs_task_priority", task.getPriority());
+        properties.put("hs_task_type", task.getType());
         if (reminder.getOwner() != null && reminder.getOwner().getHubspotOwnerId() != null) {
             properties.put("hubspot_owner_id", reminder.getOwner().getHubspotOwnerId());
         }
         // keys are lower case: HubSpot matches IN filters on text properties in lower case
         return Optional.of(new Task("task:" + reminder.getReminderId().toLowerCase(Locale.ROOT), properties));
     }
-
-    /**
-     * The kinds of reminder that asked for a task before reminders carried their words: a reminder of these kinds
-     * written then (no title, no task) still gets one.
-     */
-    private static final Set<ReminderKind> TASK_KINDS_BEFORE_WORDS = EnumSet.of(ReminderKind.REVIEW_CALL_DUE, ReminderKind.CHECK_IN);
 
     /**
      * The task of a reminder written before reminders carried their words. Neutral on purpose: the handbook's words live
