@@ -5,6 +5,7 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.ReminderKind;
+import io.leadflow.avro.ReminderTask;
 import io.leadflow.avro.RoutingFlag;
 import io.leadflow.avro.RoutingReason;
 import io.leadflow.avro.TrialReminder;
@@ -14,27 +15,33 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * What crm-sync writes into HubSpot for a lead or a reminder, in the handbook's words: the deal's name, the note
- * (message, routing reasons and flags) and the owner's tasks. Keys are deterministic so a replay finds, not repeats, them.
+ * What crm-sync writes into HubSpot for a lead or a reminder: the deal's name, the note (message, routing reasons and
+ * flags) and the owner's tasks (a reminder's in the words it carries). Keys are deterministic so a replay finds, not repeats, them.
  */
 final class Activities {
 
     static final String SELF_SERVE_FOLLOW_UP = "Send follow-up email";
     static final String SLACK_CONNECT = "Set up shared Slack Connect channel";
     static final String KICK_OFF = "Schedule kick-off call";
-    static final String REVIEW_CALL = "Schedule review call with decision makers";
-    static final String CHECK_IN = "Check in";
     static final String DEMO_CALL = "Demo call with";
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    /**
+     * The kinds of reminder that asked for a task before reminders carried their words: a reminder of these kinds
+     * written then (no title, no task) still gets one.
+     */
+    private static final Set<ReminderKind> TASK_KINDS_BEFORE_WORDS = EnumSet.of(ReminderKind.REVIEW_CALL_DUE, ReminderKind.CHECK_IN);
 
     private Activities() {
     }
@@ -252,40 +259,43 @@ final class Activities {
         return new Task(key, properties);
     }
 
-    /** The task a trial reminder asks for, if any: review call before the end, regular check-ins. */
+    /**
+     * The task a trial reminder asks for, if any, in the words it carries: trial-tracker decides which reminders ask for
+     * a task and what it says, so nothing here repeats the handbook.
+     */
     static Optional<Task> reminderTask(TrialReminder reminder) {
-        String company = reminder.getCompanyName() != null ? reminder.getCompanyName() : "the customer";
-        String subject;
-        String body;
-        String type;
-        String priority;
-        if (reminder.getKind() == ReminderKind.REVIEW_CALL_DUE) {
-            subject = REVIEW_CALL + " at " + company;
-            body = "The evaluation ends on %s (%d days left). Schedule a call with the decision makers to review the progress and agree the commercial next steps."
-                    .formatted(DAY.format(reminder.getEndsAt()), reminder.getDaysLeft());
-            type = "CALL";
-            priority = "HIGH";
-        } else if (reminder.getKind() == ReminderKind.CHECK_IN) {
-            subject = CHECK_IN + " with " + company;
-            body = "Check in with %s to make sure they are getting value out of the evaluation (%d days left); offer a call only if they want or need it."
-                    .formatted(company, reminder.getDaysLeft());
-            type = "TODO";
-            priority = "MEDIUM";
-        } else {
+        ReminderTask task = reminder.getTask();
+        if (task == null && reminder.getTitle() == null && TASK_KINDS_BEFORE_WORDS.contains(reminder.getKind())) {
+            task = unspokenTask(reminder);
+        }
+        if (task == null) {
             return Optional.empty();
         }
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("hs_timestamp", reminder.getDueAt().toString());
-        properties.put("hs_task_subject", subject);
-        properties.put("hs_task_body", body);
+        properties.put("hs_task_subject", task.getSubject());
+        properties.put("hs_task_body", task.getBody());
         properties.put("hs_task_status", "NOT_STARTED");
-        properties.put("hs_task_priority", priority);
-        properties.put("hs_task_type", type);
+        properties.put("hs_task_priority", task.getPriority());
+        properties.put("hs_task_type", task.getType());
         if (reminder.getOwner() != null && reminder.getOwner().getHubspotOwnerId() != null) {
             properties.put("hubspot_owner_id", reminder.getOwner().getHubspotOwnerId());
         }
         // keys are lower case: HubSpot matches IN filters on text properties in lower case
         return Optional.of(new Task("task:" + reminder.getReminderId().toLowerCase(Locale.ROOT), properties));
+    }
+
+    /**
+     * The task of a reminder written before reminders carried their words. Neutral on purpose: the handbook's words live
+     * in trial-tracker's wording file alone, so this says only what the reminder itself says (what, when, days left).
+     */
+    private static ReminderTask unspokenTask(TrialReminder reminder) {
+        String company = reminder.getCompanyName() != null ? reminder.getCompanyName() : "the customer";
+        return new ReminderTask("Evaluation reminder: " + company,
+                "Evaluation reminder (%s) for %s: the evaluation ends on %s (%d days left)."
+                        .formatted(reminder.getKind().name().toLowerCase(Locale.ROOT).replace('_', ' '), company,
+                                DAY.format(reminder.getEndsAt()), reminder.getDaysLeft()),
+                "TODO", "MEDIUM");
     }
 
     private static String source(LeadReceived lead) {

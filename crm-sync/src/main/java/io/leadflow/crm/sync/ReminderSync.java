@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns trial reminders into HubSpot tasks for the owner, on the trial's deal: "Schedule review call with decision
- * makers" for REVIEW_CALL_DUE and "Check in" for CHECK_IN, due on the reminder's date. Keyed by reminderId, searched
+ * Turns trial reminders into HubSpot tasks for the owner, on the trial's deal: the task each reminder carries (the review
+ * call and the check-ins, in the handbook's wording), due on the reminder's date. Keyed by reminderId, searched
  * before creating, so a replayed reminder never makes a second task. Three calls at most for a batch of 100.
  */
 public class ReminderSync {

@@ -3,6 +3,7 @@ package io.leadflow.crm.sync;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Owner;
 import io.leadflow.avro.ReminderKind;
+import io.leadflow.avro.ReminderTask;
 import io.leadflow.avro.TrialReminder;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
@@ -76,6 +77,15 @@ class ReminderSyncTests extends SpringTests {
                 .setLeadId(leadId)
                 .setCompanyName("Acme")
                 .setEndsAt(Instant.parse("2026-02-04T09:00:00Z"))
+                // the words trial-tracker gives them: the review call and the check-ins ask for a task
+                .setTitle(kind + " for Acme")
+                .setActions(List.of("Do what is due"))
+                .setTask(switch (kind) {
+                    case REVIEW_CALL_DUE -> new ReminderTask("Schedule review call with decision makers at Acme",
+                            "The evaluation ends on 2026-02-04 (3 days left). Schedule a call with the decision makers.", "CALL", "HIGH");
+                    case CHECK_IN -> new ReminderTask("Check in with Acme", "Check in with Acme (3 days left).", "TODO", "MEDIUM");
+                    default -> null;
+                })
                 .build();
     }
 }

@@ -26,23 +26,12 @@ public final class Templates {
 
     public Templates() {
         byKind.put(AlertKind.NEW_LEAD, new NewLeadTemplate());
-        byKind.put(AlertKind.TRIAL_KICKOFF, new TrialTemplate(":rocket:", "Schedule the kick-off call", List.of(
-                "Agree the plan for event ingestion (autocapture is preferable)",
-                "Agree the plan for action and cohort setup",
-                "Agree the required insights and dashboards",
-                "Agree extra features such as feature flags, experiments and apps")));
-        byKind.put(AlertKind.TRIAL_CHECK_IN, new TrialTemplate(":wave:", "Check in with the customer", List.of(
-                "Check in to make sure they are getting value out of the evaluation",
-                "Offer a call to help, but only if they want or need it")));
-        byKind.put(AlertKind.REVIEW_CALL_DUE, new TrialTemplate(":calendar:", "Time to book the review call", List.of(
-                "Schedule a call with the decision makers to review the progress",
-                "Agree the commercial next steps")));
-        byKind.put(AlertKind.TRIAL_EXPIRING, new TrialTemplate(":hourglass_flowing_sand:", "The evaluation ends soon", List.of(
-                "Make sure the review call with the decision makers is booked",
-                "Agree the commercial next steps before the evaluation ends")));
-        byKind.put(AlertKind.TRIAL_EXPIRED, new TrialTemplate(":checkered_flag:", "The evaluation has ended", List.of(
-                "Agree the commercial next steps with the decision makers",
-                "Update the deal stage in HubSpot")));
+        // trial reminders carry their words (title, summary, actions); only the emoji is the notifier's
+        byKind.put(AlertKind.TRIAL_KICKOFF, new TrialTemplate(":rocket:"));
+        byKind.put(AlertKind.TRIAL_CHECK_IN, new TrialTemplate(":wave:"));
+        byKind.put(AlertKind.REVIEW_CALL_DUE, new TrialTemplate(":calendar:"));
+        byKind.put(AlertKind.TRIAL_EXPIRING, new TrialTemplate(":hourglass_flowing_sand:"));
+        byKind.put(AlertKind.TRIAL_EXPIRED, new TrialTemplate(":checkered_flag:"));
         byKind.put(AlertKind.OTHER, fallback);
     }
 

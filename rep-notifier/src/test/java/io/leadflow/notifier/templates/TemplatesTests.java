@@ -50,11 +50,75 @@ class TemplatesTests {
     @ParameterizedTest
     @EnumSource(value = AlertKind.class, names = {"TRIAL_KICKOFF", "TRIAL_CHECK_IN", "REVIEW_CALL_DUE", "TRIAL_EXPIRING", "TRIAL_EXPIRED"})
     void trialReminderMatchesItsGoldenFile(AlertKind kind) {
-        ObjectNode message = templates.message("U02QULW4MDZ", TestAlerts.trial(kind, "reminder-" + kind.name().toLowerCase()),
+        ObjectNode message = templates.message("U02QULW4MDZ", spoken(TestAlerts.trial(kind, "reminder-" + kind.name().toLowerCase())),
                 Optional.empty());
 
         assertMatchesGolden(message, kind.name().toLowerCase().replace('_', '-') + ".json");
         BlockKitAssert.assertValidMessage(message);
+    }
+
+    @Test
+    void aTrialReminderShowsTheSummaryAndActionsItCarries() {
+        RepAlert alert = TestAlerts.trial(AlertKind.REVIEW_CALL_DUE, "reminder-worded");
+        alert.setSummary("Book the <review> call");
+        alert.setActions(List.of("Say hello", "Agree what comes next"));
+
+        ObjectNode message = templates.message("C1", alert, Optional.empty());
+
+        JsonNode blocks = message.path("blocks");
+        assertThat(blocks.get(1).path("text").path("text").asString("")).isEqualTo(":calendar: *Book the &lt;review&gt; call*");
+        assertThat(blocks.get(3).path("text").path("text").asString("")).isEqualTo("*What to do*\n• Say hello\n• Agree what comes next");
+        BlockKitAssert.assertValidMessage(message);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AlertKind.class, names = {"TRIAL_KICKOFF", "TRIAL_CHECK_IN", "REVIEW_CALL_DUE", "TRIAL_EXPIRING", "TRIAL_EXPIRED"})
+    void aTrialReminderWrittenBeforeAlertsCarriedTheirWordsGetsANeutralLeadLineAndNoStepsOfItsOwn(AlertKind kind) {
+        RepAlert alert = TestAlerts.trial(kind, "reminder-older");
+        alert.setSummary(null);
+        alert.setActions(List.of());
+
+        ObjectNode message = templates.message("C1", alert, Optional.empty());
+
+        assertThat(message.path("blocks").get(1).path("text").path("text").asString("")).endsWith(" *Evaluation reminder*");
+        assertThat(message.toString()).doesNotContain("What to do");
+        BlockKitAssert.assertValidMessage(message);
+    }
+
+    /** The alert with the summary and actions trial-tracker's handbook wording gives its kind. */
+    private static RepAlert spoken(RepAlert alert) {
+        switch (alert.getKind()) {
+            case TRIAL_KICKOFF -> {
+                alert.setSummary("Schedule the kick-off call");
+                alert.setActions(List.of(
+                        "Schedule the kick-off call to agree the plan for event ingestion (autocapture is preferable)",
+                        "Agree the action and cohort setup", "Agree the required insights and dashboards",
+                        "Agree the extra features: feature flags, experiments, apps",
+                        "Pull in the team to help deploy and tune the self-hosted instance"));
+            }
+            case TRIAL_CHECK_IN -> {
+                alert.setSummary("Check in with the customer");
+                alert.setActions(List.of("Check in with the customer to make sure they are getting value out of the evaluation",
+                        "Offer a call to help them, but only if they want or need it"));
+            }
+            case REVIEW_CALL_DUE -> {
+                alert.setSummary("Time to book the review call");
+                alert.setActions(List.of("Schedule a call with the decision makers to review the progress",
+                        "Agree the commercial next steps"));
+            }
+            case TRIAL_EXPIRING -> {
+                alert.setSummary("The evaluation ends soon");
+                alert.setActions(List.of("Make sure the review call with the decision makers is booked",
+                        "Agree the commercial next steps before the evaluation ends"));
+            }
+            case TRIAL_EXPIRED -> {
+                alert.setSummary("The evaluation has ended");
+                alert.setActions(List.of("Agree the commercial next steps with the decision makers",
+                        "Close the trial as converted, lost or abandoned, or extend it if you agreed to"));
+            }
+            default -> throw new IllegalArgumentException("not a trial reminder: " + alert.getKind());
+        }
+        return alert;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.leadflow.trials.system;
 
 import io.leadflow.trials.timers.ScheduleSettings;
+import io.leadflow.trials.topology.ReminderWording;
 import io.leadflow.trials.topology.TrialSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -11,6 +12,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -26,6 +31,8 @@ import java.time.Duration;
  * @param maxFiresPerTick     most reminders fired in one scan (one transaction)
  * @param unownedChannel      Slack channel for alerts of trials without a known owner; empty = none
  * @param publishTimeout      how long an API call waits for Kafka's acknowledgement before answering 503
+ * @param reminderWording     path of the file of what each reminder says ({@code LEADFLOW_TRIALS_REMINDER_WORDING});
+ *                            empty uses the handbook's wording from the classpath
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
@@ -37,7 +44,8 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
                                @DefaultValue("1m") @NotNull Duration lateAfter,
                                @DefaultValue("10000") @Min(1) int maxFiresPerTick,
                                @DefaultValue("") String unownedChannel,
-                               @DefaultValue("5s") @NotNull Duration publishTimeout) {
+                               @DefaultValue("5s") @NotNull Duration publishTimeout,
+                               @DefaultValue("") @NotNull String reminderWording) {
 
     /** Offsets of the reminders ({@code leadflow.trials.schedule.*}). */
     public record Schedule(@DefaultValue("0s") @NotNull Duration kickoffAfterStart,
@@ -49,6 +57,20 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
     public TrialSettings topologySettings() {
         return new TrialSettings(new ScheduleSettings(schedule.kickoffAfterStart(), schedule.checkInEvery(),
                 schedule.reviewCallBeforeEnd(), schedule.expiringBeforeEnd()), trialStageId, handsOnPipelineId,
-                punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel);
+                punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel, wording());
+    }
+
+    /** The configured reminder wording, or the handbook's; a file that cannot be read or is invalid stops start-up. */
+    public ReminderWording wording() {
+        if (reminderWording.isBlank()) {
+            return ReminderWording.handbook();
+        }
+        Path path = Path.of(reminderWording.trim());
+        try (InputStream in = Files.newInputStream(path)) {
+            return ReminderWording.load(in, path.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read the reminder wording file " + path
+                    + " (LEADFLOW_TRIALS_REMINDER_WORDING): " + e.getMessage(), e);
+        }
     }
 }

@@ -13,8 +13,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** The words of a fired reminder: the {@link TrialReminder} record and the rep's {@link RepAlert}. */
+/**
+ * A fired reminder as the {@link TrialReminder} record and the rep's {@link RepAlert}, in the words of the
+ * {@link ReminderWording}: both events carry them, so their readers render what they carry.
+ */
 final class ReminderContent {
 
     static final String HUBSPOT_DEAL = "HubSpot deal";
@@ -24,33 +28,45 @@ final class ReminderContent {
     }
 
     static TrialReminder reminder(String trialId, ReminderCard trial, TrialContext context, ReminderKind kind,
-                                  Instant dueAt, Instant firedAt, boolean late) {
+                                  Instant dueAt, Instant firedAt, boolean late, ReminderWording wording) {
         Instant endsAt = Instant.ofEpochMilli(trial.endsAt());
+        String companyName = context == null ? null : context.company();
+        String dealId = trial.dealId() != null ? trial.dealId() : context == null ? null : context.dealId();
+        int daysLeft = Schedule.daysLeft(firedAt, endsAt);
+        Map<String, String> values = placeholders(companyName, dealId, daysLeft, endsAt);
         return TrialReminder.newBuilder()
                 .setReminderId(Schedule.reminderId(trialId, kind, dueAt))
                 .setTrialId(trialId)
                 .setKind(kind)
                 .setDueAt(dueAt)
                 .setFiredAt(firedAt)
-                .setDaysLeft(Schedule.daysLeft(firedAt, endsAt))
+                .setDaysLeft(daysLeft)
                 .setOwner(context == null || context.owner() == null ? null : context.owner().toAvro())
                 .setLate(late)
-                .setDealId(trial.dealId() != null ? trial.dealId() : context == null ? null : context.dealId())
+                .setDealId(dealId)
                 .setDealUrl(context == null ? null : context.dealUrl())
                 .setLeadId(trial.leadId() != null ? trial.leadId() : context == null ? null : context.leadId())
-                .setCompanyName(context == null ? null : context.company())
+                .setCompanyName(companyName)
                 .setEndsAt(endsAt)
+                // the words travel on the reminder, so that its readers keep no copy of them
+                .setTitle(wording.title(kind, values))
+                .setActions(wording.actions(kind, trial.deployment(), values))
+                .setTask(wording.task(kind, values))
                 .build();
     }
 
-    /** The alert for the reminder's owner, or for {@code unownedChannel} when the owner is unknown; null when neither. */
-    static RepAlert alert(TrialReminder reminder, Deployment deployment, String unownedChannel) {
+    /**
+     * The alert for the reminder's owner, or for {@code unownedChannel} when the owner is unknown; null when neither.
+     * Its title and actions are the reminder's, its summary the wording's.
+     */
+    static RepAlert alert(TrialReminder reminder, Deployment deployment, String unownedChannel, ReminderWording wording) {
         boolean owned = reminder.getOwner() != null;
         if (!owned && unownedChannel.isEmpty()) {
             return null;
         }
-        String company = reminder.getCompanyName() != null ? reminder.getCompanyName()
-                : reminder.getDealId() != null ? "deal " + reminder.getDealId() : "an unknown company";
+        Map<String, String> values = placeholders(reminder.getCompanyName(), reminder.getDealId(), reminder.getDaysLeft(),
+                reminder.getEndsAt());
+        String company = values.get("company");
         List<AlertField> fields = new ArrayList<>();
         fields.add(new AlertField("Company", company));
         fields.add(new AlertField("Days left", Integer.toString(reminder.getDaysLeft())));
@@ -75,17 +91,28 @@ final class ReminderContent {
                 .setSlackUserId(owned ? reminder.getOwner().getSlackUserId() : null)
                 .setChannel(owned ? null : unownedChannel)
                 .setKind(alertKind(reminder.getKind()))
-                .setTitle(title(reminder.getKind(), company, reminder.getDaysLeft()))
+                .setTitle(reminder.getTitle())
+                .setSummary(wording.summary(reminder.getKind(), values))
                 .setFields(fields)
                 .setReasons(List.of())
                 .setFlags(flags)
-                .setActions(actions(reminder.getKind(), deployment))
+                .setActions(List.copyOf(reminder.getActions()))
                 .setLinks(links)
                 .setCreatedAt(reminder.getFiredAt())
                 .setLeadId(reminder.getLeadId())
                 .setTrialId(reminder.getTrialId())
                 .setLeadReceivedAt(null)
                 .build();
+    }
+
+    /** What the wording's placeholders stand for ({@link ReminderWording#PLACEHOLDERS}). */
+    static Map<String, String> placeholders(String companyName, String dealId, int daysLeft, Instant endsAt) {
+        return Map.of(
+                "company", companyName != null ? companyName : dealId != null ? "deal " + dealId : "an unknown company",
+                "customer", companyName != null ? companyName : "the customer",
+                "days", daysLeft == 1 ? "1 day" : daysLeft + " days",
+                "daysLeft", Integer.toString(daysLeft),
+                "endsOn", endsAt.atZone(ZoneOffset.UTC).toLocalDate().toString());
     }
 
     static AlertKind alertKind(ReminderKind kind) {
@@ -97,55 +124,5 @@ final class ReminderContent {
             case EXPIRED -> AlertKind.TRIAL_EXPIRED;
             case UNKNOWN -> AlertKind.OTHER;
         };
-    }
-
-    static String title(ReminderKind kind, String company, int daysLeft) {
-        return switch (kind) {
-            case KICKOFF -> "Kick-off call: " + company + "'s evaluation starts (" + days(daysLeft) + ")";
-            case CHECK_IN -> "Check in with " + company + " (" + days(daysLeft) + " left in the evaluation)";
-            case REVIEW_CALL_DUE -> "Review call due: " + company + "'s evaluation ends in " + days(daysLeft);
-            case EXPIRING -> company + "'s evaluation ends in " + days(daysLeft);
-            case EXPIRED -> company + "'s evaluation has ended";
-            case UNKNOWN -> "Evaluation reminder: " + company;
-        };
-    }
-
-    /** What to do, in the handbook's words (hands-on pipeline, steps 2 and 4-6). */
-    static List<String> actions(ReminderKind kind, Deployment deployment) {
-        List<String> actions = new ArrayList<>();
-        switch (kind) {
-            case KICKOFF -> {
-                actions.add("Schedule the kick-off call to agree the plan for event ingestion (autocapture is preferable)");
-                actions.add("Agree the action and cohort setup");
-                actions.add("Agree the required insights and dashboards");
-                actions.add("Agree the extra features: feature flags, experiments, apps");
-                if (deployment == Deployment.SELF_HOSTED) {
-                    actions.add("Pull in the team to help deploy and tune the self-hosted instance");
-                }
-            }
-            case CHECK_IN -> {
-                actions.add("Check in with the customer to make sure they are getting value out of the evaluation");
-                actions.add("Offer a call to help them, but only if they want or need it");
-            }
-            case REVIEW_CALL_DUE -> {
-                actions.add("Schedule a call with the decision makers to review the progress");
-                actions.add("Agree the commercial next steps");
-            }
-            case EXPIRING -> {
-                actions.add("Make sure the review call with the decision makers is booked");
-                actions.add("Agree the commercial next steps before the evaluation ends");
-            }
-            case EXPIRED -> {
-                actions.add("Agree the commercial next steps with the decision makers");
-                actions.add("Close the trial as converted, lost or abandoned, or extend it if you agreed to");
-            }
-            case UNKNOWN -> {
-            }
-        }
-        return actions;
-    }
-
-    private static String days(int days) {
-        return days == 1 ? "1 day" : days + " days";
     }
 }

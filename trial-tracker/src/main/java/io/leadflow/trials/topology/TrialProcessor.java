@@ -214,9 +214,10 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
             Duration lag = Duration.between(key.dueAt(), now);
             boolean late = lag.compareTo(settings.lateAfter()) > 0;
             TrialContext known = contextOf(trialId);
-            TrialReminder reminder = ReminderContent.reminder(trialId, card, known, key.kind(), key.dueAt(), now, late);
+            TrialReminder reminder = ReminderContent.reminder(trialId, card, known, key.kind(), key.dueAt(), now, late,
+                    settings.wording());
             context.forward(new Record<>(trialId, reminder, timestamp));
-            RepAlert alert = ReminderContent.alert(reminder, card.deployment(), settings.unownedChannel());
+            RepAlert alert = ReminderContent.alert(reminder, card.deployment(), settings.unownedChannel(), settings.wording());
             if (alert != null) {
                 context.forward(new Record<>(alert.getRepId(), alert, timestamp));
             }

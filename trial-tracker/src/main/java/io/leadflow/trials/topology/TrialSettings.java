@@ -16,10 +16,18 @@ import java.util.Objects;
  *                            new or extended schedule that is already this overdue is skipped (except the kick-off)
  * @param maxFiresPerTick     most reminders fired in one scan (one transaction); the rest fire on the next scan
  * @param unownedChannel      Slack channel for alerts of trials whose owner is unknown; empty = no alert
+ * @param wording             what each reminder says
  */
 public record TrialSettings(ScheduleSettings schedule, String trialStageId, String handsOnPipelineId,
                             Duration punctuationInterval, Duration lateAfter, int maxFiresPerTick,
-                            String unownedChannel) {
+                            String unownedChannel, ReminderWording wording) {
+
+    /** Settings whose reminders say what the handbook's wording says. */
+    public TrialSettings(ScheduleSettings schedule, String trialStageId, String handsOnPipelineId,
+                         Duration punctuationInterval, Duration lateAfter, int maxFiresPerTick, String unownedChannel) {
+        this(schedule, trialStageId, handsOnPipelineId, punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel,
+                ReminderWording.handbook());
+    }
 
     public TrialSettings {
         Objects.requireNonNull(schedule, "schedule");
@@ -27,6 +35,7 @@ public record TrialSettings(ScheduleSettings schedule, String trialStageId, Stri
         Objects.requireNonNull(handsOnPipelineId, "handsOnPipelineId");
         Objects.requireNonNull(punctuationInterval, "punctuationInterval");
         Objects.requireNonNull(lateAfter, "lateAfter");
+        Objects.requireNonNull(wording, "wording");
         if (maxFiresPerTick < 1) {
             throw new IllegalArgumentException("maxFiresPerTick must be at least 1");
         }

@@ -9,6 +9,7 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Owner;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.ReminderKind;
+import io.leadflow.avro.ReminderTask;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SyncOutcome;
 import io.leadflow.avro.TrialEvent;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,6 +124,23 @@ class TrialTopologyTests {
                 "Schedule a call with the decision makers to review the progress", "Agree the commercial next steps");
         assertThat(review.getFields()).extracting(AlertField::getValue).containsExactly("Acme", "7", "2026-04-01", "Self-hosted");
         assertThat(alerts.get(7).value.getTitle()).isEqualTo("Acme's evaluation has ended");
+        assertThat(alerts).extracting(kv -> kv.value.getSummary()).containsExactly("Schedule the kick-off call",
+                "Check in with the customer", "Check in with the customer", "Check in with the customer",
+                "Time to book the review call", "Check in with the customer", "The evaluation ends soon",
+                "The evaluation has ended");
+        // the reminder carries the same words as the alert, and the task crm-sync writes
+        assertThat(reminders).extracting(TrialReminder::getTitle)
+                .containsExactlyElementsOf(alerts.stream().map(kv -> kv.value.getTitle()).toList());
+        assertThat(reminders).extracting(TrialReminder::getActions)
+                .containsExactlyElementsOf(alerts.stream().map(kv -> kv.value.getActions()).toList());
+        assertThat(reminders.get(4).getTask()).isEqualTo(new ReminderTask("Schedule review call with decision makers at Acme",
+                "The evaluation ends on 2026-04-01 (7 days left). Schedule a call with the decision makers to review the "
+                        + "progress and agree the commercial next steps.", "CALL", "HIGH"));
+        assertThat(reminders.get(1).getTask()).isEqualTo(new ReminderTask("Check in with Acme",
+                "Check in with Acme to make sure they are getting value out of the evaluation (23 days left); offer a call "
+                        + "only if they want or need it.", "TODO", "MEDIUM"));
+        assertThat(reminders).filteredOn(r -> r.getKind() != ReminderKind.CHECK_IN && r.getKind() != ReminderKind.REVIEW_CALL_DUE)
+                .extracting(TrialReminder::getTask).containsOnlyNulls();
 
         TrialState trial = driver.trial(TRIAL);
         assertThat(trial.status()).isEqualTo(TrialStatus.EXPIRED);
@@ -338,6 +358,30 @@ class TrialTopologyTests {
             assertThat(alert.value.getChannel()).isEqualTo("C0SALES");
             assertThat(alert.value.getTitle()).isEqualTo("Kick-off call: deal 4242's evaluation starts (30 days)");
             assertThat(alert.value.getLinks()).isEmpty();
+        });
+    }
+
+    @Test
+    void remindersSayWhatTheConfiguredWordingSays() {
+        driver.close();
+        ReminderWording wording = ReminderWording.load(new ByteArrayInputStream(ReminderWordingTests.MINIMAL
+                .replace("KICKOFF:\n    title: t", "KICKOFF:\n    title: \"Kick off with {customer}, {days} to go\"")
+                .getBytes(StandardCharsets.UTF_8)), "test");
+        driver = new Driver(stateDir.resolve("worded"), CLOCK, new TrialSettings(Fixtures.SETTINGS.schedule(), EVALUATION,
+                HANDS_ON, Duration.ofSeconds(1), Duration.ofMinutes(1), 100, "", wording), TrialObserver.NONE);
+        givenAcmeIsRoutedAndSynced();
+
+        driver.send(Fixtures.started(DEAL, START, Deployment.CLOUD));
+        driver.advanceTo(START);
+
+        assertThat(driver.reminders.readValuesToList()).singleElement().satisfies(reminder -> {
+            assertThat(reminder.getTitle()).isEqualTo("Kick off with Acme, 30 days to go");
+            assertThat(reminder.getActions()).containsExactly("a");
+        });
+        assertThat(driver.alerts.readValuesToList()).singleElement().satisfies(alert -> {
+            assertThat(alert.getTitle()).isEqualTo("Kick off with Acme, 30 days to go");
+            assertThat(alert.getSummary()).isEqualTo("s");
+            assertThat(alert.getActions()).containsExactly("a");
         });
     }
 

@@ -1,0 +1,64 @@
+package io.leadflow.trials.system;
+
+import io.leadflow.trials.topology.ReminderWording;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TrialsPropertiesTests {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutAWordingFileRemindersSayWhatTheHandbookSays() {
+        assertThat(properties("").topologySettings().wording()).isSameAs(ReminderWording.handbook());
+    }
+
+    @Test
+    void aWordingFileOfOnesOwnIsRead() throws IOException {
+        Path file = Files.writeString(dir.resolve("wording.yml"), """
+                reminders:
+                  KICKOFF: { title: t, summary: s, actions: [a] }
+                  CHECK_IN: { title: t, summary: s, actions: [a] }
+                  REVIEW_CALL_DUE: { title: t, summary: s, actions: [a] }
+                  EXPIRING: { title: t, summary: s, actions: [a] }
+                  EXPIRED: { title: t, summary: s, actions: [a] }
+                """);
+
+        assertThat(properties(file.toString()).topologySettings().wording()).isNotNull().isNotSameAs(ReminderWording.handbook());
+    }
+
+    @Test
+    void anInvalidWordingFileStopsStartUpNamingTheFileAndTheProblem() throws IOException {
+        Path file = Files.writeString(dir.resolve("wording.yml"), "reminders:\n  KICKOFF: { title: t, summary: s, actions: [a] }\n");
+
+        assertThatThrownBy(() -> properties(file.toString()).topologySettings())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("reminders.EXPIRED: is required");
+    }
+
+    @Test
+    void aMissingWordingFileStopsStartUpNamingTheSetting() {
+        Path missing = dir.resolve("nowhere.yml");
+
+        assertThatThrownBy(() -> properties(missing.toString()).topologySettings())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("LEADFLOW_TRIALS_REMINDER_WORDING");
+    }
+
+    private static TrialsProperties properties(String reminderWording) {
+        return new TrialsProperties("evaluation", "hands-on", 30,
+                new TrialsProperties.Schedule(Duration.ZERO, Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(1)),
+                Duration.ofMillis(200), Duration.ofMinutes(1), 10_000, "", Duration.ofSeconds(5), reminderWording);
+    }
+}
