@@ -97,11 +97,14 @@ async function loadLiveRules() {
     showErrors(null);
   } catch (e) {
     live.textContent = 'The live rules could not be loaded: ' + e.message;
-    if (!rulesEditor.value) setTimeout(loadLiveRules, 5 * REFRESH_MS); // e.g. once the admin token is given
+    // tried again while the editor is still empty (the API may have wanted the admin token, or routing was starting)
+    if (!rulesEditor.value) setTimeout(() => { if (!rulesEditor.value) loadLiveRules(); }, 5 * REFRESH_MS);
   }
 }
 
 document.getElementById('sim-load-live').addEventListener('click', loadLiveRules);
+// once the admin token is given (console.js keeps it), the editor is filled without waiting for the next try
+document.getElementById('token-form').addEventListener('submit', () => setTimeout(() => { if (!rulesEditor.value) loadLiveRules(); }, 0));
 
 document.getElementById('sim-file').addEventListener('change', async event => {
   const file = event.target.files && event.target.files[0];

@@ -166,6 +166,7 @@ class ConsoleBrowserTests {
         assertThat(browser.findElement(By.id("sim-status")).getText()).contains("Nothing was published");
         assertThat(browser.findElement(By.id("sim-errors")).isDisplayed()).isFalse();
         assertThat(browser.findElements(By.cssSelector("#sim-rule-hits tr[data-rule='owners/enterprise']"))).isNotEmpty();
+        screenshot(change, "console-simulation.png");
     }
 
     @Test
@@ -186,6 +187,7 @@ class ConsoleBrowserTests {
         assertThat(row.findElement(By.cssSelector(".accept-by")).getText()).isNotBlank();
         assertThat(row.findElement(By.cssSelector(".time-left")).getText()).matches(".*\\d+ (d|h|min|s).*");
         assertThat(row.getDomAttribute("class")).isEqualTo("sla-open");
+        screenshot(row, "console-sla.png");
     }
 
     private String postEnterpriseLead(String prefix) throws Exception {
@@ -194,6 +196,14 @@ class ConsoleBrowserTests {
                 SampleLeads.ENTERPRISE_EU.at(company, company.toLowerCase().replace(' ', '-') + ".de"), Instant.now()));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JsonMapper.builder().build().readTree(response.body()).path("leadId").asString();
+    }
+
+    /** A picture of the page around {@code element}, in {@code target/}, for a person to look at. */
+    private void screenshot(WebElement element, String name) throws Exception {
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
+        Path target = Path.of("target", name);
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(target)).isPositive();
     }
 
     /** Replaces the editor's text as a paste would, and tells the page it changed. */
