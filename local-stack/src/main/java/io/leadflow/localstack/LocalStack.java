@@ -249,7 +249,7 @@ public final class LocalStack implements AutoCloseable {
     private void startConsole() {
         KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
         resources.add(kafkaView);
-        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), adminToken.value(), endpoints(), hubspotSandbox,
+        ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), serviceUrl(ROUTING), adminToken.value(), endpoints(), hubspotSandbox,
                 slackSandbox, unsignedSources);
         try {
             console = ConsoleApplication.start(options.ports().console(), options.binding().address(), adminToken.forEveryService(),

@@ -22,13 +22,14 @@ import java.util.Map;
  * Slack sandboxes' HTTP endpoints. Its collaborators (sandboxes, Kafka view, settings) are handed in as
  * singletons by the local stack; nothing is component-scanned.
  *
- * <p>The API under {@code /api} shows personal data and replays records, so it is an admin endpoint
+ * <p>The API under {@code /api} shows personal data and replays records (and {@code /api/routing/**} passes routing
+ * decisions, rules and simulations through), so it is an admin endpoint
  * (platform's admin-access rule): open on loopback without a token, token-protected otherwise. Only
  * {@code /api/status} and {@code /api/topics}, which carry no personal data, and the page itself stay open.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-@Import({ConsoleController.class, HubSpotSandboxWeb.class, SlackSandboxWeb.class})
+@Import({ConsoleController.class, RoutingViewsController.class, HubSpotSandboxWeb.class, SlackSandboxWeb.class})
 public class ConsoleApplication {
 
     /** Where the console's static files live on the classpath (not {@code static/}, which every service would serve). */

@@ -47,7 +47,8 @@ class ConsoleAccessTests {
     void beyondLoopbackEveryPersonalDataOrStateChangingCallNeedsTheAdminToken() throws Exception {
         String[][] calls = {{"GET", "/api/leads"}, {"GET", "/api/hubspot"}, {"GET", "/api/slack"}, {"GET", "/api/trials"},
                 {"GET", "/api/dead-letters"}, {"POST", "/api/dead-letters/leads.routed.dlt/0/0/replay"}, {"POST", "/api/sample-lead"},
-                {"POST", "/api/slack/click"}};
+                {"POST", "/api/slack/click"}, {"GET", "/api/routing/rules"}, {"POST", "/api/routing/simulations"},
+                {"GET", "/api/routing/sla"}};
         for (String[] call : calls) {
             for (String authorization : new String[] {null, "Bearer " + TokenConsole.LENT_TOKEN, "Bearer nope"}) {
                 HttpResponse<String> response = send(call[0], call[1], authorization);
@@ -59,11 +60,14 @@ class ConsoleAccessTests {
             }
         }
         assertThat(console.authorizationsSeenByTrialTracker).as("nothing reached trial-tracker for a refused caller").isEmpty();
-        for (String open : new String[] {"/api/status", "/api/topics", "/", "/console.js"}) {
+        for (String open : new String[] {"/api/status", "/api/topics", "/", "/console.js", "/routing.js"}) {
             assertThat(send("GET", open, null).statusCode()).as(open).isEqualTo(200);
         }
         JsonNode leads = JSON.readTree(send("GET", "/api/leads", "Bearer " + TokenConsole.ADMIN_TOKEN).body());
         assertThat(leads.isArray()).isTrue();
+        HttpResponse<String> clocks = send("GET", "/api/routing/sla", "Bearer " + TokenConsole.ADMIN_TOKEN);
+        assertThat(clocks.statusCode()).as(clocks.body()).isEqualTo(200);
+        assertThat(JSON.readTree(clocks.body()).path("clocks").isArray()).isTrue();
     }
 
     @Test

@@ -47,7 +47,7 @@ final class TokenConsole implements AutoCloseable {
         trialTracker.start();
         kafkaView = new KafkaView(stack.bootstrapServers(), stack.registryUrl());
         ConsoleSettings settings = new ConsoleSettings(stack.intakeUrl(),
-                "http://127.0.0.1:" + trialTracker.getAddress().getPort(), LENT_TOKEN, Map.of(), true, true, List.of());
+                "http://127.0.0.1:" + trialTracker.getAddress().getPort(), stack.serviceUrl(LocalStack.ROUTING), LENT_TOKEN, Map.of(), true, true, List.of());
         console = ConsoleApplication.start(0, "0.0.0.0", ADMIN_TOKEN, settings, kafkaView, stack.hubspot(), stack.slack(), stack.slackInteractions(), stack.webhooks());
     }
 
