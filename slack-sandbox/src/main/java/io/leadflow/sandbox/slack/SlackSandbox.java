@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
 import io.leadflow.sandbox.RecordedCall;
 import io.leadflow.sandbox.SandboxStore;
@@ -53,7 +53,8 @@ public final class SlackSandbox {
     /** Clicks on buttons and the response URLs they hand out. */
     private final SlackClicks clicks = new SlackClicks(this, random);
     private final Map<String, double[]> buckets = new HashMap<>();
-    private final Deque<RecordedCall> calls = new ArrayDeque<>();
+    private final Deque<SlackCall> calls = new ArrayDeque<>();
+    private final SlackFaults faults;
     private final Map<String, String> users;
     private long lastTsMicros;
     private long rateLimited;
@@ -67,6 +68,27 @@ public final class SlackSandbox {
         this.burst = burst;
         this.recordedCalls = recordedCalls;
         this.users = Map.copyOf(users);
+        this.faults = new SlackFaults(clock);
+    }
+
+    /** Failures to answer with instead of Slack's answers, for tests and the chaos suite. */
+    public SlackFaults faults() {
+        return faults;
+    }
+
+    /** As newly started: no messages, ephemeral messages, clicks, calls, spent rate limit, faults or required token. */
+    public void reset() {
+        faults.clear();
+        faults.release();
+        requiredToken = null;
+        synchronized (lock) {
+            messagesByChannel.clear();
+            ephemeral.clear();
+            clicks.clear();
+            buckets.clear();
+            calls.clear();
+            rateLimited = 0;
+        }
     }
 
     /** An HTTP answer: status, JSON body and extra headers. */
@@ -82,6 +104,26 @@ public final class SlackSandbox {
     }
 
     /**
+     * One Web API call as the sandbox received it, in full (the console's {@link RecordedCall}s are shortened).
+     *
+     * @param at          when it arrived, on the sandbox's clock
+     * @param httpMethod  the HTTP method it came with
+     * @param method      Web API method, e.g. {@code chat.postMessage}
+     * @param arguments   query, form or JSON arguments merged into one object
+     * @param contentType the request's {@code Content-Type}, null for a call made in-process
+     * @param bearer      whether the token came as {@code Authorization: Bearer} (else as a {@code token} argument)
+     * @param status      the HTTP status answered
+     * @param answer      the body answered
+     */
+    public record SlackCall(Instant at, String httpMethod, String method, ObjectNode arguments, String contentType, boolean bearer,
+                            int status, JsonNode answer) {
+
+        public String channel() {
+            return arguments.path("channel").asString("");
+        }
+    }
+
+    /**
      * Handles one Web API call.
      *
      * @param httpMethod    the HTTP method it came with, for the call log
@@ -90,22 +132,68 @@ public final class SlackSandbox {
      * @param arguments     query, form or JSON arguments merged into one object
      */
     public Answer handle(String httpMethod, String method, String authorization, ObjectNode arguments) {
+        return handle(httpMethod, method, authorization, null, arguments);
+    }
+
+    /**
+     * Handles one Web API call: the token first, then any {@link #faults() fault}, then the method itself.
+     *
+     * @param contentType the request's {@code Content-Type}, recorded for tests of a client's requests
+     */
+    public Answer handle(String httpMethod, String method, String authorization, String contentType, ObjectNode arguments) {
+        Instant now = clock.instant();
+        boolean bearer = authorization != null && authorization.startsWith("Bearer ");
+        Answer refused = authenticate(bearer ? authorization.substring(7).trim() : arguments.path("token").asString(""));
+        SlackFaults.Decision fault = refused == null ? faults.decide(method, arguments) : SlackFaults.Decision.NONE;
+        faults.await(fault.delay());
+        Answer answer;
+        if (refused != null) {
+            answer = refused;
+        } else if (!fault.faulty()) {
+            answer = apply(method, arguments, now);
+        } else {
+            if (fault.applyFirst()) {
+                apply(method, arguments, now);
+            }
+            if (fault.hold()) {
+                faults.hold();
+            }
+            answer = fault.answer();
+        }
+        record(new SlackCall(now, httpMethod, method, arguments.deepCopy(), contentType, bearer, answer.status(), answer.body()));
+        return answer;
+    }
+
+    /**
+     * Puts a message in a conversation as though the bot had posted it earlier with {@code chat.postMessage} and these
+     * arguments (before a crash, say): no token, fault, rate limit or call record applies.
+     *
+     * @return the answer {@code chat.postMessage} gave (its {@code channel} and {@code ts})
+     */
+    public Answer seed(ObjectNode arguments) {
         Instant now = clock.instant();
         synchronized (lock) {
-            Answer answer = handleLocked(method, authorization, arguments, now);
-            String request = arguments.toString();
-            String response = answer.body().toString();
-            calls.addLast(new RecordedCall(now, httpMethod, "/" + method, answer.status(), shorten(request), shorten(response)));
-            while (calls.size() > recordedCalls) {
-                calls.removeFirst();
-            }
-            return answer;
+            return postMessage(arguments, now, false);
         }
     }
 
-    private Answer handleLocked(String method, String authorization, ObjectNode args, Instant now) {
-        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim()
-                : args.path("token").asString("");
+    private Answer apply(String method, ObjectNode arguments, Instant now) {
+        synchronized (lock) {
+            return handleLocked(method, arguments, now);
+        }
+    }
+
+    private void record(SlackCall call) {
+        synchronized (lock) {
+            calls.addLast(call);
+            while (calls.size() > recordedCalls) {
+                calls.removeFirst();
+            }
+        }
+    }
+
+    /** The refusal of a call with this token, or null when it is accepted. */
+    private Answer authenticate(String token) {
         if (token.isEmpty()) {
             return fail("not_authed");
         }
@@ -113,6 +201,10 @@ public final class SlackSandbox {
         if (!(token.startsWith("xoxb-") || token.startsWith("xoxp-")) || (required != null && !required.matches(token))) {
             return fail("invalid_auth");
         }
+        return null;
+    }
+
+    private Answer handleLocked(String method, ObjectNode args, Instant now) {
         return switch (method) {
             case "auth.test" -> ok(o -> o.put("url", "https://leadflow-local.slack.com/").put("team", "Leadflow local")
                     .put("user", "leadflow").put("team_id", TEAM).put("user_id", BOT_USER).put("bot_id", BOT_ID));
@@ -127,6 +219,10 @@ public final class SlackSandbox {
     }
 
     Answer postMessage(ObjectNode args, Instant now) {
+        return postMessage(args, now, true);
+    }
+
+    private Answer postMessage(ObjectNode args, Instant now, boolean paced) {
         String channel = resolveChannel(args.path("channel").asString(""));
         if (channel.isEmpty()) {
             return fail("channel_not_found");
@@ -137,7 +233,7 @@ public final class SlackSandbox {
         }
         String text = content.text();
         JsonNode blocks = content.blocks();
-        if (!take(channel, now)) {
+        if (paced && !take(channel, now)) {
             rateLimited++;
             ObjectNode body = JSON.createObjectNode().put("ok", false).put("error", "ratelimited");
             return new Answer(429, body, Map.of("Retry-After", "1"));
@@ -519,11 +615,7 @@ public final class SlackSandbox {
         Instant now = clock.instant();
         synchronized (lock) {
             Answer answer = clicks.respond(secret, body, now);
-            calls.addLast(new RecordedCall(now, "POST", "/response_url", answer.status(), shorten(body.toString()),
-                    shorten(answer.body().toString())));
-            while (calls.size() > recordedCalls) {
-                calls.removeFirst();
-            }
+            record(new SlackCall(now, "POST", "response_url", body.deepCopy(), "application/json", false, answer.status(), answer.body()));
             return answer;
         }
     }
@@ -546,12 +638,23 @@ public final class SlackSandbox {
         }
     }
 
+    /** The most recent calls, newest first, shortened for the console. */
     public List<RecordedCall> calls(int limit) {
+        List<SlackCall> list = slackCalls();
+        Collections.reverse(list);
+        return list.stream().limit(limit).map(c -> new RecordedCall(c.at(), c.httpMethod(), "/" + c.method(), c.status(), shorten(c.arguments().toString()), shorten(c.answer().toString()))).toList();
+    }
+
+    /** The calls kept (the most recent {@code recordedCalls}), oldest first, in full. */
+    public List<SlackCall> slackCalls() {
         synchronized (lock) {
-            List<RecordedCall> list = new ArrayList<>(calls);
-            Collections.reverse(list);
-            return list.stream().limit(limit).toList();
+            return new ArrayList<>(calls);
         }
+    }
+
+    /** The calls of one method kept, oldest first, in full. */
+    public List<SlackCall> slackCalls(String method) {
+        return slackCalls().stream().filter(c -> c.method().equals(method)).toList();
     }
 
     public long rateLimitedCount() {

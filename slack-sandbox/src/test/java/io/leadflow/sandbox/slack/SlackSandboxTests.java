@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
 import io.leadflow.sandbox.SandboxStore;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.leadflow.localstack.sandbox.slack.SlackSandbox.JSON;
-import static io.leadflow.localstack.sandbox.slack.SlackSandbox.decimal;
+import static io.leadflow.sandbox.slack.SlackSandbox.JSON;
+import static io.leadflow.sandbox.slack.SlackSandbox.decimal;
 
 /**
  * The {@link SlackSandbox}'s messages as the console shows them and as they are kept across restarts. Callers hold
