@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <p>The API under {@code /api} shows personal data and replays records, so it is an admin endpoint
  * (platform's admin-access rule): open on loopback without a token, token-protected otherwise. Only
- * {@code /api/status} and {@code /api/topics}, which carry no personal data, and the page itself stay open.
+ * {@code /api/status} and {@code /api/topics}, which carry no personal data, and the page itself stay open. The Slack
+ * sandbox's fault controls ({@code /sandbox/slack/faults}) change what the stack's Slack answers: admin endpoints too.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -52,7 +53,7 @@ public class ConsoleApplication {
         props.put("spring.autoconfigure.exclude", "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration");
         props.put("leadflow.kafka.declare-topics", "false");
         props.put("leadflow.admin.token", adminToken == null ? "" : adminToken);
-        props.put("leadflow.admin.protected-paths", "/api/**");
+        props.put("leadflow.admin.protected-paths", "/api/**,/sandbox/slack/faults");
         props.put("leadflow.admin.open-paths", "/api/status,/api/topics");
         props.put("management.endpoints.web.exposure.include", "health");
         props.put("spring.main.banner-mode", "off");

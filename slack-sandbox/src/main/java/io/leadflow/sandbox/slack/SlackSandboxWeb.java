@@ -21,11 +21,12 @@ import java.util.Locale;
  * Serves a {@link SlackSandbox} bean's Web API under {@value #BASE_PATH}{@code /<method>}, one mapping per method as
  * Slack documents it (https://docs.slack.dev/reference/methods): that URL is the base URL a Slack client is given.
  * Arguments come as query parameters, a form body or a JSON body, with GET or POST, as Slack accepts them
- * (https://docs.slack.dev/apis/web-api). Import it into any servlet application that has the bean;
- * {@link SlackSandboxServer} is one on its own.
+ * (https://docs.slack.dev/apis/web-api). The fault controls ({@link SlackFaultsController}) are served next to it at
+ * {@code /sandbox/slack/faults}; the application guards them as an admin endpoint. Import it into any servlet
+ * application that has the bean; {@link SlackSandboxServer} is one on its own.
  */
 @Configuration(proxyBeanMethods = false)
-@Import({SlackSandboxWeb.WebApi.class, SlackSandboxWeb.ResponseUrls.class})
+@Import({SlackSandboxWeb.WebApi.class, SlackSandboxWeb.ResponseUrls.class, SlackFaultsController.class})
 public class SlackSandboxWeb {
 
     public static final String BASE_PATH = "/sandbox/slack/api";
