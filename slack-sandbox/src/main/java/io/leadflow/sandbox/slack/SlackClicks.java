@@ -148,6 +148,7 @@ final class SlackClicks {
         List<ObjectNode> conversation = slack.conversation(url.channel());
         if (delete) {
             conversation.removeIf(m -> m.path("ts").asString("").equals(url.messageTs()));
+            slack.journalDelete(url.channel(), url.messageTs());
             return SlackSandbox.ok(o -> { });
         }
         if (body.path("replace_original").asBoolean(false)) {
@@ -159,6 +160,7 @@ final class SlackClicks {
                     } else {
                         message.remove("blocks");
                     }
+                    slack.journal("update", url.channel(), message);
                     return SlackSandbox.ok(o -> { });
                 }
             }

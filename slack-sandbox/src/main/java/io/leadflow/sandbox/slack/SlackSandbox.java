@@ -1,7 +1,6 @@
 package io.leadflow.sandbox.slack;
 
 import io.leadflow.sandbox.RecordedCall;
-import io.leadflow.sandbox.SandboxStore;
 import io.leadflow.sandbox.SandboxToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -10,6 +9,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +34,11 @@ import java.util.Map;
  * recorded. A person can click a message's buttons ({@link #click}): that gives the {@code block_actions} payload
  * Slack would send to the app's interactivity URL (signed and sent by {@link SlackInteractions}).
  */
-public final class SlackSandbox {
+public final class SlackSandbox implements AutoCloseable {
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Changes the journal takes before it is folded into a new snapshot. */
+    static final int COMPACT_AFTER = 20_000;
     private static final String BOT_USER = "U0LEADFLOW";
     private static final String BOT_ID = "B0LEADFLOW";
     static final String TEAM = "T0LOCAL";
@@ -55,6 +57,8 @@ public final class SlackSandbox {
     private final Map<String, double[]> buckets = new HashMap<>();
     private final Deque<SlackCall> calls = new ArrayDeque<>();
     private final SlackFaults faults;
+    /** Where every change goes before it is answered; null while the workspace lives in memory only. */
+    private SlackJournal journal;
     private final Map<String, String> users;
     private long lastTsMicros;
     private long rateLimited;
@@ -88,6 +92,9 @@ public final class SlackSandbox {
             buckets.clear();
             calls.clear();
             rateLimited = 0;
+            if (journal != null) {
+                journal.restart(snapshotLocked());
+            }
         }
     }
 
@@ -151,9 +158,11 @@ public final class SlackSandbox {
             answer = refused;
         } else if (!fault.faulty()) {
             answer = apply(method, arguments, now);
+            durable();
         } else {
             if (fault.applyFirst()) {
                 apply(method, arguments, now);
+                durable();
             }
             if (fault.hold()) {
                 faults.hold();
@@ -172,8 +181,74 @@ public final class SlackSandbox {
      */
     public Answer seed(ObjectNode arguments) {
         Instant now = clock.instant();
+        Answer answer;
         synchronized (lock) {
-            return postMessage(arguments, now, false);
+            answer = postMessage(arguments, now, false);
+        }
+        durable();
+        return answer;
+    }
+
+    /** Returns once every change made so far is on disk (when the workspace is kept on disk at all). */
+    private void durable() {
+        SlackJournal j;
+        synchronized (lock) {
+            j = journal;
+        }
+        if (j != null) {
+            j.sync();
+        }
+    }
+
+    /** Records a change in the journal. Caller holds the lock and has made the change. */
+    void journal(String op, String channel, ObjectNode message) {
+        if (journal == null) {
+            return;
+        }
+        ObjectNode change = JSON.createObjectNode().put("op", op).put("channel", channel).put("lastTsMicros", lastTsMicros);
+        if (message != null) {
+            change.set("message", message.deepCopy());
+        }
+        journal.append(change);
+        if (journal.wantsCompaction()) {
+            journal.restart(snapshotLocked());
+        }
+    }
+
+    /** Records that the message {@code ts} of {@code channel} was deleted. Caller holds the lock. */
+    void journalDelete(String channel, String ts) {
+        if (journal != null) {
+            journal("delete", channel, JSON.createObjectNode().put("ts", ts));
+        }
+    }
+
+    /** Applies one journalled change again; a change already in the workspace changes nothing. */
+    private void replay(JsonNode change) {
+        lastTsMicros = Math.max(lastTsMicros, change.path("lastTsMicros").asLong(0));
+        String channel = change.path("channel").asString("");
+        JsonNode message = change.path("message");
+        if (!message.isObject()) {
+            return;
+        }
+        String ts = message.path("ts").asString("");
+        switch (change.path("op").asString("")) {
+            case "post", "update" -> {
+                List<ObjectNode> conversation = messagesByChannel.computeIfAbsent(channel, c -> new ArrayList<>());
+                for (int i = 0; i < conversation.size(); i++) {
+                    if (conversation.get(i).path("ts").asString("").equals(ts)) {
+                        conversation.set(i, (ObjectNode) message);
+                        return;
+                    }
+                }
+                conversation.add((ObjectNode) message);
+            }
+            case "ephemeral" -> {
+                if (ephemeral.stream().noneMatch(m -> m.path("ts").asString("").equals(ts))) {
+                    ephemeral.add((ObjectNode) message);
+                }
+            }
+            case "delete" -> messagesByChannel.getOrDefault(channel, new ArrayList<>()).removeIf(m -> m.path("ts").asString("").equals(ts));
+            default -> { }
         }
     }
 
@@ -258,6 +333,7 @@ public final class SlackSandbox {
             message.set("metadata", metadata);
         }
         messagesByChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(message);
+        journal("post", channel, message);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("ok", true);
         answer.put("channel", channel);
@@ -325,6 +401,7 @@ public final class SlackSandbox {
                     // Slack marks a message edited when its text changes, not when its blocks are replaced.
                     message.putObject("edited").put("user", BOT_USER).put("ts", nextTs(now));
                 }
+                journal("update", channel, message);
                 ObjectNode answer = JSON.createObjectNode().put("ok", true).put("channel", channel).put("ts", ts)
                         .put("text", message.path("text").asString(""));
                 ObjectNode echoed = message.deepCopy();
@@ -370,6 +447,7 @@ public final class SlackSandbox {
             message.set("blocks", withBlockIds(blocks));
         }
         ephemeral.add(message);
+        journal("ephemeral", channel, message);
         return ok(o -> o.put("message_ts", ts));
     }
 
@@ -613,11 +691,13 @@ public final class SlackSandbox {
      */
     public Answer respond(String secret, ObjectNode body) {
         Instant now = clock.instant();
+        Answer answer;
         synchronized (lock) {
-            Answer answer = clicks.respond(secret, body, now);
+            answer = clicks.respond(secret, body, now);
             record(new SlackCall(now, "POST", "response_url", body.deepCopy(), "application/json", false, answer.status(), answer.body()));
-            return answer;
         }
+        durable();
+        return answer;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -663,19 +743,36 @@ public final class SlackSandbox {
         }
     }
 
-    public void saveTo(SandboxStore store) {
-        ObjectNode root;
+    /**
+     * Keeps the workspace in {@code directory} from now on, crash-safe: what is there ({@code slack.json} and the
+     * journal of changes since) is read first, and every change is on disk before the call that made it is answered
+     * (see {@link SlackJournal}). Call once, before the sandbox is served.
+     */
+    public void persistIn(Path directory) {
         synchronized (lock) {
-            root = SlackSandboxState.snapshot(lastTsMicros, messagesByChannel, ephemeral);
+            if (journal != null) {
+                throw new IllegalStateException("The Slack sandbox is already kept in a directory");
+            }
+            SlackJournal opened = SlackJournal.open(directory, COMPACT_AFTER,
+                    root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral), this::replay);
+            opened.restart(snapshotLocked());
+            journal = opened;
         }
-        store.write(root);
     }
 
-    public void loadFrom(SandboxStore store) {
-        store.read().ifPresent(root -> {
-            synchronized (lock) {
-                lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral);
+    /** Folds the journal into a new snapshot and lets the files go; nothing is lost without it either. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (journal != null) {
+                journal.restart(snapshotLocked());
+                journal.close();
+                journal = null;
             }
-        });
+        }
+    }
+
+    private ObjectNode snapshotLocked() {
+        return SlackSandboxState.snapshot(lastTsMicros, messagesByChannel, ephemeral);
     }
 }
