@@ -169,7 +169,7 @@ public final class SlackSandbox implements AutoCloseable {
             }
             answer = fault.answer();
         }
-        record(new SlackCall(now, httpMethod, method, arguments.deepCopy(), contentType, bearer, answer.status(), answer.body()));
+        record(new SlackCall(now, httpMethod, method, withoutToken(arguments), contentType, bearer, answer.status(), answer.body()));
         return answer;
     }
 
@@ -222,34 +222,13 @@ public final class SlackSandbox implements AutoCloseable {
         }
     }
 
-    /** Applies one journalled change again; a change already in the workspace changes nothing. */
-    private void replay(JsonNode change) {
-        lastTsMicros = Math.max(lastTsMicros, change.path("lastTsMicros").asLong(0));
-        String channel = change.path("channel").asString("");
-        JsonNode message = change.path("message");
-        if (!message.isObject()) {
-            return;
+    /** The arguments as they are kept and shown: a {@code token} argument masked, like every token in Leadflow's logs. */
+    private static ObjectNode withoutToken(ObjectNode arguments) {
+        ObjectNode copy = arguments.deepCopy();
+        if (copy.has("token")) {
+            copy.put("token", "***");
         }
-        String ts = message.path("ts").asString("");
-        switch (change.path("op").asString("")) {
-            case "post", "update" -> {
-                List<ObjectNode> conversation = messagesByChannel.computeIfAbsent(channel, c -> new ArrayList<>());
-                for (int i = 0; i < conversation.size(); i++) {
-                    if (conversation.get(i).path("ts").asString("").equals(ts)) {
-                        conversation.set(i, (ObjectNode) message);
-                        return;
-                    }
-                }
-                conversation.add((ObjectNode) message);
-            }
-            case "ephemeral" -> {
-                if (ephemeral.stream().noneMatch(m -> m.path("ts").asString("").equals(ts))) {
-                    ephemeral.add((ObjectNode) message);
-                }
-            }
-            case "delete" -> messagesByChannel.getOrDefault(channel, new ArrayList<>()).removeIf(m -> m.path("ts").asString("").equals(ts));
-            default -> { }
-        }
+        return copy;
     }
 
     private Answer apply(String method, ObjectNode arguments, Instant now) {
@@ -754,7 +733,8 @@ public final class SlackSandbox implements AutoCloseable {
                 throw new IllegalStateException("The Slack sandbox is already kept in a directory");
             }
             SlackJournal opened = SlackJournal.open(directory, COMPACT_AFTER,
-                    root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral), this::replay);
+                    root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral),
+                    change -> lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral));
             opened.restart(snapshotLocked());
             journal = opened;
         }

@@ -67,6 +67,42 @@ final class SlackSandboxState {
         return root;
     }
 
+    /**
+     * Applies one change of the journal again (see {@link SlackJournal}); a change already in the workspace changes
+     * nothing. Answers the last timestamp handed out, never going back.
+     */
+    static long replay(JsonNode change, long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel,
+                       List<ObjectNode> ephemeral) {
+        long last = Math.max(lastTsMicros, change.path("lastTsMicros").asLong(0));
+        String channel = change.path("channel").asString("");
+        JsonNode message = change.path("message");
+        if (!message.isObject()) {
+            return last;
+        }
+        String ts = message.path("ts").asString("");
+        switch (change.path("op").asString("")) {
+            case "post", "update" -> {
+                List<ObjectNode> conversation = messagesByChannel.computeIfAbsent(channel, c -> new ArrayList<>());
+                for (int i = 0; i < conversation.size(); i++) {
+                    if (conversation.get(i).path("ts").asString("").equals(ts)) {
+                        conversation.set(i, (ObjectNode) message);
+                        return last;
+                    }
+                }
+                conversation.add((ObjectNode) message);
+            }
+            case "ephemeral" -> {
+                if (ephemeral.stream().noneMatch(m -> m.path("ts").asString("").equals(ts))) {
+                    ephemeral.add((ObjectNode) message);
+                }
+            }
+            case "delete" -> messagesByChannel.getOrDefault(channel, new ArrayList<>())
+                    .removeIf(m -> m.path("ts").asString("").equals(ts));
+            default -> { }
+        }
+        return last;
+    }
+
     /** Adds the stored messages; answers the last timestamp handed out, never going back. */
     static long restore(JsonNode root, long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel,
                         List<ObjectNode> ephemeral) {

@@ -83,6 +83,8 @@ class SlackSandboxServerTests {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("chat.postMessage", true),
                         org.assertj.core.groups.Tuple.tuple("chat.postMessage", false),
                         org.assertj.core.groups.Tuple.tuple("conversations.history", true));
+        assertThat(slack.slackCalls().get(1).arguments().path("token").asString()).as("a token argument is kept masked").isEqualTo("***");
+        assertThat(slack.calls(10).toString()).doesNotContain(TOKEN);
     }
 
     @Test
