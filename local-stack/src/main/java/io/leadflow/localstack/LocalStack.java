@@ -9,9 +9,9 @@ import io.leadflow.localstack.console.KafkaView;
 import io.leadflow.localstack.demo.DemoFeed;
 import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.localstack.demo.WebhookSecrets;
-import io.leadflow.localstack.sandbox.slack.SlackInteractions;
-import io.leadflow.localstack.sandbox.slack.SlackSandbox;
-import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
+import io.leadflow.sandbox.slack.SlackInteractions;
+import io.leadflow.sandbox.slack.SlackSandbox;
+import io.leadflow.sandbox.slack.SlackSandboxWeb;
 import io.leadflow.localstack.system.AdminToken;
 import io.leadflow.localstack.system.Binding;
 import io.leadflow.localstack.system.DataDirectory;
@@ -208,8 +208,10 @@ public final class LocalStack implements AutoCloseable {
             hubspot.requireToken(hubspotSandboxToken);
             slack.requireToken(slackSandboxToken);
         }
-        SandboxStore slackStore = new SandboxStore(data.sandbox().resolve("slack.json"));
-        slack.loadFrom(slackStore);
+        // Every message the sandbox answers is on disk before the answer (slack.json and its journal): a killed stack
+        // never forgets a message rep-notifier recorded as sent.
+        slack.persistIn(data.sandbox());
+        resources.add(slack::close);
         // A click in the console reaches lead-intake as Slack's would: signed with the app's signing secret (the
         // first one while secrets are being rotated).
         slackInteractions = new SlackInteractions(URI.create(intakeUrl() + SLACK_INTERACTIONS_PATH),
@@ -224,9 +226,8 @@ public final class LocalStack implements AutoCloseable {
         Runnable save = () -> {
             try {
                 hubspot.saveTo(hubspotStore);
-                slack.saveTo(slackStore);
             } catch (RuntimeException e) {
-                log.warn("Could not save the sandboxes' state: {}", e.getMessage());
+                log.warn("Could not save the HubSpot sandbox's state: {}", e.getMessage());
             }
         };
         saver.scheduleWithFixedDelay(save, 5, 5, TimeUnit.SECONDS);

@@ -1,6 +1,6 @@
 package io.leadflow.localstack;
 
-import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
+import io.leadflow.sandbox.slack.SlackSandboxWeb;
 import io.leadflow.sandbox.hubspot.HubSpotSandboxSettings;
 import io.leadflow.sandbox.hubspot.HubSpotSandboxWeb;
 

@@ -1,6 +1,6 @@
 package io.leadflow.localstack;
 
-import io.leadflow.localstack.sandbox.slack.SlackSandbox;
+import io.leadflow.sandbox.slack.SlackSandbox;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,6 +1,5 @@
 package io.leadflow.notifier;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.RepAlert;
@@ -23,9 +22,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -44,18 +43,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The notifier on a real Kafka broker with a WireMock Slack: an alert record goes in on {@code rep.alerts}, a Block Kit
+ * The notifier on a real Kafka broker with the Slack sandbox: an alert record goes in on {@code rep.alerts}, a Block Kit
  * message comes out at {@code chat.postMessage} (or changes one with {@code chat.update}, or is shown to one user with
  * {@code chat.postEphemeral}), and {@code rep.alerts.sent} remembers it so that nothing is sent twice, not even across
  * a crash.
@@ -66,8 +58,7 @@ class NotifierEndToEndTests {
 
     private static final String GROUP = "rep-notifier-e2e-" + UUID.randomUUID();
 
-    @RegisterExtension
-    static WireMockExtension slack = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static final SandboxSlack slack = SandboxSlack.start();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -75,7 +66,7 @@ class NotifierEndToEndTests {
         registry.add("spring.kafka.properties.schema.registry.url", () -> "mock://rep-notifier-e2e");
         registry.add("spring.kafka.consumer.group-id", () -> GROUP);
         registry.add("leadflow.notifier.slack.base-url", slack::baseUrl);
-        registry.add("leadflow.notifier.slack.bot-token", () -> SlackStub.TOKEN);
+        registry.add("leadflow.notifier.slack.bot-token", () -> SandboxSlack.TOKEN);
         registry.add("leadflow.notifier.hubspot.portal-id", () -> "12345");
         registry.add("leadflow.notifier.rate-limit.period", () -> "100ms");
     }
@@ -93,11 +84,14 @@ class NotifierEndToEndTests {
 
 
     @BeforeEach
-    void slackAcceptsPostsAndListenerIsAssigned() {
-        SlackStub.acceptPosts(slack);
-        SlackStub.acceptUpdates(slack);
-        SlackStub.acceptEphemerals(slack);
+    void emptyWorkspaceAndListenerIsAssigned() {
+        slack.reset();
         ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("rep-notifier-alerts"), Topics.REP_ALERTS.partitions());
+    }
+
+    @AfterAll
+    static void stopSlack() {
+        slack.close();
     }
 
     @Test
@@ -114,9 +108,10 @@ class NotifierEndToEndTests {
         // then the rep's DM gets it within a second, with the HubSpot contact search (no deal yet) and the demo button
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
                 .until(() -> postsOf(alert.getAlertId()).size() == 1);
-        SlackStub.Post post = postsOf(alert.getAlertId()).get(0);
+        SandboxSlack.Call post = postsOf(alert.getAlertId()).get(0);
         assertThat(post.channel()).isEqualTo("U02QULW4MDZ");
-        assertThat(post.authorization()).isEqualTo("Bearer " + SlackStub.TOKEN);
+        assertThat(post.bearer()).isTrue();
+        assertThat(post.ok()).as("the sandbox accepts only the bot token").isTrue();
         assertThat(post.body().toString())
                 .contains("https://app.hubspot.com/contacts/12345/objects/0-1/views/all/list?query=jane.doe%40acme.io")
                 .contains("https://cal.com/booking/7Hq2xZ");
@@ -157,13 +152,10 @@ class NotifierEndToEndTests {
         // given an instance that died after posting: one alert marked SENT, one left PENDING although Slack has it
         RepAlert sentBeforeCrash = TestAlerts.toChannel("crash-sent-" + UUID.randomUUID(), "C0CRASH");
         RepAlert pendingAtCrash = TestAlerts.toChannel("crash-pending-" + UUID.randomUUID(), "C0CRASH");
-        writeMarker(sentBeforeCrash.getAlertId(), "C0CRASH", "SENT", "1767621740.000100");
+        String sentTs = slack.postedEarlier("C0CRASH", "Sent", "leadflow_alert", sentBeforeCrash.getAlertId());
+        String pendingTs = slack.postedEarlier("C0CRASH", "Pending", "leadflow_alert", pendingAtCrash.getAlertId());
+        writeMarker(sentBeforeCrash.getAlertId(), "C0CRASH", "SENT", sentTs);
         writeMarker(pendingAtCrash.getAlertId(), "C0CRASH", "PENDING", null);
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("C0CRASH"))
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": false, "messages": [{"type": "message", "ts": "1767621741.000200",
-                          "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "%s"}}}]}"""
-                        .formatted(pendingAtCrash.getAlertId()))));
         await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(pendingAtCrash.getAlertId()).isPresent()
                 && ledger.find(sentBeforeCrash.getAlertId()).isPresent());
 
@@ -174,8 +166,8 @@ class NotifierEndToEndTests {
         // then neither is posted again; the pending one is recorded as sent with the ts Slack has
         await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(pendingAtCrash.getAlertId())
                 .map(m -> m.getStatus().equals("SENT")).orElse(false));
-        assertThat(ledger.find(pendingAtCrash.getAlertId()).orElseThrow().getSlackTs()).isEqualTo("1767621741.000200");
-        assertThat(SlackStub.postsTo(slack, "C0CRASH")).isEmpty();
+        assertThat(ledger.find(pendingAtCrash.getAlertId()).orElseThrow().getSlackTs()).isEqualTo(pendingTs);
+        assertThat(slack.postsTo("C0CRASH")).isEmpty();
     }
 
     @Test
@@ -192,16 +184,17 @@ class NotifierEndToEndTests {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(accepted.getAlertId())
                 .map(m -> m.getStatus().equals("SENT")).orElse(false));
-        SlackStub.Post posted = postsOf(newLead.getAlertId()).get(0);
+        SandboxSlack.Call posted = postsOf(newLead.getAlertId()).get(0);
         assertThat(postsOf(newLead.getAlertId())).hasSize(1);
         assertThat(posted.hasButton("lead.accept")).isTrue();
         assertThat(postsOf(accepted.getAlertId())).as("updated, not posted anew").isEmpty();
         String postedTs = ledger.find(newLead.getAlertId()).orElseThrow().getSlackTs();
         await().atMost(Duration.ofSeconds(5)).until(() -> counter(AlertKind.LEAD_ACCEPTED, "duplicate") >= 1);
-        assertThat(SlackStub.updates(slack).stream().filter(u -> u.channel().equals("C0E2ELOOP")).toList()).singleElement()
+        assertThat(slack.updates().stream().filter(u -> u.channel().equals("C0E2ELOOP")).toList()).singleElement()
                 .satisfies(u -> {
                     assertThat(u.body().path("ts").asString("")).isEqualTo(postedTs);
                     assertThat(u.hasButton("lead.accept")).isFalse();
+                    assertThat(u.ok()).isTrue();
                 });
         assertThat(ledger.find(accepted.getAlertId()).orElseThrow().getSlackTs()).isEqualTo(postedTs);
     }
@@ -214,16 +207,14 @@ class NotifierEndToEndTests {
         produce(notTheOwner);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> counter(AlertKind.NOT_THE_OWNER, "duplicate") >= 1);
-        assertThat(SlackStub.ephemerals(slack).stream().filter(e -> e.channel().equals("C0E2ECLICK")).toList()).singleElement()
+        assertThat(slack.ephemerals().stream().filter(e -> e.channel().equals("C0E2ECLICK")).toList()).singleElement()
                 .satisfies(e -> assertThat(e.body().path("user").asString("")).isEqualTo("U00CAMERON1"));
-        assertThat(SlackStub.postsTo(slack, "C0E2ECLICK")).isEmpty();
+        assertThat(slack.postsTo("C0E2ECLICK")).isEmpty();
     }
 
     @Test
     void permanentSlackErrorLandsInTheDeadLetterTopicWithTheError() throws Exception {
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.channel", equalTo("C0ARCHIVED")))
-                .willReturn(okJson("{\"ok\":false,\"error\":\"is_archived\"}")));
+        slack.faults().on("chat.postMessage").where(m -> m.path("channel").asString("").equals("C0ARCHIVED")).answer("is_archived");
         RepAlert alert = TestAlerts.toChannel("archived-" + UUID.randomUUID(), "C0ARCHIVED");
         alert.setRepId("rep-" + alert.getAlertId());
 
@@ -243,7 +234,7 @@ class NotifierEndToEndTests {
 
         RecordMetadata written = produce(alert);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> SlackStub.postsTo(slack, "C0COMMIT").size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.postsTo("C0COMMIT").size() == 1);
         TopicPartition partition = new TopicPartition(written.topic(), written.partition());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers()))) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -265,8 +256,8 @@ class NotifierEndToEndTests {
                 .setStatus(status).setSlackTs(ts).setAt(Instant.now().minusSeconds(3)).build()).get(10, TimeUnit.SECONDS);
     }
 
-    private List<SlackStub.Post> postsOf(String alertId) {
-        return SlackStub.posts(slack).stream().filter(p -> alertId.equals(p.alertId())).toList();
+    private List<SandboxSlack.Call> postsOf(String alertId) {
+        return slack.posts().stream().filter(p -> alertId.equals(p.alertId())).toList();
     }
 
     private double counter(String outcome) {

@@ -31,13 +31,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * A digest across a crash, on a real broker: a first notifier (its own Spring context, listener container and ledger
  * reader) dies while its digest is between the PENDING markers and the SENT markers; a second notifier in the same
- * consumer group, reading the same {@code rep.alerts.sent}, gets the uncommitted alerts again. Slack is a fake workspace
- * that keeps what was posted, so the second notifier really looks the digest up in the conversation's history.
+ * consumer group, reading the same {@code rep.alerts.sent}, gets the uncommitted alerts again. Slack is the Slack sandbox,
+ * which keeps what was posted, so the second notifier really looks the digest up in the conversation's history.
  */
 @WithKafkaBroker
 class NotifierRestartTests {
 
-    private final FakeSlack slack = new FakeSlack();
+    private final SandboxSlack slack = SandboxSlack.start();
     private final List<ConfigurableApplicationContext> notifiers = new ArrayList<>();
     private final String group = "rep-notifier-restart-" + UUID.randomUUID();
     private final String rep = "rep-" + UUID.randomUUID();
@@ -47,18 +47,18 @@ class NotifierRestartTests {
     @AfterEach
     void stopEverything() {
         notifiers.forEach(ConfigurableApplicationContext::close);
-        slack.stop();
+        slack.close();
     }
 
     @Test
     void digestThatReachedSlackJustBeforeACrashIsFoundAfterTheRestartAndNotPostedAgain() throws Exception {
         // given a notifier whose digest reaches Slack but which dies before Slack's answer comes back
-        slack.holdPosts(NotifierRestartTests::isDigest, true);
+        slack.faults().on("chat.postMessage").where(NotifierRestartTests::isDigest).afterApplying().hold();
         ConfigurableApplicationContext first = startNotifier();
         List<String> burst = leadsWaitingForOneToken(first);
-        await().atMost(Duration.ofSeconds(15)).until(() -> slack.held() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> slack.faults().held() == 1);
         JsonNode digest = slack.messages().get(1);
-        assertThat(FakeSlack.alertIds(digest)).containsExactlyElementsOf(newestFirst(burst));
+        assertThat(SandboxSlack.alertIds(digest.path("metadata"))).containsExactlyElementsOf(newestFirst(burst));
         KafkaSentLedger firstLedger = first.getBean(KafkaSentLedger.class);
         assertThat(burst).allSatisfy(id -> assertThat(firstLedger.find(id)).map(SentAlert::getStatus).contains("PENDING"));
 
@@ -83,17 +83,17 @@ class NotifierRestartTests {
     @Test
     void digestThatNeverReachedSlackIsPostedOnceAfterTheRestart() throws Exception {
         // given a notifier that marks the burst PENDING and dies before its digest reaches Slack
-        slack.holdPosts(NotifierRestartTests::isDigest, false);
+        slack.faults().on("chat.postMessage").where(NotifierRestartTests::isDigest).hold();
         ConfigurableApplicationContext first = startNotifier();
         List<String> burst = leadsWaitingForOneToken(first);
-        await().atMost(Duration.ofSeconds(15)).until(() -> slack.held() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> slack.faults().held() == 1);
         KafkaSentLedger firstLedger = first.getBean(KafkaSentLedger.class);
         assertThat(burst).allSatisfy(id -> assertThat(firstLedger.find(id)).map(SentAlert::getStatus).contains("PENDING"));
         assertThat(slack.messages()).hasSize(1);
 
         // when another notifier takes over, with Slack answering again
         first.close();
-        slack.answerPosts();
+        slack.faults().clear(); // later posts are answered; the one held stays held
         ConfigurableApplicationContext second = startNotifier();
 
         // then every alert of the burst is looked up, not found, and posted exactly once (the first redelivered one
@@ -102,7 +102,7 @@ class NotifierRestartTests {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(burst).allSatisfy(id ->
                 assertThat(ledger.find(id)).map(SentAlert::getStatus).contains("SENT")));
         List<JsonNode> reposted = slack.messages().subList(1, slack.messages().size());
-        assertThat(reposted.stream().flatMap(m -> FakeSlack.alertIds(m).stream()).toList())
+        assertThat(reposted.stream().flatMap(m -> SandboxSlack.alertIds(m.path("metadata")).stream()).toList())
                 .containsExactlyInAnyOrderElementsOf(burst);
         assertThat(burst).allSatisfy(id -> assertThat(slack.messagesWith(id)).hasSize(1)
                 .allSatisfy(m -> assertThat(ledger.find(id).orElseThrow().getSlackTs()).isEqualTo(m.path("ts").asString())));
@@ -154,7 +154,7 @@ class NotifierRestartTests {
                         "--spring.kafka.consumer.auto-offset-reset=latest",
                         "--spring.jmx.enabled=false",
                         "--leadflow.notifier.slack.base-url=" + slack.baseUrl(),
-                        "--leadflow.notifier.slack.bot-token=" + SlackStub.TOKEN,
+                        "--leadflow.notifier.slack.bot-token=" + SandboxSlack.TOKEN,
                         "--leadflow.notifier.slack.read-timeout=60s",
                         "--leadflow.notifier.rate-limit.period=2s",
                         "--leadflow.notifier.rate-limit.burst=1");

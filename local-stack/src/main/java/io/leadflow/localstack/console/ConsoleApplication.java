@@ -3,9 +3,9 @@ package io.leadflow.localstack.console;
 import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.sandbox.hubspot.HubSpotSandbox;
 import io.leadflow.sandbox.hubspot.HubSpotSandboxWeb;
-import io.leadflow.localstack.sandbox.slack.SlackInteractions;
-import io.leadflow.localstack.sandbox.slack.SlackSandbox;
-import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
+import io.leadflow.sandbox.slack.SlackInteractions;
+import io.leadflow.sandbox.slack.SlackSandbox;
+import io.leadflow.sandbox.slack.SlackSandboxWeb;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -25,7 +25,8 @@ import java.util.Map;
  * <p>The API under {@code /api} shows personal data and replays records (and {@code /api/routing/**} passes routing
  * decisions, rules and simulations through), so it is an admin endpoint
  * (platform's admin-access rule): open on loopback without a token, token-protected otherwise. Only
- * {@code /api/status} and {@code /api/topics}, which carry no personal data, and the page itself stay open.
+ * {@code /api/status} and {@code /api/topics}, which carry no personal data, and the page itself stay open. The Slack
+ * sandbox's fault controls ({@code /sandbox/slack/faults}) change what the stack's Slack answers: admin endpoints too.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -53,7 +54,7 @@ public class ConsoleApplication {
         props.put("spring.autoconfigure.exclude", "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration");
         props.put("leadflow.kafka.declare-topics", "false");
         props.put("leadflow.admin.token", adminToken == null ? "" : adminToken);
-        props.put("leadflow.admin.protected-paths", "/api/**");
+        props.put("leadflow.admin.protected-paths", "/api/**,/sandbox/slack/faults");
         props.put("leadflow.admin.open-paths", "/api/status,/api/topics");
         props.put("management.endpoints.web.exposure.include", "health");
         props.put("spring.main.banner-mode", "off");

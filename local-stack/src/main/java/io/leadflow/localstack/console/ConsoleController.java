@@ -2,8 +2,8 @@ package io.leadflow.localstack.console;
 
 import io.leadflow.localstack.demo.SampleLeads;
 import io.leadflow.localstack.demo.WebhookClient;
-import io.leadflow.localstack.sandbox.slack.SlackInteractions;
-import io.leadflow.localstack.sandbox.slack.SlackSandbox;
+import io.leadflow.sandbox.slack.SlackInteractions;
+import io.leadflow.sandbox.slack.SlackSandbox;
 import io.leadflow.platform.web.AdminAccess;
 import io.leadflow.sandbox.RecordedCall;
 import io.leadflow.sandbox.hubspot.HubSpotSandbox;

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The console never lends its token to an anonymous caller. Listening beyond loopback it wants the caller's admin
- * token on every {@code /api} call that shows personal data or changes something, and passes the caller's own
+ * token on every {@code /api} call that shows personal data or changes something (and on the Slack sandbox's fault
+ * controls), and passes the caller's own
  * {@code Authorization} to trial-tracker; only status and topic offsets, and the page itself, stay open. On loopback
  * (the running stack's console) it answers the local user without a token.
  */
@@ -48,7 +49,8 @@ class ConsoleAccessTests {
         String[][] calls = {{"GET", "/api/leads"}, {"GET", "/api/hubspot"}, {"GET", "/api/slack"}, {"GET", "/api/trials"},
                 {"GET", "/api/dead-letters"}, {"POST", "/api/dead-letters/leads.routed.dlt/0/0/replay"}, {"POST", "/api/sample-lead"},
                 {"POST", "/api/slack/click"}, {"GET", "/api/routing/rules"}, {"POST", "/api/routing/simulations"},
-                {"GET", "/api/routing/sla"}};
+                {"GET", "/api/routing/sla"}, {"GET", "/sandbox/slack/faults"}, {"PUT", "/sandbox/slack/faults"},
+                {"DELETE", "/sandbox/slack/faults"}};
         for (String[] call : calls) {
             for (String authorization : new String[] {null, "Bearer " + TokenConsole.LENT_TOKEN, "Bearer nope"}) {
                 HttpResponse<String> response = send(call[0], call[1], authorization);
@@ -90,8 +92,13 @@ class ConsoleAccessTests {
         HttpResponse<String> leads = HTTP.send(HttpRequest.newBuilder(URI.create(stack.consoleUrl() + "/api/leads")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
+        HttpResponse<String> faults = HTTP.send(HttpRequest.newBuilder(URI.create(stack.consoleUrl() + "/sandbox/slack/faults")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
         assertThat(trials.statusCode()).as(trials.body()).isEqualTo(200);
         assertThat(leads.statusCode()).as(leads.body()).isEqualTo(200);
+        assertThat(faults.statusCode()).as(faults.body()).isEqualTo(200);
+        assertThat(faults.body()).isEqualTo("{}");
     }
 
     static HttpResponse<String> send(String method, String path, String authorization) throws Exception {

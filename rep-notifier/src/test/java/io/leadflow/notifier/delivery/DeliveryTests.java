@@ -1,11 +1,9 @@
 package io.leadflow.notifier.delivery;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.notifier.InMemorySentLedger;
-import io.leadflow.notifier.SlackStub;
+import io.leadflow.notifier.SandboxSlack;
 import io.leadflow.notifier.TestAlerts;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.SentStatus;
@@ -15,9 +13,10 @@ import io.leadflow.notifier.templates.Templates;
 import io.leadflow.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.client.RestClient;
 
@@ -35,24 +34,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The delivery protocol and the per-channel lanes against a WireMock Slack, with the ledger in memory. */
+/** The delivery protocol and the per-channel lanes against the Slack sandbox, with the ledger in memory. */
 class DeliveryTests {
 
-    @RegisterExtension
-    static WireMockExtension slack = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().containerThreads(40)).build();
+    static final SandboxSlack slack = SandboxSlack.start();
 
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(8);
     private final InMemorySentLedger ledger = new InMemorySentLedger();
@@ -62,9 +50,19 @@ class DeliveryTests {
     private final AtomicLong offsets = new AtomicLong();
     private final DealLinks deals = new DealLinks(100, "12345", "https://app.hubspot.com");
 
+    @BeforeEach
+    void emptyWorkspace() {
+        slack.reset();
+    }
+
     @AfterEach
     void stopLanes() {
         executor.shutdownNow();
+    }
+
+    @AfterAll
+    static void stopSlack() {
+        slack.close();
     }
 
     @Test
@@ -72,15 +70,14 @@ class DeliveryTests {
         Duration period = Duration.ofMillis(200);
         int burst = 3;
         AlertDelivery delivery = delivery(period, burst);
-        SlackStub.acceptPosts(slack);
 
         for (int i = 0; i < 9; i++) {
             submit(delivery, TestAlerts.trialToChannel("paced-" + i, "C0PACED"));
         }
 
         await().atMost(Duration.ofSeconds(15)).until(() -> finished.get() == 9);
-        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0PACED");
-        assertThat(posts).extracting(SlackStub.Post::alertId).hasSize(9).doesNotHaveDuplicates();
+        List<SandboxSlack.Call> posts = slack.postsTo("C0PACED");
+        assertThat(posts).extracting(SandboxSlack.Call::alertId).hasSize(9).doesNotHaveDuplicates();
         // A token bucket: the burst goes at once, then one token per period. In any n consecutive posts there are at most
         // burst + elapsed / period, and once the burst is spent no two posts come closer than a period (minus the time
         // the burst itself took): no clumps, unlike fixed windows that let a whole window's permits go back to back.
@@ -102,12 +99,11 @@ class DeliveryTests {
     @Test
     void newLeadsWaitingForARepArePostedAsOneDigestNewestFirst() {
         AlertDelivery delivery = delivery(Duration.ofMillis(500), 1);
-        SlackStub.acceptPosts(slack);
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
         // given a first lead for each rep, which spends the rep's token...
         submit(delivery, TestAlerts.newLead("first-a", "First A", start, "U0REPA0001"));
         submit(delivery, TestAlerts.newLead("first-b", "First B", start, "U0REPB0001"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posts().size() == 2);
 
         // (crm-sync has announced the deal of one of them)
         String dealUrl = "https://app.hubspot.com/contacts/12345/record/0-3/4711";
@@ -124,10 +120,10 @@ class DeliveryTests {
         // then each rep gets one more message: a digest listing all twelve, one line each, the newest first
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 26);
         for (String rep : List.of("A", "B")) {
-            List<SlackStub.Post> posts = SlackStub.postsTo(slack, "U0REP" + rep + "0001");
+            List<SandboxSlack.Call> posts = slack.postsTo("U0REP" + rep + "0001");
             assertThat(posts).hasSize(2);
             assertThat(posts.get(0).isDigest()).isFalse();
-            SlackStub.Post digest = posts.get(1);
+            SandboxSlack.Call digest = posts.get(1);
             List<String> newestFirst = new ArrayList<>();
             for (int i = 12; i >= 1; i--) {
                 newestFirst.add("NEW_LEAD:" + rep.toLowerCase() + "-" + i);
@@ -163,12 +159,11 @@ class DeliveryTests {
     @Test
     void aLoneNewLeadIsPostedOnItsOwnWithTheFullTemplate() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
 
         submit(delivery, TestAlerts.newLead("lone-lead"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        SlackStub.Post post = SlackStub.posts(slack).get(0);
+        SandboxSlack.Call post = slack.posts().get(0);
         assertThat(post.isDigest()).isFalse();
         assertThat(post.alertIds()).containsExactly("NEW_LEAD:lone-lead");
         assertThat(post.body().path("blocks").toString()).contains("Why this lead is yours", "Next steps");
@@ -178,10 +173,9 @@ class DeliveryTests {
     @Test
     void remindersAreNeverPutIntoADigest() {
         AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
-        SlackStub.acceptPosts(slack);
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
         submit(delivery, TestAlerts.newLead("first", "First", start, "C0MIXED"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posts().size() == 1);
 
         for (int i = 1; i <= 3; i++) {
             submit(delivery, TestAlerts.trialToChannel("reminder-" + i, "C0MIXED"));
@@ -189,24 +183,22 @@ class DeliveryTests {
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 7);
-        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0MIXED");
+        List<SandboxSlack.Call> posts = slack.postsTo("C0MIXED");
         assertThat(posts).hasSize(5);
         assertThat(posts).filteredOn(p -> p.alertId().startsWith("reminder-"))
                 .allSatisfy(p -> assertThat(p.alertIds()).hasSize(1))
-                .extracting(SlackStub.Post::alertId).containsExactly("reminder-1", "reminder-2", "reminder-3");
-        assertThat(posts).filteredOn(SlackStub.Post::isDigest).singleElement()
-                .extracting(SlackStub.Post::alertIds).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .extracting(SandboxSlack.Call::alertId).containsExactly("reminder-1", "reminder-2", "reminder-3");
+        assertThat(posts).filteredOn(SandboxSlack.Call::isDigest).singleElement()
+                .extracting(SandboxSlack.Call::alertIds).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
                 .containsExactly("NEW_LEAD:lead-3", "NEW_LEAD:lead-2", "NEW_LEAD:lead-1");
     }
 
     @Test
     void leadsWithButtonsAreNeverFoldedIntoADigestSoAnAcceptChangesOnlyThatLeadsMessage() {
         AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
-        SlackStub.acceptPosts(slack);
-        SlackStub.acceptUpdates(slack);
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
         submit(delivery, TestAlerts.newLead("first", "First", start, "C0BURST"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posts().size() == 1);
 
         // a burst of leads with Accept / Pass and of leads without, all waiting for the same channel's token
         for (int i = 1; i <= 3; i++) {
@@ -218,9 +210,9 @@ class DeliveryTests {
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 7);
-        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0BURST");
+        List<SandboxSlack.Call> posts = slack.postsTo("C0BURST");
         assertThat(posts).hasSize(5);
-        assertThat(posts).filteredOn(SlackStub.Post::isDigest).singleElement()
+        assertThat(posts).filteredOn(SandboxSlack.Call::isDigest).singleElement()
                 .satisfies(digest -> assertThat(digest.alertIds()).containsExactly("NEW_LEAD:plain-3", "NEW_LEAD:plain-2", "NEW_LEAD:plain-1"));
         assertThat(posts).filteredOn(p -> p.alertId().startsWith("NEW_LEAD:click-"))
                 .allSatisfy(p -> {
@@ -229,7 +221,7 @@ class DeliveryTests {
                     assertThat(p.hasButton("lead.accept")).isTrue();
                     assertThat(p.hasButton("lead.pass")).isTrue();
                 })
-                .extracting(SlackStub.Post::alertId)
+                .extracting(SandboxSlack.Call::alertId)
                 .containsExactlyInAnyOrder("NEW_LEAD:click-1", "NEW_LEAD:click-2", "NEW_LEAD:click-3");
 
         // the answer to a click replaces that lead's message, and no other lead's line with it
@@ -238,18 +230,17 @@ class DeliveryTests {
                 .extracting(SentAlert::getAlertId).containsExactly("NEW_LEAD:click-2");
         submit(delivery, TestAlerts.accepted("click-2", 1, "NEW_LEAD:click-2"));
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 8);
-        assertThat(SlackStub.updates(slack)).singleElement()
+        assertThat(slack.updates()).singleElement()
                 .satisfies(update -> assertThat(update.body().path("ts").asString("")).isEqualTo(clickedTs));
-        assertThat(SlackStub.posts(slack)).hasSize(5);
+        assertThat(slack.posts()).hasSize(5);
     }
 
     @Test
     void aLargeBacklogIsSplitIntoSeveralMessagesTheNewestFirstEachLeadOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(200), 1);
-        SlackStub.acceptPosts(slack);
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
         submit(delivery, TestAlerts.newLead("first", "First", start, "C0BACKLOG"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posts().size() == 1);
 
         List<String> newestFirst = new ArrayList<>();
         for (int i = 1; i <= 150; i++) {
@@ -259,10 +250,10 @@ class DeliveryTests {
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> finished.get() == 151);
-        List<SlackStub.Post> digests = SlackStub.postsTo(slack, "C0BACKLOG").stream().filter(SlackStub.Post::isDigest).toList();
+        List<SandboxSlack.Call> digests = slack.postsTo("C0BACKLOG").stream().filter(SandboxSlack.Call::isDigest).toList();
         assertThat(digests).hasSizeBetween(2, 10);
         assertThat(digests.stream().flatMap(p -> p.alertIds().stream()).toList()).containsExactlyElementsOf(newestFirst);
-        for (SlackStub.Post digest : digests) {
+        for (SandboxSlack.Call digest : digests) {
             assertThat(digest.body().path("blocks").size()).isLessThanOrEqualTo(50);
             int chars = digest.body().path("text").asString("").length();
             for (var block : digest.body().path("blocks")) {
@@ -281,22 +272,20 @@ class DeliveryTests {
     @Test
     void aDigestSlackFindsTooLongIsPostedAsTwoMessagesWithoutLosingALead() {
         AlertDelivery delivery = delivery(Duration.ofMillis(200), 1);
-        SlackStub.acceptPosts(slack);
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.metadata.event_payload[?(@.count > 4)]"))
-                .willReturn(okJson("{\"ok\":false,\"error\":\"msg_blocks_too_long\"}")));
+        slack.faults().on("chat.postMessage").where(m -> m.path("metadata").path("event_payload").path("count").asInt(0) > 4)
+                .answer("msg_blocks_too_long");
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
         submit(delivery, TestAlerts.newLead("first", "First", start, "C0LONG"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posts().size() == 1);
 
         for (int i = 1; i <= 8; i++) {
             submit(delivery, TestAlerts.newLead("long-" + i, "Long " + i, start.plusSeconds(i), "C0LONG"));
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 9);
-        List<SlackStub.Post> accepted = SlackStub.postsTo(slack, "C0LONG").stream()
+        List<SandboxSlack.Call> accepted = slack.postsTo("C0LONG").stream()
                 .filter(p -> p.isDigest() && p.body().path("metadata").path("event_payload").path("count").asInt() <= 4).toList();
-        assertThat(accepted).hasSize(2);
+        assertThat(accepted).hasSize(2).allMatch(SandboxSlack.Call::ok);
         assertThat(accepted.get(0).alertIds()).containsExactly("NEW_LEAD:long-8", "NEW_LEAD:long-7", "NEW_LEAD:long-6", "NEW_LEAD:long-5");
         assertThat(accepted.get(1).alertIds()).containsExactly("NEW_LEAD:long-4", "NEW_LEAD:long-3", "NEW_LEAD:long-2", "NEW_LEAD:long-1");
         assertThat(deadLettered).isEmpty();
@@ -308,7 +297,6 @@ class DeliveryTests {
     @Test
     void leadsLeftPendingByACrashAreFoundInTheDigestThatListsThemAndTheRestIsPostedOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
-        SlackStub.acceptPosts(slack);
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
         RepAlert inDigest1 = TestAlerts.newLead("crashed-1", "Crashed 1", start.plusSeconds(1), "C0CRASHED");
         RepAlert notPosted = TestAlerts.newLead("crashed-2", "Crashed 2", start.plusSeconds(2), "C0CRASHED");
@@ -316,34 +304,27 @@ class DeliveryTests {
         for (RepAlert alert : List.of(inDigest1, notPosted, inDigest3)) {
             ledger.record(marker(alert.getAlertId(), "C0CRASHED", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
         }
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("C0CRASHED"))
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": false, "messages": [
-                          {"type": "message", "ts": "1767621735.000100", "text": "2 new leads",
-                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:crashed-3",
-                             "kind": "NEW_LEAD", "count": 2,
-                             "alerts": [{"alertId": "NEW_LEAD:crashed-3"}, {"alertId": "NEW_LEAD:crashed-1"}]}}}]}""")));
+        String digestTs = slack.postedEarlier("C0CRASHED", "2 new leads", "leadflow_alert", "NEW_LEAD:crashed-3", "NEW_LEAD:crashed-1");
         submit(delivery, TestAlerts.newLead("first", "First", start, "C0CRASHED"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.posts(slack).size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posts().size() == 1);
 
         submit(delivery, inDigest1);
         submit(delivery, notPosted);
         submit(delivery, inDigest3);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 4);
-        List<SlackStub.Post> posts = SlackStub.postsTo(slack, "C0CRASHED");
+        List<SandboxSlack.Call> posts = slack.postsTo("C0CRASHED");
         assertThat(posts).hasSize(2);
         assertThat(posts.get(1).alertIds()).containsExactly("NEW_LEAD:crashed-2");
-        assertThat(sent("NEW_LEAD:crashed-1")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621735.000100"));
-        assertThat(sent("NEW_LEAD:crashed-3")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621735.000100"));
-        assertThat(sent("NEW_LEAD:crashed-2")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isNotEqualTo("1767621735.000100"));
+        assertThat(sent("NEW_LEAD:crashed-1")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo(digestTs));
+        assertThat(sent("NEW_LEAD:crashed-3")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo(digestTs));
+        assertThat(sent("NEW_LEAD:crashed-2")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo(posts.get(1).answeredTs()));
         assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "recovered").count()).isEqualTo(2);
     }
 
     @Test
     void withDigestsOffEveryLeadIsPostedOnItsOwn() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 1, false);
-        SlackStub.acceptPosts(slack);
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
 
         for (int i = 1; i <= 4; i++) {
@@ -351,22 +332,21 @@ class DeliveryTests {
         }
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 4);
-        assertThat(SlackStub.postsTo(slack, "C0SINGLE")).hasSize(4).noneMatch(SlackStub.Post::isDigest);
+        assertThat(slack.postsTo("C0SINGLE")).hasSize(4).noneMatch(SandboxSlack.Call::isDigest);
     }
 
     @Test
     void alertsToManyChannelsAreNotSerialisedBehindOneLimiter() {
         Duration period = Duration.ofMillis(500);
         AlertDelivery delivery = delivery(period, 1);
-        SlackStub.acceptPosts(slack);
 
         for (int i = 0; i < 20; i++) {
             submit(delivery, TestAlerts.toChannel("spread-" + i, "C0SPREAD" + i));
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 20);
-        List<SlackStub.Post> posts = SlackStub.posts(slack);
-        assertThat(posts).extracting(SlackStub.Post::channel).hasSize(20).doesNotHaveDuplicates();
+        List<SandboxSlack.Call> posts = slack.posts();
+        assertThat(posts).extracting(SandboxSlack.Call::channel).hasSize(20).doesNotHaveDuplicates();
         // Serialised behind one limiter they would need 19 periods; each channel has its own, so none waits a period.
         assertThat(Duration.between(posts.get(0).at(), posts.get(19).at())).isLessThan(period);
     }
@@ -374,21 +354,17 @@ class DeliveryTests {
     @Test
     void retryAfterDelaysOnlyTheThrottledChannel() {
         AlertDelivery delivery = delivery(Duration.ofSeconds(1), 3);
-        SlackStub.acceptPosts(slack);
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.channel", equalTo("C0THROTTLED")))
-                .inScenario("throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("open")
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+        slack.faults().on("chat.postMessage").where(m -> m.path("channel").asString("").equals("C0THROTTLED")).once().rateLimited(2);
 
         submit(delivery, TestAlerts.toChannel("throttled-1", "C0THROTTLED"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> SlackStub.postsTo(slack, "C0THROTTLED").size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.postsTo("C0THROTTLED").size() == 1);
         submit(delivery, TestAlerts.trialToChannel("free-1", "C0FREE"));
         submit(delivery, TestAlerts.trialToChannel("free-2", "C0FREE"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 3);
-        List<SlackStub.Post> throttled = SlackStub.postsTo(slack, "C0THROTTLED");
-        List<SlackStub.Post> free = SlackStub.postsTo(slack, "C0FREE");
-        assertThat(throttled).hasSize(2).extracting(SlackStub.Post::alertId).containsOnly("throttled-1");
+        List<SandboxSlack.Call> throttled = slack.postsTo("C0THROTTLED");
+        List<SandboxSlack.Call> free = slack.postsTo("C0FREE");
+        assertThat(throttled).hasSize(2).extracting(SandboxSlack.Call::alertId).containsOnly("throttled-1");
         assertThat(Duration.between(throttled.get(0).at(), throttled.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(free).hasSize(2).allSatisfy(p -> assertThat(p.at()).isBefore(throttled.get(1).at()));
         assertThat(sent("throttled-1")).isPresent();
@@ -399,14 +375,13 @@ class DeliveryTests {
     @Test
     void duplicateAlertIdIsPostedOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
         RepAlert alert = TestAlerts.newLead("dup-lead");
 
         submit(delivery, alert);
         submit(delivery, alert);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
-        assertThat(SlackStub.posts(slack)).hasSize(1);
+        assertThat(slack.posts()).hasSize(1);
         assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "duplicate").count()).isEqualTo(1);
         assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "sent").count()).isEqualTo(1);
         assertThat(meters.find("leadflow.notifier.latency").timer().count()).isEqualTo(1);
@@ -416,24 +391,17 @@ class DeliveryTests {
     @Test
     void alertLeftPendingByACrashAndAlreadyInSlackIsNotPostedAgain() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
         RepAlert alert = TestAlerts.newLead("crashed-lead"); // a DM to U02QULW4MDZ
         ledger.record(marker(alert.getAlertId(), "U02QULW4MDZ", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
-        slack.stubFor(post(urlPathEqualTo("/conversations.open"))
-                .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D069C7QFK\"}}")));
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("D069C7QFK"))
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": false, "messages": [
-                          {"type": "message", "ts": "1767621733.000100", "text": "New lead",
-                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:crashed-lead"}}}]}""")));
+        String postedTs = slack.postedEarlier("U02QULW4MDZ", "New lead", "leadflow_alert", "NEW_LEAD:crashed-lead");
 
         submit(delivery, alert);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.posts(slack)).isEmpty();
+        assertThat(slack.posts()).isEmpty();
         assertThat(sent(alert.getAlertId())).hasValueSatisfying(m -> {
-            assertThat(m.getSlackTs()).isEqualTo("1767621733.000100");
-            assertThat(m.getChannel()).isEqualTo("D069C7QFK");
+            assertThat(m.getSlackTs()).isEqualTo(postedTs);
+            assertThat(m.getChannel()).as("the DM's id, which conversations.open gave").isEqualTo("D02QULW4MDZ");
         });
         assertThat(meters.counter("leadflow.notifier.alerts", "kind", "NEW_LEAD", "outcome", "recovered").count()).isEqualTo(1);
     }
@@ -441,47 +409,42 @@ class DeliveryTests {
     @Test
     void alertLeftPendingByACrashButNotInSlackIsPostedOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
         RepAlert alert = TestAlerts.toChannel("pending-not-posted", "C0LEADS");
         ledger.record(marker(alert.getAlertId(), "C0LEADS", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
-        slack.stubFor(get(urlPathEqualTo("/conversations.history"))
-                .willReturn(okJson("{\"ok\": true, \"has_more\": false, \"messages\": []}")));
 
         submit(delivery, alert);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.posts(slack)).hasSize(1);
-        slack.verify(1, getRequestedFor(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("C0LEADS")));
+        assertThat(slack.posts()).hasSize(1);
+        assertThat(slack.historyReads()).singleElement().satisfies(read -> assertThat(read.channel()).isEqualTo("C0LEADS"));
         assertThat(sent(alert.getAlertId())).isPresent();
     }
 
     @Test
     void uncertainAnswerIsCheckedInHistoryBeforeAnyRepost() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.answerPostsWith(slack, 200, "{\"ok\":false,\"error\":\"internal_error\"}");
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).willReturn(okJson("""
-                {"ok": true, "messages": [{"type": "message", "ts": "1767621734.000100",
-                  "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "uncertain-1"}}}]}""")));
+        // Slack keeps the message but answers internal_error ("it's possible some aspect of the operation succeeded")
+        slack.faults().on("chat.postMessage").afterApplying().answer("internal_error");
 
         submit(delivery, TestAlerts.toChannel("uncertain-1", "C0LEADS"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.posts(slack)).hasSize(1);
-        assertThat(sent("uncertain-1")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621734.000100"));
+        assertThat(slack.posts()).hasSize(1);
+        String kept = slack.messagesWith("uncertain-1").get(0).path("ts").asString();
+        assertThat(slack.messagesWith("uncertain-1")).hasSize(1);
+        assertThat(sent("uncertain-1")).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo(kept));
     }
 
     @Test
     void retryableErrorIsRetriedUntilPosted() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).atPriority(1)
-                .inScenario("unavailable").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("back")
-                .willReturn(okJson("{\"ok\":false,\"error\":\"service_unavailable\"}")));
+        slack.faults().on("chat.postMessage").once().answer("service_unavailable");
 
         submit(delivery, TestAlerts.toChannel("retry-1", "C0LEADS"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.posts(slack)).hasSize(2);
+        assertThat(slack.posts()).hasSize(2);
+        assertThat(slack.messagesWith("retry-1")).hasSize(1);
         assertThat(sent("retry-1")).isPresent();
         assertThat(deadLettered).isEmpty();
     }
@@ -489,12 +452,12 @@ class DeliveryTests {
     @Test
     void permanentErrorGoesToTheDeadLetterTopicWithTheSlackErrorAndIsNotRetried() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.answerPostsWith(slack, 200, "{\"ok\":false,\"error\":\"channel_not_found\"}");
+        slack.faults().on("chat.postMessage").answer("channel_not_found");
 
         submit(delivery, TestAlerts.toChannel("doomed-1", "C0GONE"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.posts(slack)).hasSize(1);
+        assertThat(slack.posts()).hasSize(1);
         assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
                 f -> assertThat(f.error()).isEqualTo("channel_not_found"));
         assertThat(ledger.find("doomed-1")).hasValueSatisfying(m -> assertThat(m.getStatus()).isEqualTo("FAILED"));
@@ -510,7 +473,7 @@ class DeliveryTests {
         submit(delivery, alert);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.posts(slack)).isEmpty();
+        assertThat(slack.posts()).isEmpty();
         assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
                 f -> assertThat(f.error()).isEqualTo("no_destination"));
     }
@@ -518,8 +481,6 @@ class DeliveryTests {
     @Test
     void acceptedAlertUpdatesTheNewLeadMessageInPlaceExactlyOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
-        SlackStub.acceptUpdates(slack);
         RepAlert newLead = TestAlerts.newLeadWithButtons("lead-acc", 1);
         newLead.setChannel("C0LEADS");
         submit(delivery, newLead);
@@ -531,16 +492,22 @@ class DeliveryTests {
         submit(delivery, accepted);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 3);
-        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> assertThat(p.hasButton("lead.accept")).isTrue());
-        assertThat(SlackStub.updates(slack)).singleElement().satisfies(update -> {
+        assertThat(slack.posts()).singleElement().satisfies(p -> assertThat(p.hasButton("lead.accept")).isTrue());
+        assertThat(slack.updates()).singleElement().satisfies(update -> {
             assertThat(update.channel()).isEqualTo("C0LEADS");
             assertThat(update.body().path("ts").asString("")).isEqualTo(postedTs);
             assertThat(update.body().path("text").asString("")).isEqualTo("Accepted by Simon at 14:05 UTC");
             assertThat(update.body().path("blocks").isArray()).as("blocks replace the old ones").isTrue();
             assertThat(update.hasButton("lead.accept")).as("buttons gone").isFalse();
             assertThat(update.body().has("metadata")).as("the message keeps the alert id it was posted with").isFalse();
-            assertThat(update.authorization()).isEqualTo("Bearer " + SlackStub.TOKEN);
+            assertThat(update.bearer()).isTrue();
+            assertThat(update.ok()).as("the sandbox accepts only the bot token").isTrue();
         });
+        // and Slack's message is the update: new text, no buttons, still the alert id it was posted with
+        var message = slack.message("C0LEADS", postedTs);
+        assertThat(message.path("text").asString("")).isEqualTo("Accepted by Simon at 14:05 UTC");
+        assertThat(SandboxSlack.hasButton(message, "lead.accept")).isFalse();
+        assertThat(SandboxSlack.alertIds(message.path("metadata"))).containsExactly(newLead.getAlertId());
         assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> {
             assertThat(m.getChannel()).isEqualTo("C0LEADS");
             assertThat(m.getSlackTs()).isEqualTo(postedTs);
@@ -552,37 +519,29 @@ class DeliveryTests {
     @Test
     void updateOfAMessageTheLedgerDoesNotKnowFindsItInTheDirectMessageHistory() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptUpdates(slack);
-        slack.stubFor(post(urlPathEqualTo("/conversations.open"))
-                .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D069C7QFK\"}}")));
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("channel", equalTo("D069C7QFK"))
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": false, "messages": [
-                          {"type": "message", "ts": "1767621733.000100", "text": "New lead",
-                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:lead-old"}}}]}""")));
+        String postedTs = slack.postedEarlier("U02QULW4MDZ", "New lead", "leadflow_alert", "NEW_LEAD:lead-old");
         RepAlert accepted = TestAlerts.accepted("lead-old", 1, "NEW_LEAD:lead-old"); // a DM to U02QULW4MDZ
 
         submit(delivery, accepted);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.posts(slack)).isEmpty();
-        assertThat(SlackStub.updates(slack)).singleElement().satisfies(update -> {
-            assertThat(update.channel()).as("chat.update takes the DM's id, not the user's").isEqualTo("D069C7QFK");
-            assertThat(update.body().path("ts").asString("")).isEqualTo("1767621733.000100");
+        assertThat(slack.posts()).isEmpty();
+        assertThat(slack.updates()).singleElement().satisfies(update -> {
+            assertThat(update.channel()).as("chat.update takes the DM's id, not the user's").isEqualTo("D02QULW4MDZ");
+            assertThat(update.body().path("ts").asString("")).isEqualTo(postedTs);
+            assertThat(update.ok()).isTrue();
         });
         // searched from the update's creation minus the update look-back, with the message metadata
-        slack.verify(getRequestedFor(urlPathEqualTo("/conversations.history")).withQueryParam("include_all_metadata", equalTo("true"))
-                .withQueryParam("oldest", equalTo(slackTs(accepted.getCreatedAt().minus(Duration.ofDays(7))))));
-        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621733.000100"));
+        assertThat(slack.historyReads()).anySatisfy(read -> {
+            assertThat(read.body().path("include_all_metadata").asString()).isEqualTo("true");
+            assertThat(read.body().path("oldest").asString()).isEqualTo(slackTs(accepted.getCreatedAt().minus(Duration.ofDays(7))));
+        });
+        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo(postedTs));
     }
 
     @Test
     void updateOfAnUnknownMessageIsPostedAsANewMessageOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
-        SlackStub.acceptUpdates(slack);
-        slack.stubFor(get(urlPathEqualTo("/conversations.history"))
-                .willReturn(okJson("{\"ok\": true, \"has_more\": false, \"messages\": []}")));
         RepAlert accepted = TestAlerts.accepted("lead-gone", 2, "NEW_LEAD:lead-gone:v2");
         accepted.setChannel("C0LEADS");
 
@@ -590,8 +549,8 @@ class DeliveryTests {
         submit(delivery, accepted);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
-        assertThat(SlackStub.updates(slack)).isEmpty();
-        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> {
+        assertThat(slack.updates()).isEmpty();
+        assertThat(slack.posts()).singleElement().satisfies(p -> {
             assertThat(p.channel()).isEqualTo("C0LEADS");
             assertThat(p.alertId()).isEqualTo(accepted.getAlertId());
         });
@@ -601,8 +560,7 @@ class DeliveryTests {
     @Test
     void updateOfADeletedMessageIsPostedAsANewMessage() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptPosts(slack);
-        slack.stubFor(post(urlPathEqualTo("/chat.update")).willReturn(okJson("{\"ok\":false,\"error\":\"message_not_found\"}")));
+        // the ledger knows a message Slack no longer has
         ledger.record(marker("NEW_LEAD:lead-del", "C0LEADS", SentStatus.SENT, "1767621700.000200", Instant.now().minusSeconds(60)));
         RepAlert accepted = TestAlerts.accepted("lead-del", 1, "NEW_LEAD:lead-del");
         accepted.setChannel("C0LEADS");
@@ -610,40 +568,39 @@ class DeliveryTests {
         submit(delivery, accepted);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.updates(slack)).singleElement()
-                .satisfies(u -> assertThat(u.body().path("ts").asString("")).isEqualTo("1767621700.000200"));
-        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> assertThat(p.alertId()).isEqualTo(accepted.getAlertId()));
+        assertThat(slack.updates()).singleElement()
+                .satisfies(u -> {
+                    assertThat(u.body().path("ts").asString("")).isEqualTo("1767621700.000200");
+                    assertThat(u.call().answer().path("error").asString()).isEqualTo("message_not_found");
+                });
+        assertThat(slack.posts()).singleElement().satisfies(p -> assertThat(p.alertId()).isEqualTo(accepted.getAlertId()));
         assertThat(deadLettered).isEmpty();
     }
 
     @Test
     void rateLimitedUpdateWaitsRetryAfterThenUpdatesOnce() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptUpdates(slack);
-        slack.stubFor(post(urlPathEqualTo("/chat.update")).atPriority(1)
-                .inScenario("update-throttle").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("open")
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
-                        .withHeader("Content-Type", "application/json").withBody("{\"ok\":false,\"error\":\"ratelimited\"}")));
-        ledger.record(marker("NEW_LEAD:lead-429", "C0LEADS", SentStatus.SENT, "1767621700.000300", Instant.now().minusSeconds(60)));
+        slack.faults().on("chat.update").once().rateLimited(1);
+        String postedTs = slack.postedEarlier("C0LEADS", "New lead", "leadflow_alert", "NEW_LEAD:lead-429");
+        ledger.record(marker("NEW_LEAD:lead-429", "C0LEADS", SentStatus.SENT, postedTs, Instant.now().minusSeconds(60)));
         RepAlert accepted = TestAlerts.accepted("lead-429", 1, "NEW_LEAD:lead-429");
         accepted.setChannel("C0LEADS");
 
         submit(delivery, accepted);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        List<SlackStub.Post> updates = SlackStub.updates(slack);
+        List<SandboxSlack.Call> updates = slack.updates();
         assertThat(updates).hasSize(2);
         assertThat(Duration.between(updates.get(0).at(), updates.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(SlackStub.posts(slack)).isEmpty();
-        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo("1767621700.000300"));
+        assertThat(slack.posts()).isEmpty();
+        assertThat(updates.get(1).ok()).isTrue();
+        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo(postedTs));
     }
 
     @Test
     void updateWaitsBehindTheMessageItUpdatesEvenWhenTheyGoToDifferentChannels() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptUpdates(slack);
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0NEWLEADS\",\"ts\":\"1767621700.000400\"}").withFixedDelay(500)));
+        slack.faults().on("chat.postMessage").delay(Duration.ofMillis(500));
         RepAlert newLead = TestAlerts.newLeadWithButtons("lead-slow", 1);
         newLead.setChannel("C0NEWLEADS");
         RepAlert accepted = TestAlerts.accepted("lead-slow", 1, newLead.getAlertId()); // itself a DM to the rep
@@ -652,25 +609,25 @@ class DeliveryTests {
         submit(delivery, accepted);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
-        assertThat(SlackStub.posts(slack)).singleElement().satisfies(p -> assertThat(p.alertId()).isEqualTo(newLead.getAlertId()));
-        assertThat(SlackStub.updates(slack)).singleElement().satisfies(u -> {
+        assertThat(slack.posts()).singleElement().satisfies(p -> assertThat(p.alertId()).isEqualTo(newLead.getAlertId()));
+        assertThat(slack.updates()).singleElement().satisfies(u -> {
             assertThat(u.channel()).isEqualTo("C0NEWLEADS");
-            assertThat(u.body().path("ts").asString("")).isEqualTo("1767621700.000400");
+            assertThat(u.body().path("ts").asString("")).isEqualTo(slack.posts().get(0).answeredTs());
+            assertThat(u.ok()).isTrue();
         });
     }
 
     @Test
     void ephemeralAlertIsShownOnceToTheClickerInTheClickedChannel() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        SlackStub.acceptEphemerals(slack);
         RepAlert notTheOwner = TestAlerts.notTheOwner("activity-1", "U00CAMERON1", "C0LEADS");
 
         submit(delivery, notTheOwner);
         submit(delivery, notTheOwner);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
-        assertThat(SlackStub.posts(slack)).isEmpty();
-        assertThat(SlackStub.ephemerals(slack)).singleElement().satisfies(e -> {
+        assertThat(slack.posts()).isEmpty();
+        assertThat(slack.ephemerals()).singleElement().satisfies(e -> {
             assertThat(e.channel()).isEqualTo("C0LEADS");
             assertThat(e.body().path("user").asString("")).isEqualTo("U00CAMERON1");
             assertThat(e.body().path("text").asString("")).isEqualTo("This lead is Simon's: only its owner can accept or pass it");
@@ -678,21 +635,20 @@ class DeliveryTests {
         });
         assertThat(sent(notTheOwner.getAlertId())).hasValueSatisfying(m -> {
             assertThat(m.getChannel()).isEqualTo("C0LEADS");
-            assertThat(m.getSlackTs()).startsWith("1767621799.");
+            assertThat(m.getSlackTs()).isEqualTo(slack.ephemerals().get(0).answeredTs());
         });
     }
 
     @Test
     void ephemeralAlertLeftPendingByACrashIsNotShownAgainWhenRepostingIsOff() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3, true, false);
-        SlackStub.acceptEphemerals(slack);
         RepAlert notTheOwner = TestAlerts.notTheOwner("activity-2", "U00CAMERON1", "C0LEADS");
         ledger.record(marker(notTheOwner.getAlertId(), "C0LEADS", SentStatus.PENDING, null, Instant.now().minusSeconds(5)));
 
         submit(delivery, notTheOwner);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.ephemerals(slack)).isEmpty();
+        assertThat(slack.ephemerals()).isEmpty();
         assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
                 f -> assertThat(f.getMessage()).contains("unverifiable"));
         assertThat(ledger.find(notTheOwner.getAlertId())).hasValueSatisfying(m -> assertThat(m.getStatus()).isEqualTo("FAILED"));
@@ -701,12 +657,11 @@ class DeliveryTests {
     @Test
     void ephemeralToSomeoneNotInTheChannelIsDeadLetteredWithSlacksError() {
         AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
-        slack.stubFor(post(urlPathEqualTo("/chat.postEphemeral")).willReturn(okJson("{\"ok\":false,\"error\":\"user_not_in_channel\"}")));
-
+        // U0STRANGER is no member of the workspace
         submit(delivery, TestAlerts.notTheOwner("activity-3", "U0STRANGER", "C0LEADS"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 1);
-        assertThat(SlackStub.ephemerals(slack)).hasSize(1);
+        assertThat(slack.ephemerals()).hasSize(1);
         assertThat(deadLettered).singleElement().isInstanceOfSatisfying(DeliveryFailure.class,
                 f -> assertThat(f.error()).isEqualTo("user_not_in_channel"));
     }
@@ -732,7 +687,7 @@ class DeliveryTests {
 
     private AlertDelivery delivery(Duration period, int burst, boolean digests, boolean repostUnverifiable) {
         NotifierProperties properties = new NotifierProperties(
-                new NotifierProperties.Slack(slack.baseUrl(), SlackStub.TOKEN, Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                new NotifierProperties.Slack(slack.baseUrl(), SandboxSlack.TOKEN, Duration.ofSeconds(1), Duration.ofSeconds(2)),
                 Map.of(),
                 new NotifierProperties.RateLimit(period, burst),
                 new NotifierProperties.Delivery(8, 1000, Duration.ofMillis(50), Duration.ofMillis(200), 5, Duration.ofSeconds(5)),
@@ -740,7 +695,7 @@ class DeliveryTests {
                 new NotifierProperties.Hubspot("12345", "https://app.hubspot.com"),
                 new NotifierProperties.Deals(100),
                 new NotifierProperties.Digest(digests, 12000));
-        SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SlackStub.TOKEN,
+        SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SandboxSlack.TOKEN,
                 Duration.ofSeconds(1), Duration.ofSeconds(2));
         DeliveryMetrics metrics = new DeliveryMetrics(meters);
         ChannelLanes lanes = new ChannelLanes(executor, period, burst, metrics);

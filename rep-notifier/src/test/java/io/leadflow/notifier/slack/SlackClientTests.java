@@ -1,9 +1,9 @@
 package io.leadflow.notifier.slack;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.leadflow.notifier.SlackStub;
+import io.leadflow.notifier.SandboxSlack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.web.client.RestClient;
@@ -12,41 +12,44 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The Web API client against the Slack sandbox, which answers as Slack does and fails as Slack fails. */
 class SlackClientTests {
 
-    @RegisterExtension
-    static WireMockExtension slack = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static final SandboxSlack slack = SandboxSlack.start();
 
-    private final SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SlackStub.TOKEN,
+    private final SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SandboxSlack.TOKEN,
             Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+    @BeforeEach
+    void emptyWorkspace() {
+        slack.reset();
+    }
+
+    @AfterAll
+    static void stop() {
+        slack.close();
+    }
 
     @Test
     void postsJsonWithTheBotTokenAsBearerAndReturnsChannelAndTs() {
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage"))
-                .willReturn(okJson("{\"ok\":true,\"channel\":\"D024BE91L\",\"ts\":\"1503435956.000247\"}")));
-
         SlackPost post = client.postMessage(message("U02QULW4MDZ"));
 
-        assertThat(post).isEqualTo(new SlackPost("D024BE91L", "1503435956.000247"));
-        slack.verify(postRequestedFor(urlPathEqualTo("/chat.postMessage"))
-                .withHeader("Authorization", equalTo("Bearer " + SlackStub.TOKEN))
-                .withHeader("Content-Type", matching("application/json;\\s*charset=(?i)utf-8"))
-                .withRequestBody(equalToJson("{\"channel\":\"U02QULW4MDZ\",\"text\":\"hello\"}")));
+        // a user id posts to the user's DM, whose id Slack answers
+        assertThat(post.channel()).isEqualTo("D02QULW4MDZ");
+        assertThat(slack.posts()).singleElement().satisfies(call -> {
+            assertThat(call.ok()).as("the sandbox accepts only the bot token").isTrue();
+            assertThat(call.bearer()).isTrue();
+            assertThat(call.call().contentType()).matches("application/json;\\s*charset=(?i)utf-8");
+            assertThat(call.body()).isEqualTo(message("U02QULW4MDZ"));
+            assertThat(post.ts()).isEqualTo(call.answeredTs());
+        });
+        assertThat(slack.message("D02QULW4MDZ", post.ts()).path("text").asString()).isEqualTo("hello");
     }
 
     @ParameterizedTest
@@ -62,21 +65,19 @@ class SlackClientTests {
             "is_archived, PERMANENT",
             "something_new, PERMANENT"})
     void treatsOkFalseAsAnErrorOfItsClass(String error, SlackErrorClass expected) {
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage"))
-                .willReturn(okJson("{\"ok\":false,\"error\":\"" + error + "\"}")));
+        slack.faults().on("chat.postMessage").answer(error);
 
         assertThatThrownBy(() -> client.postMessage(message("C1")))
                 .isInstanceOfSatisfying(SlackApiException.class, e -> {
                     assertThat(e.error()).isEqualTo(error);
                     assertThat(e.errorClass()).isEqualTo(expected);
-                    assertThat(e.getMessage()).doesNotContain(SlackStub.TOKEN);
+                    assertThat(e.getMessage()).doesNotContain(SandboxSlack.TOKEN);
                 });
     }
 
     @Test
     void readsRetryAfterFromA429() {
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage"))
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+        slack.faults().on("chat.postMessage").rateLimited(2);
 
         assertThatThrownBy(() -> client.postMessage(message("C1")))
                 .isInstanceOfSatisfying(SlackApiException.class, e -> {
@@ -87,11 +88,11 @@ class SlackClientTests {
 
     @Test
     void treatsA5xxAndATimeoutAsUncertain() {
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).willReturn(aResponse().withStatus(503)));
+        slack.faults().on("chat.postMessage").once().status(503);
         assertThatThrownBy(() -> client.postMessage(message("C1")))
                 .isInstanceOfSatisfying(SlackApiException.class, e -> assertThat(e.errorClass()).isEqualTo(SlackErrorClass.UNCERTAIN));
 
-        slack.stubFor(post(urlPathEqualTo("/chat.postMessage")).willReturn(okJson("{\"ok\":true}").withFixedDelay(3000)));
+        slack.faults().on("chat.postMessage").once().delay(Duration.ofSeconds(3));
         assertThatThrownBy(() -> client.postMessage(message("C1")))
                 .isInstanceOfSatisfying(SlackApiException.class, e -> {
                     assertThat(e.error()).isEqualTo("io_error");
@@ -101,35 +102,30 @@ class SlackClientTests {
 
     @Test
     void findsAnAlertByItsMessageMetadataAcrossPages() {
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("cursor", equalTo("page2"))
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": false, "messages": [
-                          {"type": "message", "ts": "1767621800.000200", "text": "New lead",
-                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:42"}}}]}""")));
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).atPriority(10)
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": true, "response_metadata": {"next_cursor": "page2"}, "messages": [
-                          {"type": "message", "ts": "1767621900.000100", "text": "Someone else",
-                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:41"}}},
-                          {"type": "message", "ts": "1767621850.000100", "text": "no metadata"}]}""")));
+        String wanted = slack.postedEarlier("C1", "New lead", "leadflow_alert", "NEW_LEAD:42");
+        slack.postedEarlier("C1", "Someone else", "leadflow_alert", "NEW_LEAD:41");
+        slack.sandbox().seed(JsonNodeFactory.instance.objectNode().put("channel", "C1").put("text", "no metadata"));
 
-        var ts = client.findAlertMessage("C1", "NEW_LEAD:42", Instant.parse("2026-01-05T14:00:00Z"), 100, 3);
+        var ts = client.findAlertMessage("C1", "NEW_LEAD:42", Instant.parse("2026-01-05T14:00:00Z"), 2, 3);
 
-        assertThat(ts).contains("1767621800.000200");
-        slack.verify(getRequestedFor(urlPathEqualTo("/conversations.history"))
-                .withQueryParam("channel", equalTo("C1"))
-                .withQueryParam("oldest", equalTo("1767621600.000000"))
-                .withQueryParam("include_all_metadata", equalTo("true"))
-                .withQueryParam("limit", equalTo("100"))
-                .withHeader("Authorization", equalTo("Bearer " + SlackStub.TOKEN)));
+        assertThat(ts).contains(wanted);
+        assertThat(slack.historyReads()).hasSize(2).allSatisfy(read -> {
+            assertThat(read.ok()).isTrue();
+            assertThat(read.bearer()).isTrue();
+            assertThat(read.call().httpMethod()).isEqualTo("GET");
+            assertThat(read.channel()).isEqualTo("C1");
+            assertThat(read.body().path("oldest").asString()).isEqualTo("1767621600.000000");
+            assertThat(read.body().path("include_all_metadata").asString()).isEqualTo("true");
+            assertThat(read.body().path("limit").asString()).isEqualTo("2");
+        });
+        assertThat(slack.historyReads().get(1).body().path("cursor").asString("")).isNotBlank();
     }
 
     @Test
     void opensTheDirectMessageOfAUser() {
-        slack.stubFor(post(urlPathEqualTo("/conversations.open")).withRequestBody(equalToJson("{\"users\":\"U02QULW4MDZ\"}"))
-                .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D069C7QFK\"}}")));
-
-        assertThat(client.openDirectMessage("U02QULW4MDZ")).isEqualTo("D069C7QFK");
+        assertThat(client.openDirectMessage("U02QULW4MDZ")).isEqualTo("D02QULW4MDZ");
+        assertThat(slack.calls("conversations.open")).singleElement()
+                .satisfies(call -> assertThat(call.body()).isEqualTo(JsonNodeFactory.instance.objectNode().put("users", "U02QULW4MDZ")));
     }
 
     private static ObjectNode message(String channel) {
@@ -138,25 +134,14 @@ class SlackClientTests {
 
     @Test
     void findsEveryAlertADigestListsAcrossHistoryPages() {
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).withQueryParam("cursor", equalTo("page2"))
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": false, "messages": [
-                          {"type": "message", "ts": "1767621700.000100",
-                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:old", "kind": "NEW_LEAD"}}}]}""")));
-        slack.stubFor(get(urlPathEqualTo("/conversations.history")).atPriority(10)
-                .willReturn(okJson("""
-                        {"ok": true, "has_more": true, "response_metadata": {"next_cursor": "page2"}, "messages": [
-                          {"type": "message", "ts": "1767621735.000100",
-                           "metadata": {"event_type": "leadflow_alert", "event_payload": {"alertId": "NEW_LEAD:c", "kind": "NEW_LEAD",
-                             "count": 2, "alerts": [{"alertId": "NEW_LEAD:c"}, {"alertId": "NEW_LEAD:b"}]}}},
-                          {"type": "message", "ts": "1767621734.000100",
-                           "metadata": {"event_type": "someone_else", "event_payload": {"alertId": "NEW_LEAD:a"}}}]}""")));
+        String old = slack.postedEarlier("C0LEADS", "New lead", "leadflow_alert", "NEW_LEAD:old");
+        String digest = slack.postedEarlier("C0LEADS", "2 new leads", "leadflow_alert", "NEW_LEAD:c", "NEW_LEAD:b");
+        slack.postedEarlier("C0LEADS", "Not ours", "someone_else", "NEW_LEAD:a");
 
-        var found = client.findAlertMessages("C0LEADS", java.util.Set.of("NEW_LEAD:a", "NEW_LEAD:b", "NEW_LEAD:c", "NEW_LEAD:old"),
-                Instant.parse("2026-01-05T14:00:00Z"), 100, 3);
+        var found = client.findAlertMessages("C0LEADS", Set.of("NEW_LEAD:a", "NEW_LEAD:b", "NEW_LEAD:c", "NEW_LEAD:old"),
+                Instant.parse("2026-01-05T14:00:00Z"), 2, 3);
 
-        assertThat(found).containsOnly(java.util.Map.entry("NEW_LEAD:b", "1767621735.000100"),
-                java.util.Map.entry("NEW_LEAD:c", "1767621735.000100"), java.util.Map.entry("NEW_LEAD:old", "1767621700.000100"));
-        slack.verify(2, getRequestedFor(urlPathEqualTo("/conversations.history")));
+        assertThat(found).containsOnly(Map.entry("NEW_LEAD:b", digest), Map.entry("NEW_LEAD:c", digest), Map.entry("NEW_LEAD:old", old));
+        assertThat(slack.historyReads()).hasSize(2);
     }
 }

@@ -1,6 +1,6 @@
 package io.leadflow.notifier.system;
 
-import io.leadflow.notifier.SlackStub;
+import io.leadflow.notifier.SandboxSlack;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.testing.WithKafkaBroker;
 import org.junit.jupiter.api.Nested;
@@ -38,7 +38,7 @@ class AdminAccessTests {
         registry.add("spring.kafka.consumer.group-id", () -> "rep-notifier-access-" + UUID.randomUUID());
         registry.add("spring.kafka.listener.auto-startup", () -> "false");
         registry.add("leadflow.notifier.slack.base-url", () -> "http://127.0.0.1:9/api");
-        registry.add("leadflow.notifier.slack.bot-token", () -> SlackStub.TOKEN);
+        registry.add("leadflow.notifier.slack.bot-token", () -> SandboxSlack.TOKEN);
     }
 
     static HttpResponse<String> get(int port, String path, String authorization) throws Exception {

@@ -1,6 +1,6 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
-import io.leadflow.localstack.sandbox.slack.SlackSandbox.Answer;
+import io.leadflow.sandbox.slack.SlackSandbox.Answer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static io.leadflow.localstack.sandbox.slack.SlackSandbox.JSON;
+import static io.leadflow.sandbox.slack.SlackSandbox.JSON;
 
 /**
  * A person clicking a message's button in the {@link SlackSandbox}: the {@code block_actions} payload Slack would
@@ -36,6 +36,11 @@ final class SlackClicks {
     SlackClicks(SlackSandbox slack, SecureRandom random) {
         this.slack = slack;
         this.random = random;
+    }
+
+    /** Forgets every response URL handed out. */
+    void clear() {
+        responseUrls.clear();
     }
 
     /**
@@ -143,6 +148,7 @@ final class SlackClicks {
         List<ObjectNode> conversation = slack.conversation(url.channel());
         if (delete) {
             conversation.removeIf(m -> m.path("ts").asString("").equals(url.messageTs()));
+            slack.journalDelete(url.channel(), url.messageTs());
             return SlackSandbox.ok(o -> { });
         }
         if (body.path("replace_original").asBoolean(false)) {
@@ -154,6 +160,7 @@ final class SlackClicks {
                     } else {
                         message.remove("blocks");
                     }
+                    slack.journal("update", url.channel(), message);
                     return SlackSandbox.ok(o -> { });
                 }
             }

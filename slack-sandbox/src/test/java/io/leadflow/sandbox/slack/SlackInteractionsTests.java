@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;

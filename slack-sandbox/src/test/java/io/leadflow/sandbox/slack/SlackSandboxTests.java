@@ -1,6 +1,5 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
-import io.leadflow.sandbox.SandboxStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -218,14 +217,18 @@ class SlackSandboxTests {
 
     @Test
     void updatesAndEphemeralMessagesSurviveARestart(@TempDir Path dir) {
-        String ts = postWithButtons("C1");
-        call("chat.update", "{\"channel\":\"C1\",\"ts\":\"" + ts + "\",\"text\":\"Accepted\",\"blocks\":[]}");
-        call("chat.postEphemeral", "{\"channel\":\"C1\",\"user\":\"U00CAMERON1\",\"text\":\"Not yours\"}");
-        SandboxStore store = new SandboxStore(dir.resolve("slack.json"));
+        SlackSandbox kept = new SlackSandbox(Clock.systemUTC(), 3, 100, Map.of("U00CAMERON1", "cameron@example.com"));
+        kept.persistIn(dir);
+        String ts = kept.handle("POST", "chat.postMessage", "Bearer xoxb-test", (ObjectNode) SlackSandbox.JSON.readTree(
+                "{\"channel\":\"C1\",\"text\":\"New lead: Acme\",\"blocks\":" + BUTTONS + "}")).body().path("ts").asString();
+        kept.handle("POST", "chat.update", "Bearer xoxb-test", (ObjectNode) SlackSandbox.JSON.readTree(
+                "{\"channel\":\"C1\",\"ts\":\"" + ts + "\",\"text\":\"Accepted\",\"blocks\":[]}"));
+        kept.handle("POST", "chat.postEphemeral", "Bearer xoxb-test", (ObjectNode) SlackSandbox.JSON.readTree(
+                "{\"channel\":\"C1\",\"user\":\"U00CAMERON1\",\"text\":\"Not yours\"}"));
+        kept.close();
 
-        slack.saveTo(store);
         SlackSandbox restarted = new SlackSandbox(Clock.systemUTC(), 3, 100, Map.of("U00CAMERON1", "cameron@example.com"));
-        restarted.loadFrom(store);
+        restarted.persistIn(dir);
 
         ArrayNode messages = restarted.messages(10);
         assertThat(messages).hasSize(2);

@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.leadflow.localstack.sandbox.slack.SlackSandbox.JSON;
-import static io.leadflow.localstack.sandbox.slack.SlackSandbox.decimal;
+import static io.leadflow.sandbox.slack.SlackSandbox.JSON;
+import static io.leadflow.sandbox.slack.SlackSandbox.decimal;
 
 /**
  * The {@link SlackSandbox}'s messages as the console shows them and as they are kept across restarts. Callers hold
@@ -65,6 +65,42 @@ final class SlackSandboxState {
         ArrayNode ephemeralMessages = root.putArray("ephemeral");
         ephemeral.forEach(m -> ephemeralMessages.add(m.deepCopy()));
         return root;
+    }
+
+    /**
+     * Applies one change of the journal again (see {@link SlackJournal}); a change already in the workspace changes
+     * nothing. Answers the last timestamp handed out, never going back.
+     */
+    static long replay(JsonNode change, long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel,
+                       List<ObjectNode> ephemeral) {
+        long last = Math.max(lastTsMicros, change.path("lastTsMicros").asLong(0));
+        String channel = change.path("channel").asString("");
+        JsonNode message = change.path("message");
+        if (!message.isObject()) {
+            return last;
+        }
+        String ts = message.path("ts").asString("");
+        switch (change.path("op").asString("")) {
+            case "post", "update" -> {
+                List<ObjectNode> conversation = messagesByChannel.computeIfAbsent(channel, c -> new ArrayList<>());
+                for (int i = 0; i < conversation.size(); i++) {
+                    if (conversation.get(i).path("ts").asString("").equals(ts)) {
+                        conversation.set(i, (ObjectNode) message);
+                        return last;
+                    }
+                }
+                conversation.add((ObjectNode) message);
+            }
+            case "ephemeral" -> {
+                if (ephemeral.stream().noneMatch(m -> m.path("ts").asString("").equals(ts))) {
+                    ephemeral.add((ObjectNode) message);
+                }
+            }
+            case "delete" -> messagesByChannel.getOrDefault(channel, new ArrayList<>())
+                    .removeIf(m -> m.path("ts").asString("").equals(ts));
+            default -> { }
+        }
+        return last;
     }
 
     /** Adds the stored messages; answers the last timestamp handed out, never going back. */

@@ -1,7 +1,6 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
 import io.leadflow.sandbox.RecordedCall;
-import io.leadflow.sandbox.SandboxStore;
 import io.leadflow.sandbox.SandboxToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -10,6 +9,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +34,11 @@ import java.util.Map;
  * recorded. A person can click a message's buttons ({@link #click}): that gives the {@code block_actions} payload
  * Slack would send to the app's interactivity URL (signed and sent by {@link SlackInteractions}).
  */
-public final class SlackSandbox {
+public final class SlackSandbox implements AutoCloseable {
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Changes the journal takes before it is folded into a new snapshot. */
+    static final int COMPACT_AFTER = 20_000;
     private static final String BOT_USER = "U0LEADFLOW";
     private static final String BOT_ID = "B0LEADFLOW";
     static final String TEAM = "T0LOCAL";
@@ -53,7 +55,10 @@ public final class SlackSandbox {
     /** Clicks on buttons and the response URLs they hand out. */
     private final SlackClicks clicks = new SlackClicks(this, random);
     private final Map<String, double[]> buckets = new HashMap<>();
-    private final Deque<RecordedCall> calls = new ArrayDeque<>();
+    private final Deque<SlackCall> calls = new ArrayDeque<>();
+    private final SlackFaults faults;
+    /** Where every change goes before it is answered; null while the workspace lives in memory only. */
+    private SlackJournal journal;
     private final Map<String, String> users;
     private long lastTsMicros;
     private long rateLimited;
@@ -67,6 +72,30 @@ public final class SlackSandbox {
         this.burst = burst;
         this.recordedCalls = recordedCalls;
         this.users = Map.copyOf(users);
+        this.faults = new SlackFaults(clock);
+    }
+
+    /** Failures to answer with instead of Slack's answers, for tests and the chaos suite. */
+    public SlackFaults faults() {
+        return faults;
+    }
+
+    /** As newly started: no messages, ephemeral messages, clicks, calls, spent rate limit, faults or required token. */
+    public void reset() {
+        faults.clear();
+        faults.release();
+        requiredToken = null;
+        synchronized (lock) {
+            messagesByChannel.clear();
+            ephemeral.clear();
+            clicks.clear();
+            buckets.clear();
+            calls.clear();
+            rateLimited = 0;
+            if (journal != null) {
+                journal.restart(snapshotLocked());
+            }
+        }
     }
 
     /** An HTTP answer: status, JSON body and extra headers. */
@@ -82,6 +111,26 @@ public final class SlackSandbox {
     }
 
     /**
+     * One Web API call as the sandbox received it, in full (the console's {@link RecordedCall}s are shortened).
+     *
+     * @param at          when it arrived, on the sandbox's clock
+     * @param httpMethod  the HTTP method it came with
+     * @param method      Web API method, e.g. {@code chat.postMessage}
+     * @param arguments   query, form or JSON arguments merged into one object
+     * @param contentType the request's {@code Content-Type}, null for a call made in-process
+     * @param bearer      whether the token came as {@code Authorization: Bearer} (else as a {@code token} argument)
+     * @param status      the HTTP status answered
+     * @param answer      the body answered
+     */
+    public record SlackCall(Instant at, String httpMethod, String method, ObjectNode arguments, String contentType, boolean bearer,
+                            int status, JsonNode answer) {
+
+        public String channel() {
+            return arguments.path("channel").asString("");
+        }
+    }
+
+    /**
      * Handles one Web API call.
      *
      * @param httpMethod    the HTTP method it came with, for the call log
@@ -90,22 +139,115 @@ public final class SlackSandbox {
      * @param arguments     query, form or JSON arguments merged into one object
      */
     public Answer handle(String httpMethod, String method, String authorization, ObjectNode arguments) {
+        return handle(httpMethod, method, authorization, null, arguments);
+    }
+
+    /**
+     * Handles one Web API call: the token first, then any {@link #faults() fault}, then the method itself.
+     *
+     * @param contentType the request's {@code Content-Type}, recorded for tests of a client's requests
+     */
+    public Answer handle(String httpMethod, String method, String authorization, String contentType, ObjectNode arguments) {
         Instant now = clock.instant();
-        synchronized (lock) {
-            Answer answer = handleLocked(method, authorization, arguments, now);
-            String request = arguments.toString();
-            String response = answer.body().toString();
-            calls.addLast(new RecordedCall(now, httpMethod, "/" + method, answer.status(), shorten(request), shorten(response)));
-            while (calls.size() > recordedCalls) {
-                calls.removeFirst();
+        boolean bearer = authorization != null && authorization.startsWith("Bearer ");
+        Answer refused = authenticate(bearer ? authorization.substring(7).trim() : arguments.path("token").asString(""));
+        SlackFaults.Decision fault = refused == null ? faults.decide(method, arguments) : SlackFaults.Decision.NONE;
+        faults.await(fault.delay());
+        Answer answer;
+        if (refused != null) {
+            answer = refused;
+        } else if (!fault.faulty()) {
+            answer = apply(method, arguments, now);
+            durable();
+        } else {
+            if (fault.applyFirst()) {
+                apply(method, arguments, now);
+                durable();
             }
-            return answer;
+            if (fault.hold()) {
+                faults.hold();
+            }
+            answer = fault.answer();
+        }
+        record(new SlackCall(now, httpMethod, method, withoutToken(arguments), contentType, bearer, answer.status(), answer.body()));
+        return answer;
+    }
+
+    /**
+     * Puts a message in a conversation as though the bot had posted it earlier with {@code chat.postMessage} and these
+     * arguments (before a crash, say): no token, fault, rate limit or call record applies.
+     *
+     * @return the answer {@code chat.postMessage} gave (its {@code channel} and {@code ts})
+     */
+    public Answer seed(ObjectNode arguments) {
+        Instant now = clock.instant();
+        Answer answer;
+        synchronized (lock) {
+            answer = postMessage(arguments, now, false);
+        }
+        durable();
+        return answer;
+    }
+
+    /** Returns once every change made so far is on disk (when the workspace is kept on disk at all). */
+    private void durable() {
+        SlackJournal j;
+        synchronized (lock) {
+            j = journal;
+        }
+        if (j != null) {
+            j.sync();
         }
     }
 
-    private Answer handleLocked(String method, String authorization, ObjectNode args, Instant now) {
-        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim()
-                : args.path("token").asString("");
+    /** Records a change in the journal. Caller holds the lock and has made the change. */
+    void journal(String op, String channel, ObjectNode message) {
+        if (journal == null) {
+            return;
+        }
+        ObjectNode change = JSON.createObjectNode().put("op", op).put("channel", channel).put("lastTsMicros", lastTsMicros);
+        if (message != null) {
+            change.set("message", message.deepCopy());
+        }
+        journal.append(change);
+        if (journal.wantsCompaction()) {
+            journal.restart(snapshotLocked());
+        }
+    }
+
+    /** Records that the message {@code ts} of {@code channel} was deleted. Caller holds the lock. */
+    void journalDelete(String channel, String ts) {
+        if (journal != null) {
+            journal("delete", channel, JSON.createObjectNode().put("ts", ts));
+        }
+    }
+
+    /** The arguments as they are kept and shown: a {@code token} argument masked, like every token in Leadflow's logs. */
+    private static ObjectNode withoutToken(ObjectNode arguments) {
+        ObjectNode copy = arguments.deepCopy();
+        if (copy.has("token")) {
+            copy.put("token", "***");
+        }
+        return copy;
+    }
+
+    private Answer apply(String method, ObjectNode arguments, Instant now) {
+        synchronized (lock) {
+            return handleLocked(method, arguments, now);
+        }
+    }
+
+    private void record(SlackCall call) {
+        synchronized (lock) {
+            calls.addLast(call);
+            while (calls.size() > recordedCalls) {
+                calls.removeFirst();
+            }
+        }
+    }
+
+    /** The refusal of a call with this token, or null when it is accepted. */
+    private Answer authenticate(String token) {
         if (token.isEmpty()) {
             return fail("not_authed");
         }
@@ -113,6 +255,10 @@ public final class SlackSandbox {
         if (!(token.startsWith("xoxb-") || token.startsWith("xoxp-")) || (required != null && !required.matches(token))) {
             return fail("invalid_auth");
         }
+        return null;
+    }
+
+    private Answer handleLocked(String method, ObjectNode args, Instant now) {
         return switch (method) {
             case "auth.test" -> ok(o -> o.put("url", "https://leadflow-local.slack.com/").put("team", "Leadflow local")
                     .put("user", "leadflow").put("team_id", TEAM).put("user_id", BOT_USER).put("bot_id", BOT_ID));
@@ -127,6 +273,10 @@ public final class SlackSandbox {
     }
 
     Answer postMessage(ObjectNode args, Instant now) {
+        return postMessage(args, now, true);
+    }
+
+    private Answer postMessage(ObjectNode args, Instant now, boolean paced) {
         String channel = resolveChannel(args.path("channel").asString(""));
         if (channel.isEmpty()) {
             return fail("channel_not_found");
@@ -137,7 +287,7 @@ public final class SlackSandbox {
         }
         String text = content.text();
         JsonNode blocks = content.blocks();
-        if (!take(channel, now)) {
+        if (paced && !take(channel, now)) {
             rateLimited++;
             ObjectNode body = JSON.createObjectNode().put("ok", false).put("error", "ratelimited");
             return new Answer(429, body, Map.of("Retry-After", "1"));
@@ -162,6 +312,7 @@ public final class SlackSandbox {
             message.set("metadata", metadata);
         }
         messagesByChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(message);
+        journal("post", channel, message);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("ok", true);
         answer.put("channel", channel);
@@ -229,6 +380,7 @@ public final class SlackSandbox {
                     // Slack marks a message edited when its text changes, not when its blocks are replaced.
                     message.putObject("edited").put("user", BOT_USER).put("ts", nextTs(now));
                 }
+                journal("update", channel, message);
                 ObjectNode answer = JSON.createObjectNode().put("ok", true).put("channel", channel).put("ts", ts)
                         .put("text", message.path("text").asString(""));
                 ObjectNode echoed = message.deepCopy();
@@ -274,6 +426,7 @@ public final class SlackSandbox {
             message.set("blocks", withBlockIds(blocks));
         }
         ephemeral.add(message);
+        journal("ephemeral", channel, message);
         return ok(o -> o.put("message_ts", ts));
     }
 
@@ -517,15 +670,13 @@ public final class SlackSandbox {
      */
     public Answer respond(String secret, ObjectNode body) {
         Instant now = clock.instant();
+        Answer answer;
         synchronized (lock) {
-            Answer answer = clicks.respond(secret, body, now);
-            calls.addLast(new RecordedCall(now, "POST", "/response_url", answer.status(), shorten(body.toString()),
-                    shorten(answer.body().toString())));
-            while (calls.size() > recordedCalls) {
-                calls.removeFirst();
-            }
-            return answer;
+            answer = clicks.respond(secret, body, now);
+            record(new SlackCall(now, "POST", "response_url", body.deepCopy(), "application/json", false, answer.status(), answer.body()));
         }
+        durable();
+        return answer;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -546,12 +697,23 @@ public final class SlackSandbox {
         }
     }
 
+    /** The most recent calls, newest first, shortened for the console. */
     public List<RecordedCall> calls(int limit) {
+        List<SlackCall> list = slackCalls();
+        Collections.reverse(list);
+        return list.stream().limit(limit).map(c -> new RecordedCall(c.at(), c.httpMethod(), "/" + c.method(), c.status(), shorten(c.arguments().toString()), shorten(c.answer().toString()))).toList();
+    }
+
+    /** The calls kept (the most recent {@code recordedCalls}), oldest first, in full. */
+    public List<SlackCall> slackCalls() {
         synchronized (lock) {
-            List<RecordedCall> list = new ArrayList<>(calls);
-            Collections.reverse(list);
-            return list.stream().limit(limit).toList();
+            return new ArrayList<>(calls);
         }
+    }
+
+    /** The calls of one method kept, oldest first, in full. */
+    public List<SlackCall> slackCalls(String method) {
+        return slackCalls().stream().filter(c -> c.method().equals(method)).toList();
     }
 
     public long rateLimitedCount() {
@@ -560,19 +722,37 @@ public final class SlackSandbox {
         }
     }
 
-    public void saveTo(SandboxStore store) {
-        ObjectNode root;
+    /**
+     * Keeps the workspace in {@code directory} from now on, crash-safe: what is there ({@code slack.json} and the
+     * journal of changes since) is read first, and every change is on disk before the call that made it is answered
+     * (see {@link SlackJournal}). Call once, before the sandbox is served.
+     */
+    public void persistIn(Path directory) {
         synchronized (lock) {
-            root = SlackSandboxState.snapshot(lastTsMicros, messagesByChannel, ephemeral);
+            if (journal != null) {
+                throw new IllegalStateException("The Slack sandbox is already kept in a directory");
+            }
+            SlackJournal opened = SlackJournal.open(directory, COMPACT_AFTER,
+                    root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral),
+                    change -> lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral));
+            opened.restart(snapshotLocked());
+            journal = opened;
         }
-        store.write(root);
     }
 
-    public void loadFrom(SandboxStore store) {
-        store.read().ifPresent(root -> {
-            synchronized (lock) {
-                lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral);
+    /** Folds the journal into a new snapshot and lets the files go; nothing is lost without it either. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (journal != null) {
+                journal.restart(snapshotLocked());
+                journal.close();
+                journal = null;
             }
-        });
+        }
+    }
+
+    private ObjectNode snapshotLocked() {
+        return SlackSandboxState.snapshot(lastTsMicros, messagesByChannel, ephemeral);
     }
 }

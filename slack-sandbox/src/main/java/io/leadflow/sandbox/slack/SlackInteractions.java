@@ -1,4 +1,4 @@
-package io.leadflow.localstack.sandbox.slack;
+package io.leadflow.sandbox.slack;
 
 import tools.jackson.databind.node.ObjectNode;
 
