@@ -1,6 +1,9 @@
 package io.leadflow.sandbox.hubspot;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +22,7 @@ public final class Faults {
     private boolean down;
     private int refusedCredentials;
     private List<String> missingScopes = List.of();
+    private final Map<String, HubSpotError> refusedItems = new HashMap<>();
 
     /** The next {@code calls} calls are answered {@code status} (429 with HubSpot's rate-limit body, else its error body). */
     public synchronized void failNext(int calls, int status) {
@@ -46,12 +50,32 @@ public final class Faults {
         refusedCredentials = 0;
     }
 
+    /**
+     * From now on a batch update or upsert input of this {@code id} (an email for contacts upserted by email) is refused as
+     * HubSpot refuses an invalid property value, while the batch's other inputs are written: a 207 multi-status answer
+     * with the input in {@code errors}, category {@code VALIDATION_ERROR}, the input's id in {@code context.ids} and the
+     * property's problem in the message, e.g. {@code refuseItem("jane@@acme.io", "email", "INVALID_EMAIL",
+     * "Email address jane@@acme.io is invalid")}
+     * (https://developers.hubspot.com/docs/api-reference/error-handling, "207 Multi-Status").
+     */
+    public synchronized void refuseItem(String id, String property, String error, String message) {
+        String detail = "[{\"isValid\":false,\"message\":" + Answers.JSON.writeValueAsString(message) + ",\"error\":"
+                + Answers.JSON.writeValueAsString(error) + ",\"name\":" + Answers.JSON.writeValueAsString(property) + "}]";
+        refusedItems.put(id.trim().toLowerCase(Locale.ROOT), new HubSpotError(400, "VALIDATION_ERROR", "Property values were not valid: " + detail));
+    }
+
     /** No faults any more. */
     public synchronized void clear() {
+        refusedItems.clear();
         failuresLeft = 0;
         down = false;
         refusedCredentials = 0;
         missingScopes = List.of();
+    }
+
+    /** The refusal of a batch input of this id, if a test asked for one. */
+    synchronized Optional<HubSpotError> refusedItem(String id) {
+        return refusedItems.isEmpty() || id == null ? Optional.empty() : Optional.ofNullable(refusedItems.get(id.trim().toLowerCase(Locale.ROOT)));
     }
 
     synchronized Optional<Fault> credentials() {

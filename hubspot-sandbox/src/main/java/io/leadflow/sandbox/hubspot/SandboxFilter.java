@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What every HubSpot call goes through before it reaches a controller, in HubSpot's order: the bearer token (401),
@@ -25,8 +26,6 @@ import java.util.Optional;
  * with its answer, and every answer past the rate limit carries the rate-limit headers.
  */
 final class SandboxFilter extends OncePerRequestFilter {
-
-    private static final int MAX_RECORDED_BODY = 64 * 1024;
 
     private final HubSpotSandbox sandbox;
 
@@ -39,9 +38,11 @@ final class SandboxFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Instant now = sandbox.clock().instant();
         String path = request.getRequestURI().substring(request.getContextPath().length() + HubSpotSandboxWeb.BASE_PATH.length());
-        ContentCachingRequestWrapper cachedRequest = new ContentCachingRequestWrapper(request, MAX_RECORDED_BODY);
+        ContentCachingRequestWrapper cachedRequest = new ContentCachingRequestWrapper(request, sandbox.calls().bodyChars() + 1);
         ContentCachingResponseWrapper cachedResponse = new ContentCachingResponseWrapper(response);
         boolean admitted = false;
+        // HubSpot names every answer for its support: https://developers.hubspot.com/docs/api-reference/error-handling
+        cachedResponse.setHeader("X-HubSpot-Correlation-Id", UUID.randomUUID().toString());
         try {
             admitted = admitted(request, cachedResponse, now, path);
             if (admitted) {
@@ -49,11 +50,11 @@ final class SandboxFilter extends OncePerRequestFilter {
                 sandbox.rateLimits().headers().forEach(cachedResponse::setHeader);
             }
         } finally {
-            byte[] body = admitted ? cachedRequest.getContentAsByteArray() : request.getInputStream().readNBytes(MAX_RECORDED_BODY);
+            byte[] body = admitted ? cachedRequest.getContentAsByteArray() : request.getInputStream().readNBytes(sandbox.calls().bodyChars() + 1);
             String requestBody = new String(body, StandardCharsets.UTF_8);
             String answer = new String(cachedResponse.getContentAsByteArray(), StandardCharsets.UTF_8);
             sandbox.calls().record(new RecordedCall(now, request.getMethod(), path, cachedResponse.getStatus(),
-                    CallLog.shorten(requestBody), CallLog.shorten(answer)));
+                    sandbox.calls().shorten(requestBody), sandbox.calls().shorten(answer)));
             cachedResponse.copyBodyToResponse();
         }
     }
