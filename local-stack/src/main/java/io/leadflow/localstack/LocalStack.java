@@ -203,6 +203,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> slackUsers = new LinkedHashMap<>();
         settings.owners().forEach(o -> slackUsers.put(SandboxSetup.slackUserOf(o.email()), o.email()));
         slack = new SlackSandbox(Clock.systemUTC(), 5, 2000, slackUsers);
+        if (adminToken.forEveryService() != null) {
+            // The sandbox's fault controls are an admin endpoint like the console's API.
+            hubspot.requireAdminToken(adminToken.forEveryService());
+        }
         if (!options.binding().loopbackOnly()) {
             // Reachable from other machines: only the services of this stack may call the sandboxes.
             hubspot.requireToken(hubspotSandboxToken);

@@ -1,5 +1,6 @@
 package io.leadflow.sandbox.hubspot;
 
+import io.leadflow.sandbox.AdminGuard;
 import io.leadflow.sandbox.RecordedCall;
 import io.leadflow.sandbox.SandboxStore;
 import io.leadflow.sandbox.SandboxToken;
@@ -42,13 +43,15 @@ public final class HubSpotSandbox {
     private final Crm crm;
     private final RateLimits rateLimits;
     private final CallLog calls;
-    private final Faults faults = new Faults();
+    private final Faults faults;
+    private final AdminGuard admin = new AdminGuard();
     private volatile SandboxToken requiredToken;
 
     public HubSpotSandbox(HubSpotSandboxSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.crm = new Crm(settings, clock);
+        this.faults = new Faults(clock);
         this.rateLimits = new RateLimits(settings);
         this.calls = new CallLog(settings.recordedCalls(), settings.recordedBodyChars());
     }
@@ -66,9 +69,21 @@ public final class HubSpotSandbox {
         return settings;
     }
 
-    /** Failures to answer with, for tests. */
+    /** Failures to answer with, for tests; also set over HTTP at {@code /sandbox/hubspot/faults}. */
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * From now on the fault controls over HTTP ({@code /sandbox/hubspot/faults}) need {@code Authorization: Bearer
+     * <adminToken>} wherever the request comes from; until then they answer only requests from loopback.
+     */
+    public void requireAdminToken(String adminToken) {
+        admin.requireToken(adminToken);
+    }
+
+    AdminGuard admin() {
+        return admin;
     }
 
     /**

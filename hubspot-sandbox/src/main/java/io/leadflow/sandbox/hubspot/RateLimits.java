@@ -89,7 +89,11 @@ final class RateLimits {
         refused = 0;
     }
 
-    /** HubSpot's 429 body for {@code policy}, counted as a refusal; also what an injected 429 answers. */
+    /**
+     * HubSpot's 429 body for {@code policy}, counted as a refusal; also what an injected 429 answers:
+     * {@code status, message, errorType RATE_LIMIT, correlationId, policyName, requestId}
+     * (https://developers.hubspot.com/docs/api/usage-details).
+     */
     synchronized Refusal tooMany(String policy, String message, long retryAfterSeconds) {
         refused++;
         ObjectNode body = JSON.createObjectNode();
@@ -98,6 +102,7 @@ final class RateLimits {
         body.put("errorType", "RATE_LIMIT");
         body.put("correlationId", UUID.randomUUID().toString());
         body.put("policyName", policy);
+        body.put("requestId", UUID.randomUUID().toString());
         body.put("groupName", "leadflow-local-sandbox");
         Map<String, String> headers = new LinkedHashMap<>(headers(0));
         headers.put("Retry-After", String.valueOf(retryAfterSeconds));
