@@ -198,8 +198,9 @@ public final class LocalStack implements AutoCloseable {
     private void startSandboxes(DataDirectory data, List<EmbeddedService> defined) {
         HubSpotSandboxSettings settings = HubSpotSandboxSettings.defaults().withPipelines(sandboxPipelines(defined));
         hubspot = new HubSpotSandbox(settings, Clock.systemUTC());
+        // every change the HubSpot sandbox answers is journalled to disk first: a killed stack keeps what crm-sync saw done
         SandboxStore hubspotStore = new SandboxStore(data.sandbox().resolve("hubspot.json"));
-        hubspot.loadFrom(hubspotStore);
+        hubspot.persistTo(hubspotStore);
         Map<String, String> slackUsers = new LinkedHashMap<>();
         settings.owners().forEach(o -> slackUsers.put(SandboxSetup.slackUserOf(o.email()), o.email()));
         slack = new SlackSandbox(Clock.systemUTC(), 5, 2000, slackUsers);
@@ -227,16 +228,22 @@ public final class LocalStack implements AutoCloseable {
         });
         Runnable save = () -> {
             try {
-                hubspot.saveTo(hubspotStore);
                 slack.saveTo(slackStore);
             } catch (RuntimeException e) {
-                log.warn("Could not save the sandboxes' state: {}", e.getMessage());
+                log.warn("Could not save the Slack sandbox's state: {}", e.getMessage());
             }
         };
         saver.scheduleWithFixedDelay(save, 5, 5, TimeUnit.SECONDS);
         resources.add(() -> {
             saver.shutdownNow();
             save.run();
+            try {
+                // a clean stop starts the next run from one snapshot
+                hubspot.saveTo(hubspotStore);
+            } catch (RuntimeException e) {
+                log.warn("Could not compact the HubSpot sandbox's state: {}", e.getMessage());
+            }
+            hubspotStore.close();
         });
 
         // HubSpot tells lead-intake about deal stage changes through its webhook, as a real portal's app subscription does.

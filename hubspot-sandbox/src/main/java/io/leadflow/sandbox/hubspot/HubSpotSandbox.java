@@ -110,7 +110,10 @@ public final class HubSpotSandbox {
     /** As newly started with the same settings: no records, calls, counts, spent rate limit, faults or required token. */
     public void reset() {
         requiredToken = null;
-        crm.clear();
+        crm.write(() -> {
+            crm.clear();
+            return null;
+        });
         calls.clear();
         rateLimits.clear();
         faults.clear();
@@ -261,13 +264,33 @@ public final class HubSpotSandbox {
 
     // The portal kept across restarts of the local stack
 
-    /** Writes the whole state to {@code store}. */
-    public void saveTo(SandboxStore store) {
-        store.write(SandboxState.save(crm));
+    /**
+     * Restores what {@code store} holds, then keeps every change there before it is answered: each write of the portal
+     * (an API call, a reset, a change made as a user) is appended to the store's journal and forced to disk under the
+     * portal's lock, and the whole state is written as a new snapshot whenever the journal has outgrown the last one. A
+     * process killed at any moment keeps every change a client saw answered. Call once, before serving.
+     */
+    public void persistTo(SandboxStore store) {
+        loadFrom(store);
+        crm.journalTo(entry -> {
+            store.append(entry);
+            if (store.journalOutgrewSnapshot()) {
+                store.write(SandboxState.save(crm));
+            }
+        });
     }
 
-    /** Restores what {@link #saveTo} wrote, if anything. */
+    /** Writes the whole state to {@code store} as its snapshot, emptying its journal (a compaction, as on a clean stop). */
+    public void saveTo(SandboxStore store) {
+        synchronized (crm.lock) {
+            store.write(SandboxState.save(crm));
+        }
+    }
+
+    /** Restores what {@code store} holds: its snapshot, then the changes journalled after it. */
     public void loadFrom(SandboxStore store) {
-        store.read().ifPresent(root -> SandboxState.load(crm, root));
+        SandboxStore.Restored restored = store.restore();
+        restored.snapshot().ifPresent(root -> SandboxState.load(crm, root));
+        restored.changes().forEach(crm::replay);
     }
 }
