@@ -9,6 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static io.leadflow.sandbox.hubspot.Answers.JSON;
@@ -28,7 +30,8 @@ import static io.leadflow.sandbox.hubspot.Answers.JSON;
  * written (one contact per email, deal stages of the deal's pipeline, unique-value properties as {@code idProperty}).
  *
  * <p>Thread-safe: every read and write runs under one lock ({@link #read}, {@link #write}); calls are tiny. Deal stage
- * changes made by a write are reported to the listener after the lock is released.
+ * changes made by a write are reported to the listener after the lock is released; the records it changed are given to
+ * the journal ({@link #journalTo}) before the lock is released, so before the call that made them is answered.
  */
 final class Crm {
 
@@ -279,8 +282,8 @@ final class Crm {
     }
 
     /** Removes every association {@code which} matches. */
-    void dissociate(java.util.function.Predicate<Association> which) {
-        for (java.util.Iterator<Association> i = associations.iterator(); i.hasNext(); ) {
+    void dissociate(Predicate<Association> which) {
+        for (Iterator<Association> i = associations.iterator(); i.hasNext(); ) {
             Association association = i.next();
             if (which.test(association)) {
                 i.remove();
@@ -325,9 +328,9 @@ final class Crm {
     }
 
     /** Applies a journal entry {@link #journalTo} gave out, as restored after a restart: no listener is told. */
-    void replay(tools.jackson.databind.JsonNode entry) {
+    void replay(JsonNode entry) {
         synchronized (lock) {
-            for (tools.jackson.databind.JsonNode op : entry.path("ops")) {
+            for (JsonNode op : entry.path("ops")) {
                 switch (op.path("op").asString("")) {
                     case "clear" -> clear();
                     case "put" -> {

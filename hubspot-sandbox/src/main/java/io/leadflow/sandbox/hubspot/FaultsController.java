@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static io.leadflow.sandbox.hubspot.Answers.JSON;
 
@@ -82,7 +83,7 @@ class FaultsController {
         });
     }
 
-    private ResponseEntity<String> guarded(HttpServletRequest request, java.util.function.Supplier<ResponseEntity<String>> answer) {
+    private ResponseEntity<String> guarded(HttpServletRequest request, Supplier<ResponseEntity<String>> answer) {
         Optional<String> refusal = admin.refusal(request);
         if (refusal.isPresent()) {
             return ResponseEntity.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"leadflow\"")
