@@ -41,8 +41,8 @@ class CrmSyncEndToEndTests extends SpringTests {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<LeadRouted> leads = IntStream.range(0, 1000).mapToObj(i -> TestLeads.routed(run, i % 400 == 7 ? 7 : i)).toList();
         Set<String> leadIds = leads.stream().map(LeadRouted::getLeadId).collect(Collectors.toSet());
-        hubspot.enforceRateLimit(20, 1000);
-        int requestsBefore = hubspot.wireMock().getAllServeEvents().size();
+        hubspot.sandbox().rateLimit(20, Duration.ofSeconds(1));
+        hubspot.clearCalls();
 
         try (KafkaRecords synced = new KafkaRecords(Topics.CRM_SYNCED.name())) {
             // when routing-service writes a burst of 1,000 routed leads (three of them the same lead again)
@@ -61,12 +61,12 @@ class CrmSyncEndToEndTests extends SpringTests {
         }
 
         // and no 429 was ever served, and HubSpot holds exactly one deal per lead
-        assertThat(FakeHubSpotAccess.served429(hubspot)).isZero();
-        assertThat(FakeHubSpotAccess.dealsFor(hubspot, leadIds)).isEqualTo(leadIds.size());
+        assertThat(hubspot.answered429()).isZero();
+        assertThat(hubspot.dealsFor(leadIds)).isEqualTo(leadIds.size());
         for (int i : List.of(0, 7, 999)) {
             assertThat(hubspot.companiesWithDomain("co" + i + "-" + run + ".example")).isEqualTo(1);
         }
-        int calls = hubspot.wireMock().getAllServeEvents().size() - requestsBefore;
+        int calls = hubspot.calls().size();
         double perLead = (double) calls / leads.size();
         System.out.printf("crm-sync burst: %d routed leads, %d HubSpot calls, %.3f calls per lead%n", leads.size(), calls, perLead);
         assertThat(perLead).isLessThan(0.5);

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /**
  * The one Spring context every crm-sync test shares: a real Kafka broker, an in-memory schema registry, HubSpot
- * played by {@link FakeHubSpot}, and an admin token, as in production (the server listens on every interface).
+ * played by the hubspot-sandbox ({@link HubSpotPortal}; crm-sync creates its properties there at start-up), and an admin token, as in production (the server listens on every interface).
  * Windows and back-offs are shrunk (rate limit 20 requests a second in slices of 200 ms, retries from 20 ms, circuit
  * open for 1 s, refused credentials probed every 200 ms) so the suite never waits out HubSpot's real 10-second windows.
  */
@@ -20,7 +20,7 @@ public abstract class SpringTests {
 
     private static final String GROUP = "crm-sync-tests-" + UUID.randomUUID();
 
-    protected static final FakeHubSpot hubspot = FakeHubSpot.shared();
+    protected static final HubSpotPortal hubspot = HubSpotPortal.shared();
     protected static final String ADMIN_TOKEN = "crm-sync-test-admin-token";
 
     @DynamicPropertySource
@@ -29,8 +29,9 @@ public abstract class SpringTests {
         registry.add("spring.kafka.properties.schema.registry.url", () -> "mock://crm-sync-tests");
         registry.add("spring.kafka.consumer.group-id", () -> GROUP);
         registry.add("leadflow.crm.hubspot.base-url", hubspot::baseUrl);
-        registry.add("leadflow.crm.hubspot.token", () -> FakeHubSpot.TOKEN);
-        registry.add("leadflow.crm.hubspot.portal-id", () -> FakeHubSpot.PORTAL_ID);
+        registry.add("leadflow.crm.hubspot.token", () -> HubSpotPortal.TOKEN);
+        registry.add("leadflow.crm.hubspot.portal-id", () -> HubSpotPortal.PORTAL_ID);
+        registry.add("leadflow.crm.hubspot.create-properties", () -> "true");
         registry.add("leadflow.admin.token", () -> ADMIN_TOKEN);
         registry.add("leadflow.crm.rate-limit.max-requests", () -> "20");
         registry.add("leadflow.crm.rate-limit.window", () -> "1s");

@@ -45,7 +45,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -198,11 +197,16 @@ public final class LocalStack implements AutoCloseable {
     private void startSandboxes(DataDirectory data, List<EmbeddedService> defined) {
         HubSpotSandboxSettings settings = HubSpotSandboxSettings.defaults().withPipelines(sandboxPipelines(defined));
         hubspot = new HubSpotSandbox(settings, Clock.systemUTC());
+        // every change the HubSpot sandbox answers is journalled to disk first: a killed stack keeps what crm-sync saw done
         SandboxStore hubspotStore = new SandboxStore(data.sandbox().resolve("hubspot.json"));
-        hubspot.loadFrom(hubspotStore);
+        hubspot.persistTo(hubspotStore);
         Map<String, String> slackUsers = new LinkedHashMap<>();
         settings.owners().forEach(o -> slackUsers.put(SandboxSetup.slackUserOf(o.email()), o.email()));
         slack = new SlackSandbox(Clock.systemUTC(), 5, 2000, slackUsers);
+        if (adminToken.forEveryService() != null) {
+            // The sandbox's fault controls are an admin endpoint like the console's API.
+            hubspot.requireAdminToken(adminToken.forEveryService());
+        }
         if (!options.binding().loopbackOnly()) {
             // Reachable from other machines: only the services of this stack may call the sandboxes.
             hubspot.requireToken(hubspotSandboxToken);
@@ -218,22 +222,14 @@ public final class LocalStack implements AutoCloseable {
                 consoleUrl() + SlackSandboxWeb.RESPONSE_URL_PATH,
                 slackSigningSecret == null ? "unused-" + StackSecrets.randomHex() : slackSigningSecret.split(",")[0].trim(), Clock.systemUTC());
 
-        ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-saver");
-            t.setDaemon(true);
-            return t;
-        });
-        Runnable save = () -> {
+        resources.add(() -> {
             try {
+                // a clean stop starts the next run from one snapshot
                 hubspot.saveTo(hubspotStore);
             } catch (RuntimeException e) {
-                log.warn("Could not save the HubSpot sandbox's state: {}", e.getMessage());
+                log.warn("Could not compact the HubSpot sandbox's state: {}", e.getMessage());
             }
-        };
-        saver.scheduleWithFixedDelay(save, 5, 5, TimeUnit.SECONDS);
-        resources.add(() -> {
-            saver.shutdownNow();
-            save.run();
+            hubspotStore.close();
         });
 
         // HubSpot tells lead-intake about deal stage changes through its webhook, as a real portal's app subscription does.

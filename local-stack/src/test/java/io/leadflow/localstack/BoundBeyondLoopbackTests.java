@@ -43,7 +43,8 @@ class BoundBeyondLoopbackTests {
 
             // every admin endpoint answers 401 without the token, and works with it
             for (String url : new String[] {stack.serviceUrl(LocalStack.ROUTING) + "/routing/reps", stack.serviceUrl(LocalStack.CRM) + "/crm/setup",
-                    stack.trialsUrl() + "/trials", stack.consoleUrl() + "/api/leads", stack.consoleUrl() + "/api/trials"}) {
+                    stack.trialsUrl() + "/trials", stack.consoleUrl() + "/api/leads", stack.consoleUrl() + "/api/trials",
+                    stack.consoleUrl() + "/sandbox/hubspot/faults"}) {
                 HttpResponse<String> refused = Http.send("GET", url, null);
                 assertThat(refused.statusCode()).as(url).isEqualTo(401);
                 assertThat(JSON.readTree(refused.body()).path("field").asString()).isEqualTo("Authorization");

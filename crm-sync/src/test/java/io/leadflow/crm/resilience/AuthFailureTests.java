@@ -2,7 +2,6 @@ package io.leadflow.crm.resilience;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadflow.avro.LeadRouted;
-import io.leadflow.crm.FakeHubSpotAccess;
 import io.leadflow.crm.KafkaRecords;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
@@ -62,7 +61,7 @@ class AuthFailureTests extends SpringTests {
         List<LeadRouted> leads = IntStream.range(0, 20).mapToObj(i -> TestLeads.routed(run, i)).toList();
         Set<String> leadIds = leads.stream().map(LeadRouted::getLeadId).collect(Collectors.toSet());
         double failuresBefore = failures();
-        hubspot.refuseToken();
+        hubspot.faults().refuseToken();
 
         try (KafkaRecords synced = new KafkaRecords(Topics.CRM_SYNCED.name());
              KafkaRecords dead = new KafkaRecords(Topics.LEADS_ROUTED.deadLetter())) {
@@ -89,7 +88,7 @@ class AuthFailureTests extends SpringTests {
             assertThat(authFailing()).isEqualTo(1);
 
             // when HubSpot accepts the token again
-            hubspot.acceptCredentials();
+            hubspot.faults().acceptCredentials();
 
             // then a probe notices, the listeners resume and every lead is synced once, none dead-lettered
             await().atMost(Duration.ofSeconds(30)).until(() -> synced.keyedBy(leadIds).stream().map(ConsumerRecord::key).distinct().count() == 20);
@@ -98,7 +97,7 @@ class AuthFailureTests extends SpringTests {
             assertThat(container.isPauseRequested()).isFalse();
             assertThat(dead.keyedBy(leadIds)).isEmpty();
         }
-        assertThat(FakeHubSpotAccess.dealsFor(hubspot, leadIds)).isEqualTo(20);
+        assertThat(hubspot.dealsFor(leadIds)).isEqualTo(20);
         // and the operator was told once, at ERROR, what to fix
         assertThat(output.getAll().lines().filter(line -> line.contains("ERROR") && line.contains("refused crm-sync's credentials")))
                 .singleElement().satisfies(line -> assertThat(line).contains("LEADFLOW_HUBSPOT_TOKEN").contains("401"));
@@ -110,7 +109,7 @@ class AuthFailureTests extends SpringTests {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<LeadRouted> leads = IntStream.range(0, 5).mapToObj(i -> TestLeads.routed(run, i)).toList();
         Set<String> leadIds = leads.stream().map(LeadRouted::getLeadId).collect(Collectors.toSet());
-        hubspot.refuseScopes("crm.objects.contacts.write");
+        hubspot.faults().refuseScopes("crm.objects.contacts.write");
 
         try (KafkaRecords synced = new KafkaRecords(Topics.CRM_SYNCED.name())) {
             // when leads arrive
@@ -126,7 +125,7 @@ class AuthFailureTests extends SpringTests {
             assertThat((String) down.getDetails().get("fix")).contains("crm.objects.contacts.write").contains("LEADFLOW_HUBSPOT_TOKEN");
 
             // when the scope is granted
-            hubspot.acceptCredentials();
+            hubspot.faults().acceptCredentials();
 
             // then the leads are synced and health is UP
             await().atMost(Duration.ofSeconds(30)).until(() -> synced.keyedBy(leadIds).stream().map(ConsumerRecord::key).distinct().count() == 5);

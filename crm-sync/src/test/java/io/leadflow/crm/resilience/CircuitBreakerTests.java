@@ -2,7 +2,6 @@ package io.leadflow.crm.resilience;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadflow.avro.LeadRouted;
-import io.leadflow.crm.FakeHubSpotAccess;
 import io.leadflow.crm.KafkaRecords;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
@@ -48,7 +47,7 @@ class CircuitBreakerTests extends SpringTests {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<LeadRouted> leads = IntStream.range(0, 30).mapToObj(i -> TestLeads.routed(run, i)).toList();
         Set<String> leadIds = leads.stream().map(LeadRouted::getLeadId).collect(Collectors.toSet());
-        hubspot.down(true);
+        hubspot.faults().down(true);
 
         try (KafkaRecords synced = new KafkaRecords(Topics.CRM_SYNCED.name());
              KafkaRecords dead = new KafkaRecords(Topics.LEADS_ROUTED.deadLetter())) {
@@ -64,7 +63,7 @@ class CircuitBreakerTests extends SpringTests {
             await().atMost(Duration.ofSeconds(10)).until(container::isContainerPaused);
 
             // when HubSpot comes back
-            hubspot.down(false);
+            hubspot.faults().down(false);
 
             // then the half-open trial succeeds, the listener resumes and every lead is synced, none dead-lettered
             await().atMost(Duration.ofSeconds(30)).until(() -> synced.keyedBy(leadIds).stream().map(r -> r.key()).distinct().count() == 30);
@@ -73,6 +72,6 @@ class CircuitBreakerTests extends SpringTests {
             assertThat(health.health(false).getStatus()).isEqualTo(Status.UP);
             assertThat(dead.keyedBy(leadIds)).isEmpty();
         }
-        assertThat(FakeHubSpotAccess.dealsFor(hubspot, leadIds)).isEqualTo(30);
+        assertThat(hubspot.dealsFor(leadIds)).isEqualTo(30);
     }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import io.leadflow.crm.FakeHubSpotAccess;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -72,7 +71,7 @@ class ActivityNoteTests extends SpringTests {
                 .isEqualTo(("note:" + lead.getLeadId() + ":activity:calendly:invitee.canceled:" + run).toLowerCase());
         assertThat(notes.get(2).path("properties").path("hs_note_body").asString()).contains("did not attend the booked demo");
         assertThat(hubspot.requests("POST", "/crm/v3/objects/notes/batch/create").stream()
-                .flatMap(call -> JSON.readTree(call.getBodyAsString()).path("inputs").valueStream())
+                .flatMap(call -> JSON.readTree(call.request()).path("inputs").valueStream())
                 .filter(input -> input.path("properties").path("leadflow_key").asString().contains(":activity:"))
                 .filter(input -> input.path("properties").path("leadflow_key").asString().contains(run.toLowerCase()))
                 .map(input -> input.path("associations").valueStream().map(a -> a.path("to").path("id").asString()).toList()))
@@ -112,7 +111,7 @@ class ActivityNoteTests extends SpringTests {
         }
         return CrmSynced.newBuilder().setLeadId(lead.getLeadId()).setSyncedAt(Instant.now())
                 .setContactId(hubspot.contactId(lead.getLead().getContact().getEmail()))
-                .setDealId(FakeHubSpotAccess.deal(hubspot, lead.getLeadId()).path("id").asString()).build();
+                .setDealId(hubspot.deal(lead.getLeadId()).path("id").asString()).build();
     }
 
     private static LeadActivity activity(String leadId, String activityId, ActivityKind kind, String detail) {

@@ -2,7 +2,6 @@ package io.leadflow.crm.sync;
 
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Pipeline;
-import io.leadflow.crm.FakeHubSpotAccess;
 import io.leadflow.crm.KafkaRecords;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
@@ -48,7 +47,8 @@ class DeadLetterTests extends SpringTests {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<LeadRouted> leads = IntStream.range(0, 100).mapToObj(i -> TestLeads.routed(run, i)).toList();
         LeadRouted bad = TestLeads.routed(run, 100, "not-an-email-" + run + "@@co.example", "bad-" + run + ".example", Pipeline.SELF_SERVE);
-        hubspot.refuseEmail(bad.getLead().getContact().getEmail());
+        String badEmail = bad.getLead().getContact().getEmail();
+        hubspot.faults().refuseItem(badEmail, "email", "INVALID_EMAIL", "Email address " + badEmail + " is invalid");
         Set<String> good = leads.stream().map(LeadRouted::getLeadId).collect(Collectors.toSet());
 
         try (KafkaRecords synced = new KafkaRecords(Topics.CRM_SYNCED.name());
@@ -76,8 +76,8 @@ class DeadLetterTests extends SpringTests {
             ConsumerRecord<String, byte[]> unreadable = dead.keyedBy(Set.of(poison)).get(0);
             assertThat(new String(unreadable.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
         }
-        assertThat(FakeHubSpotAccess.dealsFor(hubspot, good)).isEqualTo(100);
-        assertThat(FakeHubSpotAccess.deal(hubspot, bad.getLeadId())).isNull();
+        assertThat(hubspot.dealsFor(good)).isEqualTo(100);
+        assertThat(hubspot.deal(bad.getLeadId())).isNull();
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -61,7 +61,7 @@ class DealAttachTests extends SpringTests {
                 .mapToObj(i -> TestLeads.receivedAt(TestLeads.routed(run, i, email, "analytical-" + run + ".example", Pipeline.SELF_SERVE),
                         FORM_AT.plusSeconds(i == 3 ? 0 : 10 + i)))
                 .toList();
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
 
         // when they are synced as one batch
         LeadSync.Result result = sync.sync(leads);
@@ -126,7 +126,7 @@ class DealAttachTests extends SpringTests {
 
         // when a colleague (same domain, another email) comes in the same pipeline
         LeadRouted samir = TestLeads.routed(run, 2, "samir@" + domain, domain, Pipeline.HANDS_ON);
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
         CrmSynced synced = sync.sync(List.of(samir)).synced().get(samir.getLeadId());
 
         // then the colleague is a second contact on the same deal
@@ -209,6 +209,6 @@ class DealAttachTests extends SpringTests {
 
     private List<JsonNode> inputs(String path) {
         return hubspot.requests("POST", path).stream()
-                .flatMap(r -> JSON.readTree(r.getBodyAsString()).path("inputs").valueStream()).toList();
+                .flatMap(r -> JSON.readTree(r.request()).path("inputs").valueStream()).toList();
     }
 }

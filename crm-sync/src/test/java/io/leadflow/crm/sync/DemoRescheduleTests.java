@@ -50,7 +50,7 @@ class DemoRescheduleTests extends SpringTests {
                 "analytical-" + run + ".example", Pipeline.SELF_SERVE), RECEIVED, BOOKED);
         String dealId = sync.sync(List.of(booking)).synced().get(booking.getLeadId()).getDealId();
         assertThat(demoTask(dealId).path("properties").path("hs_timestamp").asString()).isEqualTo(BOOKED.toString());
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
 
         // when routing-service re-emits the lead with the demo moved
         CrmSynced synced = sync.sync(List.of(moved(booking))).synced().get(booking.getLeadId());
@@ -63,7 +63,7 @@ class DemoRescheduleTests extends SpringTests {
                 .satisfies(body -> assertThat(body).contains("moved the demo booked for 2026-01-08 15:00 UTC"));
         assertThat(demoTask(dealId).path("properties").path("hs_timestamp").asString()).isEqualTo(MOVED.toString());
         List<JsonNode> updates = hubspot.requests("POST", "/crm/v3/objects/tasks/batch/update").stream()
-                .flatMap(r -> JSON.readTree(r.getBodyAsString()).path("inputs").valueStream()).toList();
+                .flatMap(r -> JSON.readTree(r.request()).path("inputs").valueStream()).toList();
         assertThat(updates).singleElement().satisfies(update -> {
             assertThat(update.path("id").asString()).isEqualTo(demoTask(dealId).path("id").asString());
             assertThat(update.path("properties").path("hs_timestamp").asString()).isEqualTo(MOVED.toString());
@@ -71,7 +71,7 @@ class DemoRescheduleTests extends SpringTests {
 
         // when the rescheduled lead is consumed again
         Map<String, Integer> before = hubspot.counts();
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
         sync.sync(List.of(moved(booking)));
 
         // then nothing is added or moved

@@ -1,6 +1,5 @@
 package io.leadflow.crm.sync;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.LeadRouted;
@@ -8,6 +7,7 @@ import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.SyncOutcome;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
+import io.leadflow.sandbox.RecordedCall;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +56,7 @@ class LeadSyncTests extends SpringTests {
     void hundredLeadsCostOneCallPerObjectTypeWithHubSpotsDocumentedBodies() {
         // given 100 new leads, half self-serve and half hands-on, each with its own company
         List<LeadRouted> leads = IntStream.range(0, 100).mapToObj(i -> TestLeads.routed(run, i)).toList();
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
 
         // when they are synced as one batch
         LeadSync.Result result = sync.sync(leads);
@@ -82,7 +82,7 @@ class LeadSyncTests extends SpringTests {
         assertThat(calls("/crm/v3/objects/tasks/batch/create")).hasSize(2);
         assertThat(calls("/crm/v3/objects/notes/search")).isEmpty();
         assertThat(calls("/crm/v3/objects/tasks/search")).isEmpty();
-        assertThat(hubspot.wireMock().getAllServeEvents()).hasSize(8);
+        assertThat(hubspot.calls()).hasSize(8);
 
         // and the bodies have HubSpot's documented shapes
         JsonNode contacts = body("/crm/v3/objects/contacts/batch/upsert");
@@ -132,7 +132,7 @@ class LeadSyncTests extends SpringTests {
         assertThat(typeIds(note)).containsExactly(202, 214);
 
         List<JsonNode> tasks = calls("/crm/v3/objects/tasks/batch/create").stream()
-                .flatMap(call -> JSON.readTree(call.getBodyAsString()).path("inputs").valueStream()).toList();
+                .flatMap(call -> JSON.readTree(call.request()).path("inputs").valueStream()).toList();
         assertThat(tasks).hasSize(150);
         List<String> subjects = tasks.stream().map(t -> t.path("properties").path("hs_task_subject").asString()).toList();
         assertThat(subjects).contains("Send follow-up email to Company 0", "Set up shared Slack Connect channel with Company 1",
@@ -148,8 +148,8 @@ class LeadSyncTests extends SpringTests {
         assertThat(synced.getDealUrl()).isEqualTo("https://app.hubspot.com/contacts/4242/deal/" + synced.getDealId());
         assertThat(synced.getPipelineId()).isEqualTo("hands-on");
         assertThat(synced.getOutcome()).isEqualTo(SyncOutcome.CREATED);
-        assertThat(hubspot.wireMock().getAllServeEvents().get(0).getRequest().getHeader("Authorization"))
-                .isEqualTo("Bearer " + io.leadflow.crm.FakeHubSpot.TOKEN);
+        // and every call carried the private app's token: the portal accepts no other
+        assertThat(hubspot.calls()).extracting(RecordedCall::status).doesNotContain(401);
     }
 
     @Test
@@ -158,7 +158,7 @@ class LeadSyncTests extends SpringTests {
         String email = "ada@analytical-" + run + ".example";
         List<LeadRouted> leads = IntStream.range(0, 10)
                 .mapToObj(i -> TestLeads.routed(run, i, email, "analytical-" + run + ".example", Pipeline.SELF_SERVE)).toList();
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
 
         // when they are synced
         LeadSync.Result result = sync.sync(leads);
@@ -196,17 +196,17 @@ class LeadSyncTests extends SpringTests {
         List<LeadRouted> leads = IntStream.range(0, 10).mapToObj(i -> TestLeads.routed(run, i)).toList();
         LeadSync.Result first = sync.sync(leads);
         String movedDeal = leads.get(0).getLeadId();
-        ((tools.jackson.databind.node.ObjectNode) hubspotDeal(movedDeal).path("properties")).put("dealstage", "closedwon");
+        hubspot.moveDeal(hubspotDeal(movedDeal).path("id").asString(), "closedwon");
         Map<String, Integer> before = hubspot.counts();
 
         // when the same records are consumed again
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
         LeadSync.Result replay = sync.sync(leads);
 
         // then nothing new exists in HubSpot and the ids are the same; knowing these leads were synced, the replay reads no
         // deal and writes none, no association, note or task: one contact upsert (it does not write the owner)
         assertThat(hubspot.counts()).isEqualTo(before);
-        assertThat(hubspot.wireMock().getAllServeEvents()).hasSize(1);
+        assertThat(hubspot.calls()).hasSize(1);
         assertThat(body("/crm/v3/objects/contacts/batch/upsert").path("inputs").path(0).path("properties").has("hubspot_owner_id")).isFalse();
         assertThat(replay.synced().values()).extracting(CrmSynced::getDealId)
                 .containsExactlyElementsOf(first.synced().values().stream().map(CrmSynced::getDealId).toList());
@@ -229,9 +229,9 @@ class LeadSyncTests extends SpringTests {
         Map<String, Integer> before = hubspot.counts();
 
         // when HubSpot answers 429 TEN_SECONDLY_ROLLING three times, then 503 three times
-        hubspot.failNext(3, 429);
+        hubspot.faults().failNext(3, 429);
         LeadSync.Result afterRateLimit = sync.sync(IntStream.range(10, 30).mapToObj(i -> TestLeads.routed(run, i)).toList());
-        hubspot.failNext(3, 503);
+        hubspot.faults().failNext(3, 503);
         LeadSync.Result afterOutage = sync.sync(IntStream.range(30, 50).mapToObj(i -> TestLeads.routed(run, i)).toList());
 
         // then every lead is synced exactly once
@@ -250,8 +250,8 @@ class LeadSyncTests extends SpringTests {
         List<LeadRouted> leads = IntStream.range(0, 300).mapToObj(i -> TestLeads.routed(run, i)).toList();
         sync.sync(leads);
         Map<String, Integer> before = hubspot.counts();
-        hubspot.enforceSearchRateLimit(5);
-        hubspot.wireMock().resetRequests();
+        hubspot.sandbox().searchRateLimit(5);
+        hubspot.clearCalls();
 
         // when a restarted instance, which remembers no key, consumes them again (450 task keys and 300 note keys to look
         // for: eight pages of search results)
@@ -263,21 +263,21 @@ class LeadSyncTests extends SpringTests {
         assertThat(calls("/crm/v3/objects/notes/search")).hasSize(3);
         assertThat(body("/crm/v3/objects/tasks/search").path("filterGroups").valueStream()
                 .map(group -> group.path("filters").path(0).path("values").size())).containsExactly(100, 100, 100, 100, 50);
-        assertThat(io.leadflow.crm.FakeHubSpotAccess.served429(hubspot)).isZero();
+        assertThat(hubspot.answered429()).isZero();
         assertThat(replay.rejected()).isEmpty();
         assertThat(hubspot.counts()).isEqualTo(before);
     }
 
     private JsonNode hubspotDeal(String leadId) {
-        return io.leadflow.crm.FakeHubSpotAccess.deal(hubspot, leadId);
+        return hubspot.deal(leadId);
     }
 
-    private List<LoggedRequest> calls(String path) {
+    private List<RecordedCall> calls(String path) {
         return hubspot.requests("POST", path);
     }
 
     private JsonNode body(String path) {
-        return JSON.readTree(calls(path).get(0).getBodyAsString());
+        return JSON.readTree(calls(path).get(0).request());
     }
 
     private static List<Integer> typeIds(JsonNode input) {

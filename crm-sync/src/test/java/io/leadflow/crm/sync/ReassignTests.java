@@ -2,14 +2,12 @@ package io.leadflow.crm.sync;
 
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Owner;
-import io.leadflow.crm.FakeHubSpotAccess;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.List;
@@ -43,7 +41,7 @@ class ReassignTests extends SpringTests {
         String email = v1.getLead().getContact().getEmail();
         String dealId = sync.sync(List.of(v1)).synced().get(v1.getLeadId()).getDealId();
         JsonNode slackConnect = task(dealId, Activities.SLACK_CONNECT);
-        ((ObjectNode) slackConnect.path("properties")).put("hs_task_status", "COMPLETED");
+        hubspot.update("tasks", slackConnect.path("id").asString(), Map.of("hs_task_status", "COMPLETED"));
         hubspot.moveDeal(dealId, "hands-on-evaluation");
 
         // when routing-service reassigns it to Cameron (version 2)
@@ -58,7 +56,7 @@ class ReassignTests extends SpringTests {
         assertThat(moved.synced().get(v1.getLeadId()).getDecisionVersion()).isEqualTo(2);
         assertThat(moved.synced().get(v1.getLeadId()).getDealId()).isEqualTo(dealId);
         assertThat(hubspot.contactProperty(email, "hubspot_owner_id")).isEqualTo("77002");
-        JsonNode deal = FakeHubSpotAccess.deal(hubspot, v1.getLeadId()).path("properties");
+        JsonNode deal = hubspot.deal(v1.getLeadId()).path("properties");
         assertThat(deal.path("hubspot_owner_id").asString()).isEqualTo("77002");
         assertThat(deal.path("dealstage").asString()).isEqualTo("hands-on-evaluation");
         assertThat(task(dealId, Activities.KICK_OFF).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
@@ -77,7 +75,7 @@ class ReassignTests extends SpringTests {
         // then nothing changes: Cameron keeps contact, deal and task; no second note; the record still says version 2
         assertThat(oldReplay.synced().get(v1.getLeadId()).getDecisionVersion()).isEqualTo(2);
         assertThat(hubspot.contactProperty(email, "hubspot_owner_id")).isEqualTo("77002");
-        assertThat(FakeHubSpotAccess.deal(hubspot, v1.getLeadId()).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
+        assertThat(hubspot.deal(v1.getLeadId()).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
         assertThat(task(dealId, Activities.KICK_OFF).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
         assertThat(hubspot.counts()).isEqualTo(after);
     }
@@ -99,7 +97,7 @@ class ReassignTests extends SpringTests {
 
         // then the deal still has one reassignment note, and is Cameron's
         assertThat(hubspot.engagementsOnDeal("notes", dealId)).hasSize(2);
-        assertThat(FakeHubSpotAccess.deal(hubspot, v1.getLeadId()).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
+        assertThat(hubspot.deal(v1.getLeadId()).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
     }
 
     @Autowired

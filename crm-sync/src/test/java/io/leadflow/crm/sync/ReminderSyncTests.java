@@ -40,7 +40,7 @@ class ReminderSyncTests extends SpringTests {
         TrialReminder review = reminder(run, ReminderKind.REVIEW_CALL_DUE, lead.getLeadId(), Instant.parse("2026-02-01T09:00:00Z"));
         TrialReminder checkIn = reminder(run, ReminderKind.CHECK_IN, lead.getLeadId(), Instant.parse("2026-01-19T09:00:00Z"));
         TrialReminder expired = reminder(run, ReminderKind.EXPIRED, lead.getLeadId(), Instant.parse("2026-02-04T09:00:00Z"));
-        hubspot.wireMock().resetRequests();
+        hubspot.clearCalls();
 
         // when they are synced, and then replayed
         assertThat(reminders.sync(List.of(review, checkIn, expired))).isEmpty();
@@ -50,7 +50,7 @@ class ReminderSyncTests extends SpringTests {
         // then two tasks exist, on the deal, due on the reminder's date, and the replay created nothing
         assertThat(hubspot.counts().get("tasks")).isEqualTo(tasksAfterFirst);
         List<JsonNode> created = hubspot.requests("POST", "/crm/v3/objects/tasks/batch/create").stream()
-                .flatMap(r -> JSON.readTree(r.getBodyAsString()).path("inputs").valueStream()).toList();
+                .flatMap(r -> JSON.readTree(r.request()).path("inputs").valueStream()).toList();
         assertThat(created).hasSize(2);
         JsonNode reviewTask = created.get(0);
         assertThat(reviewTask.path("properties").path("hs_task_subject").asString())

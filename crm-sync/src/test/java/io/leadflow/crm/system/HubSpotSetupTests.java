@@ -47,7 +47,7 @@ class HubSpotSetupTests extends SpringTests {
     @Test
     void aRefusedTokenFailsStartUpNamingTheSettingToFix() {
         // given HubSpot refusing the token
-        hubspot.refuseToken();
+        hubspot.faults().refuseToken();
         try {
             // when the start-up check runs, then it fails at once, naming the variable to set
             assertThatThrownBy(() -> new HubSpotSetup(crm, properties).afterPropertiesSet())
@@ -55,7 +55,7 @@ class HubSpotSetupTests extends SpringTests {
                     .hasMessageContaining("HubSpot refused crm-sync's credentials at start-up (401 INVALID_AUTHENTICATION")
                     .hasMessageContaining("set LEADFLOW_HUBSPOT_TOKEN");
         } finally {
-            hubspot.acceptCredentials();
+            hubspot.faults().acceptCredentials();
         }
         // and the listeners the refusal paused are running again before the next test
         await().atMost(Duration.ofSeconds(10)).until(() -> auth.refusal().isEmpty());

@@ -1,6 +1,6 @@
 package io.leadflow.crm.system;
 
-import io.leadflow.crm.FakeHubSpot;
+import io.leadflow.crm.HubSpotPortal;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.testing.WithKafkaBroker;
 import org.junit.jupiter.api.Test;
@@ -34,9 +34,9 @@ class SetupOnLoopbackTests {
         registry.add("spring.kafka.bootstrap-servers", () -> KafkaBrokers.shared().bootstrapServers());
         registry.add("spring.kafka.properties.schema.registry.url", () -> "mock://crm-sync-loopback");
         registry.add("spring.kafka.consumer.group-id", () -> "crm-sync-loopback-" + UUID.randomUUID());
-        registry.add("leadflow.crm.hubspot.base-url", FakeHubSpot.shared()::baseUrl);
-        registry.add("leadflow.crm.hubspot.token", () -> FakeHubSpot.TOKEN);
-        registry.add("leadflow.crm.hubspot.portal-id", () -> FakeHubSpot.PORTAL_ID);
+        registry.add("leadflow.crm.hubspot.base-url", HubSpotPortal.shared()::baseUrl);
+        registry.add("leadflow.crm.hubspot.token", () -> HubSpotPortal.TOKEN);
+        registry.add("leadflow.crm.hubspot.portal-id", () -> HubSpotPortal.PORTAL_ID);
     }
 
     @Test

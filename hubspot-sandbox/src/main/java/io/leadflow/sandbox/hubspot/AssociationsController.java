@@ -118,7 +118,7 @@ class AssociationsController {
         crm.write(() -> {
             crm.find(from, fromId, null);
             String to = Types.type(toType);
-            crm.associations.removeIf(a -> a.fromType().equals(from) && a.fromId().equals(fromId) && a.toType().equals(to) && a.toId().equals(toId));
+            crm.dissociate(a -> a.fromType().equals(from) && a.fromId().equals(fromId) && a.toType().equals(to) && a.toId().equals(toId));
             return null;
         });
         return Answers.empty(204);
@@ -142,7 +142,7 @@ class AssociationsController {
                     switch (operation) {
                         case "read" -> read(version, from, fromId, to, results);
                         case "associate", "create" -> create(version, operation, from, fromId, to, toId, input, results);
-                        case "archive" -> crm.associations.removeIf(a -> a.fromType().equals(from) && a.fromId().equals(fromId)
+                        case "archive" -> crm.dissociate(a -> a.fromType().equals(from) && a.fromId().equals(fromId)
                                 && a.toType().equals(to) && (toId.isEmpty() || a.toId().equals(toId)));
                         default -> throw new HubSpotError(404, "OBJECT_NOT_FOUND", "Unknown association batch operation " + operation);
                     }

@@ -10,15 +10,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The most recent calls, for the console, and how many each endpoint got since start. */
+/** The most recent calls, for the console and tests, and how many each endpoint got since start (or the last {@link #clear}). */
 final class CallLog {
 
     private final int capacity;
+    private final int bodyChars;
     private final Deque<RecordedCall> calls = new ArrayDeque<>();
     private final Map<String, Long> counts = new LinkedHashMap<>();
 
-    CallLog(int capacity) {
+    CallLog(int capacity, int bodyChars) {
         this.capacity = capacity;
+        this.bodyChars = bodyChars;
+    }
+
+    /** How many characters of a body a recorded call keeps. */
+    int bodyChars() {
+        return bodyChars;
     }
 
     synchronized void record(RecordedCall call) {
@@ -49,10 +56,10 @@ final class CallLog {
         return path.replaceAll("/\\d+(?=/|$)", "/{id}").replaceAll("/[^/]+@[^/]+", "/{id}");
     }
 
-    static String shorten(String text) {
+    String shorten(String text) {
         if (text == null) {
             return "";
         }
-        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+        return text.length() > bodyChars ? text.substring(0, bodyChars) + "…" : text;
     }
 }

@@ -9,6 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static io.leadflow.sandbox.hubspot.Answers.JSON;
@@ -28,7 +30,8 @@ import static io.leadflow.sandbox.hubspot.Answers.JSON;
  * written (one contact per email, deal stages of the deal's pipeline, unique-value properties as {@code idProperty}).
  *
  * <p>Thread-safe: every read and write runs under one lock ({@link #read}, {@link #write}); calls are tiny. Deal stage
- * changes made by a write are reported to the listener after the lock is released.
+ * changes made by a write are reported to the listener after the lock is released; the records it changed are given to
+ * the journal ({@link #journalTo}) before the lock is released, so before the call that made them is answered.
  */
 final class Crm {
 
@@ -52,6 +55,9 @@ final class Crm {
     final AtomicLong nextId = new AtomicLong(10_001);
     private List<HubSpotSandbox.StageChange> changes = new ArrayList<>();
     private volatile Consumer<HubSpotSandbox.StageChange> stageListener = change -> { };
+    /** Where each write's changes go before it is answered (see {@link #journalTo}); null: nowhere. */
+    private Consumer<ObjectNode> journal;
+    private ArrayNode ops;
 
     Crm(HubSpotSandboxSettings settings, Clock clock) {
         this.settings = settings;
@@ -63,9 +69,20 @@ final class Crm {
         this.stageListener = Objects.requireNonNull(listener);
     }
 
+    /**
+     * From now on the changes of every {@link #write} are given to {@code journal}, as one entry, under the lock and before
+     * the write returns (so before its call is answered): {@code {"nextId": n, "ops": [...]}}, replayed by {@link #replay}.
+     */
+    void journalTo(Consumer<ObjectNode> journal) {
+        synchronized (lock) {
+            this.journal = journal;
+        }
+    }
+
     /** Forgets every record, as a new portal. */
     void clear() {
         synchronized (lock) {
+            op("clear");
             objects.clear();
             Types.IDS.keySet().forEach(type -> objects.put(type, new LinkedHashMap<>()));
             associations.clear();
@@ -87,11 +104,21 @@ final class Crm {
         List<HubSpotSandbox.StageChange> made;
         synchronized (lock) {
             changes = new ArrayList<>();
+            ops = journal == null ? null : JSON.createArrayNode();
             try {
                 result = work.get();
             } finally {
                 made = changes;
                 changes = new ArrayList<>();
+                ArrayNode written = ops;
+                ops = null;
+                // even when the work failed halfway (a batch refused at its tenth input): what it changed is journalled
+                if (written != null && !written.isEmpty()) {
+                    ObjectNode entry = JSON.createObjectNode();
+                    entry.put("nextId", nextId.get());
+                    entry.set("ops", written);
+                    journal.accept(entry);
+                }
             }
         }
         for (HubSpotSandbox.StageChange change : made) {
@@ -177,7 +204,7 @@ final class Crm {
         merged.put(type.equals("contacts") ? "lastmodifieddate" : "hs_lastmodifieddate", now.toString());
         merged.putIfAbsent("createdate", now.toString());
         CrmObject object = new CrmObject(type, id, Map.copyOf(merged), previous == null ? now : previous.createdAt(), now, false);
-        objects.get(type).put(id, object);
+        store(object);
         if (type.equals("deals") && properties.containsKey("dealstage")
                 && (previous == null || !Objects.equals(previous.properties().get("dealstage"), merged.get("dealstage")))) {
             changes.add(new HubSpotSandbox.StageChange(id, merged.get("pipeline"), merged.get("dealstage"), now));
@@ -206,7 +233,7 @@ final class Crm {
     void archive(String type, String id, Instant now) {
         CrmObject existing = objects.get(type).get(id);
         if (existing != null) {
-            objects.get(type).put(id, new CrmObject(type, id, existing.properties(), existing.createdAt(), now, true));
+            store(new CrmObject(type, id, existing.properties(), existing.createdAt(), now, true));
         }
     }
 
@@ -248,7 +275,78 @@ final class Crm {
     }
 
     void associate(String fromType, String fromId, String toType, String toId, int typeId, String category) {
-        associations.add(new Association(fromType, fromId, toType, toId, typeId, category));
+        Association association = new Association(fromType, fromId, toType, toId, typeId, category);
+        if (associations.add(association)) {
+            op("associate").set("association", SandboxState.json(association));
+        }
+    }
+
+    /** Removes every association {@code which} matches. */
+    void dissociate(Predicate<Association> which) {
+        for (Iterator<Association> i = associations.iterator(); i.hasNext(); ) {
+            Association association = i.next();
+            if (which.test(association)) {
+                i.remove();
+                op("dissociate").set("association", SandboxState.json(association));
+            }
+        }
+    }
+
+    /** Defines (or redefines) a custom property of {@code type}. */
+    void defineProperty(String type, ObjectNode definition) {
+        customProperties.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(definition.path("name").asString(""), definition);
+        op("property").put("type", type).set("definition", definition.deepCopy());
+    }
+
+    /** The property groups of {@code type}: HubSpot's standard one ({@code contactinformation}, …) and those defined. */
+    Map<String, ObjectNode> groupsOf(String type) {
+        return propertyGroups.computeIfAbsent(type, t -> {
+            Map<String, ObjectNode> standard = new LinkedHashMap<>();
+            String name = Types.singular(t) + "information";
+            standard.put(name, PropertiesController.group(name, Types.singular(t) + " information", 0));
+            return standard;
+        });
+    }
+
+    /** Defines a property group of {@code type}. */
+    void defineGroup(String type, ObjectNode group, Map<String, ObjectNode> groups) {
+        groups.put(group.path("name").asString(""), group);
+        op("group").put("type", type).set("definition", group.deepCopy());
+    }
+
+    private void store(CrmObject object) {
+        objects.get(object.type()).put(object.id(), object);
+        ObjectNode op = op("put");
+        if (op != null) {
+            op.put("type", object.type()).set("object", SandboxState.json(object));
+        }
+    }
+
+    /** A new op of the current write's journal entry, or a throwaway node when nothing is journalled. */
+    private ObjectNode op(String kind) {
+        return ops == null ? JSON.createObjectNode() : ops.addObject().put("op", kind);
+    }
+
+    /** Applies a journal entry {@link #journalTo} gave out, as restored after a restart: no listener is told. */
+    void replay(JsonNode entry) {
+        synchronized (lock) {
+            for (JsonNode op : entry.path("ops")) {
+                switch (op.path("op").asString("")) {
+                    case "clear" -> clear();
+                    case "put" -> {
+                        CrmObject object = SandboxState.object(op.path("type").asString(), op.path("object"));
+                        objects.computeIfAbsent(object.type(), t -> new LinkedHashMap<>()).put(object.id(), object);
+                    }
+                    case "associate" -> associations.add(SandboxState.association(op.path("association")));
+                    case "dissociate" -> associations.remove(SandboxState.association(op.path("association")));
+                    case "property" -> customProperties.computeIfAbsent(op.path("type").asString(), t -> new LinkedHashMap<>())
+                            .put(op.path("definition").path("name").asString(""), (ObjectNode) op.path("definition"));
+                    case "group" -> groupsOf(op.path("type").asString()).put(op.path("definition").path("name").asString(""), (ObjectNode) op.path("definition"));
+                    default -> log.warn("Skipping an unknown change in the HubSpot sandbox's journal: {}", op.path("op").asString(""));
+                }
+            }
+            nextId.set(Math.max(nextId.get(), entry.path("nextId").asLong(10_001)));
+        }
     }
 
     /** The object type an inline association points at, from its type id (or, failing that, from where the id exists). */

@@ -11,10 +11,13 @@ import java.util.List;
  * @param rateWindow      the rolling window of {@code rateLimit}
  * @param searchRateLimit search requests per second
  * @param recordedCalls   how many recent calls are kept for the console
+ * @param recordedBodyChars how much of each request and answer body a recorded call keeps (the console needs a glimpse;
+ *                        a test reading what a client sent needs it whole)
  * @param pipelines       deal pipelines and their stages
  * @param owners          users that can own records
  */
 public record HubSpotSandboxSettings(String portalId, int rateLimit, Duration rateWindow, int searchRateLimit, int recordedCalls,
+                                     int recordedBodyChars,
                                      List<Pipeline> pipelines, List<Owner> owners) {
 
     public record Pipeline(String id, String label, List<Stage> stages) {
@@ -27,16 +30,30 @@ public record HubSpotSandboxSettings(String portalId, int rateLimit, Duration ra
     }
 
     public HubSpotSandboxSettings withPipelines(List<Pipeline> pipelines) {
-        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, recordedBodyChars, pipelines, owners);
     }
 
     /** {@code rateLimit} requests per rolling {@code rateWindow}, e.g. fewer than HubSpot's 190 per 10 s for a test. */
     public HubSpotSandboxSettings withRateLimit(int rateLimit, Duration rateWindow) {
-        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, recordedBodyChars, pipelines, owners);
+    }
+
+    /** Keeps the last {@code calls} calls, each with up to {@code bodyChars} characters of its request and answer. */
+    public HubSpotSandboxSettings withRecording(int calls, int bodyChars) {
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, calls, bodyChars, pipelines, owners);
+    }
+
+    /** {@code perSecond} search requests a second (HubSpot's is 5). */
+    public HubSpotSandboxSettings withSearchRateLimit(int perSecond) {
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, perSecond, recordedCalls, recordedBodyChars, pipelines, owners);
+    }
+
+    public HubSpotSandboxSettings withPortalId(String portalId) {
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, recordedBodyChars, pipelines, owners);
     }
 
     public HubSpotSandboxSettings withOwners(List<Owner> owners) {
-        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, pipelines, owners);
+        return new HubSpotSandboxSettings(portalId, rateLimit, rateWindow, searchRateLimit, recordedCalls, recordedBodyChars, pipelines, owners);
     }
 
     /** HubSpot's default sales pipeline, the two Leadflow pipelines and the two reps of the handbook. */
@@ -49,7 +66,7 @@ public record HubSpotSandboxSettings(String portalId, int rateLimit, Duration ra
                 new Stage("contractsent", "Contract Sent", "0.9", false),
                 new Stage("closedwon", "Closed Won", "1.0", true),
                 new Stage("closedlost", "Closed Lost", "0.0", true)));
-        return new HubSpotSandboxSettings("4000001", 190, Duration.ofSeconds(10), 5, 2000, List.of(sales), List.of(
+        return new HubSpotSandboxSettings("4000001", 190, Duration.ofSeconds(10), 5, 2000, 300, List.of(sales), List.of(
                 new Owner("100000001", "cameron@example.com", "Cameron", "Rep"),
                 new Owner("100000002", "simon@example.com", "Simon", "Rep")));
     }

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  */
 @Configuration(proxyBeanMethods = false)
 @Import({ObjectsController.class, SearchController.class, AssociationsController.class, PropertiesController.class,
-        PortalController.class, HubSpotSandboxWeb.Unrouted.class, HubSpotSandboxWeb.Errors.class})
+        PortalController.class, FaultsController.class, HubSpotSandboxWeb.Unrouted.class, HubSpotSandboxWeb.Errors.class})
 public class HubSpotSandboxWeb {
 
     public static final String BASE_PATH = "/sandbox/hubspot";

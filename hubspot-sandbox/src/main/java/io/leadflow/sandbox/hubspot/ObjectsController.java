@@ -34,9 +34,11 @@ import static io.leadflow.sandbox.hubspot.Answers.JSON;
 class ObjectsController {
 
     private final Crm crm;
+    private final Faults faults;
 
     ObjectsController(HubSpotSandbox sandbox) {
         this.crm = sandbox.crm();
+        this.faults = sandbox.faults();
     }
 
     @PostMapping
@@ -160,6 +162,7 @@ class ObjectsController {
         for (JsonNode input : inputs) {
             String id = input.path("id").asString("");
             try {
+                refuseIfAsked(id);
                 Crm.CrmObject updated = crm.update(type, id, input.path("idProperty").asString(null), input.path("properties"), now);
                 results.add(Answers.traced(crm.view(updated, null), input));
             } catch (HubSpotError e) {
@@ -176,6 +179,7 @@ class ObjectsController {
             String idProperty = input.path("idProperty").asString("");
             String id = input.path("id").asString("");
             try {
+                refuseIfAsked(id);
                 if (idProperty.isBlank() || id.isBlank()) {
                     throw new HubSpotError(400, "VALIDATION_ERROR", "idProperty and id are required for upsert");
                 }
@@ -198,5 +202,12 @@ class ObjectsController {
             }
         }
         return Answers.batch(200, results, errors, now, now);
+    }
+
+    private void refuseIfAsked(String id) {
+        Optional<HubSpotError> refused = faults.refusedItem(id);
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
     }
 }

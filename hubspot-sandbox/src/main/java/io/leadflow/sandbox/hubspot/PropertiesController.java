@@ -59,7 +59,7 @@ class PropertiesController {
             }
             ObjectNode created = property(t, name, true);
             body.properties().forEach(e -> created.set(e.getKey(), e.getValue()));
-            custom.put(name, created);
+            crm.defineProperty(t, created);
             return created;
         }));
     }
@@ -87,9 +87,13 @@ class PropertiesController {
             Map<String, ObjectNode> custom = custom(t);
             ArrayNode results = JSON.createArrayNode();
             for (JsonNode input : body.path("inputs")) {
-                ObjectNode p = custom.computeIfAbsent(input.path("name").asString(""), n -> property(t, n, true));
+                String name = input.path("name").asString("");
+                ObjectNode p = custom.containsKey(name) ? custom.get(name) : property(t, name, true);
                 if (operation.equals("create")) {
                     input.properties().forEach(e -> p.set(e.getKey(), e.getValue()));
+                }
+                if (operation.equals("create") || !custom.containsKey(name)) {
+                    crm.defineProperty(t, p);
                 }
                 results.add(p);
             }
@@ -122,7 +126,7 @@ class PropertiesController {
                 throw new HubSpotError(409, "CONFLICT", "A property group named '" + name + "' already exists.");
             }
             ObjectNode created = group(name, body.path("label").asString(name), body.path("displayOrder").asInt(-1));
-            groups.put(name, created);
+            crm.defineGroup(t, created, groups);
             return created;
         }));
     }
@@ -144,14 +148,10 @@ class PropertiesController {
     }
 
     private Map<String, ObjectNode> groups(String type) {
-        return crm.propertyGroups.computeIfAbsent(type, t -> {
-            Map<String, ObjectNode> standard = new LinkedHashMap<>();
-            standard.put(Types.singular(t) + "information", group(Types.singular(t) + "information", Types.singular(t) + " information", 0));
-            return standard;
-        });
+        return crm.groupsOf(type);
     }
 
-    private static ObjectNode group(String name, String label, int displayOrder) {
+    static ObjectNode group(String name, String label, int displayOrder) {
         ObjectNode group = JSON.createObjectNode();
         group.put("name", name);
         group.put("label", label);

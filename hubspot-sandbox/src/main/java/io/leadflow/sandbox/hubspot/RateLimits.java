@@ -25,23 +25,42 @@ final class RateLimits {
     }
 
     private final HubSpotSandboxSettings settings;
+    private int limit;
+    private Duration rateWindow;
+    private int searchLimit;
     private final Deque<Long> window = new ArrayDeque<>();
     private final Deque<Long> searchWindow = new ArrayDeque<>();
     private long refused;
 
     RateLimits(HubSpotSandboxSettings settings) {
         this.settings = settings;
+        this.limit = settings.rateLimit();
+        this.rateWindow = settings.rateWindow();
+        this.searchLimit = settings.searchRateLimit();
+    }
+
+    /** From now on {@code requests} per rolling {@code window}; what the current window spent is forgotten. */
+    synchronized void limit(int requests, Duration window) {
+        this.limit = requests;
+        this.rateWindow = window;
+        this.window.clear();
+    }
+
+    /** From now on {@code perSecond} searches a second; what the current second spent is forgotten. */
+    synchronized void limitSearches(int perSecond) {
+        this.searchLimit = perSecond;
+        searchWindow.clear();
     }
 
     /** Counts a request made at {@code at} (epoch millis), or refuses it when a limit is spent. */
     synchronized Optional<Refusal> admit(long at, boolean search) {
-        prune(window, at - settings.rateWindow().toMillis());
+        prune(window, at - rateWindow.toMillis());
         prune(searchWindow, at - 1000);
-        if (window.size() >= settings.rateLimit()) {
+        if (window.size() >= limit) {
             return Optional.of(tooMany("TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.",
-                    retryAfter(window, at, settings.rateWindow())));
+                    retryAfter(window, at, rateWindow)));
         }
-        if (search && searchWindow.size() >= settings.searchRateLimit()) {
+        if (search && searchWindow.size() >= searchLimit) {
             return Optional.of(tooMany("SECONDLY", "You have reached your secondly limit.", retryAfter(searchWindow, at, Duration.ofSeconds(1))));
         }
         window.addLast(at);
@@ -53,20 +72,28 @@ final class RateLimits {
 
     /** The headers of an admitted request's answer. */
     synchronized Map<String, String> headers() {
-        return headers(Math.max(0, settings.rateLimit() - window.size()));
+        return headers(Math.max(0, limit - window.size()));
     }
 
     synchronized long refused() {
         return refused;
     }
 
+    /** As configured, nothing spent, nothing refused. */
     synchronized void clear() {
+        limit = settings.rateLimit();
+        rateWindow = settings.rateWindow();
+        searchLimit = settings.searchRateLimit();
         window.clear();
         searchWindow.clear();
         refused = 0;
     }
 
-    /** HubSpot's 429 body for {@code policy}, counted as a refusal; also what an injected 429 answers. */
+    /**
+     * HubSpot's 429 body for {@code policy}, counted as a refusal; also what an injected 429 answers:
+     * {@code status, message, errorType RATE_LIMIT, correlationId, policyName, requestId}
+     * (https://developers.hubspot.com/docs/api/usage-details).
+     */
     synchronized Refusal tooMany(String policy, String message, long retryAfterSeconds) {
         refused++;
         ObjectNode body = JSON.createObjectNode();
@@ -75,6 +102,7 @@ final class RateLimits {
         body.put("errorType", "RATE_LIMIT");
         body.put("correlationId", UUID.randomUUID().toString());
         body.put("policyName", policy);
+        body.put("requestId", UUID.randomUUID().toString());
         body.put("groupName", "leadflow-local-sandbox");
         Map<String, String> headers = new LinkedHashMap<>(headers(0));
         headers.put("Retry-After", String.valueOf(retryAfterSeconds));
@@ -82,8 +110,8 @@ final class RateLimits {
     }
 
     private Map<String, String> headers(int remaining) {
-        return Map.of("X-HubSpot-RateLimit-Interval-Milliseconds", String.valueOf(settings.rateWindow().toMillis()),
-                "X-HubSpot-RateLimit-Max", String.valueOf(settings.rateLimit()),
+        return Map.of("X-HubSpot-RateLimit-Interval-Milliseconds", String.valueOf(rateWindow.toMillis()),
+                "X-HubSpot-RateLimit-Max", String.valueOf(limit),
                 "X-HubSpot-RateLimit-Remaining", String.valueOf(remaining));
     }
 

@@ -15,18 +15,19 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What every HubSpot call goes through before it reaches a controller, in HubSpot's order: the bearer token (401),
- * the rate limits (429), then any fault a test injected. Every call, answered here or by a controller, is recorded
+ * the rate limits (429), then any injected fault (an outage, a rate-limit storm, failing calls), then any injected
+ * latency. Every call, answered here or by a controller, is recorded
  * with its answer, and every answer past the rate limit carries the rate-limit headers.
  */
 final class SandboxFilter extends OncePerRequestFilter {
-
-    private static final int MAX_RECORDED_BODY = 64 * 1024;
 
     private final HubSpotSandbox sandbox;
 
@@ -39,22 +40,44 @@ final class SandboxFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Instant now = sandbox.clock().instant();
         String path = request.getRequestURI().substring(request.getContextPath().length() + HubSpotSandboxWeb.BASE_PATH.length());
-        ContentCachingRequestWrapper cachedRequest = new ContentCachingRequestWrapper(request, MAX_RECORDED_BODY);
+        ContentCachingRequestWrapper cachedRequest = new ContentCachingRequestWrapper(request, sandbox.calls().bodyChars() + 1);
         ContentCachingResponseWrapper cachedResponse = new ContentCachingResponseWrapper(response);
         boolean admitted = false;
+        // HubSpot names every answer for its support: https://developers.hubspot.com/docs/api-reference/error-handling
+        cachedResponse.setHeader("X-HubSpot-Correlation-Id", UUID.randomUUID().toString());
         try {
             admitted = admitted(request, cachedResponse, now, path);
             if (admitted) {
                 chain.doFilter(cachedRequest, cachedResponse);
                 sandbox.rateLimits().headers().forEach(cachedResponse::setHeader);
             }
+            delay(sandbox.faults().latency());
         } finally {
-            byte[] body = admitted ? cachedRequest.getContentAsByteArray() : request.getInputStream().readNBytes(MAX_RECORDED_BODY);
+            byte[] body = admitted ? cachedRequest.getContentAsByteArray() : request.getInputStream().readNBytes(sandbox.calls().bodyChars() + 1);
             String requestBody = new String(body, StandardCharsets.UTF_8);
             String answer = new String(cachedResponse.getContentAsByteArray(), StandardCharsets.UTF_8);
             sandbox.calls().record(new RecordedCall(now, request.getMethod(), path, cachedResponse.getStatus(),
-                    CallLog.shorten(requestBody), CallLog.shorten(answer)));
+                    sandbox.calls().shorten(requestBody), sandbox.calls().shorten(answer)));
             cachedResponse.copyBodyToResponse();
+        }
+    }
+
+    /** The fault controls are not an API call: not rate-limited, recorded or faulty themselves. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.equals(FaultsController.PATH) || path.equals(FaultsController.PATH + "/");
+    }
+
+    /** An injected latency: the answer (the change made, or the fault decided) reaches the client this much later. */
+    private static void delay(Duration latency) {
+        if (latency.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(latency.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -80,7 +103,7 @@ final class SandboxFilter extends OncePerRequestFilter {
         if (fault.isPresent()) {
             if (fault.get().status() == 429) {
                 RateLimits.Refusal refusal = sandbox.rateLimits().tooMany("TEN_SECONDLY_ROLLING",
-                        "You have reached your ten_secondly_rolling limit.", 1);
+                        "You have reached your ten_secondly_rolling limit.", fault.get().retryAfterSeconds());
                 write(response, 429, refusal.body(), refusal.headers());
             } else {
                 write(response, fault.get().status(), Answers.errorBody(new HubSpotError(fault.get().status(), "INTERNAL_ERROR",

@@ -242,6 +242,71 @@ class HubSpotSandboxTests {
     }
 
     @Test
+    void aRateLimitSetAtRuntimeIsEnforcedUntilReset() {
+        hubspot.rateLimit(2, Duration.ofSeconds(1));
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(get("/crm/v3/pipelines/deals").status());
+        }
+        clock.advance(Duration.ofSeconds(1));
+        Answer nextSecond = get("/crm/v3/pipelines/deals");
+        hubspot.reset();
+        Answer asConfigured = get("/crm/v3/pipelines/deals");
+
+        assertThat(statuses).containsExactly(200, 200, 429);
+        assertThat(nextSecond.status()).isEqualTo(200);
+        assertThat(nextSecond.headers()).containsEntry("X-HubSpot-RateLimit-Max", "2")
+                .containsEntry("X-HubSpot-RateLimit-Interval-Milliseconds", "1000");
+        assertThat(asConfigured.headers()).containsEntry("X-HubSpot-RateLimit-Max", "190");
+    }
+
+    @Test
+    void aRefusedBatchInputIsAnsweredInThe207ErrorsWhileTheOthersAreWritten() {
+        hubspot.faults().refuseItem("bad@@acme.com", "email", "INVALID_EMAIL", "Email address bad@@acme.com is invalid");
+
+        Answer answer = post("/crm/v3/objects/contacts/batch/upsert", """
+                {"inputs":[{"idProperty":"email","id":"jane@acme.com","properties":{"email":"jane@acme.com"}},
+                           {"idProperty":"email","id":"BAD@@acme.com","properties":{"email":"bad@@acme.com"}}]}""");
+
+        assertThat(answer.status()).isEqualTo(207);
+        assertThat(answer.body().path("results").valueStream().map(r -> r.path("properties").path("email").asString()))
+                .containsExactly("jane@acme.com");
+        assertThat(answer.body().path("numErrors").asInt()).isEqualTo(1);
+        JsonNode error = answer.body().path("errors").get(0);
+        assertThat(error.path("status").asString()).isEqualTo("error");
+        assertThat(error.path("category").asString()).isEqualTo("VALIDATION_ERROR");
+        assertThat(error.path("message").asString()).startsWith("Property values were not valid: ").contains("INVALID_EMAIL");
+        assertThat(error.path("context").path("ids").get(0).asString()).isEqualTo("BAD@@acme.com");
+        assertThat(answer.headers()).containsKey("X-HubSpot-Correlation-Id");
+        assertThat(hubspot.objectsWith("contacts", "email", "bad@@acme.com")).isEmpty();
+        assertThat(hubspot.objectsWith("contacts", "email", "JANE@acme.com")).hasSize(1);
+    }
+
+    @Test
+    void recordsEachCallPerEndpointUntilTheCallsAreCleared() {
+        String contact = post("/crm/v3/objects/contacts", "{\"properties\":{\"email\":\"a@b.com\"}}").body().path("id").asString();
+        String deal = post("/crm/v3/objects/deals", "{\"properties\":{\"dealname\":\"A\"},\"associations\":[{\"to\":{\"id\":\""
+                + contact + "\"},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":3}]}]}")
+                .body().path("id").asString();
+        get("/crm/v3/objects/contacts/" + contact);
+
+        assertThat(hubspot.calls("POST", "/crm/v3/objects/deals")).singleElement()
+                .satisfies(call -> assertThat(call.status()).isEqualTo(201));
+        assertThat(hubspot.callCounts()).containsEntry("GET /crm/v3/objects/contacts/{id}", 1L);
+        assertThat(hubspot.counts()).containsEntry("contacts", 1).containsEntry("deals", 1).containsEntry("associations", 2);
+        assertThat(hubspot.associated("contacts", contact, "deals")).extracting(d -> d.path("id").asString()).containsExactly(deal);
+        assertThat(hubspot.object("deals", deal)).hasValueSatisfying(d ->
+                assertThat(d.path("associations").path("contacts").path("results").get(0).path("id").asString()).isEqualTo(contact));
+
+        hubspot.clearCalls();
+
+        assertThat(hubspot.calls(10)).isEmpty();
+        assertThat(hubspot.callCounts()).doesNotContainKey("GET /crm/v3/objects/contacts/{id}");
+        assertThat(hubspot.counts()).containsEntry("contacts", 1);
+    }
+
+    @Test
     void answers401WithoutABearerToken() {
         assertThat(call("GET", "/crm/v3/pipelines/deals", null, null).status()).isEqualTo(401);
     }

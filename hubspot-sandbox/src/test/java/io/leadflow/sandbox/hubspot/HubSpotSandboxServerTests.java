@@ -1,0 +1,82 @@
+package io.leadflow.sandbox.hubspot;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The sandbox as a process of its own: its arguments, its environment and its data directory. */
+class HubSpotSandboxServerTests {
+
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void listensOnTheGivenPortAndASecondRunOnTheDataDirectoryHasWhatTheFirstAnswered() throws Exception {
+        HubSpotSandboxServer first = HubSpotSandboxServer.run(new String[] {"--server.port=0", "--data-dir=" + dir}, Map.of());
+        HubSpotSandboxServer second = null;
+        try {
+            HttpResponse<String> created = send(first.baseUrl() + "/crm/v3/objects/contacts", "POST",
+                    "{\"properties\":{\"email\":\"ada@analytical.io\"}}", "Bearer pat-any");
+            assertThat(created.statusCode()).isEqualTo(201);
+
+            // the first one never stopped cleanly: as after a SIGKILL, only what it journalled counts
+            second = HubSpotSandboxServer.run(new String[] {"--server.port=0"}, Map.of(HubSpotSandboxServer.DATA_DIR, dir.toString()));
+            HttpResponse<String> found = send(second.baseUrl() + "/crm/v3/objects/contacts/ada@analytical.io?idProperty=email", "GET",
+                    null, "Bearer pat-any");
+
+            assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+            assertThat(Answers.JSON.readTree(found.body()).path("id").asString())
+                    .isEqualTo(Answers.JSON.readTree(created.body()).path("id").asString());
+            assertThat(second.baseUrl()).isNotEqualTo(first.baseUrl());
+        } finally {
+            if (second != null) {
+                second.close();
+            }
+            first.close();
+        }
+    }
+
+    @Test
+    void takesTheAdminAndApiTokensFromTheEnvironment() throws Exception {
+        try (HubSpotSandboxServer server = HubSpotSandboxServer.run(new String[] {"--server.port=0", "--server.address=127.0.0.1"},
+                Map.of("LEADFLOW_ADMIN_TOKEN", "admin-secret", "LEADFLOW_HUBSPOT_SANDBOX_TOKEN", "pat-the-one"))) {
+            String faults = server.baseUrl() + "/faults";
+
+            assertThat(send(faults, "PUT", "{\"latencyMs\":1}", null).statusCode()).isEqualTo(401);
+            assertThat(send(faults, "PUT", "{\"latencyMs\":1}", "Bearer admin-secret").statusCode()).isEqualTo(200);
+            assertThat(send(server.baseUrl() + "/crm/v3/pipelines/deals", "GET", null, "Bearer pat-other").statusCode()).isEqualTo(401);
+            assertThat(send(server.baseUrl() + "/crm/v3/pipelines/deals", "GET", null, "Bearer pat-the-one").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void refusesArgumentsItDoesNotKnow() {
+        assertThatThrownBy(() -> HubSpotSandboxServer.run(new String[] {"--port=8091"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--port=8091");
+        assertThatThrownBy(() -> HubSpotSandboxServer.run(new String[] {"--server.port=eighty"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--server.port");
+    }
+
+    private static HttpResponse<String> send(String url, String method, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
