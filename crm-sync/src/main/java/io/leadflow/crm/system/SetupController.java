@@ -1,9 +1,5 @@
 package io.leadflow.crm.system;
 
-import io.leadflow.crm.hubspot.HubSpotException;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -13,7 +9,8 @@ import java.util.Map;
 
 /**
  * Operator endpoints: {@code POST /crm/setup/properties} creates the custom HubSpot properties crm-sync needs (idempotent);
- * {@code GET /crm/setup} lists what is still missing in the account.
+ * {@code GET /crm/setup} lists what is still missing in the account. A failed HubSpot call is a 502 problem
+ * ({@link HubSpotProblems}).
  */
 @RestController
 class SetupController {
@@ -32,16 +29,5 @@ class SetupController {
     @GetMapping("/crm/setup")
     Map<String, List<String>> check() {
         return Map.of("problems", setup.verify());
-    }
-
-    @ExceptionHandler(HubSpotException.class)
-    ProblemDetail hubSpotFailed(HubSpotException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
-        problem.setTitle("HubSpot call failed");
-        problem.setProperty("hubspotStatus", e.status());
-        if (e.correlationId() != null) {
-            problem.setProperty("correlationId", e.correlationId());
-        }
-        return problem;
     }
 }

@@ -6,6 +6,8 @@ import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.RawBody;
 import io.leadflow.intake.system.WebhookSource;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -26,10 +28,13 @@ import java.util.function.Function;
  * The one way into lead-intake, shared by every webhook: read the raw body (bounded in size and time), verify the
  * provider's signature over those exact bytes, consult the replay memory, and only then let the controller parse.
  * When the controller's answer is known (after Kafka acknowledged what it published), the delivery is recorded as
- * accepted; when it fails, a claim is released so the provider's retry can go through.
+ * accepted; when it fails, a claim is released so the provider's retry can go through. A delivery already accepted
+ * is answered again with its first answer, and nothing is published.
  */
 @Component
 public class WebhookOpening {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookOpening.class);
 
     /** Body credentials a provider signs inside the body (Mailgun), with the parsed body they came from. */
     public record BodySigned<T>(String timestamp, String token, String signature, T parsed) {
@@ -55,7 +60,12 @@ public class WebhookOpening {
         signatures.verify(source, body, request::getHeader, request.getMethod(), signedUri(request));
         String sha = sha256(body);
         // HubSpot regroups retried events into new batches, so its events are remembered one by one instead
-        DeliveryLedger.Claim claim = source == WebhookSource.HUBSPOT ? null : ledger.check(source.tag() + ":" + sha, sha);
+        DeliveryLedger.Claim claim;
+        try {
+            claim = source == WebhookSource.HUBSPOT ? null : ledger.check(source.tag() + ":" + sha, sha);
+        } catch (DeliveryLedger.Duplicate duplicate) {
+            return repeated(request, source, duplicate);
+        }
         return finish(new Delivery(source, body, request.getContentType(), headers(request), arrived, claim), handler);
     }
 
@@ -72,7 +82,12 @@ public class WebhookOpening {
         signatures.verifyMailgun(signed.timestamp(), signed.token(), signed.signature());
         String sha = sha256(body);
         String token = signed.token() == null || signed.token().isBlank() ? sha : signed.token().trim();
-        DeliveryLedger.Claim claim = ledger.claim(source.tag() + ":token:" + token, sha, "token");
+        DeliveryLedger.Claim claim;
+        try {
+            claim = ledger.claim(source.tag() + ":token:" + token, sha, "token");
+        } catch (DeliveryLedger.Duplicate duplicate) {
+            return repeated(request, source, duplicate);
+        }
         return finish(new Delivery(source, body, request.getContentType(), headers(request), arrived, claim),
                 delivery -> handler.apply(delivery, signed.parsed()));
     }
@@ -98,6 +113,15 @@ public class WebhookOpening {
                 ledger.released(delivery.claim());
             }
         }).thenApply(done -> done.toResponse(delivery.source()));
+    }
+
+    /** A repeat of a delivery already accepted: its first answer again (Slack: an empty 200, its acknowledgement). */
+    private CompletableFuture<ResponseEntity<Map<String, Object>>> repeated(HttpServletRequest request, WebhookSource source,
+                                                                          DeliveryLedger.Duplicate duplicate) {
+        metrics.received(source, "duplicate");
+        log.info("{} repeated a delivery already accepted as {}; answered again, nothing published", request.getRequestURI(),
+                duplicate.leadId() == null ? duplicate.outcome() : duplicate.leadId());
+        return CompletableFuture.completedFuture(new Answer(duplicate.leadId(), "duplicate").toResponse(source));
     }
 
     private DataSize limit(WebhookSource source) {

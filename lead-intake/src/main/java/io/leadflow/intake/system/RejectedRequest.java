@@ -1,18 +1,18 @@
 package io.leadflow.intake.system;
 
+import io.leadflow.platform.web.HttpProblem;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 import java.time.Duration;
 
 /**
  * A request the service will not accept, with the HTTP status it earns and, where one is to blame,
- * the field. {@link ProblemAdvice} turns it into {@code application/problem+json}; nothing is
- * published for a rejected request.
+ * the field: the platform's {@link HttpProblem}, answered as {@code application/problem+json}, plus the outcome it is
+ * counted as ({@link IntakeProblems}). Nothing is published for a rejected request.
  */
-public final class RejectedRequest extends RuntimeException {
+public final class RejectedRequest extends HttpProblem {
 
-    private final HttpStatus status;
-    private final String field;
     private final String outcome;
     private final Duration retryAfter;
     private final String oauthError;
@@ -22,12 +22,19 @@ public final class RejectedRequest extends RuntimeException {
     }
 
     private RejectedRequest(HttpStatus status, String field, String reason, String outcome, Duration retryAfter, String oauthError) {
-        super(reason, null, false, false);
-        this.status = status;
-        this.field = field;
+        super(status, field, reason);
         this.outcome = outcome;
         this.retryAfter = retryAfter;
         this.oauthError = oauthError;
+        if (retryAfter != null) {
+            retryAfter(retryAfter);
+        }
+        if (oauthError != null) {
+            with("error", oauthError);
+            if (status == HttpStatus.UNAUTHORIZED) {
+                header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"" + oauthError + "\"");
+            }
+        }
     }
 
     /**
@@ -97,18 +104,9 @@ public final class RejectedRequest extends RuntimeException {
         return new RejectedRequest(HttpStatus.SERVICE_UNAVAILABLE, null, reason, "unavailable", retryAfter);
     }
 
-    public HttpStatus status() {
-        return status;
-    }
-
     /** The OAuth error code ({@code invalid_token}, {@code invalid_client}, ...), or null. */
     public String oauthError() {
         return oauthError;
-    }
-
-    /** The field or header to blame, or null. */
-    public String field() {
-        return field;
     }
 
     /** Low-cardinality outcome tag for {@code leadflow.intake.received}. */

@@ -30,7 +30,7 @@ import java.util.Map;
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-@Import({ConsoleController.class, RoutingViewsController.class, HubSpotSandboxWeb.class, SlackSandboxWeb.class})
+@Import({ConsoleController.class, RoutingViewsController.class, ConsoleProblems.class, HubSpotSandboxWeb.class, SlackSandboxWeb.class})
 public class ConsoleApplication {
 
     /** Where the console's static files live on the classpath (not {@code static/}, which every service would serve). */

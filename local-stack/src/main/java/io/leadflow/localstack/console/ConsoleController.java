@@ -5,15 +5,14 @@ import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.sandbox.slack.SlackInteractions;
 import io.leadflow.sandbox.slack.SlackSandbox;
 import io.leadflow.platform.web.AdminAccess;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.sandbox.RecordedCall;
 import io.leadflow.sandbox.hubspot.HubSpotSandbox;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,8 +42,6 @@ import java.util.UUID;
 @RestController
 @RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConsoleController {
-
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleController.class);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -136,7 +133,7 @@ class ConsoleController {
         try {
             delivery = interactions.send(payload);
         } catch (IllegalStateException e) {
-            throw new UpstreamFailure("lead-intake did not answer the click: " + e.getMessage());
+            throw upstreamFailure("lead-intake did not answer the click: " + e.getMessage());
         }
         ObjectNode answer = JSON.createObjectNode();
         answer.put("sentTo", interactions.requestUrl().toString());
@@ -162,7 +159,7 @@ class ConsoleController {
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new UpstreamFailure("trial-tracker answered " + response.statusCode() + " to GET /trials");
+            throw upstreamFailure("trial-tracker answered " + response.statusCode() + " to GET /trials");
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response.body());
     }
@@ -196,39 +193,9 @@ class ConsoleController {
         return ResponseEntity.status(response.statusCode()).contentType(MediaType.APPLICATION_JSON).body(response.body());
     }
 
-    @ExceptionHandler(IllegalArgumentException.class)
-    ProblemDetail badRequest(IllegalArgumentException e) {
-        String message = e.getMessage() == null ? "invalid request" : e.getMessage();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
-        int colon = message.indexOf(':');
-        if (colon > 0 && !message.substring(0, colon).contains(" ")) {
-            problem.setProperty("field", message.substring(0, colon));
-        }
-        return problem;
-    }
-
-    @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
-    ProblemDetail unreadable(org.springframework.http.converter.HttpMessageNotReadableException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "the request body is not the JSON this endpoint takes");
-    }
-
-    /** A service behind the console answered with an error. */
-    static final class UpstreamFailure extends RuntimeException {
-        UpstreamFailure(String message) {
-            super(message);
-        }
-    }
-
-    @ExceptionHandler(UpstreamFailure.class)
-    ProblemDetail badGateway(UpstreamFailure e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
-    }
-
-    @ExceptionHandler(Exception.class)
-    ProblemDetail unavailable(Exception e) {
-        log.warn("Console request failed", e);
-        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "the console could not answer (a service or the broker is not reachable); see the local stack's log");
+    /** A service behind the console answered with an error: 502. */
+    private static HttpProblem upstreamFailure(String message) {
+        return new HttpProblem(HttpStatus.BAD_GATEWAY, null, message);
     }
 
     private static ArrayNode calls(List<RecordedCall> calls) {

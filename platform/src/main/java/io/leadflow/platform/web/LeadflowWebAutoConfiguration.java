@@ -3,6 +3,7 @@ package io.leadflow.platform.web;
 import org.apache.catalina.startup.Tomcat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,7 +22,9 @@ import java.net.InetAddress;
 
 /**
  * What every Leadflow web application shares: the admin-access rule ({@link AdminAccess}) in front of its admin
- * endpoints, Spring's error page and Tomcat's own error answers as {@code application/problem+json}. Server
+ * endpoints; one advice ({@link ProblemAdvice}) that answers every controller's errors, {@link HttpProblem}s and what
+ * the service's {@link ProblemMapping}s map among them, as {@code application/problem+json} naming the field; Spring's
+ * error page and Tomcat's own error answers in the same shape. Server
  * defaults (read timeout, keep-alive, no error internals) come from {@link WebDefaults}.
  */
 @AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
@@ -58,6 +61,21 @@ public class LeadflowWebAutoConfiguration {
     @ConditionalOnMissingBean(ErrorController.class)
     ProblemErrorController problemErrorController() {
         return new ProblemErrorController();
+    }
+
+    @Bean
+    ProblemAdvice leadflowProblemAdvice(ObjectProvider<ProblemMapping> mappings, ObjectProvider<ProblemListener> listeners) {
+        return new ProblemAdvice(mappings.orderedStream().toList(), listeners.orderedStream().toList());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "jakarta.validation.ConstraintViolationException")
+    static class BeanValidationProblems {
+
+        @Bean
+        ProblemMapping constraintViolationProblems() {
+            return new ConstraintViolationProblems();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

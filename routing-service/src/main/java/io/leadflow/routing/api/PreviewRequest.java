@@ -7,6 +7,7 @@ import io.leadflow.avro.LeadSource;
 import io.leadflow.avro.Need;
 import io.leadflow.avro.PlanInterest;
 import io.leadflow.avro.Region;
+import io.leadflow.platform.web.HttpProblem;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,15 +38,15 @@ record PreviewRequest(String email, String firstName, String lastName, String ti
 
     LeadReceived toLead(Instant now) {
         if (email == null || email.isBlank()) {
-            throw ApiException.invalid("email", "is required");
+            throw HttpProblem.invalid("email", "is required");
         }
         String address = email.trim().toLowerCase(Locale.ROOT);
         if (!address.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-            throw ApiException.invalid("email", "must be an email address");
+            throw HttpProblem.invalid("email", "must be an email address");
         }
         String countryCode = country == null || country.isBlank() ? null : country.trim().toUpperCase(Locale.ROOT);
         if (countryCode != null && !countryCode.matches("[A-Z]{2}")) {
-            throw ApiException.invalid("country", "must be an ISO 3166-1 alpha-2 code such as US or DE");
+            throw HttpProblem.invalid("country", "must be an ISO 3166-1 alpha-2 code such as US or DE");
         }
         Region regionValue = region == null || region.isBlank() ? regionOf(countryCode) : constant(Region.class, region, "region");
         check(monthlyActiveUsers, "monthlyActiveUsers");
@@ -106,13 +107,13 @@ record PreviewRequest(String email, String firstName, String lastName, String ti
                 return constant;
             }
         }
-        throw ApiException.invalid(field, "must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+        throw HttpProblem.invalid(field, "must be one of " + java.util.Arrays.stream(type.getEnumConstants())
                 .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
     }
 
     private static void check(Long value, String field) {
         if (value != null && value < 0) {
-            throw ApiException.invalid(field, "must not be negative");
+            throw HttpProblem.invalid(field, "must not be negative");
         }
     }
 

@@ -5,6 +5,7 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Need;
 import io.leadflow.avro.PlanInterest;
 import io.leadflow.avro.RerouteRequested;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.schemas.Topics;
 import org.springframework.http.HttpStatus;
@@ -66,7 +67,7 @@ class RerouteController {
     @PostMapping(path = "/leads/{leadId}/reroute", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Accepted> reroute(@PathVariable String leadId, @RequestBody(required = false) RerouteBody body) {
         if (body == null) {
-            throw ApiException.invalid("body", "must be a JSON object with corrected facts or an ownerRepId");
+            throw HttpProblem.invalid("body", "must be a JSON object with corrected facts or an ownerRepId");
         }
         RerouteRequested.Builder request = RerouteRequested.newBuilder()
                 .setRequestId(UUID.randomUUID().toString())
@@ -76,7 +77,7 @@ class RerouteController {
         boolean anything = false;
         if (body.country() != null) {
             if (!COUNTRY.matcher(body.country().trim()).matches()) {
-                throw ApiException.invalid("country", "must be an ISO 3166-1 alpha-2 code such as US or DE");
+                throw HttpProblem.invalid("country", "must be an ISO 3166-1 alpha-2 code such as US or DE");
             }
             request.setCountry(body.country().trim().toUpperCase(Locale.ROOT));
             anything = true;
@@ -101,7 +102,7 @@ class RerouteController {
             for (int i = 0; i < body.needs().size(); i++) {
                 String need = body.needs().get(i);
                 if (need == null) {
-                    throw ApiException.invalid("needs[" + i + "]", "must be one of " + names(Need.class));
+                    throw HttpProblem.invalid("needs[" + i + "]", "must be one of " + names(Need.class));
                 }
                 needs.add(constant(Need.class, need, "needs[" + i + "]"));
             }
@@ -111,39 +112,39 @@ class RerouteController {
         if (body.ownerRepId() != null) {
             Optional<Rep> rep = router.current().rules().rep(body.ownerRepId());
             if (rep.isEmpty()) {
-                throw ApiException.invalid("ownerRepId", "is not a rep of the rules: '" + body.ownerRepId() + "', expected one of "
+                throw HttpProblem.invalid("ownerRepId", "is not a rep of the rules: '" + body.ownerRepId() + "', expected one of "
                         + router.current().rules().reps().stream().map(Rep::id).toList());
             }
             if (!rep.get().active()) {
-                throw ApiException.invalid("ownerRepId", "is a rep who no longer takes leads: '" + body.ownerRepId() + "'");
+                throw HttpProblem.invalid("ownerRepId", "is a rep who no longer takes leads: '" + body.ownerRepId() + "'");
             }
             request.setOwnerRepId(rep.get().id());
             anything = true;
         }
         if (body.note() != null) {
             if (body.note().length() > NOTE_CHARS) {
-                throw ApiException.invalid("note", "must be at most " + NOTE_CHARS + " characters");
+                throw HttpProblem.invalid("note", "must be at most " + NOTE_CHARS + " characters");
             }
             request.setNote(body.note().isBlank() ? null : body.note().strip());
         }
         if (!anything) {
-            throw ApiException.invalid("body", "must correct at least one of country, planInterest, monthlyEvents, "
+            throw HttpProblem.invalid("body", "must correct at least one of country, planInterest, monthlyEvents, "
                     + "monthlyActiveUsers, needs, or name an ownerRepId");
         }
-        var decisions = stores.decisions().orElseThrow(() -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null,
-                "The routing state is not on this instance or not available yet; retry shortly."));
+        var decisions = stores.decisions().orElseThrow(() -> HttpProblem.unavailable(
+                "The routing state is not on this instance or not available yet; retry shortly.", RoutingProblems.RETRY));
         LeadRouted current = decisions.get(leadId);
         if (current == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
+            throw new HttpProblem(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
         }
         RerouteRequested command = request.build();
         try {
             kafka.send(Topics.ROUTING_COMMANDS.name(), leadId, command).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null, "Interrupted before Kafka took the request; retry.");
+            throw HttpProblem.unavailable("Interrupted before Kafka took the request; retry.", RoutingProblems.RETRY);
         } catch (ExecutionException | TimeoutException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not take the request in time; retry.");
+            throw HttpProblem.unavailable("Kafka did not take the request in time; retry.", RoutingProblems.RETRY);
         }
         return ResponseEntity.accepted().location(URI.create("/routing/decisions/" + leadId))
                 .body(new Accepted(command.getRequestId(), leadId, current.getDecisionVersion(), "accepted"));
@@ -151,7 +152,7 @@ class RerouteController {
 
     private static void atLeastZero(long value, String field) {
         if (value < 0) {
-            throw ApiException.invalid(field, "must be 0 or more");
+            throw HttpProblem.invalid(field, "must be 0 or more");
         }
     }
 
@@ -162,7 +163,7 @@ class RerouteController {
                 return constant;
             }
         }
-        throw ApiException.invalid(field, "must be one of " + names(type));
+        throw HttpProblem.invalid(field, "must be one of " + names(type));
     }
 
     private static <E extends Enum<E>> List<String> names(Class<E> type) {

@@ -3,6 +3,7 @@ package io.leadflow.routing.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.routing.decide.Availability;
 import io.leadflow.routing.decide.Decision;
 import io.leadflow.routing.decide.InMemoryRoutingState;
@@ -70,7 +71,7 @@ class RoutingController {
         }
         LeadRouted routed = store.get().get(leadId);
         if (routed == null) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
+            throw new HttpProblem(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
         }
         SlaState clock = stores.clocks().map(clocks -> clocks.get(leadId)).orElse(null);
         return ResponseEntity.ok(DecisionView.of(routed, clock == null ? SlaView.none()
@@ -100,7 +101,7 @@ class RoutingController {
     @PostMapping(path = "/preview", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<DecisionView> preview(@RequestBody PreviewRequest request) {
         if (request == null) {
-            throw ApiException.invalid("body", "must be a JSON object with at least an email");
+            throw HttpProblem.invalid("body", "must be a JSON object with at least an email");
         }
         Instant now = clock.instant();
         LeadReceived lead = request.toLead(now);
@@ -119,8 +120,8 @@ class RoutingController {
     private ResponseEntity<?> forward(String path, String forwarded, String authorization) {
         Optional<URI> owner = forwarded == null ? stores.remoteOwner() : Optional.empty();
         if (owner.isEmpty()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null,
-                    "The routing state is not available yet (the stream is starting or rebalancing); retry shortly.");
+            throw HttpProblem.unavailable(
+                    "The routing state is not available yet (the stream is starting or rebalancing); retry shortly.", RoutingProblems.RETRY);
         }
         try {
             return peers.get().uri(owner.get().resolve(path)).header(FORWARDED, "1")
@@ -136,8 +137,8 @@ class RoutingController {
                                 ? MediaType.APPLICATION_JSON : response.getHeaders().getContentType()).body(body);
                     });
         } catch (RestClientException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, null,
-                    "The instance holding the routing state (" + owner.get() + ") did not answer; retry shortly.");
+            throw HttpProblem.unavailable(
+                    "The instance holding the routing state (" + owner.get() + ") did not answer; retry shortly.", RoutingProblems.RETRY);
         }
     }
 

@@ -2,6 +2,7 @@ package io.leadflow.routing.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.leadflow.avro.RulesVersion;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.routing.publish.RulesPublisher;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RulesLoader;
@@ -74,7 +75,7 @@ class RulesController {
         String by = actor(actor);
         String why = note(note);
         RulesVersion older = publisher.version(number)
-                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "version", "v" + number + " was never published"));
+                .orElseThrow(() -> new HttpProblem(HttpStatus.NOT_FOUND, "version", "v" + number + " was never published"));
         RulesLoader.parse(older.getYaml(), "rules v" + number); // still loads under this release
         return created(publisher.republish(older, by, why));
     }
@@ -93,7 +94,7 @@ class RulesController {
     ResponseEntity<String> file(@PathVariable String version) {
         int number = number(version);
         RulesVersion published = publisher.version(number)
-                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "version", "v" + number + " was never published"));
+                .orElseThrow(() -> new HttpProblem(HttpStatus.NOT_FOUND, "version", "v" + number + " was never published"));
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/yaml;charset=UTF-8"))
                 .header("X-Leadflow-Rules-Sha256", published.getSha256()).body(published.getYaml());
     }
@@ -110,7 +111,7 @@ class RulesController {
                 return number;
             }
         }
-        throw ApiException.invalid("version", "must be a published version number such as 3, was '" + version + "'");
+        throw HttpProblem.invalid("version", "must be a published version number such as 3, was '" + version + "'");
     }
 
     private static String actor(String header) {
@@ -119,7 +120,7 @@ class RulesController {
         }
         String actor = header.strip();
         if (actor.length() > MAX_ACTOR || actor.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid(ACTOR, "must be who publishes, at most " + MAX_ACTOR + " printable characters");
+            throw HttpProblem.invalid(ACTOR, "must be who publishes, at most " + MAX_ACTOR + " printable characters");
         }
         return actor;
     }
@@ -129,7 +130,7 @@ class RulesController {
             return null;
         }
         if (note.length() > MAX_NOTE || note.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
-            throw ApiException.invalid("note", "must be at most " + MAX_NOTE + " characters of text");
+            throw HttpProblem.invalid("note", "must be at most " + MAX_NOTE + " characters of text");
         }
         return note.strip();
     }

@@ -1,6 +1,7 @@
 package io.leadflow.routing.api;
 
 import io.leadflow.avro.LeadSource;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.routing.simulate.SimulationReport;
@@ -71,18 +72,18 @@ class SimulationController {
             throw tooLarge();
         }
         if (body.length == 0) {
-            throw ApiException.invalid("body", "must be a rules file (YAML), as LEADFLOW_ROUTING_RULES would name");
+            throw HttpProblem.invalid("body", "must be a rules file (YAML), as LEADFLOW_ROUTING_RULES would name");
         }
         return body;
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "body", "is larger than " + MAX_RULES_BYTES + " bytes, the most a rules file may have");
+    private static HttpProblem tooLarge() {
+        return new HttpProblem(HttpStatus.CONTENT_TOO_LARGE, "body", "is larger than " + MAX_RULES_BYTES + " bytes, the most a rules file may have");
     }
 
     private static SimulationWindow window(Instant from, Instant to, Set<LeadSource> sources) {
         if (from != null && to != null && !to.isAfter(from)) {
-            throw ApiException.invalid("to", "must be after from (" + from + "), was " + to);
+            throw HttpProblem.invalid("to", "must be after from (" + from + "), was " + to);
         }
         return new SimulationWindow(from, to, sources);
     }
@@ -94,7 +95,7 @@ class SimulationController {
         try {
             return Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(param, "must be an ISO-8601 instant such as 2026-03-01T00:00:00Z, was '" + value + "'");
+            throw HttpProblem.invalid(param, "must be an ISO-8601 instant such as 2026-03-01T00:00:00Z, was '" + value + "'");
         }
     }
 
@@ -106,7 +107,7 @@ class SimulationController {
             }
             String constant = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
             LeadSource source = Arrays.stream(LeadSource.values()).filter(s -> s != LeadSource.UNKNOWN && s.name().equals(constant))
-                    .findFirst().orElseThrow(() -> ApiException.invalid("sources", "must name lead sources among "
+                    .findFirst().orElseThrow(() -> HttpProblem.invalid("sources", "must name lead sources among "
                             + Arrays.stream(LeadSource.values()).filter(s -> s != LeadSource.UNKNOWN).map(Enum::name).toList()
                             + ", was '" + name + "'"));
             sources.add(source);
@@ -126,6 +127,6 @@ class SimulationController {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.invalid("limit", "must be a whole number from 0 to " + MAX_LIMIT + ", was '" + value + "'");
+        throw HttpProblem.invalid("limit", "must be a whole number from 0 to " + MAX_LIMIT + ", was '" + value + "'");
     }
 }

@@ -1,11 +1,14 @@
 package io.leadflow.routing.api;
 
+import io.leadflow.platform.web.ProblemAdvice;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -26,7 +29,8 @@ class RestoringStateTests {
 
     @Test
     void answersAStoreInTransitWith503AndRetryAfter() throws Exception {
-        MockMvc mvc = MockMvcBuilders.standaloneSetup(new Rebalancing()).setControllerAdvice(new ProblemAdvice()).build();
+        MockMvc mvc = MockMvcBuilders.standaloneSetup(new Rebalancing()).setControllerAdvice(
+                new ProblemAdvice(List.of(new RoutingProblems()), List.of())).build();
 
         mvc.perform(get("/routing/reps"))
                 .andExpect(status().isServiceUnavailable())

@@ -1,15 +1,16 @@
 package io.leadflow.trials.api;
 
 import io.leadflow.avro.TrialEvent;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.schemas.Topics;
 import io.leadflow.trials.system.TrialsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,9 +51,9 @@ class TrialCommands {
         }
     }
 
-    private static ApiProblem unavailable(String why) {
+    private static HttpProblem unavailable(String why) {
         log.warn("Could not publish to {}: {}", Topics.TRIALS_EVENTS.name(), why);
-        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, null,
-                "Kafka did not acknowledge the event (" + why + "); nothing was recorded, please retry");
+        return HttpProblem.unavailable("Kafka did not acknowledge the event (" + why + "); nothing was recorded, please retry",
+                Duration.ofSeconds(5));
     }
 }

@@ -6,6 +6,7 @@ import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialExtended;
 import io.leadflow.avro.TrialOutcome;
 import io.leadflow.avro.TrialStarted;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.schemas.LeadIds;
 import io.leadflow.trials.system.TrialsProperties;
 import io.leadflow.trials.topology.TrialContext;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -64,7 +66,7 @@ class TrialsController {
     @PostMapping
     ResponseEntity<?> start(@Valid @RequestBody TrialRequests.Start request) {
         if (request.dealId() == null && request.leadId() == null) {
-            throw ApiProblem.invalid("dealId", "or leadId is required");
+            throw HttpProblem.invalid("dealId", "or leadId is required");
         }
         Instant now = clock.instant();
         String dealId = request.dealId();
@@ -77,7 +79,7 @@ class TrialsController {
         TrialContext known = readable(() -> stores.context(trialId)).orElse(ofLead);
         String refusal = settings.refusal(null, known);
         if (refusal != null) {
-            throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, request.dealId() != null ? "dealId" : "leadId",
+            throw new HttpProblem(HttpStatus.UNPROCESSABLE_CONTENT, request.dealId() != null ? "dealId" : "leadId",
                     "cannot start a hands-on evaluation: " + refusal);
         }
         Optional<TrialState> existing = readable(() -> stores.trial(trialId));
@@ -142,7 +144,7 @@ class TrialsController {
     private void requireOpen(String trialId) {
         TrialState trial = readable(() -> stores.trial(trialId)).orElseThrow(() -> notFound(trialId));
         if (trial.status() == TrialStatus.CLOSED) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "trialId", "trial " + trialId + " is already closed as "
+            throw new HttpProblem(HttpStatus.CONFLICT, "trialId", "trial " + trialId + " is already closed as "
                     + trial.outcome());
         }
     }
@@ -151,12 +153,12 @@ class TrialsController {
         try {
             return read.get();
         } catch (TrialStores.Unavailable e) {
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage() + "; please retry");
+            throw HttpProblem.unavailable(e.getMessage() + "; please retry", Duration.ofSeconds(5));
         }
     }
 
-    private static ApiProblem notFound(String trialId) {
-        return new ApiProblem(HttpStatus.NOT_FOUND, "trialId", "no trial " + trialId + " on this instance");
+    private static HttpProblem notFound(String trialId) {
+        return new HttpProblem(HttpStatus.NOT_FOUND, "trialId", "no trial " + trialId + " on this instance");
     }
 
     private static String eventId(String trialId, String command, String idempotencyKey) {
