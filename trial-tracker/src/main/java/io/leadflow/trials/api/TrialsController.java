@@ -6,7 +6,9 @@ import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialExtended;
 import io.leadflow.avro.TrialOutcome;
 import io.leadflow.avro.TrialStarted;
+import io.leadflow.platform.streams.InstanceQueries;
 import io.leadflow.schemas.LeadIds;
+import io.leadflow.schemas.Topics;
 import io.leadflow.trials.system.TrialsProperties;
 import io.leadflow.trials.topology.TrialContext;
 import io.leadflow.trials.topology.TrialIds;
@@ -14,6 +16,7 @@ import io.leadflow.trials.topology.TrialSettings;
 import io.leadflow.trials.topology.TrialState;
 import io.leadflow.trials.topology.TrialStatus;
 import io.leadflow.trials.topology.TrialStores;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -28,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.time.Clock;
@@ -39,7 +43,8 @@ import java.util.UUID;
 
 /**
  * The trials API. Commands only write {@link TrialEvent}s to {@code trials.events} (202 Accepted); the topology
- * applies them and is the single writer of trial state. Reads come from the topology's stores on this instance.
+ * applies them and is the single writer of trial state. Reads come from the topology's stores: a trial held by another
+ * instance is read there, and the list is gathered from every instance ({@link InstanceQueries}).
  */
 @Validated
 @RestController
@@ -51,10 +56,15 @@ class TrialsController {
     private final TrialsProperties properties;
     private final TrialSettings settings;
     private final Clock clock;
+    private final InstanceQueries instances;
+    private final ObjectMapper json;
 
-    TrialsController(TrialCommands commands, TrialStores stores, TrialsProperties properties, Clock clock) {
+    TrialsController(TrialCommands commands, TrialStores stores, TrialsProperties properties, Clock clock,
+                     InstanceQueries instances, ObjectMapper json) {
         this.commands = commands;
         this.stores = stores;
+        this.instances = instances;
+        this.json = json;
         this.properties = properties;
         this.settings = properties.topologySettings();
         this.clock = clock;
@@ -119,24 +129,42 @@ class TrialsController {
         return accepted(event);
     }
 
-    /** Running trials (this instance's partitions), soonest end first; {@code owner} filters by rep id. */
+    /** Running trials of every instance, soonest end first; {@code owner} filters by rep id. */
     @GetMapping
     List<TrialViews.Summary> list(@RequestParam(required = false) String owner,
-                                  @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit) {
+                                  @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit,
+                                  HttpServletRequest request) {
         Instant now = clock.instant();
-        return readable(stores::all).stream()
-                .filter(t -> t.status() == TrialStatus.ACTIVE)
-                .map(t -> TrialViews.summary(t, readable(() -> stores.context(t.trialId())).orElse(null), now))
-                .filter(s -> owner == null || (s.owner() != null && owner.equals(s.owner().repId())))
-                .sorted(Comparator.comparing(TrialViews.Summary::endsAt).thenComparing(TrialViews.Summary::trialId))
+        return readable(() -> instances.gather(TrialState.STORE, Topics.TRIALS_EVENTS.name(), Topics.TRIALS_EVENTS.partitions(),
+                        request, () -> running(owner, limit, now), body -> List.of(json.readValue(body, TrialViews.Summary[].class))))
+                .stream()
+                .sorted(SOONEST_END)
                 .limit(limit)
                 .toList();
     }
 
     @GetMapping("/{trialId}")
-    TrialViews.Detail get(@PathVariable String trialId) {
+    ResponseEntity<?> get(@PathVariable String trialId, HttpServletRequest request) {
+        Optional<URI> holder = readable(() -> instances.ownerOf(TrialState.STORE, trialId, request));
+        if (holder.isPresent()) {
+            return readable(() -> instances.forward(holder.get(), request, null));
+        }
         TrialState trial = readable(() -> stores.trial(trialId)).orElseThrow(() -> notFound(trialId));
-        return TrialViews.detail(trial, readable(() -> stores.context(trialId)).orElse(null), clock.instant());
+        return ResponseEntity.ok(TrialViews.detail(trial, readable(() -> stores.context(trialId)).orElse(null), clock.instant()));
+    }
+
+    private static final Comparator<TrialViews.Summary> SOONEST_END =
+            Comparator.comparing(TrialViews.Summary::endsAt).thenComparing(TrialViews.Summary::trialId);
+
+    /** This instance's running trials. */
+    private List<TrialViews.Summary> running(String owner, int limit, Instant now) {
+        return readable(stores::all).stream()
+                .filter(t -> t.status() == TrialStatus.ACTIVE)
+                .map(t -> TrialViews.summary(t, readable(() -> stores.context(t.trialId())).orElse(null), now))
+                .filter(s -> owner == null || (s.owner() != null && owner.equals(s.owner().repId())))
+                .sorted(SOONEST_END)
+                .limit(limit)
+                .toList();
     }
 
     private void requireOpen(String trialId) {
@@ -150,13 +178,13 @@ class TrialsController {
     private static <T> T readable(java.util.function.Supplier<T> read) {
         try {
             return read.get();
-        } catch (TrialStores.Unavailable e) {
+        } catch (TrialStores.Unavailable | InstanceQueries.NotReady e) {
             throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, null, e.getMessage() + "; please retry");
         }
     }
 
     private static ApiProblem notFound(String trialId) {
-        return new ApiProblem(HttpStatus.NOT_FOUND, "trialId", "no trial " + trialId + " on this instance");
+        return new ApiProblem(HttpStatus.NOT_FOUND, "trialId", "no trial " + trialId);
     }
 
     private static String eventId(String trialId, String command, String idempotencyKey) {

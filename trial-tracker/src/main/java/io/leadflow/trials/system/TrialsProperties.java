@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param maxFiresPerTick     most reminders fired in one scan (one transaction)
  * @param unownedChannel      Slack channel for alerts of trials without a known owner; empty = none
  * @param publishTimeout      how long an API call waits for Kafka's acknowledgement before answering 503
+ * @param forwardTimeout      how long a read forwarded to the instance that holds a trial (or a part of the list) may
+ *                            take to connect, then to answer, before the API answers 503
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
@@ -37,7 +39,8 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
                                @DefaultValue("1m") @NotNull Duration lateAfter,
                                @DefaultValue("10000") @Min(1) int maxFiresPerTick,
                                @DefaultValue("") String unownedChannel,
-                               @DefaultValue("5s") @NotNull Duration publishTimeout) {
+                               @DefaultValue("5s") @NotNull Duration publishTimeout,
+                               @DefaultValue("2s") @NotNull Duration forwardTimeout) {
 
     /** Offsets of the reminders ({@code leadflow.trials.schedule.*}). */
     public record Schedule(@DefaultValue("0s") @NotNull Duration kickoffAfterStart,
