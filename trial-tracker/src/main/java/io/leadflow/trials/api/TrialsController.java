@@ -109,7 +109,12 @@ class TrialsController {
 
     @PostMapping("/{trialId}/extend")
     ResponseEntity<?> extend(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Extend request,
-                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                             HttpServletRequest http) {
+        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, http, request);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
+        }
         requireOpen(trialId);
         TrialEvent event = event(trialId, eventId(trialId, "extend", idempotencyKey), clock.instant(),
                 TrialExtended.newBuilder().setDays(request.days()).setReason(request.reason().trim()).build());
@@ -119,7 +124,12 @@ class TrialsController {
 
     @PostMapping("/{trialId}/close")
     ResponseEntity<?> close(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Close request,
-                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                            HttpServletRequest http) {
+        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, http, request);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
+        }
         requireOpen(trialId);
         TrialEvent event = event(trialId, eventId(trialId, "close", idempotencyKey), clock.instant(),
                 TrialClosed.newBuilder().setOutcome(TrialOutcome.valueOf(request.outcome().toUpperCase()))
@@ -145,9 +155,9 @@ class TrialsController {
 
     @GetMapping("/{trialId}")
     ResponseEntity<?> get(@PathVariable String trialId, HttpServletRequest request) {
-        Optional<URI> holder = readable(() -> instances.ownerOf(TrialState.STORE, trialId, request));
-        if (holder.isPresent()) {
-            return readable(() -> instances.forward(holder.get(), request, null));
+        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, request, null);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
         }
         TrialState trial = readable(() -> stores.trial(trialId)).orElseThrow(() -> notFound(trialId));
         return ResponseEntity.ok(TrialViews.detail(trial, readable(() -> stores.context(trialId)).orElse(null), clock.instant()));
@@ -165,6 +175,12 @@ class TrialsController {
                 .sorted(SOONEST_END)
                 .limit(limit)
                 .toList();
+    }
+
+    /** The answer of the instance that holds the trial, when it is another one (the request forwarded there once). */
+    private Optional<ResponseEntity<byte[]>> heldElsewhere(String trialId, HttpServletRequest request, Object body) {
+        Optional<URI> holder = readable(() -> instances.ownerOf(TrialState.STORE, trialId, request));
+        return holder.map(owner -> readable(() -> instances.forward(owner, request, body == null ? null : json.writeValueAsBytes(body))));
     }
 
     private void requireOpen(String trialId) {

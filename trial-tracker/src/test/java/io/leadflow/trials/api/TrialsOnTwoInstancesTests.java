@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two trial-trackers in one Kafka Streams application, each with its own port and state directory: whichever is asked
  * answers for every trial, by reading the trial where its partition is (forwarded once, with the admin token) and by
- * gathering the list from both; a request that was already forwarded is never forwarded again; and while the
+ * gathering the list from both, and extends or closes it there; a request that was already forwarded is never forwarded again; and while the
  * partitions move, the answer is 503 with Retry-After, never a 404 for a trial that exists.
  */
 @WithKafkaBroker
@@ -110,6 +110,28 @@ class TrialsOnTwoInstancesTests {
     }
 
     @Test
+    void aTrialHeldByTheOtherInstanceIsExtendedAndClosedThroughEither() throws Exception {
+        String trialId = startTrials(6).stream().filter(second::holds).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(first, "/trials/" + trialId, Map.of()).statusCode() == 200);
+        java.time.Instant endsAt = endsAt(trialId);
+
+        HttpResponse<String> extended = send(first, "POST", "/trials/" + trialId + "/extend",
+                "{\"days\": 14, \"reason\": \"security review\"}", Map.of("Idempotency-Key", "extend-once"));
+
+        assertThat(extended.statusCode()).as(extended.body()).isEqualTo(202);
+        assertThat(extended.headers().firstValue("Location")).hasValue("/trials/" + trialId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> endsAt(trialId).equals(endsAt.plus(Duration.ofDays(14))));
+
+        HttpResponse<String> closed = send(first, "POST", "/trials/" + trialId + "/close", "{\"outcome\": \"converted\"}", Map.of());
+
+        assertThat(closed.statusCode()).as(closed.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                JSON.readTree(get(first, "/trials/" + trialId, Map.of()).body()).path("outcome").asString().equals("CONVERTED"));
+        HttpResponse<String> again = send(first, "POST", "/trials/" + trialId + "/close", "{\"outcome\": \"lost\"}", Map.of());
+        assertThat(again.statusCode()).as("the holder's answer: already closed").isEqualTo(409);
+    }
+
+    @Test
     void aForwardedRequestIsNeverForwardedAgain() throws Exception {
         String trialId = startTrials(6).stream().filter(second::holds).findFirst().orElseThrow();
         await().atMost(Duration.ofSeconds(30)).until(() -> get(second, "/trials/" + trialId, Map.of()).statusCode() == 200);
@@ -155,6 +177,10 @@ class TrialsOnTwoInstancesTests {
         } finally {
             third.context().close();
         }
+    }
+
+    private static java.time.Instant endsAt(String trialId) throws Exception {
+        return java.time.Instant.parse(JSON.readTree(get(first, "/trials/" + trialId, Map.of()).body()).path("trial").path("endsAt").asString());
     }
 
     private static List<String> startTrials(int count) throws Exception {
