@@ -232,19 +232,61 @@ class NotifierEndToEndTests {
     void offsetOfAFinishedAlertIsCommitted() throws Exception {
         RepAlert alert = TestAlerts.toChannel("committed-" + UUID.randomUUID(), "C0COMMIT");
 
-        RecordMetadata written = produce(alert);
+        produce(alert);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> slack.postsTo("C0COMMIT").size() == 1);
-        TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+        ConsumerRecord<String, byte[]> delivered = awaitRecord(Topics.REP_ALERTS_BY_CHANNEL.name(), alert.getAlertId());
+        assertThat(delivered.key()).as("the key stays the rep").isEqualTo(alert.getRepId());
+        assertThat(delivered.partition()).as("the partition is the channel's")
+                .isEqualTo(org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                        "C0COMMIT".getBytes(java.nio.charset.StandardCharsets.UTF_8))) % Topics.REP_ALERTS_BY_CHANNEL.partitions());
+        TopicPartition partition = new TopicPartition(delivered.topic(), delivered.partition());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers()))) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                assertThat(committed.get(partition)).as("committed offsets %s, record at %s", committed, written.offset())
+                assertThat(committed.get(partition)).as("committed offsets %s, record at %s", committed, delivered.offset())
                         .isNotNull().extracting(OffsetAndMetadata::offset).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
-                        .isGreaterThan(written.offset());
+                        .isGreaterThan(delivered.offset());
             });
         }
+    }
+
+    /** The record of {@code topic} whose value mentions {@code alertId}. */
+    private ConsumerRecord<String, byte[]> awaitRecord(String topic, String alertId) {
+        byte[] id = alertId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = IntStream.range(0, Topics.REP_ALERTS_BY_CHANNEL.partitions())
+                    .mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.value() != null && indexOf(r.value(), id) >= 0) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private RecordMetadata produce(RepAlert alert) throws Exception {

@@ -161,6 +161,11 @@ class NotifierRestartTests {
         notifiers.add(context);
         KafkaListenerEndpointRegistry listeners = context.getBean(KafkaListenerEndpointRegistry.class);
         ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("rep-notifier-alerts"), Topics.REP_ALERTS.partitions());
+        // the step that puts alerts on their channel's partition starts at the end of rep.alerts too, once it runs
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var streams = context.getBean(org.springframework.kafka.config.StreamsBuilderFactoryBean.class).getKafkaStreams();
+            return streams != null && streams.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING;
+        });
         return context;
     }
 }

@@ -45,6 +45,15 @@ public final class Topics {
     public static final Topic<RepAlert> REP_ALERTS =
             new Topic<>("rep.alerts", RepAlert.class, "repId", DEFAULT_PARTITIONS, "routing-service, trial-tracker");
 
+    /**
+     * {@code rep.alerts} again, each alert on the partition of the Slack channel it goes to (the key stays the repId).
+     * rep-notifier decides the channel (its per-kind channel settings) and writes it; its deliverers read it, so every
+     * alert of a channel reaches the one instance that owns that partition and the channel's pace holds with any
+     * number of instances.
+     */
+    public static final Topic<RepAlert> REP_ALERTS_BY_CHANNEL =
+            new Topic<>("rep.alerts.by-channel", RepAlert.class, "repId", DEFAULT_PARTITIONS, "rep-notifier");
+
     /** Compacted: alerts the notifier has posted (or is posting), keyed by alertId, so a restart never posts twice. */
     public static final Topic<SentAlert> REP_ALERTS_SENT =
             new Topic<>("rep.alerts.sent", SentAlert.class, "alertId", DEFAULT_PARTITIONS, "rep-notifier", true);
@@ -86,8 +95,8 @@ public final class Topics {
     public static final String SCHEMAS = "_schemas";
 
     private static final List<Topic<?>> ALL = List.of(
-            LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS, REP_ALERTS_SENT,
-            INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES);
+            LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS,
+            REP_ALERTS_BY_CHANNEL, REP_ALERTS_SENT, INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES);
 
     private Topics() {
     }

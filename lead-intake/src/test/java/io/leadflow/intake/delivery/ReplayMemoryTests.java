@@ -1,5 +1,6 @@
 package io.leadflow.intake.delivery;
 
+import io.leadflow.avro.DealStageChanged;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.intake.IntakeIntegrationTest;
 import io.leadflow.intake.LeadIntakeApplication;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static io.leadflow.intake.email.MailgunFields.mailgunFields;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The replay memory on a real broker: a Mailgun token is handled once however many requests race for it, is bound to
  * the body it was first seen with, and a provider's retry with the original (old) signature is accepted exactly once,
- * on this instance or on another one started later.
+ * on this instance or on another one started later; a HubSpot event accepted by one instance is a duplicate for another.
  */
 class ReplayMemoryTests extends IntakeIntegrationTest {
 
@@ -138,6 +140,44 @@ class ReplayMemoryTests extends IntakeIntegrationTest {
         assertThat(published().awaitValues(Topics.LEADS_RECEIVED, LeadIds.leadId("EMAIL", messageId), LeadReceived.class)).hasSize(1);
     }
 
+    @Test
+    void aHubSpotEventAcceptedByOneInstanceIsADuplicateOnAnotherEvenRegroupedIntoANewBatch() {
+        long eventId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+        long dealId = ThreadLocalRandom.current().nextLong(1_000_000, 9_999_999);
+        long laterDealId = dealId + 1;
+        HttpResponse<String> first = postHubSpot(webhooks(), "[" + stageChange(eventId, dealId) + "]");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+
+        try (ConfigurableApplicationContext twin = startTwin()) {
+            int twinPort = ((WebServerApplicationContext) twin).getWebServer().getPort();
+            // HubSpot retries the event in another batch, next to a new one, and this time another instance gets it
+            HttpResponse<String> regrouped = postHubSpot(new Webhooks(twinPort),
+                    "[" + stageChange(eventId + 7, laterDealId) + "," + stageChange(eventId, dealId) + "]");
+
+            assertThat(regrouped.statusCode()).as(regrouped.body()).isEqualTo(202);
+            assertThat(json.readTree(regrouped.body()).get("published").asInt()).isEqualTo(1);
+            assertThat(json.readTree(regrouped.body()).get("duplicates").asInt()).isEqualTo(1);
+        }
+        assertThat(published().awaitValues(Topics.DEALS_STAGE_CHANGED, Long.toString(laterDealId), DealStageChanged.class)).hasSize(1);
+        assertThat(published().values(Topics.DEALS_STAGE_CHANGED, Long.toString(dealId), DealStageChanged.class)).hasSize(1);
+    }
+
+    private static String stageChange(long eventId, long dealId) {
+        return """
+                {"eventId": %d, "subscriptionId": 2148931, "portalId": 62515, "appId": 1160452,
+                 "occurredAt": 1767607200000, "subscriptionType": "deal.propertyChange", "attemptNumber": 0,
+                 "objectId": %d, "changeSource": "CRM_UI", "propertyName": "dealstage", "propertyValue": "evaluation"}
+                """.formatted(eventId, dealId);
+    }
+
+    private static HttpResponse<String> postHubSpot(Webhooks instance, String batch) {
+        byte[] body = batch.getBytes(StandardCharsets.UTF_8);
+        String ts = Long.toString(Instant.now().toEpochMilli());
+        return instance.post("/webhooks/hubspot", "application/json", body,
+                "X-HubSpot-Signature-v3", instance.hubSpotSignature(Webhooks.HUBSPOT_SECRET, "/webhooks/hubspot", body, ts),
+                "X-HubSpot-Request-Timestamp", ts);
+    }
+
     /** A second lead-intake on the same broker, as a second instance or a restarted one would be. */
     private static ConfigurableApplicationContext startTwin() {
         return new SpringApplicationBuilder(LeadIntakeApplication.class).run(
@@ -145,6 +185,7 @@ class ReplayMemoryTests extends IntakeIntegrationTest {
                 "--spring.kafka.bootstrap-servers=" + KafkaBrokers.shared().bootstrapServers(),
                 "--spring.kafka.properties.schema.registry.url=" + REGISTRY,
                 "--leadflow.intake.secrets.mailgun=" + Webhooks.MAILGUN_KEY,
+                "--leadflow.intake.secrets.hubspot=" + Webhooks.HUBSPOT_SECRET,
                 "--management.endpoints.web.exposure.include=health");
     }
 

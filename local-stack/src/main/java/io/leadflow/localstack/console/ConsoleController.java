@@ -194,7 +194,7 @@ class ConsoleController {
     }
 
     /** A service behind the console answered with an error: 502. */
-    private static HttpProblem upstreamFailure(String message) {
+    static HttpProblem upstreamFailure(String message) {
         return new HttpProblem(HttpStatus.BAD_GATEWAY, null, message);
     }
 

@@ -12,7 +12,7 @@ import org.springframework.web.method.HandlerMethod;
  * The console API's failures as the platform's problems. A wrong click or argument names its field the way the
  * sandboxes word it ({@code "ts: no message ... in ..."}): 400 with the field before the colon. Anything else the
  * console API cannot answer is a 503: a service or the broker behind it is not reachable. Only for
- * {@link ConsoleController}; the sandboxes served next to it answer their own way.
+ * the console's own controllers; the sandboxes served next to it answer their own way.
  */
 @Component
 class ConsoleProblems implements ProblemMapping {
@@ -21,7 +21,7 @@ class ConsoleProblems implements ProblemMapping {
 
     @Override
     public HttpProblem problem(Exception exception, HandlerMethod handler) {
-        if (handler == null || !ConsoleController.class.isAssignableFrom(handler.getBeanType())) {
+        if (handler == null || !(handler.getBeanType() == ConsoleController.class || handler.getBeanType() == RoutingViewsController.class)) {
             return null;
         }
         if (exception instanceof IllegalArgumentException) {

@@ -1,20 +1,18 @@
 package io.leadflow.localstack.console;
 
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.platform.web.AdminAccess;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -43,7 +41,6 @@ import java.util.Optional;
 @RequestMapping(path = "/api/routing", produces = MediaType.APPLICATION_JSON_VALUE)
 class RoutingViewsController {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RoutingViewsController.class);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** routing-service takes a rules file of at most this many bytes; the console reads no more than that. */
@@ -66,7 +63,7 @@ class RoutingViewsController {
     JsonNode liveRules(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) throws Exception {
         HttpResponse<String> rules = send(get("/routing/rules", READ_TIMEOUT), authorization);
         if (rules.statusCode() != 200) {
-            throw new ConsoleController.UpstreamFailure("routing-service answered " + rules.statusCode() + " to GET /routing/rules");
+            throw ConsoleController.upstreamFailure("routing-service answered " + rules.statusCode() + " to GET /routing/rules");
         }
         JsonNode live = JSON.readTree(rules.body()).path("live");
         ObjectNode answer = JSON.createObjectNode();
@@ -79,7 +76,7 @@ class RoutingViewsController {
         HttpResponse<String> file = send(HttpRequest.newBuilder(URI.create(settings.routingUrl() + "/routing/rules/" + version))
                 .timeout(READ_TIMEOUT).header("Accept", "application/yaml").GET(), authorization);
         if (file.statusCode() != 200) {
-            throw new ConsoleController.UpstreamFailure("routing-service answered " + file.statusCode() + " to GET /routing/rules/" + version);
+            throw ConsoleController.upstreamFailure("routing-service answered " + file.statusCode() + " to GET /routing/rules/" + version);
         }
         answer.set("live", live);
         answer.put("yaml", file.body());
@@ -139,7 +136,7 @@ class RoutingViewsController {
     private static ResponseEntity<String> relay(HttpResponse<String> response, String call) {
         int status = response.statusCode();
         if (status == 401 || status == 403) {
-            throw new ConsoleController.UpstreamFailure("routing-service refused " + call + " (" + status + ")");
+            throw ConsoleController.upstreamFailure("routing-service refused " + call + " (" + status + ")");
         }
         if (status == 200 || (status >= 400 && status < 500) || status == 503) {
             Optional<String> type = response.headers().firstValue("Content-Type");
@@ -151,7 +148,7 @@ class RoutingViewsController {
                 return answer.body(response.body());
             }
         }
-        throw new ConsoleController.UpstreamFailure("routing-service answered " + status + " to " + call);
+        throw ConsoleController.upstreamFailure("routing-service answered " + status + " to " + call);
     }
 
     private static void param(List<String> query, String name, String value) {
@@ -163,47 +160,15 @@ class RoutingViewsController {
     /** The body, read no further than a rules file may go. */
     private static byte[] rulesFile(HttpServletRequest request) throws IOException {
         if (request.getContentLengthLong() > MAX_RULES_BYTES) {
-            throw new TooLarge();
+            throw new HttpProblem(HttpStatus.CONTENT_TOO_LARGE, "body", "is larger than " + MAX_RULES_BYTES + " bytes, the most a rules file may have");
         }
         byte[] body = request.getInputStream().readNBytes(MAX_RULES_BYTES + 1);
         if (body.length > MAX_RULES_BYTES) {
-            throw new TooLarge();
+            throw new HttpProblem(HttpStatus.CONTENT_TOO_LARGE, "body", "is larger than " + MAX_RULES_BYTES + " bytes, the most a rules file may have");
         }
         if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
             throw new IllegalArgumentException("body: paste or upload a rules file (YAML) to simulate");
         }
         return body;
-    }
-
-    static final class TooLarge extends RuntimeException {
-        TooLarge() {
-            super("body: is larger than " + MAX_RULES_BYTES + " bytes, the most a rules file may have");
-        }
-    }
-
-    @ExceptionHandler(TooLarge.class)
-    ProblemDetail tooLarge(TooLarge e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
-        problem.setProperty("field", "body");
-        return problem;
-    }
-
-    @ExceptionHandler(IllegalArgumentException.class)
-    ProblemDetail badRequest(IllegalArgumentException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setProperty("field", "body");
-        return problem;
-    }
-
-    @ExceptionHandler(ConsoleController.UpstreamFailure.class)
-    ProblemDetail badGateway(ConsoleController.UpstreamFailure e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
-    }
-
-    @ExceptionHandler({IOException.class, JacksonException.class})
-    ProblemDetail unavailable(Exception e) {
-        log.warn("Console routing request failed: {}", e.toString());
-        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "routing-service is not reachable (it may still be starting); see the local stack's log");
     }
 }

@@ -6,6 +6,8 @@ import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
 import io.leadflow.notifier.templates.Templates;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.leadflow.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
@@ -15,6 +17,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 
@@ -25,7 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The lanes, the delivery protocol and the {@code rep.alerts} consumer with hand-managed offsets. */
+/** The lanes, the delivery protocol and the {@code rep.alerts.by-channel} consumer with hand-managed offsets. */
 @Configuration(proxyBeanMethods = false)
 class DeliveryConfiguration {
 
@@ -71,7 +74,18 @@ class DeliveryConfiguration {
             }
             return headers;
         });
-        return new AlertDelivery(slack, templates, deals, ledger, channels, lanes, deadLetters, properties, metrics, clock);
+        return new AlertDelivery(slack, templates, deals, ledger, channels, lanes, asRepAlerts(deadLetters), properties, metrics, clock);
+    }
+
+    /**
+     * An alert that cannot be delivered goes to {@code rep.alerts.dlt}, with every other dead alert: the record read
+     * from {@code rep.alerts.by-channel} is the {@code rep.alerts} record, only on its channel's partition.
+     */
+    static ConsumerRecordRecoverer asRepAlerts(ConsumerRecordRecoverer deadLetters) {
+        return (record, exception) -> deadLetters.accept(!record.topic().equals(Topics.REP_ALERTS_BY_CHANNEL.name()) ? record
+                : new ConsumerRecord<>(Topics.REP_ALERTS.name(), record.partition(), record.offset(), record.timestamp(),
+                record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(), record.value(),
+                record.headers(), record.leaderEpoch()), exception);
     }
 
     @Bean
@@ -101,7 +115,7 @@ class DeliveryConfiguration {
         container.setIdleEventInterval(1000L); // idle events commit finished offsets when no records arrive
         container.setPollTimeout(1000L);
         container.setConsumerRebalanceListener(partitions);
-        factory.setCommonErrorHandler(new AlertsErrorHandler(deadLetters, alertOffsets));
+        factory.setCommonErrorHandler(new AlertsErrorHandler(asRepAlerts(deadLetters), alertOffsets));
         return factory;
     }
 }

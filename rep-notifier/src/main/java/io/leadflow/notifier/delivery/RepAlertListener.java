@@ -17,7 +17,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
 import java.util.Map;
 
 /**
- * Consumes {@code rep.alerts} and hands each alert to {@link AlertDelivery}, which finishes it later on its channel's
+ * Consumes {@code rep.alerts.by-channel} (every alert of a channel on one partition, {@link ChannelKeying}) and hands
+ * each alert to {@link AlertDelivery}, which finishes it later on its channel's
  * lane; the consumer never waits for Slack, so one throttled channel does not hold up the others. Offsets are
  * committed by hand (from this thread, as Kafka requires) up to the lowest alert still in flight per partition.
  * Rebalances are handled by {@link AlertPartitions}.
@@ -43,7 +44,7 @@ class RepAlertListener {
         this.maxInFlight = maxInFlight;
     }
 
-    @KafkaListener(id = ID, idIsGroup = false, topics = "#{T(io.leadflow.schemas.Topics).REP_ALERTS.name()}",
+    @KafkaListener(id = ID, idIsGroup = false, topics = "#{T(io.leadflow.schemas.Topics).REP_ALERTS_BY_CHANNEL.name()}",
             containerFactory = "repAlertsContainerFactory")
     void onAlert(ConsumerRecord<String, RepAlert> record, Consumer<?, ?> consumer) {
         OffsetTracker.Ticket ticket = tracker.begin(new TopicPartition(record.topic(), record.partition()), record.offset());

@@ -8,6 +8,7 @@ import io.leadflow.avro.RerouteRequested;
 import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.schemas.Topics;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.time.Clock;
@@ -34,7 +36,8 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /routing/leads/{leadId}/reroute}: corrected facts or an explicit owner for a routed lead. The request is
  * checked here and written to {@code routing.commands}; the topology, the single writer of ownership, makes it the
- * lead's next decision version. Answers 202 once Kafka has the request.
+ * lead's next decision version. Answers 202 once Kafka has the request. The request is checked against the lead's
+ * current decision, so on an instance that does not run the routing task it is forwarded, once, to the one that does.
  */
 @RestController
 @RequestMapping(path = "/routing", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -47,12 +50,14 @@ class RerouteController {
     private final LiveRouter router;
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
+    private final ObjectMapper json;
 
-    RerouteController(RoutingStores stores, LiveRouter router, KafkaTemplate<String, Object> kafka, Clock clock) {
+    RerouteController(RoutingStores stores, LiveRouter router, KafkaTemplate<String, Object> kafka, Clock clock, ObjectMapper json) {
         this.stores = stores;
         this.router = router;
         this.kafka = kafka;
         this.clock = clock;
+        this.json = json;
     }
 
     /** What may be corrected; every field optional, at least one of them given. */
@@ -65,7 +70,13 @@ class RerouteController {
     }
 
     @PostMapping(path = "/leads/{leadId}/reroute", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Accepted> reroute(@PathVariable String leadId, @RequestBody(required = false) RerouteBody body) {
+    ResponseEntity<?> reroute(@PathVariable String leadId, @RequestBody(required = false) RerouteBody body,
+                              HttpServletRequest http) {
+        // The instance that runs the routing task checks the request against the live rules and the lead's decision.
+        Optional<URI> elsewhere = stores.elsewhere(http);
+        if (elsewhere.isPresent()) {
+            return stores.forward(elsewhere.get(), http, body == null ? null : json.writeValueAsBytes(body));
+        }
         if (body == null) {
             throw HttpProblem.invalid("body", "must be a JSON object with corrected facts or an ownerRepId");
         }
@@ -131,9 +142,7 @@ class RerouteController {
             throw HttpProblem.invalid("body", "must correct at least one of country, planInterest, monthlyEvents, "
                     + "monthlyActiveUsers, needs, or name an ownerRepId");
         }
-        var decisions = stores.decisions().orElseThrow(() -> HttpProblem.unavailable(
-                "The routing state is not on this instance or not available yet; retry shortly.", RoutingProblems.RETRY));
-        LeadRouted current = decisions.get(leadId);
+        LeadRouted current = stores.decisions().orElseThrow(RoutingController::notReady).get(leadId);
         if (current == null) {
             throw new HttpProblem(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
         }

@@ -11,23 +11,18 @@ import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.decide.RoutingState;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.routing.rules.RoutingRules;
-import io.leadflow.routing.system.RoutingProperties;
 import io.leadflow.routing.topology.SlaState;
-import org.springframework.http.HttpHeaders;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
+import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.time.Clock;
@@ -39,37 +34,31 @@ import java.util.Optional;
 /**
  * The read API: a decision with its reasons, the reps with today's load and availability, and a
  * preview of what the current rules would decide for a lead. Reads are answered from the routing
- * task's stores; on an instance that does not run the task they are forwarded to the one that does.
+ * task's stores; on an instance that does not run the task they are forwarded, once, to the one that does.
  */
 @RestController
 @RequestMapping(path = "/routing", produces = MediaType.APPLICATION_JSON_VALUE)
 class RoutingController {
 
-    static final String FORWARDED = "X-Leadflow-Forwarded";
-
     private final LiveRouter rules;
     private final RoutingStores stores;
     private final Clock clock;
-    private final RestClient peers;
+    private final ObjectMapper json;
 
-    RoutingController(LiveRouter rules, RoutingStores stores, Clock clock, RoutingProperties properties) {
+    RoutingController(LiveRouter rules, RoutingStores stores, Clock clock, ObjectMapper json) {
         this.rules = rules;
         this.stores = stores;
         this.clock = clock;
-        SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-        requests.setConnectTimeout(properties.forwardTimeout());
-        requests.setReadTimeout(properties.forwardTimeout());
-        this.peers = RestClient.builder().requestFactory(requests).build();
+        this.json = json;
     }
 
     @GetMapping("/decisions/{leadId}")
-    ResponseEntity<?> decision(@PathVariable String leadId, @RequestHeader(name = FORWARDED, required = false) String forwarded,
-                               @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
-        var store = stores.decisions();
-        if (store.isEmpty()) {
-            return forward("/routing/decisions/" + leadId, forwarded, authorization);
+    ResponseEntity<?> decision(@PathVariable String leadId, HttpServletRequest request) {
+        Optional<URI> elsewhere = stores.elsewhere(request);
+        if (elsewhere.isPresent()) {
+            return stores.forward(elsewhere.get(), request, null);
         }
-        LeadRouted routed = store.get().get(leadId);
+        LeadRouted routed = stores.decisions().orElseThrow(RoutingController::notReady).get(leadId);
         if (routed == null) {
             throw new HttpProblem(HttpStatus.NOT_FOUND, "leadId", "has no routing decision: '" + leadId + "'");
         }
@@ -79,11 +68,14 @@ class RoutingController {
     }
 
     @GetMapping("/reps")
-    ResponseEntity<?> reps(@RequestHeader(name = FORWARDED, required = false) String forwarded,
-                           @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    ResponseEntity<?> reps(HttpServletRequest request) {
+        Optional<URI> elsewhere = stores.elsewhere(request);
+        if (elsewhere.isPresent()) {
+            return stores.forward(elsewhere.get(), request, null);
+        }
         Optional<RoutingState> state = stores.state();
         if (state.isEmpty()) {
-            return forward("/routing/reps", forwarded, authorization);
+            throw notReady();
         }
         Instant now = clock.instant();
         Router router = this.rules.current();
@@ -96,12 +88,17 @@ class RoutingController {
 
     /**
      * The decision the current rules would make for this lead now, from the live state (account
-     * owners, today's counts, round-robin turn) when this instance holds it; nothing is stored or published.
+     * owners, today's counts, round-robin turn) of the instance that holds it (forwarded there when it is another one);
+     * without it while the stream starts or rebalances. Nothing is stored or published.
      */
     @PostMapping(path = "/preview", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<DecisionView> preview(@RequestBody PreviewRequest request) {
+    ResponseEntity<?> preview(@RequestBody PreviewRequest request, HttpServletRequest http) {
         if (request == null) {
             throw HttpProblem.invalid("body", "must be a JSON object with at least an email");
+        }
+        Optional<URI> elsewhere = stores.elsewhereIfKnown(http);
+        if (elsewhere.isPresent()) {
+            return stores.forward(elsewhere.get(), http, json.writeValueAsBytes(request));
         }
         Instant now = clock.instant();
         LeadReceived lead = request.toLead(now);
@@ -116,30 +113,10 @@ class RoutingController {
         return ResponseEntity.ok(DecisionView.of(routed, true, live.isPresent(), sla));
     }
 
-    /** Asks the instance that holds the state, with the caller's own credentials: the peer applies the same admin-access rule. */
-    private ResponseEntity<?> forward(String path, String forwarded, String authorization) {
-        Optional<URI> owner = forwarded == null ? stores.remoteOwner() : Optional.empty();
-        if (owner.isEmpty()) {
-            throw HttpProblem.unavailable(
-                    "The routing state is not available yet (the stream is starting or rebalancing); retry shortly.", RoutingProblems.RETRY);
-        }
-        try {
-            return peers.get().uri(owner.get().resolve(path)).header(FORWARDED, "1")
-                    .headers(headers -> {
-                        if (authorization != null) {
-                            headers.set(HttpHeaders.AUTHORIZATION, authorization);
-                        }
-                    })
-                    .exchange((request, response) -> {
-                        HttpStatusCode status = response.getStatusCode();
-                        byte[] body = response.getBody().readAllBytes();
-                        return ResponseEntity.status(status).contentType(response.getHeaders().getContentType() == null
-                                ? MediaType.APPLICATION_JSON : response.getHeaders().getContentType()).body(body);
-                    });
-        } catch (RestClientException e) {
-            throw HttpProblem.unavailable(
-                    "The instance holding the routing state (" + owner.get() + ") did not answer; retry shortly.", RoutingProblems.RETRY);
-        }
+    /** The routing task is this instance's, but its stores cannot be read yet (restoring). */
+    static HttpProblem notReady() {
+        return HttpProblem.unavailable(
+                "The routing state is not available yet (the stream is starting or rebalancing); retry shortly.", RoutingProblems.RETRY);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,20 +1,21 @@
 package io.leadflow.routing.api;
 
 import io.leadflow.avro.LeadRouted;
+import io.leadflow.platform.streams.InstanceQueries;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.decide.RoutingState;
 import io.leadflow.routing.topology.RoutingTopology;
 import io.leadflow.routing.topology.SlaState;
 import io.leadflow.routing.topology.StoreRoutingState;
-import org.apache.kafka.common.serialization.Serdes;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.stereotype.Component;
 
@@ -23,15 +24,23 @@ import java.util.Optional;
 
 /**
  * Interactive queries over the routing task's stores. All of them live with the task of the single
- * routing lane, so they are either all on this instance or all on the one {@link #remoteOwner()} names.
+ * routing lane, so they are either all on this instance or all on the one {@link #elsewhere} names; a request for
+ * them is then forwarded there ({@link InstanceQueries}).
  */
 @Component
 class RoutingStores {
 
-    private final StreamsBuilderFactoryBean streams;
+    /**
+     * Any key of the routing lane: its repartition topics have one partition, so every key names the one task.
+     */
+    private static final String LANE_KEY = "";
 
-    RoutingStores(StreamsBuilderFactoryBean streams) {
+    private final StreamsBuilderFactoryBean streams;
+    private final InstanceQueries instances;
+
+    RoutingStores(StreamsBuilderFactoryBean streams, InstanceQueries instances) {
         this.streams = streams;
+        this.instances = instances;
     }
 
     Optional<ReadOnlyKeyValueStore<String, LeadRouted>> decisions() {
@@ -57,28 +66,38 @@ class RoutingStores {
         return Optional.of(StoreRoutingState.readOnly(accounts.get(), counters.get()));
     }
 
-    /** The base URL of the instance that runs the routing task, when it is another one and known. */
-    Optional<URI> remoteOwner() {
-        KafkaStreams kafkaStreams = streams.getKafkaStreams();
-        if (kafkaStreams == null) {
-            return Optional.empty();
-        }
+    /**
+     * The base URL of the instance that runs the routing task when it is another one; empty when it is this one.
+     * 503 while that is not known (starting, rebalancing), or when a request forwarded here would be forwarded again.
+     */
+    Optional<URI> elsewhere(HttpServletRequest request) {
         try {
-            KeyQueryMetadata metadata = kafkaStreams.queryMetadataForKey(RoutingTopology.DECISIONS_STORE, "", Serdes.String().serializer());
-            HostInfo active = metadata.activeHost();
-            if (active == null || active.equals(HostInfo.unavailable()) || active.host().isEmpty() || active.equals(self())) {
-                return Optional.empty();
-            }
-            return Optional.of(URI.create("http://" + active.host() + ":" + active.port()));
-        } catch (RuntimeException e) {
+            return instances.ownerOf(RoutingTopology.DECISIONS_STORE, LANE_KEY, request);
+        } catch (InstanceQueries.NotReady e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** As {@link #elsewhere}, but empty (answer here, without the live state) while that is not known. */
+    Optional<URI> elsewhereIfKnown(HttpServletRequest request) {
+        try {
+            return instances.ownerOf(RoutingTopology.DECISIONS_STORE, LANE_KEY, request);
+        } catch (InstanceQueries.NotReady e) {
             return Optional.empty();
         }
     }
 
-    private HostInfo self() {
-        Object server = streams.getStreamsConfiguration() == null ? null
-                : streams.getStreamsConfiguration().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
-        return server == null || server.toString().isBlank() ? null : HostInfo.buildFromEndpoint(server.toString());
+    /** This request as the instance that runs the routing task answers it (the admin token and hop marker added). */
+    ResponseEntity<byte[]> forward(URI owner, HttpServletRequest request, byte[] body) {
+        try {
+            return instances.forward(owner, request, body);
+        } catch (InstanceQueries.NotReady e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static HttpProblem unavailable(InstanceQueries.NotReady e) {
+        return HttpProblem.unavailable("The routing state is not available: " + e.getMessage() + "; retry shortly.", RoutingProblems.RETRY);
     }
 
     private <V> Optional<ReadOnlyKeyValueStore<String, V>> store(String name) {

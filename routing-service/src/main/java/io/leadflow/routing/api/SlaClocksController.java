@@ -2,24 +2,18 @@ package io.leadflow.routing.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.leadflow.avro.LeadRouted;
+import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.routing.rules.SlaPolicy;
-import io.leadflow.routing.system.RoutingProperties;
 import io.leadflow.routing.topology.SlaState;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 
 import java.net.URI;
 import java.time.Clock;
@@ -35,7 +29,6 @@ import java.util.PriorityQueue;
  * {@code GET /routing/sla}: every routed lead's SLA clock in one list, open clocks first (soonest due first), then the
  * stopped ones (latest first), for a console that watches speed to lead. Read from the routing task's stores like
  * {@code GET /routing/decisions/{leadId}}; on an instance that does not run the task it is asked of the one that does.
- * Errors are answered here as {@code application/problem+json} naming the field.
  */
 @RestController
 @RequestMapping(path = "/routing", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -43,7 +36,6 @@ class SlaClocksController {
 
     static final int DEFAULT_LIMIT = 200;
     static final int MAX_LIMIT = 1_000;
-    static final String FORWARDED = "X-Leadflow-Forwarded";
 
     /** Open clocks first, the soonest due first; then stopped ones, the latest first; leadId breaks ties. */
     static final Comparator<ClockView> ORDER = Comparator.comparing((ClockView c) -> !c.open())
@@ -54,41 +46,35 @@ class SlaClocksController {
     private final RoutingStores stores;
     private final LiveRouter rules;
     private final Clock clock;
-    private final RestClient peers;
 
-    SlaClocksController(RoutingStores stores, LiveRouter rules, Clock clock, RoutingProperties properties) {
+    SlaClocksController(RoutingStores stores, LiveRouter rules, Clock clock) {
         this.stores = stores;
         this.rules = rules;
         this.clock = clock;
-        SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-        requests.setConnectTimeout(properties.forwardTimeout());
-        requests.setReadTimeout(properties.forwardTimeout());
-        this.peers = RestClient.builder().requestFactory(requests).build();
     }
 
     @GetMapping("/sla")
-    ResponseEntity<?> clocks(@RequestParam(required = false) String limit,
-                             @RequestHeader(name = FORWARDED, required = false) String forwarded,
-                             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    ResponseEntity<?> clocks(@RequestParam(required = false) String limit, HttpServletRequest request) {
         Integer listed = limit(limit);
         if (listed == null) {
-            return problem(HttpStatus.BAD_REQUEST, "limit", "limit must be a whole number from 1 to " + MAX_LIMIT + ", was '" + limit + "'");
+            throw HttpProblem.invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", was '" + limit + "'");
         }
-        Optional<ReadOnlyKeyValueStore<String, SlaState>> clocks = stores.clocks();
-        Optional<ReadOnlyKeyValueStore<String, LeadRouted>> decisions = stores.decisions();
-        if (clocks.isEmpty() || decisions.isEmpty()) {
-            return forward("/routing/sla?limit=" + listed, forwarded, authorization);
+        Optional<URI> elsewhere = stores.elsewhere(request);
+        if (elsewhere.isPresent()) {
+            return stores.forward(elsewhere.get(), request, null);
         }
+        ReadOnlyKeyValueStore<String, SlaState> clocks = stores.clocks().orElseThrow(RoutingController::notReady);
+        ReadOnlyKeyValueStore<String, LeadRouted> decisions = stores.decisions().orElseThrow(RoutingController::notReady);
         Instant now = clock.instant();
         List<SlaPolicy> policies = rules.current().rules().sla();
         // a bounded heap of the first `listed` clocks in ORDER: the store is read once, memory stays O(limit)
         PriorityQueue<ClockView> first = new PriorityQueue<>(ORDER.reversed());
         int total = 0;
         int open = 0;
-        try (KeyValueIterator<String, SlaState> all = clocks.get().all()) {
+        try (KeyValueIterator<String, SlaState> all = clocks.all()) {
             while (all.hasNext()) {
                 SlaState state = all.next().value;
-                LeadRouted decision = state == null ? null : decisions.get().get(state.leadId());
+                LeadRouted decision = state == null ? null : decisions.get(state.leadId());
                 if (decision == null) {
                     continue;
                 }
@@ -121,44 +107,6 @@ class SlaClocksController {
         }
         int limit = Integer.parseInt(digits);
         return limit >= 1 && limit <= MAX_LIMIT ? limit : null;
-    }
-
-    /** Asks the instance that holds the routing task, with the caller's own credentials (the peer applies the same rule). */
-    private ResponseEntity<?> forward(String path, String forwarded, String authorization) {
-        Optional<URI> owner = forwarded == null ? stores.remoteOwner() : Optional.empty();
-        if (owner.isEmpty()) {
-            return unavailable("The routing state is not available yet (the stream is starting or rebalancing); retry shortly.");
-        }
-        try {
-            return peers.get().uri(owner.get().resolve(path)).header(FORWARDED, "1")
-                    .headers(headers -> {
-                        if (authorization != null) {
-                            headers.set(HttpHeaders.AUTHORIZATION, authorization);
-                        }
-                    })
-                    .exchange((request, response) -> ResponseEntity.status(response.getStatusCode())
-                            .contentType(response.getHeaders().getContentType() == null ? MediaType.APPLICATION_JSON
-                                    : response.getHeaders().getContentType())
-                            .body(response.getBody().readAllBytes()));
-        } catch (RestClientException e) {
-            return unavailable("The instance holding the routing state (" + owner.get() + ") did not answer; retry shortly.");
-        }
-    }
-
-    private static ResponseEntity<ProblemDetail> unavailable(String detail) {
-        ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, null, detail);
-        return ResponseEntity.status(answer.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "5")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(answer.getBody());
-    }
-
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String field, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status.getReasonPhrase());
-        if (field != null) {
-            problem.setProperty("field", field);
-        }
-        problem.setInstance(URI.create("/routing/sla"));
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     /**

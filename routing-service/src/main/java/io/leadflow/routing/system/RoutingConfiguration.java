@@ -1,6 +1,8 @@
 package io.leadflow.routing.system;
 
 import io.leadflow.platform.kafka.TopicDeadLetters;
+import io.leadflow.platform.streams.InstanceQueries;
+import io.leadflow.platform.web.AdminAccessProperties;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RulesLoader;
@@ -19,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 
 import java.nio.file.Path;
@@ -67,6 +70,11 @@ class RoutingConfiguration {
     RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties) {
         return new RoutingTopology(router, clock, kafka.buildStreamsProperties(), metrics, RoutingTopology.StoreKind.PERSISTENT,
                 new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()));
+    }
+
+    @Bean
+    InstanceQueries instanceQueries(StreamsBuilderFactoryBean factory, AdminAccessProperties admin, RoutingProperties properties) {
+        return new InstanceQueries(factory, admin, properties.forwardTimeout());
     }
 
     @Bean

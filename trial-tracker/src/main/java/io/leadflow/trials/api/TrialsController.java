@@ -7,7 +7,9 @@ import io.leadflow.avro.TrialExtended;
 import io.leadflow.avro.TrialOutcome;
 import io.leadflow.avro.TrialStarted;
 import io.leadflow.platform.web.HttpProblem;
+import io.leadflow.platform.streams.InstanceQueries;
 import io.leadflow.schemas.LeadIds;
+import io.leadflow.schemas.Topics;
 import io.leadflow.trials.system.TrialsProperties;
 import io.leadflow.trials.topology.TrialContext;
 import io.leadflow.trials.topology.TrialIds;
@@ -15,6 +17,7 @@ import io.leadflow.trials.topology.TrialSettings;
 import io.leadflow.trials.topology.TrialState;
 import io.leadflow.trials.topology.TrialStatus;
 import io.leadflow.trials.topology.TrialStores;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -29,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
 import java.time.Clock;
@@ -41,7 +45,8 @@ import java.util.UUID;
 
 /**
  * The trials API. Commands only write {@link TrialEvent}s to {@code trials.events} (202 Accepted); the topology
- * applies them and is the single writer of trial state. Reads come from the topology's stores on this instance.
+ * applies them and is the single writer of trial state. Reads come from the topology's stores: a trial held by another
+ * instance is read there, and the list is gathered from every instance ({@link InstanceQueries}).
  */
 @Validated
 @RestController
@@ -53,10 +58,15 @@ class TrialsController {
     private final TrialsProperties properties;
     private final TrialSettings settings;
     private final Clock clock;
+    private final InstanceQueries instances;
+    private final ObjectMapper json;
 
-    TrialsController(TrialCommands commands, TrialStores stores, TrialsProperties properties, Clock clock) {
+    TrialsController(TrialCommands commands, TrialStores stores, TrialsProperties properties, Clock clock,
+                     InstanceQueries instances, ObjectMapper json) {
         this.commands = commands;
         this.stores = stores;
+        this.instances = instances;
+        this.json = json;
         this.properties = properties;
         this.settings = properties.topologySettings();
         this.clock = clock;
@@ -101,7 +111,12 @@ class TrialsController {
 
     @PostMapping("/{trialId}/extend")
     ResponseEntity<?> extend(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Extend request,
-                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                             HttpServletRequest http) {
+        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, http, request);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
+        }
         requireOpen(trialId);
         TrialEvent event = event(trialId, eventId(trialId, "extend", idempotencyKey), clock.instant(),
                 TrialExtended.newBuilder().setDays(request.days()).setReason(request.reason().trim()).build());
@@ -111,7 +126,12 @@ class TrialsController {
 
     @PostMapping("/{trialId}/close")
     ResponseEntity<?> close(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Close request,
-                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+                            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                            HttpServletRequest http) {
+        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, http, request);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
+        }
         requireOpen(trialId);
         TrialEvent event = event(trialId, eventId(trialId, "close", idempotencyKey), clock.instant(),
                 TrialClosed.newBuilder().setOutcome(TrialOutcome.valueOf(request.outcome().toUpperCase()))
@@ -121,24 +141,48 @@ class TrialsController {
         return accepted(event);
     }
 
-    /** Running trials (this instance's partitions), soonest end first; {@code owner} filters by rep id. */
+    /** Running trials of every instance, soonest end first; {@code owner} filters by rep id. */
     @GetMapping
     List<TrialViews.Summary> list(@RequestParam(required = false) String owner,
-                                  @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit) {
+                                  @RequestParam(defaultValue = "500") @Min(1) @Max(5000) int limit,
+                                  HttpServletRequest request) {
         Instant now = clock.instant();
-        return readable(stores::all).stream()
-                .filter(t -> t.status() == TrialStatus.ACTIVE)
-                .map(t -> TrialViews.summary(t, readable(() -> stores.context(t.trialId())).orElse(null), now))
-                .filter(s -> owner == null || (s.owner() != null && owner.equals(s.owner().repId())))
-                .sorted(Comparator.comparing(TrialViews.Summary::endsAt).thenComparing(TrialViews.Summary::trialId))
+        return readable(() -> instances.gather(TrialState.STORE, Topics.TRIALS_EVENTS.name(), Topics.TRIALS_EVENTS.partitions(),
+                        request, () -> running(owner, limit, now), body -> List.of(json.readValue(body, TrialViews.Summary[].class))))
+                .stream()
+                .sorted(SOONEST_END)
                 .limit(limit)
                 .toList();
     }
 
     @GetMapping("/{trialId}")
-    TrialViews.Detail get(@PathVariable String trialId) {
+    ResponseEntity<?> get(@PathVariable String trialId, HttpServletRequest request) {
+        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, request, null);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
+        }
         TrialState trial = readable(() -> stores.trial(trialId)).orElseThrow(() -> notFound(trialId));
-        return TrialViews.detail(trial, readable(() -> stores.context(trialId)).orElse(null), clock.instant());
+        return ResponseEntity.ok(TrialViews.detail(trial, readable(() -> stores.context(trialId)).orElse(null), clock.instant()));
+    }
+
+    private static final Comparator<TrialViews.Summary> SOONEST_END =
+            Comparator.comparing(TrialViews.Summary::endsAt).thenComparing(TrialViews.Summary::trialId);
+
+    /** This instance's running trials. */
+    private List<TrialViews.Summary> running(String owner, int limit, Instant now) {
+        return readable(stores::all).stream()
+                .filter(t -> t.status() == TrialStatus.ACTIVE)
+                .map(t -> TrialViews.summary(t, readable(() -> stores.context(t.trialId())).orElse(null), now))
+                .filter(s -> owner == null || (s.owner() != null && owner.equals(s.owner().repId())))
+                .sorted(SOONEST_END)
+                .limit(limit)
+                .toList();
+    }
+
+    /** The answer of the instance that holds the trial, when it is another one (the request forwarded there once). */
+    private Optional<ResponseEntity<byte[]>> heldElsewhere(String trialId, HttpServletRequest request, Object body) {
+        Optional<URI> holder = readable(() -> instances.ownerOf(TrialState.STORE, trialId, request));
+        return holder.map(owner -> readable(() -> instances.forward(owner, request, body == null ? null : json.writeValueAsBytes(body))));
     }
 
     private void requireOpen(String trialId) {
@@ -152,13 +196,13 @@ class TrialsController {
     private static <T> T readable(java.util.function.Supplier<T> read) {
         try {
             return read.get();
-        } catch (TrialStores.Unavailable e) {
+        } catch (TrialStores.Unavailable | InstanceQueries.NotReady e) {
             throw HttpProblem.unavailable(e.getMessage() + "; please retry", Duration.ofSeconds(5));
         }
     }
 
     private static HttpProblem notFound(String trialId) {
-        return new HttpProblem(HttpStatus.NOT_FOUND, "trialId", "no trial " + trialId + " on this instance");
+        return new HttpProblem(HttpStatus.NOT_FOUND, "trialId", "no trial " + trialId);
     }
 
     private static String eventId(String trialId, String command, String idempotencyKey) {

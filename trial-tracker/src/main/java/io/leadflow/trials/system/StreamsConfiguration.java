@@ -1,6 +1,8 @@
 package io.leadflow.trials.system;
 
 import io.leadflow.platform.kafka.DeadLetters;
+import io.leadflow.platform.streams.InstanceQueries;
+import io.leadflow.platform.web.AdminAccessProperties;
 import io.leadflow.trials.topology.TrialObserver;
 import io.leadflow.trials.topology.TrialStores;
 import io.leadflow.trials.topology.TrialTopology;
@@ -99,6 +101,11 @@ class StreamsConfiguration {
     @Bean
     TrialStores trialStores(StreamsBuilderFactoryBean factory) {
         return new TrialStores(factory::getKafkaStreams);
+    }
+
+    @Bean
+    InstanceQueries instanceQueries(StreamsBuilderFactoryBean factory, AdminAccessProperties admin, TrialsProperties properties) {
+        return new InstanceQueries(factory, admin, properties.forwardTimeout());
     }
 
     @Bean

@@ -33,6 +33,8 @@ import java.time.Duration;
  * @param publishTimeout      how long an API call waits for Kafka's acknowledgement before answering 503
  * @param reminderWording     path of the file of what each reminder says ({@code LEADFLOW_TRIALS_REMINDER_WORDING});
  *                            empty uses the handbook's wording from the classpath
+ * @param forwardTimeout      how long a read forwarded to the instance that holds a trial (or a part of the list) may
+ *                            take to connect, then to answer, before the API answers 503
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
@@ -45,7 +47,8 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
                                @DefaultValue("10000") @Min(1) int maxFiresPerTick,
                                @DefaultValue("") String unownedChannel,
                                @DefaultValue("5s") @NotNull Duration publishTimeout,
-                               @DefaultValue("") @NotNull String reminderWording) {
+                               @DefaultValue("") @NotNull String reminderWording,
+                               @DefaultValue("2s") @NotNull Duration forwardTimeout) {
 
     /** Offsets of the reminders ({@code leadflow.trials.schedule.*}). */
     public record Schedule(@DefaultValue("0s") @NotNull Duration kickoffAfterStart,
