@@ -20,7 +20,10 @@ public final class Chaos {
 
     static final String USAGE = """
             usage: chaos/run [--quick] [--rate N] [scenario ...]
-              scenarios: kill (SIGKILL one instance of each service mid-burst, restarted); default: all
+              scenarios, in this order (default: all):
+                kill     SIGKILL one instance of each service mid-burst, one after another, each restarted
+                rolling  rolling restart (SIGTERM) of every instance of every service under load
+                broker   the Kafka broker stopped 60 s (quick: 20 s) while webhooks keep coming
               --quick   shorter phases
               --rate N  webhooks per second (default 1.5: most leads go to one Slack channel, which takes one
                         message a second, and a new lead with buttons is never put into a digest)
@@ -106,6 +109,8 @@ public final class Chaos {
     static Map<String, Supplier<Scenario>> scenarios(boolean quick) {
         Map<String, Supplier<Scenario>> all = new LinkedHashMap<>();
         all.put("kill", () -> KillMidBurst.full(Duration.ofSeconds(quick ? 5 : 15)));
+        all.put("rolling", RollingRestart::new);
+        all.put("broker", () -> new BrokerOutage(Duration.ofSeconds(quick ? 20 : 60)));
         return all;
     }
 

@@ -42,7 +42,7 @@ final class KillMidBurst implements Scenario {
 
     @Override
     public String description() {
-        return "SIGKILL one instance of " + String.join(", ", victims) + ", one after another mid-burst; each restarted after "
+        return "(1) SIGKILL one instance of " + String.join(", ", victims) + ", one after another mid-burst; each restarted after "
                 + downFor.toSeconds() + " s";
     }
 

@@ -72,10 +72,13 @@ final class Report {
             md.append("Webhooks: ").append(r.sent()).append(" sent, ").append(r.accepted()).append(" acknowledged (")
                     .append(r.retried()).append(" after retries), ").append(r.refused()).append(" refused, ").append(r.gaveUp())
                     .append(" given up.\n\n");
-            md.append("| sink | leads expected | found | lost | duplicated | examples |\n| --- | --- | --- | --- | --- | --- |\n");
+            md.append("| sink | leads expected | found | lost | duplicated | complete after the last fault | examples |\n")
+                    .append("| --- | --- | --- | --- | --- | --- | --- |\n");
             for (Audit.Sink s : r.sinks()) {
+                Duration complete = r.sinkCompleteAfter().get(s.name());
                 md.append("| ").append(s.name()).append(" | ").append(s.expected()).append(" | ").append(s.found()).append(" | ")
                         .append(s.lost()).append(" | ").append(s.duplicated()).append(" | ")
+                        .append(complete == null ? "never" : seconds(complete)).append(" | ")
                         .append(String.join(", ", s.lostExamples())).append(s.duplicatedExamples().isEmpty() ? "" : " dup: "
                                 + String.join(", ", s.duplicatedExamples())).append(" |\n");
             }
@@ -110,7 +113,12 @@ final class Report {
             s.put("tookSeconds", r.took().toSeconds());
             s.put("faults", r.events().stream().map(e -> Map.of("what", e.what(), "process", e.target(), "at", e.at().toString(),
                     "servingAgainAfterSeconds", e.toServeAgain().toMillis() / 1000.0)).toList());
-            s.put("sinks", r.sinks().stream().map(Audit::asMap).toList());
+            s.put("sinks", r.sinks().stream().map(sink -> {
+                Map<String, Object> m = Audit.asMap(sink);
+                Duration complete = r.sinkCompleteAfter().get(sink.name());
+                m.put("completeAfterLastFaultSeconds", complete == null ? null : complete.toMillis() / 1000.0);
+                return m;
+            }).toList());
             return s;
         }).toList());
         return root;

@@ -25,7 +25,7 @@ final class ScenarioRun {
     /** What a scenario came to. */
     record Result(String scenario, String description, Map<String, Integer> instances, int sent, int accepted, int retried,
                   int refused, int gaveUp, List<Scenario.Timeline.Event> events, List<Audit.Sink> sinks, Duration convergedAfter,
-                  Duration took, String error) {
+                  Map<String, Duration> sinkCompleteAfter, Duration took, String error) {
 
         boolean clean() {
             return error == null && refused == 0 && gaveUp == 0 && sinks.stream().allMatch(Audit.Sink::clean);
@@ -81,6 +81,7 @@ final class ScenarioRun {
                 log("%s: %d webhooks sent, %d acknowledged; waiting for the sinks", scenario.name(), load.sent(), leads.size());
                 AtomicReference<List<Audit.Sink>> last = new AtomicReference<>(List.of());
                 AtomicReference<Instant> converged = new AtomicReference<>();
+                Map<String, Duration> sinkComplete = new java.util.LinkedHashMap<>();
                 try {
                     Awaitility.await("every sink complete").atMost(pace.settle()).pollInterval(Duration.ofSeconds(3))
                             .ignoreException(Audit.RateLimited.class).until(() -> {
@@ -90,6 +91,8 @@ final class ScenarioRun {
                                             + (s.duplicated() > 0 ? " (" + s.duplicated() + " duplicated)" : "")).toList()));
                                 }
                                 last.set(sinks);
+                                sinks.stream().filter(s -> s.lost() == 0)
+                                        .forEach(s -> sinkComplete.putIfAbsent(s.name(), Duration.between(faultsOver, Instant.now())));
                                 boolean complete = sinks.stream().allMatch(s -> s.lost() == 0);
                                 if (complete) {
                                     converged.set(Instant.now());
@@ -110,12 +113,12 @@ final class ScenarioRun {
                 int retried = (int) deliveries.stream().filter(d -> d.attempts() > 1).count();
                 Duration convergedAfter = converged.get() == null ? null : Duration.between(faultsOver, converged.get());
                 return new Result(scenario.name(), scenario.description(), scenario.instances(), load.sent(), leads.size(), retried, refused,
-                        gaveUp, timeline.events(), sinks, convergedAfter, Duration.between(started, Instant.now()), null);
+                        gaveUp, timeline.events(), sinks, convergedAfter, sinkComplete, Duration.between(started, Instant.now()), null);
             }
         } catch (RuntimeException e) {
             log("%s: could not run: %s", scenario.name(), e.getMessage());
             return new Result(scenario.name(), scenario.description(), scenario.instances(), 0, 0, 0, 0, 0, timeline.events(),
-                    new ArrayList<>(), null, Duration.between(started, Instant.now()), String.valueOf(e.getMessage()));
+                    new ArrayList<>(), null, Map.of(), Duration.between(started, Instant.now()), String.valueOf(e.getMessage()));
         }
     }
 
