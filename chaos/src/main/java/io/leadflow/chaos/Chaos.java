@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * {@code chaos/run [--quick] [scenario ...]}: runs the fault scenarios against the production shape and writes
  * {@code chaos/results/latest.md} and {@code latest.json}; exits 1 when a lead was lost or duplicated anywhere, 2 on
  * bad usage. The same main also runs the processes the stack is made of ({@code broker}, {@code registry},
- * {@code hubspot-sandbox}, {@code slack-sandbox}), so one jar starts them all.
+ * {@code hubspot-sandbox}, {@code slack-sandbox}, after {@code --serve}), so one jar starts them all.
  */
 public final class Chaos {
 
@@ -24,10 +24,16 @@ public final class Chaos {
                 kill     SIGKILL one instance of each service mid-burst, one after another, each restarted
                 rolling  rolling restart (SIGTERM) of every instance of every service under load
                 broker   the Kafka broker stopped 60 s (quick: 20 s) while webhooks keep coming
+              only when named (they need the sandboxes' fault controls, PUT /sandbox/{hubspot|slack}/faults):
+                hubspot  HubSpot answers every call 503 for 60 s (quick: 20 s)
+                slack    Slack answers every call 429 with Retry-After 1 s for 60 s (quick: 20 s)
               --quick   shorter phases
               --rate N  webhooks per second (default 1.5: most leads go to one Slack channel, which takes one
                         message a second, and a new lead with buttons is never put into a digest)
             environment: LEADFLOW_CHAOS_JAVA_OPTS (JVM options of every process), LEADFLOW_CHAOS_WORK_DIR (default target/chaos)""";
+
+    /** The first argument of the stack's own processes: {@code --serve broker|registry|hubspot-sandbox|slack-sandbox ...}. */
+    static final String SERVE = "--serve";
 
     /** JVM options of every process by default: small heaps, and a start-up that does not starve 2 cores. */
     static final List<String> DEFAULT_JAVA_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -36,14 +42,17 @@ public final class Chaos {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length > 0) {
-            String[] rest = Arrays.copyOfRange(args, 1, args.length);
-            switch (args[0]) {
+        if (args.length > 1 && args[0].equals(SERVE)) {
+            String[] rest = Arrays.copyOfRange(args, 2, args.length);
+            switch (args[1]) {
                 case "broker" -> serve(() -> Infrastructure.broker(rest));
                 case "registry" -> serve(() -> Infrastructure.registry(rest));
                 case "hubspot-sandbox" -> serve(() -> Infrastructure.hubspotSandbox(rest));
                 case "slack-sandbox" -> serve(() -> Infrastructure.slackSandbox(rest));
-                default -> System.exit(run(args));
+                default -> {
+                    System.err.println("Nothing to serve named " + args[1]);
+                    System.exit(2);
+                }
             }
             return;
         }
@@ -76,10 +85,11 @@ public final class Chaos {
                 }
             }
         }
-        Map<String, Supplier<Scenario>> known = scenarios(quick);
+        Map<String, Supplier<Scenario>> known = new LinkedHashMap<>(scenarios(quick));
         if (names.isEmpty()) {
             names.addAll(known.keySet());
         }
+        known.putAll(onRequest(quick));
         for (String name : names) {
             if (!known.containsKey(name)) {
                 System.err.println("No scenario named " + name + "\n" + USAGE);
@@ -111,6 +121,14 @@ public final class Chaos {
         all.put("kill", () -> KillMidBurst.full(Duration.ofSeconds(quick ? 5 : 15)));
         all.put("rolling", RollingRestart::new);
         all.put("broker", () -> new BrokerOutage(Duration.ofSeconds(quick ? 20 : 60)));
+        return all;
+    }
+
+    /** Scenarios run only when named: they need the sandboxes' fault controls ({@code PUT /sandbox/{hubspot|slack}/faults}). */
+    static Map<String, Supplier<Scenario>> onRequest(boolean quick) {
+        Map<String, Supplier<Scenario>> all = new LinkedHashMap<>();
+        all.put("hubspot", () -> SandboxFault.hubspotOutage(Duration.ofSeconds(quick ? 20 : 60)));
+        all.put("slack", () -> SandboxFault.slackRateLimitStorm(Duration.ofSeconds(quick ? 20 : 60)));
         return all;
     }
 

@@ -80,6 +80,7 @@ final class Stack implements AutoCloseable {
     private Node infrastructure(String name, List<String> self, String command, int port, URI readyUrl, String... args) {
         Path dir = layout.workDir().resolve(name);
         List<String> line = new ArrayList<>(self);
+        line.add(Chaos.SERVE);
         line.add(command);
         line.addAll(List.of(args));
         return new Node(name, line, Map.of(), dir, port, readyUrl, dir.resolve("ready"));

@@ -66,7 +66,8 @@ final class WebhookLoad implements AutoCloseable {
     private final WebhookClient signer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "load-pace"));
-    private final ExecutorService senders = Executors.newFixedThreadPool(24, r -> {
+    /** A thread per webhook in flight: one that is being retried must not hold back the ones still to come. */
+    private final ExecutorService senders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "load-sender");
         t.setDaemon(true);
         return t;
