@@ -134,7 +134,16 @@ public class HubSpotSetup implements InitializingBean {
             definition.put("fieldType", "text");
             definition.put("hasUniqueValue", required.unique());
             definition.put("formField", false);
-            crm.createProperty(required.objectType(), definition);
+            try {
+                crm.createProperty(required.objectType(), definition);
+            } catch (HubSpotException.Rejected e) {
+                if (e.status() != 409) {
+                    throw e;
+                }
+                // another instance created it since we looked: instances that start together must all start
+                outcome.put(name, "exists");
+                continue;
+            }
             log.info("Created HubSpot property {}", name);
             outcome.put(name, "created");
         }

@@ -1,5 +1,6 @@
 package io.leadflow.crm.system;
 
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.hubspot.HubSpotCrm;
 import io.leadflow.crm.resilience.HubSpotAuthGuard;
@@ -8,6 +9,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -59,6 +64,28 @@ class HubSpotSetupTests extends SpringTests {
         }
         // and the listeners the refusal paused are running again before the next test
         await().atMost(Duration.ofSeconds(10)).until(() -> auth.refusal().isEmpty());
+    }
+
+    @Test
+    void aPropertyAnotherInstanceCreatedMeanwhileCountsAsExistingInsteadOfFailingStartUp() {
+        // given two instances starting together: this one found the property missing, the other created it first
+        StubMapping missing = hubspot.wireMock().stubFor(get(urlPathEqualTo("/crm/v3/properties/deals/leadflow_lead_id")).atPriority(1)
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":\"error\",\"message\":\"Unable to find property leadflow_lead_id\",\"category\":\"OBJECT_NOT_FOUND\"}")));
+        StubMapping conflict = hubspot.wireMock().stubFor(post(urlPathEqualTo("/crm/v3/properties/deals")).atPriority(1)
+                .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":\"error\",\"message\":\"A property named 'leadflow_lead_id' already exists.\",\"category\":\"CONFLICT\"}")));
+        StubMapping group = hubspot.wireMock().stubFor(post(urlPathEqualTo("/crm/v3/properties/deals/groups")).atPriority(1)
+                .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":\"error\",\"message\":\"A property group named 'leadflow' already exists.\",\"category\":\"CONFLICT\"}")));
+        try {
+            // when this instance creates the properties, then HubSpot's 409 means the property is there
+            assertThat(new HubSpotSetup(crm, properties).createProperties()).containsEntry("deals.leadflow_lead_id", "exists");
+        } finally {
+            hubspot.wireMock().removeStub(missing);
+            hubspot.wireMock().removeStub(conflict);
+            hubspot.wireMock().removeStub(group);
+        }
     }
 
     @Test

@@ -1,0 +1,243 @@
+package io.leadflow.chaos;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Leadflow in its production shape on this machine, every part a process of its own: a KRaft broker, the schema
+ * registry, the HubSpot and Slack sandboxes, and each service as many times as asked, each instance a separate JVM
+ * from the service's {@code -exec.jar} with its own port and state directory, configured through the environment as
+ * docker-compose.yml configures the containers.
+ */
+final class Stack implements AutoCloseable {
+
+    static final String INTAKE = "lead-intake";
+    static final String ROUTING = "routing-service";
+    static final String CRM = "crm-sync";
+    static final String TRIALS = "trial-tracker";
+    static final String NOTIFIER = "rep-notifier";
+    static final List<String> SERVICES = List.of(INTAKE, ROUTING, CRM, TRIALS, NOTIFIER);
+
+    /** Placeholders the services present to the sandboxes (they accept any bearer token of the right kind). */
+    static final String HUBSPOT_TOKEN = "pat-chaos-sandbox";
+    static final String SLACK_TOKEN = "xoxb-chaos-sandbox";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    /**
+     * @param repository the repository's root (where {@code <module>/target/<module>-*-exec.jar} are)
+     * @param workDir    processes' state and logs; wiped first
+     * @param instances  how many instances of each service (absent: none)
+     * @param javaOptions JVM options of every process
+     */
+    record Layout(Path repository, Path workDir, Map<String, Integer> instances, List<String> javaOptions) {
+    }
+
+    private final Layout layout;
+    private final Signing signing;
+    private final Node broker;
+    private final Node registry;
+    private final Node hubspot;
+    private final Node slack;
+    private final Map<String, List<Node>> services = new LinkedHashMap<>();
+
+    Stack(Layout layout, Signing signing) {
+        this.layout = layout;
+        this.signing = signing;
+        wipe(layout.workDir());
+        List<String> self = Chaos.selfCommand(layout.javaOptions());
+        int kafkaPort = freePort();
+        broker = infrastructure("kafka", self, "broker", kafkaPort, null, "data", Integer.toString(kafkaPort), Integer.toString(freePort()));
+        String bootstrap = "127.0.0.1:" + kafkaPort;
+        int registryPort = freePort();
+        registry = infrastructure("schema-registry", self, "registry", registryPort, null, bootstrap, Integer.toString(registryPort));
+        int hubspotPort = freePort();
+        hubspot = infrastructure("hubspot-sandbox", self, "hubspot-sandbox", hubspotPort, null, Integer.toString(hubspotPort), "state");
+        int slackPort = freePort();
+        slack = infrastructure("slack-sandbox", self, "slack-sandbox", slackPort, null, Integer.toString(slackPort), "state");
+        for (String service : SERVICES) {
+            int count = layout.instances().getOrDefault(service, 0);
+            List<Node> nodes = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                nodes.add(service(service, i, bootstrap));
+            }
+            services.put(service, nodes);
+        }
+    }
+
+    private Node infrastructure(String name, List<String> self, String command, int port, URI readyUrl, String... args) {
+        Path dir = layout.workDir().resolve(name);
+        List<String> line = new ArrayList<>(self);
+        line.add(Chaos.SERVE);
+        line.add(command);
+        line.addAll(List.of(args));
+        return new Node(name, line, Map.of(), dir, port, readyUrl, dir.resolve("ready"));
+    }
+
+    private Node service(String service, int instance, String bootstrap) {
+        String name = service + "-" + instance;
+        Path dir = layout.workDir().resolve(name);
+        int port = freePort();
+        List<String> line = new ArrayList<>();
+        line.add(Chaos.javaBinary());
+        line.addAll(layout.javaOptions());
+        line.add("-jar");
+        line.add(execJar(service).toString());
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PORT", Integer.toString(port));
+        env.put("LEADFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("LEADFLOW_SCHEMA_REGISTRY_URL", registryUrl());
+        env.put("LEADFLOW_ADMIN_TOKEN", signing.adminToken());
+        switch (service) {
+            case INTAKE -> {
+                env.putAll(signing.intakeEnvironment());
+                env.put("LEADFLOW_INTAKE_ALLOW_UNSIGNED", "false");
+                env.put("LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON_STAGE", Infrastructure.HANDS_ON_STAGE);
+                // the providers back off on their own; a short hint keeps the run short
+                env.put("LEADFLOW_INTAKE_RETRY_AFTER", "2s");
+            }
+            case ROUTING -> env.put("LEADFLOW_ROUTING_STATE_DIR", dir.resolve("state").toString());
+            case CRM -> {
+                env.put("LEADFLOW_HUBSPOT_BASE_URL", hubspotUrl());
+                env.put("LEADFLOW_HUBSPOT_TOKEN", HUBSPOT_TOKEN);
+                env.put("LEADFLOW_HUBSPOT_PORTAL_ID", "4000001");
+                env.put("LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON", Infrastructure.HANDS_ON);
+                env.put("LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON_STAGE", Infrastructure.HANDS_ON_STAGE);
+                env.put("LEADFLOW_HUBSPOT_CREATE_PROPERTIES", "true");
+                // the portal's 190 per 10 s shared by the instances
+                env.put("LEADFLOW_HUBSPOT_RATE_LIMIT", Integer.toString(Math.max(20, 180 / Math.max(1, layout.instances().getOrDefault(CRM, 1)))));
+            }
+            case TRIALS -> {
+                env.put("LEADFLOW_TRIALS_STATE_DIR", dir.resolve("state").toString());
+                env.put("LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON", Infrastructure.HANDS_ON);
+                env.put("LEADFLOW_TRIAL_STAGE_ID", Infrastructure.EVALUATION_STAGE);
+            }
+            case NOTIFIER -> {
+                env.put("LEADFLOW_SLACK_BASE_URL", slackUrl());
+                env.put("LEADFLOW_SLACK_BOT_TOKEN", SLACK_TOKEN);
+                env.put("LEADFLOW_HUBSPOT_PORTAL_ID", "4000001");
+            }
+            default -> throw new IllegalArgumentException(service);
+        }
+        return new Node(name, line, env, dir, port, URI.create("http://127.0.0.1:" + port + "/actuator/health"), null);
+    }
+
+    /** {@code <module>/target/<module>-*-exec.jar}, as the Dockerfile copies it. */
+    Path execJar(String module) {
+        Path target = layout.repository().resolve(module).resolve("target");
+        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+            return files.filter(p -> p.getFileName().toString().startsWith(module + "-") && p.getFileName().toString().endsWith("-exec.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("No " + module + "-*-exec.jar in " + target
+                            + ": build it first (./mvnw -B -pl " + module + " -am package -DskipTests)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts everything: broker, then registry and sandboxes, then every service instance side by side. */
+    void start() {
+        for (String service : SERVICES) {
+            if (!services.get(service).isEmpty()) {
+                execJar(service);
+            }
+        }
+        broker.start();
+        broker.awaitReady(START_TIMEOUT);
+        startTogether(List.of(registry, hubspot, slack));
+        startTogether(services.values().stream().flatMap(List::stream).toList());
+    }
+
+    private static void startTogether(List<Node> nodes) {
+        nodes.forEach(Node::start);
+        ExecutorService waiting = Executors.newFixedThreadPool(Math.max(1, nodes.size()));
+        try {
+            List<Future<?>> ready = nodes.stream().<Future<?>>map(n -> waiting.submit(() -> n.awaitReady(START_TIMEOUT))).toList();
+            for (Future<?> f : ready) {
+                f.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+        } finally {
+            waiting.shutdownNow();
+        }
+    }
+
+    List<Node> instances(String service) {
+        return services.getOrDefault(service, List.of());
+    }
+
+    List<Node> allServices() {
+        return services.values().stream().flatMap(List::stream).toList();
+    }
+
+    Node broker() {
+        return broker;
+    }
+
+    List<String> intakeUrls() {
+        return instances(INTAKE).stream().map(n -> "http://127.0.0.1:" + n.port()).toList();
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + broker.port();
+    }
+
+    String registryUrl() {
+        return "http://127.0.0.1:" + registry.port();
+    }
+
+    String hubspotUrl() {
+        return "http://127.0.0.1:" + hubspot.port() + "/sandbox/hubspot";
+    }
+
+    String slackUrl() {
+        return "http://127.0.0.1:" + slack.port() + "/sandbox/slack/api";
+    }
+
+    Signing signing() {
+        return signing;
+    }
+
+    /** Stops services first (SIGTERM), then the sandboxes, the registry and the broker. */
+    @Override
+    public void close() {
+        Duration grace = Duration.ofSeconds(20);
+        allServices().parallelStream().forEach(n -> n.stop(grace));
+        Stream.of(slack, hubspot, registry).parallel().forEach(n -> n.stop(grace));
+        broker.stop(Duration.ofSeconds(30));
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clear " + dir, e);
+        }
+    }
+}
