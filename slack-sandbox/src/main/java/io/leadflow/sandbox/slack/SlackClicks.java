@@ -5,6 +5,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,10 @@ import static io.leadflow.sandbox.slack.SlackSandbox.JSON;
  */
 final class SlackClicks {
 
+    /** How long a click's {@code response_url} may be used, and how often, as Slack allows. */
+    static final Duration RESPONSE_URL_LIFETIME = Duration.ofMinutes(30);
+    static final int RESPONSE_URL_USES = 5;
+
     private static final String TEAM_NUMBER = "4000001";
     private static final String APP_ID = "A0LEADFLOW";
     /** Slack's deprecated verification token, still sent in payloads; apps must verify the signature instead. */
@@ -28,13 +33,17 @@ final class SlackClicks {
     private record ResponseUrl(String channel, String messageTs, String user, Instant expires, int[] uses) {
     }
 
-    private final SlackSandbox slack;
+    private final SlackMethods methods;
+    private final SlackMessageStore store;
+    private final Map<String, String> users;
     private final SecureRandom random;
     /** The response URLs handed out with clicks, by their secret part. */
     private final Map<String, ResponseUrl> responseUrls = new HashMap<>();
 
-    SlackClicks(SlackSandbox slack, SecureRandom random) {
-        this.slack = slack;
+    SlackClicks(SlackMethods methods, SlackMessageStore store, Map<String, String> users, SecureRandom random) {
+        this.methods = methods;
+        this.store = store;
+        this.users = users;
         this.random = random;
     }
 
@@ -56,7 +65,7 @@ final class SlackClicks {
      * @throws IllegalArgumentException naming the field ({@code ts:}, {@code actionId:}, {@code user:}) that is wrong
      */
     ObjectNode click(String channel, String ts, String actionId, String user, String responseUrlBase, Instant now) {
-        ObjectNode message = slack.conversation(channel == null ? "" : channel).stream()
+        ObjectNode message = store.conversation(channel == null ? "" : channel).stream()
                 .filter(m -> m.path("ts").asString("").equals(ts)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("ts: no message " + ts + " in " + channel));
         ObjectNode action = null;
@@ -83,17 +92,17 @@ final class SlackClicks {
         }
         String clicker = user == null || user.isBlank()
                 ? (channel.startsWith("D") ? "U" + channel.substring(1) : "") : user.trim();
-        if (!slack.isMember(clicker, channel)) {
+        if (!methods.isMember(clicker, channel)) {
             throw new IllegalArgumentException("user: " + (clicker.isEmpty() ? "a user id is needed" : clicker
                     + " is not in " + channel + " and cannot see its messages"));
         }
-        String secret = slack.randomId(24);
-        responseUrls.put(secret, new ResponseUrl(channel, ts, clicker, now.plus(SlackSandbox.RESPONSE_URL_LIFETIME), new int[] {0}));
+        String secret = methods.randomId(24);
+        responseUrls.put(secret, new ResponseUrl(channel, ts, clicker, now.plus(RESPONSE_URL_LIFETIME), new int[] {0}));
         responseUrls.values().removeIf(r -> r.expires().isBefore(now));
 
         ObjectNode payload = JSON.createObjectNode();
         payload.put("type", "block_actions");
-        String email = slack.users().getOrDefault(clicker, "");
+        String email = users.getOrDefault(clicker, "");
         String name = email.contains("@") ? email.substring(0, email.indexOf('@')) : clicker;
         payload.putObject("user").put("id", clicker).put("username", name).put("name", name).put("team_id", SlackSandbox.TEAM);
         payload.put("api_app_id", APP_ID);
@@ -121,7 +130,7 @@ final class SlackClicks {
             clicked.put("style", action.path("style").asString(""));
         }
         clicked.put("type", "button");
-        clicked.put("action_ts", slack.nextTs(now));
+        clicked.put("action_ts", store.nextTs(now));
         return payload;
     }
 
@@ -130,12 +139,12 @@ final class SlackClicks {
         if (url == null || url.expires().isBefore(now)) {
             return new Answer(404, JSON.createObjectNode().put("ok", false).put("error", "expired_url"), Map.of());
         }
-        if (url.uses()[0] >= SlackSandbox.RESPONSE_URL_USES) {
+        if (url.uses()[0] >= RESPONSE_URL_USES) {
             return new Answer(404, JSON.createObjectNode().put("ok", false).put("error", "used_url"), Map.of());
         }
         JsonNode blocks;
         try {
-            blocks = SlackSandbox.blocks(body.path("blocks"));
+            blocks = SlackMethods.blocks(body.path("blocks"));
         } catch (RuntimeException e) {
             return SlackSandbox.fail("invalid_blocks_format");
         }
@@ -145,10 +154,10 @@ final class SlackClicks {
             return SlackSandbox.fail("no_text");
         }
         url.uses()[0]++;
-        List<ObjectNode> conversation = slack.conversation(url.channel());
+        List<ObjectNode> conversation = store.conversation(url.channel());
         if (delete) {
             conversation.removeIf(m -> m.path("ts").asString("").equals(url.messageTs()));
-            slack.journalDelete(url.channel(), url.messageTs());
+            store.journalDelete(url.channel(), url.messageTs());
             return SlackSandbox.ok(o -> { });
         }
         if (body.path("replace_original").asBoolean(false)) {
@@ -156,11 +165,11 @@ final class SlackClicks {
                 if (message.path("ts").asString("").equals(url.messageTs())) {
                     message.put("text", text);
                     if (blocks != null) {
-                        message.set("blocks", slack.withBlockIds(blocks));
+                        message.set("blocks", methods.withBlockIds(blocks));
                     } else {
                         message.remove("blocks");
                     }
-                    slack.journal("update", url.channel(), message);
+                    store.journal("update", url.channel(), message);
                     return SlackSandbox.ok(o -> { });
                 }
             }
@@ -171,11 +180,11 @@ final class SlackClicks {
             args.set("blocks", blocks);
         }
         if ("in_channel".equals(body.path("response_type").asString(""))) {
-            Answer posted = slack.postMessage(args, now);
+            Answer posted = methods.postMessage(args, now);
             return posted.body().path("ok").asBoolean(false) ? SlackSandbox.ok(o -> { }) : posted;
         }
         args.put("user", url.user());
-        Answer posted = slack.postEphemeral(args, now);
+        Answer posted = methods.postEphemeral(args, now);
         return posted.body().path("ok").asBoolean(false) ? SlackSandbox.ok(o -> { }) : posted;
     }
 

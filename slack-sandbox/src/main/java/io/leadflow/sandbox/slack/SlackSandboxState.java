@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.leadflow.sandbox.slack.SlackSandbox.JSON;
-import static io.leadflow.sandbox.slack.SlackSandbox.decimal;
+import static io.leadflow.sandbox.slack.SlackMethods.decimal;
 
 /**
  * The {@link SlackSandbox}'s messages as the console shows them and as they are kept across restarts. Callers hold
