@@ -18,6 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class IntakeIntegrationTest {
 
     public static final String REGISTRY = "mock://lead-intake";
+    public static final String NEXT_STEP_SECRET = "next-step-test-secret";
+    public static final String WEBSITE_ORIGIN = "https://www.leadflow.example";
 
     @LocalServerPort
     protected int port;
@@ -34,6 +36,8 @@ public abstract class IntakeIntegrationTest {
         registry.add("leadflow.intake.secrets.hubspot", () -> Webhooks.HUBSPOT_SECRET);
         registry.add("leadflow.intake.secrets.slack", () -> SlackRequests.SIGNING_SECRET + "," + SlackRequests.OLD_SIGNING_SECRET);
         registry.add("leadflow.intake.max-email-body", () -> "2MB");
+        registry.add("leadflow.intake.next-step.secret", () -> NEXT_STEP_SECRET);
+        registry.add("leadflow.intake.next-step.allowed-origins", () -> WEBSITE_ORIGIN);
     }
 
     protected Webhooks webhooks() {

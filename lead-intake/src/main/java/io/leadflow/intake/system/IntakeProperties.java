@@ -33,6 +33,7 @@ import java.util.List;
  * @param hubspotWebhookUrl  the public URL HubSpot calls, when a proxy rewrites scheme/host/path; empty = as received
  * @param hubspotSignals     which HubSpot property changes mean the lead was worked
  * @param secrets            per-source secrets, each a comma-separated list for rotation
+ * @param nextStep           the website visitor's next-step link: book a call with the lead's owner at once
  */
 @Validated
 @ConfigurationProperties("leadflow.intake")
@@ -48,7 +49,39 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                                @DefaultValue("30s") @NotNull Duration claimLease,
                                @DefaultValue("") String hubspotWebhookUrl,
                                @DefaultValue @Valid @NotNull HubSpotSignals hubspotSignals,
-                               @DefaultValue @Valid @NotNull Secrets secrets) {
+                               @DefaultValue @Valid @NotNull Secrets secrets,
+                               @DefaultValue @Valid @NotNull NextStep nextStep) {
+
+    /**
+     * The link a website form's answer carries, which the visitor's browser polls until routing has chosen an owner and
+     * then shows that owner's name and booking page.
+     *
+     * @param secret         HMAC key the links are signed with ({@code LEADFLOW_INTAKE_NEXT_STEP_SECRET}); every instance
+     *                       must share it. Empty: a random key per process, so a link works only on the instance that
+     *                       made it and until it restarts (fine for one instance; warned at start-up)
+     * @param ttl            how long a link answers after the form was received
+     * @param allowedOrigins website origins ({@code https://www.example.com}) whose pages may read the link's answer
+     *                       cross-origin (CORS); empty: none
+     * @param publicUrl      lead-intake's public base URL for the absolute link; empty: this request's scheme and host
+     * @param cacheSize      most routed leads each instance remembers for the links
+     */
+    public record NextStep(@DefaultValue("") String secret,
+                           @DefaultValue("30m") @NotNull Duration ttl,
+                           @DefaultValue List<String> allowedOrigins,
+                           @DefaultValue("") String publicUrl,
+                           @DefaultValue("100000") @Min(1) long cacheSize) {
+
+        public NextStep {
+            allowedOrigins = allowedOrigins == null ? List.of()
+                    : allowedOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "NextStep[secret=" + (secret == null || secret.isBlank() ? "<unset>" : "***") + ", ttl=" + ttl
+                    + ", allowedOrigins=" + allowedOrigins + ", publicUrl=" + publicUrl + ", cacheSize=" + cacheSize + "]";
+        }
+    }
 
     /**
      * Which HubSpot property changes say that someone worked a lead (a {@code WORKED} activity on {@code leads.activity}).

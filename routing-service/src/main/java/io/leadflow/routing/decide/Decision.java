@@ -42,6 +42,7 @@ public record Decision(Pipeline pipeline, Plan plan, Rep owner, boolean fallback
                 .setEmail(rep.email())
                 .setSlackUserId(rep.slackUserId())
                 .setHubspotOwnerId(rep.hubspotOwnerId())
+                .setBookingUrl(rep.bookingUrl())
                 .build();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 /**
  * A rep from the rules file, or the fallback owner.
  *
+ * @param bookingUrl  absolute https link to the rep's booking page (Calendly, Cal.com, ...); null when they have none
  * @param weight      share of round-robin leads relative to the other members of a team; 0 takes none
  * @param dailyCap    most leads a day, counted in the rules' time zone; null for no cap
  * @param active      false for a rep who no longer takes leads (kept for their accounts' history)
@@ -17,7 +18,7 @@ import java.util.Optional;
  * @param timeZone    the rep's own time zone, for working hours (the rules' time zone when the file names none)
  * @param workingHours when the rep works; null for around the clock
  */
-public record Rep(String id, String name, String email, String slackUserId, String hubspotOwnerId,
+public record Rep(String id, String name, String email, String slackUserId, String hubspotOwnerId, String bookingUrl,
                   int weight, Integer dailyCap, boolean active, List<OutOfOffice> outOfOffice, ZoneId timeZone,
                   WorkingHours workingHours) {
 

@@ -50,7 +50,7 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
     }
 
     record RepEntry(@Required String id, @Required String name, @Required String email, String slackUserId,
-                    String hubspotOwnerId, Integer weight, Integer dailyCap, Boolean active, List<Absence> outOfOffice,
+                    String hubspotOwnerId, String bookingUrl, Integer weight, Integer dailyCap, Boolean active, List<Absence> outOfOffice,
                     ZoneId timeZone, String workingHours) {
     }
 

@@ -22,6 +22,8 @@ import tools.jackson.core.exc.StreamReadException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,7 @@ public final class RulesLoader {
             "pipeline", "region", "country", "needs", "volume", "technical", "rep", "company", "domain", "team");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+    private static final int MAX_BOOKING_URL = 500;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern FLAG_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
@@ -171,6 +174,7 @@ public final class RulesLoader {
                 continue;
             }
             email(entry.email(), path + ".email");
+            bookingUrl(entry.bookingUrl(), path + ".bookingUrl");
             atLeast(0, entry.weight(), path + ".weight");
             atLeast(0, entry.dailyCap(), path + ".dailyCap");
             List<Rep.OutOfOffice> absences = new ArrayList<>();
@@ -197,7 +201,7 @@ public final class RulesLoader {
                 problem(path, "duplicate rep id '" + entry.id() + "' (first at line " + repLines.get(entry.id()) + ")");
             } else {
                 repLines.put(entry.id(), line(path));
-                reps.add(new Rep(entry.id(), entry.name(), entry.email(), entry.slackUserId(), entry.hubspotOwnerId(),
+                reps.add(new Rep(entry.id(), entry.name(), entry.email(), entry.slackUserId(), entry.hubspotOwnerId(), entry.bookingUrl(),
                         entry.weight() == null ? 1 : entry.weight(), entry.dailyCap(), !Boolean.FALSE.equals(entry.active()), absences,
                         entry.timeZone() == null ? rulesZone : entry.timeZone(), hours));
             }
@@ -281,7 +285,7 @@ public final class RulesLoader {
         email(owner.email(), "owners.fallback.owner.email");
         String because = text(fallback.because(), "owners.fallback.because");
         return new OwnerRules(!Boolean.FALSE.equals(section.stickiness()), rules, fallback.team(),
-                new Rep(owner.id(), owner.name(), owner.email(), owner.slackUserId(), owner.hubspotOwnerId(), 0, null, true, List.of(),
+                new Rep(owner.id(), owner.name(), owner.email(), owner.slackUserId(), owner.hubspotOwnerId(), null, 0, null, true, List.of(),
                         ZoneOffset.UTC, null),
                 because == null ? "No rep was available, so the lead went to the fallback owner {rep}." : because);
     }
@@ -506,6 +510,24 @@ public final class RulesLoader {
     private void email(String email, String path) {
         if (email != null && !EMAIL.matcher(email).matches()) {
             problem(path, "must be an email address, was '" + email + "'");
+        }
+    }
+
+    /** A rep's booking page: an absolute https URL with a host, as a customer's browser will open it. */
+    private void bookingUrl(String url, String path) {
+        if (url == null) {
+            return;
+        }
+        URI uri = null;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        if (uri == null || !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
+                || url.length() > MAX_BOOKING_URL) {
+            problem(path, "must be an absolute https URL (at most " + MAX_BOOKING_URL + " characters, no user info), was '"
+                    + (url.length() > 100 ? url.substring(0, 100) + "…" : url) + "'");
         }
     }
 

@@ -534,7 +534,7 @@ final class LeadOwnership {
     /** The rep of an owner; an owner the rules no longer list works around the clock. */
     private Rep owner(Owner owner) {
         return rules.repOrFallback(owner.getRepId()).orElseGet(() -> new Rep(owner.getRepId(), owner.getName(), owner.getEmail(),
-                owner.getSlackUserId(), owner.getHubspotOwnerId(), 0, null, false, List.of(), rules.timeZone(), null));
+                owner.getSlackUserId(), owner.getHubspotOwnerId(), owner.getBookingUrl(), 0, null, false, List.of(), rules.timeZone(), null));
     }
 
     private String leadOf(LeadActivity activity) {

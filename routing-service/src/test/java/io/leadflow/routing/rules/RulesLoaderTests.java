@@ -34,6 +34,40 @@ class RulesLoaderTests {
     }
 
     @Test
+    void eachRepOfTheDefaultFileHasAnHttpsBookingPageAndTheFallbackOwnerNone() {
+        RoutingRules rules = RulesLoader.loadDefault();
+
+        assertThat(rules.reps()).extracting(Rep::id, Rep::bookingUrl).containsExactly(
+                tuple("cameron", "https://calendly.com/leadflow-cameron/30min"),
+                tuple("simon", "https://calendly.com/leadflow-simon/30min"));
+        assertThat(rules.owners().fallbackOwner().bookingUrl()).isNull();
+    }
+
+    @Test
+    void aBookingUrlThatIsNotAnAbsoluteHttpsUrlIsRejectedAtItsLine() {
+        for (String bad : new String[] {"http://calendly.com/leadflow-cameron/30min", "calendly.com/leadflow-cameron", "/book/cameron",
+                "javascript:alert(1)", "https://user:pw@calendly.com/x", "https://calendly.com/a b", "https:///nohost"}) {
+            String yaml = defaults().replace("bookingUrl: https://calendly.com/leadflow-cameron/30min", "bookingUrl: \"" + bad + "\"");
+
+            InvalidRulesException e = invalid(yaml);
+
+            assertThat(e).as(bad).isNotNull();
+            assertThat(e.problems()).as(bad).singleElement().satisfies(problem -> {
+                assertThat(problem.line()).isEqualTo(lineOf(yaml, "bookingUrl: \"" + bad));
+                assertThat(problem.path()).isEqualTo("reps[0].bookingUrl");
+                assertThat(problem.message()).startsWith("must be an absolute https URL");
+            });
+        }
+    }
+
+    @Test
+    void aRepWithoutABookingUrlLoads() {
+        String yaml = defaults().replaceFirst("\n    bookingUrl: https://calendly.com/leadflow-cameron/30min[^\n]*", "");
+
+        assertThat(RulesLoader.parse(yaml, "test.yml").reps().get(0).bookingUrl()).isNull();
+    }
+
+    @Test
     void aRuleNamingAnUnknownRepFailsWithItsLine() {
         String yaml = defaults().replace("assign: simon\n      because: \"{rep} looks after Enterprise customers, and",
                 "assign: simone\n      because: \"{rep} looks after Enterprise customers, and");

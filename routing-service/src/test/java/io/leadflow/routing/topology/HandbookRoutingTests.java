@@ -199,6 +199,15 @@ class HandbookRoutingTests {
     }
 
     @Test
+    void theDecisionCarriesTheOwnersDisplayNameAndBookingPage() {
+        LeadRouted decision = driver.route(lead().eu().interest(PlanInterest.ENTERPRISE).build());
+
+        assertThat(decision.getOwner().getRepId()).isEqualTo("simon");
+        assertThat(decision.getOwner().getName()).isEqualTo("Simon");
+        assertThat(decision.getOwner().getBookingUrl()).isEqualTo("https://calendly.com/leadflow-simon/30min");
+    }
+
+    @Test
     void cameronLooksAfterYcOnboarding() {
         LeadRouted decision = driver.route(lead().yc().build());
 

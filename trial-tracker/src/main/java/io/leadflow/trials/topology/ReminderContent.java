@@ -12,6 +12,7 @@ import io.leadflow.trials.timers.Schedule;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +34,8 @@ final class ReminderContent {
         String companyName = context == null ? null : context.company();
         String dealId = trial.dealId() != null ? trial.dealId() : context == null ? null : context.dealId();
         int daysLeft = Schedule.daysLeft(firedAt, endsAt);
-        Map<String, String> values = placeholders(companyName, dealId, daysLeft, endsAt);
+        Map<String, String> values = placeholders(companyName, dealId, daysLeft, endsAt,
+                context == null || context.owner() == null ? null : context.owner().bookingUrl());
         return TrialReminder.newBuilder()
                 .setReminderId(Schedule.reminderId(trialId, kind, dueAt))
                 .setTrialId(trialId)
@@ -65,7 +67,7 @@ final class ReminderContent {
             return null;
         }
         Map<String, String> values = placeholders(reminder.getCompanyName(), reminder.getDealId(), reminder.getDaysLeft(),
-                reminder.getEndsAt());
+                reminder.getEndsAt(), owned ? reminder.getOwner().getBookingUrl() : null);
         String company = values.get("company");
         List<AlertField> fields = new ArrayList<>();
         fields.add(new AlertField("Company", company));
@@ -105,14 +107,21 @@ final class ReminderContent {
                 .build();
     }
 
-    /** What the wording's placeholders stand for ({@link ReminderWording#PLACEHOLDERS}). */
-    static Map<String, String> placeholders(String companyName, String dealId, int daysLeft, Instant endsAt) {
-        return Map.of(
+    /**
+     * What the wording's placeholders stand for ({@link ReminderWording#PLACEHOLDERS}); {@code bookingUrl}, the owner's
+     * booking page, only when the owner has one (an action naming it is left out otherwise).
+     */
+    static Map<String, String> placeholders(String companyName, String dealId, int daysLeft, Instant endsAt, String bookingUrl) {
+        Map<String, String> values = new HashMap<>(Map.of(
                 "company", companyName != null ? companyName : dealId != null ? "deal " + dealId : "an unknown company",
                 "customer", companyName != null ? companyName : "the customer",
                 "days", daysLeft == 1 ? "1 day" : daysLeft + " days",
                 "daysLeft", Integer.toString(daysLeft),
-                "endsOn", endsAt.atZone(ZoneOffset.UTC).toLocalDate().toString());
+                "endsOn", endsAt.atZone(ZoneOffset.UTC).toLocalDate().toString()));
+        if (bookingUrl != null && !bookingUrl.isBlank()) {
+            values.put("bookingUrl", bookingUrl);
+        }
+        return values;
     }
 
     static AlertKind alertKind(ReminderKind kind) {

@@ -32,7 +32,9 @@ public final class ReminderWording {
     public static final String DEFAULT_RESOURCE = "reminders/handbook-reminders.yml";
 
     /** What a text may quote from the reminder. */
-    public static final Set<String> PLACEHOLDERS = Set.of("company", "customer", "days", "daysLeft", "endsOn");
+    public static final Set<String> PLACEHOLDERS = Set.of("company", "customer", "days", "daysLeft", "endsOn", "bookingUrl");
+    /** Placeholders that may be missing (the owner has no booking page): only actions may name them, and such a line is left out. */
+    static final Set<String> OPTIONAL_PLACEHOLDERS = Set.of("bookingUrl");
 
     static final Set<String> TASK_TYPES = Set.of("CALL", "EMAIL", "TODO");
     static final Set<String> TASK_PRIORITIES = Set.of("LOW", "MEDIUM", "HIGH");
@@ -138,7 +140,9 @@ public final class ReminderWording {
 
     private static void check(String at, Words words, List<String> problems) {
         text(at + ".title", words.title(), problems);
+        onlyRequired(at + ".title", words.title(), problems);
         text(at + ".summary", words.summary(), problems);
+        onlyRequired(at + ".summary", words.summary(), problems);
         if (words.actions().isEmpty()) {
             problems.add(at + ".actions: is required: what to do, one line each");
         }
@@ -151,7 +155,9 @@ public final class ReminderWording {
         Task task = words.task();
         if (task != null) {
             text(at + ".task.subject", task.subject(), problems);
+            onlyRequired(at + ".task.subject", task.subject(), problems);
             text(at + ".task.body", task.body(), problems);
+            onlyRequired(at + ".task.body", task.body(), problems);
             if (!TASK_TYPES.contains(task.type())) {
                 problems.add(at + ".task.type: must be one of " + sorted(TASK_TYPES) + ", was " + task.type());
             }
@@ -170,6 +176,19 @@ public final class ReminderWording {
         while (placeholder.find()) {
             if (!PLACEHOLDERS.contains(placeholder.group(1))) {
                 problems.add(at + ": unknown placeholder {" + placeholder.group(1) + "}, expected one of " + sorted(PLACEHOLDERS));
+            }
+        }
+    }
+
+    /** A text that is never left out (title, summary, task) may not name a placeholder that can be missing. */
+    private static void onlyRequired(String at, String text, List<String> problems) {
+        if (text == null) {
+            return;
+        }
+        Matcher placeholder = PLACEHOLDER.matcher(text);
+        while (placeholder.find()) {
+            if (OPTIONAL_PLACEHOLDERS.contains(placeholder.group(1))) {
+                problems.add(at + ": {" + placeholder.group(1) + "} may be missing, so only actions may name it");
             }
         }
     }
@@ -211,11 +230,23 @@ public final class ReminderWording {
     List<String> actions(ReminderKind kind, Deployment deployment, Map<String, String> values) {
         Words words = of(kind);
         List<String> actions = new ArrayList<>();
-        words.actions().forEach(action -> actions.add(fill(action, values)));
+        words.actions().stream().filter(action -> resolvable(action, values)).forEach(action -> actions.add(fill(action, values)));
         if (deployment == Deployment.SELF_HOSTED) {
-            words.selfHostedActions().forEach(action -> actions.add(fill(action, values)));
+            words.selfHostedActions().stream().filter(action -> resolvable(action, values))
+                    .forEach(action -> actions.add(fill(action, values)));
         }
         return actions;
+    }
+
+    /** False for a line naming an optional placeholder without a value (the owner has no booking page): it is left out. */
+    private static boolean resolvable(String text, Map<String, String> values) {
+        Matcher placeholder = PLACEHOLDER.matcher(text);
+        while (placeholder.find()) {
+            if (OPTIONAL_PLACEHOLDERS.contains(placeholder.group(1)) && values.get(placeholder.group(1)) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code kind}'s CRM task, or null when it asks for none. */

@@ -19,17 +19,17 @@ public record TrialContext(String leadId, String dealId, String dealUrl, String 
 
     public static final String STORE = "trial-context";
 
-    /** The rep who owns the lead. */
-    public record OwnerInfo(String repId, String name, String email, String slackUserId, String hubspotOwnerId) {
+    /** The rep who owns the lead; {@code bookingUrl} is their booking page from the rules file, null when none (or stored before it was carried). */
+    public record OwnerInfo(String repId, String name, String email, String slackUserId, String hubspotOwnerId, String bookingUrl) {
 
         static OwnerInfo of(Owner owner) {
             return owner == null ? null : new OwnerInfo(owner.getRepId(), owner.getName(), owner.getEmail(),
-                    owner.getSlackUserId(), owner.getHubspotOwnerId());
+                    owner.getSlackUserId(), owner.getHubspotOwnerId(), owner.getBookingUrl());
         }
 
         public Owner toAvro() {
             return Owner.newBuilder().setRepId(repId).setName(name).setEmail(email).setSlackUserId(slackUserId)
-                    .setHubspotOwnerId(hubspotOwnerId).build();
+                    .setHubspotOwnerId(hubspotOwnerId).setBookingUrl(bookingUrl).build();
         }
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,8 +30,11 @@ class ReminderWordingTests {
               EXPIRED: { title: t, summary: s, actions: [a] }
             """;
 
+    private static final String BOOKING = "https://calendly.com/leadflow-simon/30min";
     private static final Map<String, String> ACME = ReminderContent.placeholders("Acme", "9001", 7,
-            java.time.Instant.parse("2026-04-01T09:00:00Z"));
+            java.time.Instant.parse("2026-04-01T09:00:00Z"), BOOKING);
+    private static final Map<String, String> ACME_NO_BOOKING_PAGE = ReminderContent.placeholders("Acme", "9001", 7,
+            java.time.Instant.parse("2026-04-01T09:00:00Z"), null);
 
     @ParameterizedTest
     @EnumSource(value = ReminderKind.class, mode = EnumSource.Mode.EXCLUDE, names = "UNKNOWN")
@@ -60,6 +64,25 @@ class ReminderWordingTests {
     }
 
     @Test
+    void theKickOffCarriesTheOwnersBookingLinkWithTheAgendaAndLeavesTheLineOutWhenTheOwnerHasNone() {
+        ReminderWording handbook = ReminderWording.handbook();
+
+        List<String> withPage = handbook.actions(ReminderKind.KICKOFF, Deployment.CLOUD, ACME);
+        List<String> withoutPage = handbook.actions(ReminderKind.KICKOFF, Deployment.CLOUD, ACME_NO_BOOKING_PAGE);
+
+        assertThat(withPage).filteredOn(action -> action.contains(BOOKING)).singleElement().asString()
+                .endsWith(": " + BOOKING).contains("Acme", "event ingestion", "actions and cohorts", "insights and dashboards", "extra features");
+        assertThat(withoutPage).hasSize(withPage.size() - 1).noneMatch(action -> action.contains("{") || action.contains("booking link"));
+    }
+
+    @Test
+    void onlyActionsMayNameTheBookingPageWhichCanBeMissing() {
+        assertThatThrownBy(() -> load(MINIMAL.replace("KICKOFF:\n    title: t", "KICKOFF:\n    title: \"Book {bookingUrl}\"")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reminders.KICKOFF.title: {bookingUrl} may be missing, so only actions may name it");
+    }
+
+    @Test
     void anUnknownKindGetsANeutralTitleAndNothingElse() {
         ReminderWording handbook = ReminderWording.handbook();
 
@@ -74,7 +97,7 @@ class ReminderWordingTests {
         ReminderWording wording = load(MINIMAL.replace("KICKOFF:\n    title: t", "KICKOFF:\n    title: \"Hello {company}, {days}\""));
 
         assertThat(wording.title(ReminderKind.KICKOFF, ReminderContent.placeholders("{days} Inc", null, 1,
-                java.time.Instant.EPOCH))).isEqualTo("Hello {days} Inc, 1 day");
+                java.time.Instant.EPOCH, null))).isEqualTo("Hello {days} Inc, 1 day");
         assertThat(wording.actions(ReminderKind.CHECK_IN, Deployment.SELF_HOSTED, ACME)).containsExactly("a");
         assertThat(wording.task(ReminderKind.REVIEW_CALL_DUE, ACME)).isNull();
     }

@@ -40,6 +40,6 @@ class StateJsonTests {
         TrialContext context = serde.deserializer().deserialize("t", newer.getBytes(StandardCharsets.UTF_8));
 
         assertThat(context).isEqualTo(new TrialContext("lead-1", "9001", null, null, "HANDS_ON", "Acme",
-                new TrialContext.OwnerInfo("simon", null, null, null, null)));
+                new TrialContext.OwnerInfo("simon", null, null, null, null, null)));
     }
 }

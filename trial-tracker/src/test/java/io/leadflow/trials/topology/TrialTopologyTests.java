@@ -401,6 +401,24 @@ class TrialTopologyTests {
     }
 
     @Test
+    void theKickOffReminderAndAlertCarryTheOwnersBookingLinkFromLeadsRouted() {
+        LeadRouted routed = Fixtures.routed(LEAD, "Acme", Pipeline.HANDS_ON);
+        routed.getOwner().setBookingUrl("https://calendly.com/leadflow-simon/30min");
+        driver.routed.pipeInput(LEAD, routed, CLOCK);
+        driver.synced.pipeInput(LEAD, Fixtures.synced(LEAD, DEAL, HANDS_ON), CLOCK);
+        driver.send(Fixtures.started(DEAL, START, Deployment.CLOUD));
+
+        driver.advanceTo(START);
+
+        TrialReminder kickoff = driver.reminders.readValuesToList().get(0);
+        assertThat(kickoff.getKind()).isEqualTo(ReminderKind.KICKOFF);
+        assertThat(kickoff.getOwner().getBookingUrl()).isEqualTo("https://calendly.com/leadflow-simon/30min");
+        assertThat(kickoff.getActions()).anySatisfy(action -> assertThat(action).endsWith(": https://calendly.com/leadflow-simon/30min"));
+        RepAlert alert = driver.alerts.readValuesToList().get(0);
+        assertThat(alert.getActions()).anySatisfy(action -> assertThat(action).endsWith(": https://calendly.com/leadflow-simon/30min"));
+    }
+
+    @Test
     void aLeadReassignedDuringItsTrialHasItsNextRemindersGoToTheNewOwner() {
         givenAcmeIsRoutedAndSynced();
         driver.send(Fixtures.started(DEAL, START, Deployment.CLOUD));

@@ -1,0 +1,206 @@
+package io.leadflow.intake.nextstep;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.Owner;
+import io.leadflow.intake.system.IntakeProperties;
+import io.leadflow.schemas.Topics;
+import io.leadflow.schemas.serde.AvroDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Which owner routing-service gave each recent lead, as the next-step links need it. Every instance reads <em>all</em>
+ * partitions of {@code leads.routed} (assigned, not subscribed in a group, so the answer is the same whichever instance
+ * a visitor's browser reaches) from {@code ttl} ago onwards, into a bounded Caffeine cache whose entries expire
+ * {@code ttl} after their decision: no new topic and no shared state, and a restarted instance knows the last
+ * {@code ttl} of decisions again within seconds. Only the owner's public name and booking page are kept, under the
+ * lead's HMAC key, never the lead itself.
+ */
+@Component
+class RoutedOwners implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutedOwners.class);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+
+    /** What a visitor may see of their lead's owner. */
+    record PublicOwner(String name, String bookingUrl, int decisionVersion, long expiresAtMillis) {
+    }
+
+    private final Map<String, Object> consumerConfig;
+    private final NextStepTokens tokens;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Cache<String, PublicOwner> owners;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, Object> consumer;
+    private Thread thread;
+
+    RoutedOwners(KafkaProperties kafka, IntakeProperties properties, NextStepTokens tokens, Clock clock) {
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class);
+        config.put("specific.avro.reader", true);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lead-intake-next-steps");
+        this.consumerConfig = config;
+        this.tokens = tokens;
+        this.ttl = properties.nextStep().ttl();
+        this.clock = clock;
+        this.owners = Caffeine.newBuilder()
+                .maximumSize(properties.nextStep().cacheSize())
+                .expireAfter(new Expiry<String, PublicOwner>() {
+                    @Override
+                    public long expireAfterCreate(String key, PublicOwner value, long currentTime) {
+                        return left(value);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, PublicOwner value, long currentTime, long currentDuration) {
+                        return left(value);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, PublicOwner value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    private long left(PublicOwner value) {
+        return TimeUnit.MILLISECONDS.toNanos(Math.max(0, value.expiresAtMillis() - clock.millis()));
+    }
+
+    /** The owner of the lead with this key, once routing-service has decided; null before. */
+    PublicOwner owner(String leadKey) {
+        return owners.getIfPresent(leadKey);
+    }
+
+    void apply(LeadRouted decision, long timestampMillis) {
+        long expires = timestampMillis + ttl.toMillis();
+        Owner owner = decision.getOwner();
+        if (owner == null || expires <= clock.millis()) {
+            return;
+        }
+        PublicOwner seen = new PublicOwner(owner.getName(), owner.getBookingUrl(), decision.getDecisionVersion(), expires);
+        // a reassignment or re-route is a higher decision version; a replayed older one never hides it
+        owners.asMap().merge(tokens.leadKey(decision.getLeadId()), seen,
+                (old, fresh) -> fresh.decisionVersion() >= old.decisionVersion() ? fresh : old);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, "intake-next-steps");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, Object> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        while (running) {
+            try (KafkaConsumer<String, Object> opened = new KafkaConsumer<>(consumerConfig)) {
+                consumer = opened;
+                follow(opened, positions);
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Next-step consumer of {} failed ({}); reconnecting", Topics.LEADS_ROUTED.name(), e.toString());
+                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+            }
+        }
+    }
+
+    private void follow(KafkaConsumer<String, Object> opened, Map<TopicPartition, Long> positions) {
+        List<PartitionInfo> infos = opened.partitionsFor(Topics.LEADS_ROUTED.name(), METADATA_TIMEOUT);
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + Topics.LEADS_ROUTED.name() + " does not exist yet");
+        }
+        List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        opened.assign(partitions);
+        Map<TopicPartition, Long> since = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            Long resume = positions.get(tp);
+            if (resume != null) {
+                opened.seek(tp, resume);
+            } else {
+                since.put(tp, clock.millis() - ttl.toMillis());
+            }
+        }
+        if (!since.isEmpty()) {
+            Map<TopicPartition, OffsetAndTimestamp> found = opened.offsetsForTimes(since, METADATA_TIMEOUT);
+            List<TopicPartition> none = since.keySet().stream().filter(tp -> found.get(tp) == null).toList();
+            found.forEach((tp, offset) -> {
+                if (offset != null) {
+                    opened.seek(tp, offset.offset());
+                }
+            });
+            opened.seekToEnd(none);
+        }
+        while (running) {
+            try {
+                for (ConsumerRecord<String, Object> record : opened.poll(Duration.ofMillis(200))) {
+                    if (record.value() instanceof LeadRouted decision) {
+                        apply(decision, record.timestamp());
+                    }
+                }
+            } catch (RecordDeserializationException e) {
+                // routing-service's other readers dead-letter such a record; these links only skip it
+                log.warn("Skipping an unreadable {} record at {}@{}", Topics.LEADS_ROUTED.name(), e.topicPartition(), e.offset());
+                opened.seek(e.topicPartition(), e.offset() + 1);
+            }
+            for (TopicPartition tp : partitions) {
+                positions.put(tp, opened.position(tp));
+            }
+        }
+    }
+}
