@@ -1,10 +1,9 @@
 package io.leadflow.intake.nextstep;
 
+import io.leadflow.platform.web.HttpProblem;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -54,9 +53,7 @@ class NextStepController {
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(Map.of("owner", shown));
     }
 
-    private static ErrorResponseException problem(HttpStatus status, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, "token " + detail);
-        problem.setProperty("field", "token");
-        return new ErrorResponseException(status, problem, null);
+    private static HttpProblem problem(HttpStatus status, String detail) {
+        return new HttpProblem(status, "token", detail);
     }
 }

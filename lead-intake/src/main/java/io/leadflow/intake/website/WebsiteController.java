@@ -1,11 +1,8 @@
 package io.leadflow.intake.website;
 
-import io.leadflow.intake.delivery.Answer;
-import io.leadflow.intake.delivery.DeliveryLedger;
 import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.nextstep.NextSteps;
 import io.leadflow.intake.publish.LeadIntake;
-import io.leadflow.intake.system.IntakeMetrics;
 import io.leadflow.intake.system.RejectedRequest;
 import io.leadflow.intake.system.WebhookSource;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,32 +31,25 @@ class WebsiteController {
     private final LeadIntake intake;
     private final ObjectMapper json;
     private final NextSteps nextSteps;
-    private final IntakeMetrics metrics;
 
-    WebsiteController(WebhookOpening opening, LeadIntake intake, ObjectMapper json, NextSteps nextSteps, IntakeMetrics metrics) {
+    WebsiteController(WebhookOpening opening, LeadIntake intake, ObjectMapper json, NextSteps nextSteps) {
         this.opening = opening;
         this.intake = intake;
         this.json = json;
         this.nextSteps = nextSteps;
-        this.metrics = metrics;
     }
 
     @PostMapping(path = "/webhooks/website", consumes = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ResponseEntity<Map<String, Object>>> receive(HttpServletRequest request) {
         String base = nextSteps.baseUrl(request); // read on the request thread; the answer is completed on another
-        try {
-            return opening.receive(request, WebhookSource.WEBSITE, delivery -> {
-                WebsiteForm form = json.readValue(delivery.body(), WebsiteForm.class);
-                if (form == null) {
-                    throw RejectedRequest.invalid("body", "must be a JSON object");
-                }
-                return intake.accept(delivery, new LeadIntake.Lead(form.toDraft(), form.submissionId(), "submissionId"));
-            }).thenApply(answer -> withNextStep(answer, base));
-        } catch (DeliveryLedger.Duplicate repeat) {
-            // the website's backend retried a form already accepted: the visitor still needs their link
-            metrics.received(WebhookSource.WEBSITE, "duplicate");
-            return CompletableFuture.completedFuture(withNextStep(new Answer(repeat.leadId(), "duplicate").toResponse(), base));
-        }
+        // a repeat of an accepted form is answered with its lead id too, so the visitor still gets their link
+        return opening.receive(request, WebhookSource.WEBSITE, delivery -> {
+            WebsiteForm form = json.readValue(delivery.body(), WebsiteForm.class);
+            if (form == null) {
+                throw RejectedRequest.invalid("body", "must be a JSON object");
+            }
+            return intake.accept(delivery, new LeadIntake.Lead(form.toDraft(), form.submissionId(), "submissionId"));
+        }).thenApply(answer -> withNextStep(answer, base));
     }
 
     private ResponseEntity<Map<String, Object>> withNextStep(ResponseEntity<Map<String, Object>> answer, String base) {
