@@ -1,18 +1,14 @@
 package io.leadflow.crm.system;
 
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.hubspot.HubSpotCrm;
 import io.leadflow.crm.resilience.HubSpotAuthGuard;
+import io.leadflow.sandbox.RecordedCall;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -68,24 +64,17 @@ class HubSpotSetupTests extends SpringTests {
 
     @Test
     void aPropertyAnotherInstanceCreatedMeanwhileCountsAsExistingInsteadOfFailingStartUp() {
-        // given two instances starting together: this one found the property missing, the other created it first
-        StubMapping missing = hubspot.wireMock().stubFor(get(urlPathEqualTo("/crm/v3/properties/deals/leadflow_lead_id")).atPriority(1)
-                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
-                        .withBody("{\"status\":\"error\",\"message\":\"Unable to find property leadflow_lead_id\",\"category\":\"OBJECT_NOT_FOUND\"}")));
-        StubMapping conflict = hubspot.wireMock().stubFor(post(urlPathEqualTo("/crm/v3/properties/deals")).atPriority(1)
-                .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json")
-                        .withBody("{\"status\":\"error\",\"message\":\"A property named 'leadflow_lead_id' already exists.\",\"category\":\"CONFLICT\"}")));
-        StubMapping group = hubspot.wireMock().stubFor(post(urlPathEqualTo("/crm/v3/properties/deals/groups")).atPriority(1)
-                .willReturn(aResponse().withStatus(409).withHeader("Content-Type", "application/json")
-                        .withBody("{\"status\":\"error\",\"message\":\"A property group named 'leadflow' already exists.\",\"category\":\"CONFLICT\"}")));
-        try {
-            // when this instance creates the properties, then HubSpot's 409 means the property is there
-            assertThat(new HubSpotSetup(crm, properties).createProperties()).containsEntry("deals.leadflow_lead_id", "exists");
-        } finally {
-            hubspot.wireMock().removeStub(missing);
-            hubspot.wireMock().removeStub(conflict);
-            hubspot.wireMock().removeStub(group);
-        }
+        // given two instances starting together: this one looked before the other created the property (its read is
+        // answered 404), so its own create meets the property the other instance made
+        hubspot.clearCalls();
+        hubspot.faults().failNext(1, 404);
+
+        // when this instance creates the properties
+        var outcome = new HubSpotSetup(crm, properties).createProperties();
+
+        // then HubSpot's 409 to the create means the property is there, and start-up goes on
+        assertThat(hubspot.requests("POST", "/crm/v3/properties/deals")).extracting(RecordedCall::status).containsExactly(409);
+        assertThat(outcome).containsEntry("deals.leadflow_lead_id", "exists");
     }
 
     @Test
