@@ -43,6 +43,8 @@ final class Audit {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The Slack member ids of the reps of routing's default rules, whose DMs get the new-lead alerts. */
+    static final List<String> SLACK_REPS = List.of("U00CAMERON1", "U00SIMON001", "U00SALES001");
     static final List<String> SINKS = List.of("hubspot contacts", "hubspot companies", "hubspot deals", "hubspot notes", "hubspot tasks",
             "slack new-lead alerts");
 
@@ -139,7 +141,7 @@ final class Audit {
     /** Alert id → messages naming it, over the DMs of the reps (where new-lead alerts go without a channel set). */
     private Map<String, Integer> slackAlerts() {
         Map<String, Integer> counts = new HashMap<>();
-        for (String user : Infrastructure.SLACK_USERS.keySet()) {
+        for (String user : SLACK_REPS) {
             String channel = slack("conversations.open", "users=" + user).path("channel").path("id").asString();
             String cursor = "";
             do {

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 /**
  * {@code chaos/run [--quick] [scenario ...]}: runs the fault scenarios against the production shape and writes
  * {@code chaos/results/latest.md} and {@code latest.json}; exits 1 when a lead was lost or duplicated anywhere, 2 on
- * bad usage. The same main also runs the processes the stack is made of ({@code broker}, {@code registry},
- * {@code hubspot-sandbox}, {@code slack-sandbox}, after {@code --serve}), so one jar starts them all.
+ * bad usage. The same main also runs the stack's processes that have no executable jar of their own ({@code broker},
+ * {@code registry}, after {@code --serve}).
  */
 public final class Chaos {
 
@@ -24,7 +24,7 @@ public final class Chaos {
                 kill     SIGKILL one instance of each service mid-burst, one after another, each restarted
                 rolling  rolling restart (SIGTERM) of every instance of every service under load
                 broker   the Kafka broker stopped 60 s (quick: 20 s) while webhooks keep coming
-              only when named (they need the sandboxes' fault controls, PUT /sandbox/{hubspot|slack}/faults):
+              only when named (set through the sandboxes' fault controls, PUT /sandbox/{hubspot|slack}/faults):
                 hubspot  HubSpot answers every call 503 for 60 s (quick: 20 s)
                 slack    Slack answers every call 429 with Retry-After 1 s for 60 s (quick: 20 s)
               --quick   shorter phases
@@ -32,7 +32,7 @@ public final class Chaos {
                         message a second, and a new lead with buttons is never put into a digest)
             environment: LEADFLOW_CHAOS_JAVA_OPTS (JVM options of every process), LEADFLOW_CHAOS_WORK_DIR (default target/chaos)""";
 
-    /** The first argument of the stack's own processes: {@code --serve broker|registry|hubspot-sandbox|slack-sandbox ...}. */
+    /** The first argument of the stack's own processes: {@code --serve broker|registry ...}. */
     static final String SERVE = "--serve";
 
     /** JVM options of every process by default: small heaps, and a start-up that does not starve 2 cores. */
@@ -47,8 +47,6 @@ public final class Chaos {
             switch (args[1]) {
                 case "broker" -> serve(() -> Infrastructure.broker(rest));
                 case "registry" -> serve(() -> Infrastructure.registry(rest));
-                case "hubspot-sandbox" -> serve(() -> Infrastructure.hubspotSandbox(rest));
-                case "slack-sandbox" -> serve(() -> Infrastructure.slackSandbox(rest));
                 default -> {
                     System.err.println("Nothing to serve named " + args[1]);
                     System.exit(2);
@@ -124,7 +122,7 @@ public final class Chaos {
         return all;
     }
 
-    /** Scenarios run only when named: they need the sandboxes' fault controls ({@code PUT /sandbox/{hubspot|slack}/faults}). */
+    /** Scenarios run only when named, set through the sandboxes' fault controls ({@code PUT /sandbox/{hubspot|slack}/faults}). */
     static Map<String, Supplier<Scenario>> onRequest(boolean quick) {
         Map<String, Supplier<Scenario>> all = new LinkedHashMap<>();
         all.put("hubspot", () -> SandboxFault.hubspotOutage(Duration.ofSeconds(quick ? 20 : 60)));

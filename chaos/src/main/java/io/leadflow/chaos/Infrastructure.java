@@ -1,44 +1,23 @@
 package io.leadflow.chaos;
 
 import io.leadflow.localstack.broker.LocalKafkaBroker;
-import io.leadflow.localstack.sandbox.slack.SlackSandbox;
-import io.leadflow.localstack.sandbox.slack.SlackSandboxWeb;
 import io.leadflow.registry.SchemaRegistryConfig;
 import io.leadflow.registry.SchemaRegistryServer;
-import io.leadflow.sandbox.SandboxStore;
-import io.leadflow.sandbox.hubspot.HubSpotSandbox;
-import io.leadflow.sandbox.hubspot.HubSpotSandboxServer;
 import io.leadflow.sandbox.hubspot.HubSpotSandboxSettings;
 import io.leadflow.schemas.serde.AvroTrust;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Import;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The mains of the processes the services depend on: a KRaft broker with a fixed log directory (so it can be stopped
- * and started again with its data), the schema registry, and the HubSpot and Slack sandboxes, each on a port of its
- * own with its state in a directory. Each writes a {@code ready} file into its working directory once it serves.
- *
- * <p>The sandboxes' processes are started here until the sandbox modules ship their own {@code -exec.jar}s; the
- * runner only knows them as a command line and a port ({@link Stack}), so swapping the command is all it takes.
+ * The mains of the processes the services depend on that have no executable jar of their own: a KRaft broker with a
+ * fixed log directory (so it can be stopped and started again with its data) and the schema registry. Each writes a
+ * {@code ready} file into its working directory once it serves. The HubSpot and Slack sandboxes run from their
+ * modules' {@code -exec.jar}s ({@link Stack}); {@link #pipelines()} is the portal the HubSpot one is given.
  */
 final class Infrastructure {
 
@@ -46,9 +25,6 @@ final class Infrastructure {
     static final String HANDS_ON = "hands-on";
     static final String HANDS_ON_STAGE = "hands-on-qualified";
     static final String EVALUATION_STAGE = "hands-on-evaluation";
-    /** The reps of routing's default rules, by Slack member id, with their email (the Slack sandbox's members). */
-    static final Map<String, String> SLACK_USERS = Map.of("U00CAMERON1", "cameron@example.com", "U00SIMON001", "simon@example.com",
-            "U00SALES001", "sales@example.com");
 
     private Infrastructure() {
     }
@@ -69,32 +45,6 @@ final class Infrastructure {
         ready();
     }
 
-    /** {@code hubspot-sandbox <port> <state-dir>}: the portal crm-sync expects, saved every second and on shutdown. */
-    static void hubspotSandbox(String[] args) {
-        int port = Integer.parseInt(args[0]);
-        HubSpotSandbox sandbox = new HubSpotSandbox(HubSpotSandboxSettings.defaults().withPipelines(pipelines()), Clock.systemUTC());
-        SandboxStore store = new SandboxStore(Path.of(args[1]).resolve("hubspot.json"));
-        sandbox.loadFrom(store);
-        HubSpotSandboxServer server = HubSpotSandboxServer.start(sandbox, port);
-        saveEverySecond(() -> sandbox.saveTo(store), server::close);
-        ready();
-    }
-
-    /** {@code slack-sandbox <port> <state-dir>}: the workspace with the reps of routing's default rules. */
-    static void slackSandbox(String[] args) {
-        int port = Integer.parseInt(args[0]);
-        SlackSandbox sandbox = new SlackSandbox(Clock.systemUTC(), 5, 2000, SLACK_USERS);
-        SandboxStore store = new SandboxStore(Path.of(args[1]).resolve("slack.json"));
-        sandbox.loadFrom(store);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(SlackServer.class)
-                .registerShutdownHook(false)
-                .initializers(c -> c.getBeanFactory().registerSingleton("slackSandbox", sandbox))
-                .run("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-                        "--spring.application.name=slack-sandbox", "--spring.config.location=optional:classpath:/slack-sandbox/");
-        saveEverySecond(() -> sandbox.saveTo(store), context::close);
-        ready();
-    }
-
     /** HubSpot's default pipeline, and the hands-on pipeline with crm-sync's opening stage and trial-tracker's evaluation stage. */
     static List<HubSpotSandboxSettings.Pipeline> pipelines() {
         List<HubSpotSandboxSettings.Pipeline> pipelines = new ArrayList<>(HubSpotSandboxSettings.defaults().pipelines());
@@ -107,20 +57,6 @@ final class Infrastructure {
         return pipelines;
     }
 
-    private static void saveEverySecond(Runnable save, Runnable close) {
-        ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-saver");
-            t.setDaemon(true);
-            return t;
-        });
-        saver.scheduleWithFixedDelay(save, 1, 1, TimeUnit.SECONDS);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            saver.shutdownNow();
-            close.run();
-            save.run();
-        }, "sandbox-shutdown"));
-    }
-
     /** Tells the runner this process serves: a {@code ready} file in the working directory. */
     private static void ready() {
         try {
@@ -128,13 +64,5 @@ final class Infrastructure {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Only the web server and MVC, serving the Slack sandbox's Web API. */
-    @SpringBootConfiguration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({TomcatServletWebServerAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
-            WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class})
-    @Import(SlackSandboxWeb.class)
-    static class SlackServer {
     }
 }

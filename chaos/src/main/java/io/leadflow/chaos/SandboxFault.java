@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * Scenarios 3 and 4: HubSpot or Slack misbehaves for a while — set through the sandbox's fault controls
  * ({@code PUT /sandbox/{hubspot|slack}/faults} with a JSON fault set, {@code DELETE} to clear; from loopback no
- * token is needed) — while webhooks keep coming. Needs a sandbox process that serves those controls.
+ * token is needed) — while webhooks keep coming.
  */
 final class SandboxFault implements Scenario {
 
@@ -83,7 +83,7 @@ final class SandboxFault implements Scenario {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != expected) {
                 throw new IllegalStateException("the sandbox's fault controls answered " + response.statusCode() + " (" + response.body()
-                        + "); this sandbox process does not serve them yet");
+                        + ")");
             }
         } catch (IOException e) {
             throw new IllegalStateException("the sandbox's fault controls did not answer: " + e.getMessage(), e);

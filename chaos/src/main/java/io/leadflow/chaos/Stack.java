@@ -1,5 +1,7 @@
 package io.leadflow.chaos;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -18,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * Leadflow in its production shape on this machine, every part a process of its own: a KRaft broker, the schema
- * registry, the HubSpot and Slack sandboxes, and each service as many times as asked, each instance a separate JVM
+ * registry, the HubSpot and Slack sandboxes from their modules' {@code -exec.jar}s, and each service as many times as asked, each instance a separate JVM
  * from the service's {@code -exec.jar} with its own port and state directory, configured through the environment as
  * docker-compose.yml configures the containers.
  */
@@ -63,10 +65,9 @@ final class Stack implements AutoCloseable {
         String bootstrap = "127.0.0.1:" + kafkaPort;
         int registryPort = freePort();
         registry = infrastructure("schema-registry", self, "registry", registryPort, null, bootstrap, Integer.toString(registryPort));
-        int hubspotPort = freePort();
-        hubspot = infrastructure("hubspot-sandbox", self, "hubspot-sandbox", hubspotPort, null, Integer.toString(hubspotPort), "state");
-        int slackPort = freePort();
-        slack = infrastructure("slack-sandbox", self, "slack-sandbox", slackPort, null, Integer.toString(slackPort), "state");
+        hubspot = sandbox("hubspot-sandbox", Map.of("LEADFLOW_HUBSPOT_SANDBOX_TOKEN", HUBSPOT_TOKEN), "/sandbox/hubspot/faults",
+                "--pipelines=" + pipelinesFile(layout.workDir().resolve("hubspot-sandbox")));
+        slack = sandbox("slack-sandbox", Map.of("LEADFLOW_SLACK_SANDBOX_TOKEN", SLACK_TOKEN), "/sandbox/slack/faults");
         for (String service : SERVICES) {
             int count = layout.instances().getOrDefault(service, 0);
             List<Node> nodes = new ArrayList<>();
@@ -84,6 +85,37 @@ final class Stack implements AutoCloseable {
         line.add(command);
         line.addAll(List.of(args));
         return new Node(name, line, Map.of(), dir, port, readyUrl, dir.resolve("ready"));
+    }
+
+    /**
+     * A sandbox from its module's {@code -exec.jar} on 127.0.0.1, its state journalled under {@code <dir>/state}, its
+     * API taking only the token the services are given; its fault controls, open on loopback, answer once it serves.
+     */
+    private Node sandbox(String module, Map<String, String> env, String faultsPath, String... extraArgs) {
+        Path dir = layout.workDir().resolve(module);
+        int port = freePort();
+        List<String> line = new ArrayList<>();
+        line.add(Chaos.javaBinary());
+        line.addAll(layout.javaOptions());
+        line.add("-jar");
+        line.add(execJar(module).toString());
+        line.add("--server.port=" + port);
+        line.add("--server.address=127.0.0.1");
+        line.add("--data-dir=" + dir.resolve("state"));
+        line.addAll(List.of(extraArgs));
+        return new Node(module, line, env, dir, port, URI.create("http://127.0.0.1:" + port + faultsPath), null);
+    }
+
+    /** The portal's deal pipelines ({@link Infrastructure#pipelines()}) as the HubSpot sandbox's {@code --pipelines} file. */
+    private static Path pipelinesFile(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("pipelines.json");
+            Files.writeString(file, JsonMapper.builder().build().writeValueAsString(Infrastructure.pipelines()));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Node service(String service, int instance, String bootstrap) {

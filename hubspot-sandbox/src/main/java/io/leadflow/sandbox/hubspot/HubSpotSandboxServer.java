@@ -14,6 +14,10 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,8 +31,11 @@ import java.util.Set;
  * random port of 127.0.0.1; give a HubSpot client {@link #baseUrl()}, read and reset the portal through
  * {@link #sandbox()}. As a process of its own ({@link #main}, the module's {@code -exec.jar}):
  * <pre>
- * java -jar hubspot-sandbox-exec.jar [--server.port=8091] [--server.address=127.0.0.1] [--data-dir=DIR]
+ * java -jar hubspot-sandbox-exec.jar [--server.port=8091] [--server.address=127.0.0.1] [--data-dir=DIR] [--pipelines=FILE]
  * </pre>
+ * {@code --pipelines} names a JSON file with the portal's deal pipelines (a list of {@link HubSpotSandboxSettings.Pipeline}:
+ * {@code id}, {@code label}, {@code stages} of {@code id}, {@code label}, {@code probability}, {@code closed}) in place of
+ * HubSpot's default one, so the portal has the pipelines and stages the services are configured with.
  * The portal is kept under the data directory ({@code --data-dir}, else {@code LEADFLOW_SANDBOX_DATA_DIR}; neither: in
  * memory only), every answered change on disk before its answer (see {@link HubSpotSandbox#persistTo}).
  * {@code LEADFLOW_ADMIN_TOKEN} guards the fault controls ({@code /sandbox/hubspot/faults}); without it they answer only
@@ -40,7 +47,7 @@ public final class HubSpotSandboxServer implements AutoCloseable {
     static final String DATA_DIR = "LEADFLOW_SANDBOX_DATA_DIR";
     static final int DEFAULT_PORT = 8091;
     private static final String USAGE = "usage: hubspot-sandbox [--server.port=" + DEFAULT_PORT
-            + "] [--server.address=127.0.0.1] [--data-dir=DIR (else $" + DATA_DIR + ")]";
+            + "] [--server.address=127.0.0.1] [--data-dir=DIR (else $" + DATA_DIR + ")] [--pipelines=FILE]";
 
     private final HubSpotSandbox sandbox;
     private final ConfigurableApplicationContext context;
@@ -88,13 +95,34 @@ public final class HubSpotSandboxServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hubspot-sandbox-stop"));
     }
 
+    /** The deal pipelines of a {@code --pipelines} file; each needs an id and at least one stage with an id. */
+    static List<HubSpotSandboxSettings.Pipeline> pipelines(Path file) {
+        List<HubSpotSandboxSettings.Pipeline> pipelines;
+        try {
+            pipelines = JsonMapper.builder().build().readValue(file.toFile(), new TypeReference<List<HubSpotSandboxSettings.Pipeline>>() {
+            });
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("--pipelines: " + file + " is not a JSON list of pipelines: " + e.getOriginalMessage());
+        }
+        if (pipelines == null || pipelines.isEmpty()) {
+            throw new IllegalArgumentException("--pipelines: " + file + " names no pipeline");
+        }
+        for (HubSpotSandboxSettings.Pipeline p : pipelines) {
+            if (p.id() == null || p.id().isBlank() || p.stages() == null || p.stages().isEmpty()
+                    || p.stages().stream().anyMatch(s -> s.id() == null || s.id().isBlank())) {
+                throw new IllegalArgumentException("--pipelines: every pipeline needs an id and stages with ids (" + p.id() + ")");
+            }
+        }
+        return List.copyOf(pipelines);
+    }
+
     /** What {@link #main} starts, from its arguments and environment. */
     static HubSpotSandboxServer run(String[] args, Map<String, String> env) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String name = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
-            if (name == null || !Set.of("server.port", "server.address", "data-dir").contains(name)) {
+            if (name == null || !Set.of("server.port", "server.address", "data-dir", "pipelines").contains(name)) {
                 throw new IllegalArgumentException("unknown argument " + arg);
             }
             options.put(name, arg.substring(eq + 1));
@@ -109,7 +137,11 @@ public final class HubSpotSandboxServer implements AutoCloseable {
             throw new IllegalArgumentException("--server.port must be a port number, not " + port);
         }
         String dataDir = options.getOrDefault("data-dir", env.get(DATA_DIR));
-        HubSpotSandbox sandbox = new HubSpotSandbox(HubSpotSandboxSettings.defaults(), Clock.systemUTC());
+        HubSpotSandboxSettings settings = HubSpotSandboxSettings.defaults();
+        if (options.containsKey("pipelines")) {
+            settings = settings.withPipelines(pipelines(Path.of(options.get("pipelines"))));
+        }
+        HubSpotSandbox sandbox = new HubSpotSandbox(settings, Clock.systemUTC());
         String adminToken = env.get("LEADFLOW_ADMIN_TOKEN");
         if (adminToken != null && !adminToken.isBlank()) {
             sandbox.requireAdminToken(adminToken);

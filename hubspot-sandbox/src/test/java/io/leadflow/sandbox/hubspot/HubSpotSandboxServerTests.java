@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -58,6 +59,37 @@ class HubSpotSandboxServerTests {
             assertThat(send(server.baseUrl() + "/crm/v3/pipelines/deals", "GET", null, "Bearer pat-other").statusCode()).isEqualTo(401);
             assertThat(send(server.baseUrl() + "/crm/v3/pipelines/deals", "GET", null, "Bearer pat-the-one").statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void takesItsDealPipelinesFromAPipelinesFileAndRefusesDealsInOthers() throws Exception {
+        Path file = dir.resolve("pipelines.json");
+        Files.writeString(file, """
+                [{"id":"hands-on","label":"Hands-on","stages":[
+                  {"id":"hands-on-qualified","label":"Qualified","probability":"0.5","closed":false},
+                  {"id":"hands-on-closed-won","label":"Closed won","probability":"1.0","closed":true}]}]""");
+        try (HubSpotSandboxServer server = HubSpotSandboxServer.run(new String[] {"--server.port=0", "--pipelines=" + file}, Map.of())) {
+            String deals = server.baseUrl() + "/crm/v3/objects/deals";
+
+            HttpResponse<String> inHandsOn = send(deals, "POST",
+                    "{\"properties\":{\"dealname\":\"A\",\"pipeline\":\"hands-on\",\"dealstage\":\"hands-on-qualified\"}}", "Bearer pat-any");
+            HttpResponse<String> inDefault = send(deals, "POST",
+                    "{\"properties\":{\"dealname\":\"B\",\"pipeline\":\"default\",\"dealstage\":\"appointmentscheduled\"}}", "Bearer pat-any");
+
+            assertThat(inHandsOn.statusCode()).as(inHandsOn.body()).isEqualTo(201);
+            assertThat(inDefault.statusCode()).as(inDefault.body()).isEqualTo(400);
+            assertThat(send(server.baseUrl() + "/crm/v3/pipelines/deals", "GET", null, "Bearer pat-any").body())
+                    .contains("hands-on-closed-won").doesNotContain("appointmentscheduled");
+        }
+    }
+
+    @Test
+    void refusesAPipelinesFileWithoutStageIds() throws Exception {
+        Path file = dir.resolve("pipelines.json");
+        Files.writeString(file, "[{\"id\":\"hands-on\",\"label\":\"Hands-on\",\"stages\":[{\"label\":\"Qualified\"}]}]");
+
+        assertThatThrownBy(() -> HubSpotSandboxServer.run(new String[] {"--server.port=0", "--pipelines=" + file}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--pipelines");
     }
 
     @Test
