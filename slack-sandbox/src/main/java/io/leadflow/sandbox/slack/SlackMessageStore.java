@@ -1,8 +1,16 @@
 package io.leadflow.sandbox.slack;
 
+import io.leadflow.sandbox.SandboxStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,14 +26,16 @@ import static io.leadflow.sandbox.slack.SlackSandbox.JSON;
  */
 final class SlackMessageStore {
 
-    /** Changes the journal takes before it is folded into a new snapshot. */
-    static final int COMPACT_AFTER = 20_000;
+    private static final Logger log = LoggerFactory.getLogger(SlackMessageStore.class);
 
     private final Map<String, List<ObjectNode>> messagesByChannel = new LinkedHashMap<>();
     /** Ephemeral messages, oldest first: shown to one user, never in a conversation's history. */
     private final List<ObjectNode> ephemeral = new ArrayList<>();
-    /** Where every change goes before it is answered; null while the workspace lives in memory only. */
-    private SlackJournal journal;
+    /**
+     * Where every change is journalled before it is answered ({@code slack.json} and {@code slack.json.journal}); null
+     * while the workspace lives in memory only.
+     */
+    private SandboxStore journal;
     private long lastTsMicros;
 
     /** A conversation's messages, oldest first (a new empty list for an unknown conversation). */
@@ -61,9 +71,9 @@ final class SlackMessageStore {
         if (message != null) {
             change.set("message", message.deepCopy());
         }
-        journal.append(change);
-        if (journal.wantsCompaction()) {
-            journal.restart(snapshot());
+        journal.appendUnforced(change);
+        if (journal.journalOutgrewSnapshot()) {
+            journal.write(snapshot());
         }
     }
 
@@ -74,8 +84,8 @@ final class SlackMessageStore {
         }
     }
 
-    /** The journal to sync before answering, or null while the workspace lives in memory only. */
-    SlackJournal journal() {
+    /** The store to {@link SandboxStore#sync} before answering, or null while the workspace lives in memory only. */
+    SandboxStore journal() {
         return journal;
     }
 
@@ -84,7 +94,7 @@ final class SlackMessageStore {
         messagesByChannel.clear();
         ephemeral.clear();
         if (journal != null) {
-            journal.restart(snapshot());
+            journal.write(snapshot());
         }
     }
 
@@ -93,25 +103,70 @@ final class SlackMessageStore {
         return SlackSandboxState.view(messagesByChannel, ephemeral, users, limit);
     }
 
-    /** Keeps the messages in {@code directory} from now on, after reading what is there (see {@link SlackJournal}). */
+    /**
+     * Keeps the messages in {@code directory} from now on, after reading what is there: the snapshot, the changes
+     * journalled after it, and a journal of the earlier format ({@code slack.journal}, one bare change a line), which is
+     * folded into the new snapshot and removed. Replaying is idempotent (a message is known by its conversation and ts).
+     */
     void persistIn(Path directory) {
         if (journal != null) {
             throw new IllegalStateException("The Slack sandbox is already kept in a directory");
         }
-        SlackJournal opened = SlackJournal.open(directory, COMPACT_AFTER,
-                root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral),
-                change -> lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral));
-        opened.restart(snapshot());
+        SandboxStore opened = new SandboxStore(directory.resolve("slack.json"));
+        SandboxStore.Restored restored = opened.restore();
+        restored.snapshot().ifPresent(root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral));
+        Path earlierJournal = directory.resolve("slack.journal");
+        for (JsonNode change : earlierJournal(earlierJournal)) {
+            lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral);
+        }
+        for (JsonNode change : restored.changes()) {
+            lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral);
+        }
+        opened.write(snapshot());
+        try {
+            Files.deleteIfExists(earlierJournal);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove " + earlierJournal + ", already folded into the snapshot", e);
+        }
         journal = opened;
     }
 
     /** Folds the journal into a new snapshot and lets the files go. */
     void close() {
         if (journal != null) {
-            journal.restart(snapshot());
+            journal.write(snapshot());
             journal.close();
             journal = null;
         }
+    }
+
+    /** The whole lines of a journal of the earlier format; a last line torn by a crash was never answered and is dropped. */
+    private static List<JsonNode> earlierJournal(Path file) {
+        List<JsonNode> changes = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return changes;
+        }
+        String all;
+        try {
+            all = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the Slack sandbox's journal " + file, e);
+        }
+        int start = 0;
+        for (int end = all.indexOf('\n'); end >= 0; start = end + 1, end = all.indexOf('\n', start)) {
+            String line = all.substring(start, end);
+            if (!line.isBlank()) {
+                try {
+                    changes.add(JSON.readTree(line));
+                } catch (RuntimeException e) {
+                    log.warn("Skipping an unreadable line of {}", file);
+                }
+            }
+        }
+        if (start < all.length()) {
+            log.warn("Dropping the last line of {}: it was torn by a crash before it was acknowledged", file);
+        }
+        return changes;
     }
 
     private ObjectNode snapshot() {

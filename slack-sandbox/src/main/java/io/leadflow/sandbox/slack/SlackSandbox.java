@@ -1,6 +1,7 @@
 package io.leadflow.sandbox.slack;
 
 import io.leadflow.sandbox.RecordedCall;
+import io.leadflow.sandbox.SandboxStore;
 import io.leadflow.sandbox.SandboxToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -173,7 +174,7 @@ public final class SlackSandbox implements AutoCloseable {
 
     /** Returns once every change made so far is on disk (when the workspace is kept on disk at all). */
     private void durable() {
-        SlackJournal j;
+        SandboxStore j;
         synchronized (lock) {
             j = store.journal();
         }
@@ -295,7 +296,7 @@ public final class SlackSandbox implements AutoCloseable {
     /**
      * Keeps the workspace in {@code directory} from now on, crash-safe: what is there ({@code slack.json} and the
      * journal of changes since) is read first, and every change is on disk before the call that made it is answered
-     * (see {@link SlackJournal}). Call once, before the sandbox is served.
+     * (see {@link SandboxStore}; calls answered together share one force). Call once, before the sandbox is served.
      */
     public void persistIn(Path directory) {
         synchronized (lock) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code --server.port} (default 8086) and {@code --server.address} (default 127.0.0.1);</li>
  *   <li>{@code --data-dir} or {@code LEADFLOW_SANDBOX_DATA_DIR} (default {@code ./.leadflow/data/sandbox}): where the
- *       workspace is kept, crash-safe ({@code slack.json} and {@code slack.journal});</li>
+ *       workspace is kept, crash-safe ({@code slack.json} and {@code slack.json.journal});</li>
  *   <li>{@code LEADFLOW_SLACK_SANDBOX_TOKEN}: the only bot token the Web API accepts (required beyond loopback; on
  *       loopback any {@code xoxb-}/{@code xoxp-} token is accepted without it);</li>
  *   <li>{@code LEADFLOW_ADMIN_TOKEN}: what the fault controls ({@code /sandbox/slack/faults}) need; without it they are

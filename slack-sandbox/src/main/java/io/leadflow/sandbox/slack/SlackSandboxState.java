@@ -68,7 +68,7 @@ final class SlackSandboxState {
     }
 
     /**
-     * Applies one change of the journal again (see {@link SlackJournal}); a change already in the workspace changes
+     * Applies one change of the journal again (see {@link SlackMessageStore#persistIn}); a change already in the workspace changes
      * nothing. Answers the last timestamp handed out, never going back.
      */
     static long replay(JsonNode change, long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel,

@@ -15,6 +15,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +76,7 @@ class SlackSandboxPersistenceTests {
     void aLineTornByTheCrashWasNeverAnsweredAndIsDropped(@TempDir Path dir) throws IOException {
         SlackSandbox crashed = sandbox(dir);
         String ts = call(crashed, "chat.postMessage", "{\"channel\":\"C1\",\"text\":\"kept\"}").body().path("ts").asString();
-        Files.writeString(dir.resolve("slack.journal"), "{\"op\":\"post\",\"channel\":\"C1\",\"mess", StandardCharsets.UTF_8,
+        Files.writeString(dir.resolve("slack.json.journal"), "{\"seq\":2,\"change\":{\"op\":\"post\",\"channel\":\"C1\",\"mess", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
 
         SlackSandbox restarted = sandbox(dir);
@@ -84,12 +88,58 @@ class SlackSandboxPersistenceTests {
     void aCleanCloseFoldsTheJournalIntoTheSnapshot(@TempDir Path dir) throws IOException {
         SlackSandbox closed = sandbox(dir);
         call(closed, "chat.postMessage", "{\"channel\":\"C1\",\"text\":\"one\"}");
-        assertThat(Files.size(dir.resolve("slack.journal"))).isPositive();
+        assertThat(Files.size(dir.resolve("slack.json.journal"))).isPositive();
 
         closed.close();
 
-        assertThat(Files.size(dir.resolve("slack.journal"))).isZero();
+        assertThat(Files.size(dir.resolve("slack.json.journal"))).isZero();
         assertThat(sandbox(dir).messages(10)).singleElement().satisfies(m -> assertThat(m.path("text").asString()).isEqualTo("one"));
+    }
+
+    @Test
+    void callsAnsweredTogetherAreAllThereAfterACrash(@TempDir Path dir) throws Exception {
+        SlackSandbox crashed = sandbox(dir);
+        List<Callable<String>> posts = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String text = "burst " + i;
+            posts.add(() -> call(crashed, "chat.postMessage", "{\"channel\":\"C0BURST\",\"text\":\"" + text + "\"}")
+                    .body().path("ts").asString());
+        }
+        List<String> answered = new ArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(16);
+        try {
+            for (Future<String> ts : callers.invokeAll(posts)) {
+                answered.add(ts.get());
+            }
+        } finally {
+            callers.shutdown();
+        }
+
+        SlackSandbox restarted = sandbox(dir);
+
+        List<String> kept = new ArrayList<>();
+        restarted.messages(1_000).forEach(m -> kept.add(m.path("ts").asString()));
+        assertThat(kept).hasSize(400).containsExactlyInAnyOrderElementsOf(answered);
+    }
+
+    @Test
+    void aWorkspaceKeptInTheEarlierJournalFormatIsReadAndConverted(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("slack.json"), """
+                {"lastTsMicros":1700000002000000,"channels":{"C1":[{"type":"message","ts":"1700000001.000000","text":"snapshotted"}]},\
+                "ephemeral":[],"journalSeq":0}""", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("slack.journal"), """
+                {"op":"post","channel":"C1","lastTsMicros":1700000002000000,"message":{"type":"message","ts":"1700000002.000000","text":"journalled"}}
+                {"op":"update","channel":"C1","lastTsMicros":1700000002000000,"message":{"type":"message","ts":"1700000001.000000","text":"updated"}}
+                {"op":"post","channel":"C1","mess""", StandardCharsets.UTF_8);
+
+        SlackSandbox converted = sandbox(dir);
+
+        assertThat(dir.resolve("slack.journal")).doesNotExist();
+        assertThat(converted.messages(10).toString()).contains("journalled", "updated").doesNotContain("snapshotted");
+        assertThat(converted.messages(10)).hasSize(2);
+        String next = call(converted, "chat.postMessage", "{\"channel\":\"C1\",\"text\":\"after\"}").body().path("ts").asString();
+        assertThat(new BigDecimal(next)).isGreaterThan(new BigDecimal("1700000002.000000"));
+        assertThat(sandbox(dir).messages(10)).hasSize(3);
     }
 
     @Test
