@@ -1,5 +1,6 @@
 package io.leadflow.sandbox.hubspot;
 
+import io.leadflow.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,7 @@ class FaultsControllerTests {
     static final String TOKEN = "Bearer pat-test";
     static final String CONTACT = "{\"properties\":{\"email\":\"jane@acme.com\"}}";
 
-    static final HubSpotSandboxTests.MutableClock clock = new HubSpotSandboxTests.MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    static final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
     static final HubSpotSandbox hubspot = new HubSpotSandbox(HubSpotSandboxSettings.defaults(), clock);
     static final HttpClient http = HttpClient.newHttpClient();
     static HubSpotSandboxServer server;
