@@ -1,5 +1,6 @@
 package io.leadflow.sandbox.hubspot;
 
+import io.leadflow.testing.JsonRequests;
 import io.leadflow.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,10 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,26 +57,11 @@ class HubSpotSandboxTests {
     }
 
     static Answer call(String method, String path, String authorization, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            response.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
-            JsonNode json = response.body().isEmpty() ? null : Answers.JSON.readTree(response.body());
-            return new Answer(response.statusCode(), json, headers);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<String> response = JsonRequests.send(http, server.baseUrl() + path, method, authorization, body);
+        Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        response.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
+        JsonNode json = response.body().isEmpty() ? null : Answers.JSON.readTree(response.body());
+        return new Answer(response.statusCode(), json, headers);
     }
 
     @Test
