@@ -1,16 +1,14 @@
 package io.leadflow.sandbox.hubspot;
 
+import io.leadflow.testing.JsonRequests;
+import io.leadflow.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +23,7 @@ class FaultsControllerTests {
     static final String TOKEN = "Bearer pat-test";
     static final String CONTACT = "{\"properties\":{\"email\":\"jane@acme.com\"}}";
 
-    static final HubSpotSandboxTests.MutableClock clock = new HubSpotSandboxTests.MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    static final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
     static final HubSpotSandbox hubspot = new HubSpotSandbox(HubSpotSandboxSettings.defaults(), clock);
     static final HttpClient http = HttpClient.newHttpClient();
     static HubSpotSandboxServer server;
@@ -227,23 +225,8 @@ class FaultsControllerTests {
     }
 
     static Answer call(String url, String method, String body, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isEmpty() ? null : Answers.JSON.readTree(response.body());
-            return new Answer(response.statusCode(), json, response);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<String> response = JsonRequests.send(http, url, method, authorization, body);
+        JsonNode json = response.body().isEmpty() ? null : Answers.JSON.readTree(response.body());
+        return new Answer(response.statusCode(), json, response);
     }
 }

@@ -1,11 +1,10 @@
 package io.leadflow.sandbox.hubspot;
 
+import io.leadflow.testing.JsonRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,15 +99,7 @@ class HubSpotSandboxServerTests {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--server.port");
     }
 
-    private static HttpResponse<String> send(String url, String method, String body, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> send(String url, String method, String body, String authorization) {
+        return JsonRequests.send(http, url, method, authorization, body);
     }
 }

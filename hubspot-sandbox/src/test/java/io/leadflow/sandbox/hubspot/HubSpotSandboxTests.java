@@ -1,20 +1,17 @@
 package io.leadflow.sandbox.hubspot;
 
+import io.leadflow.testing.JsonRequests;
+import io.leadflow.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,26 +57,11 @@ class HubSpotSandboxTests {
     }
 
     static Answer call(String method, String path, String authorization, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            response.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
-            JsonNode json = response.body().isEmpty() ? null : Answers.JSON.readTree(response.body());
-            return new Answer(response.statusCode(), json, headers);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<String> response = JsonRequests.send(http, server.baseUrl() + path, method, authorization, body);
+        Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        response.headers().map().forEach((k, v) -> headers.put(k, v.get(0)));
+        JsonNode json = response.body().isEmpty() ? null : Answers.JSON.readTree(response.body());
+        return new Answer(response.statusCode(), json, headers);
     }
 
     @Test
@@ -328,33 +310,6 @@ class HubSpotSandboxTests {
         assertThat(refused).isFalse();
         assertThat(changes).extracting(HubSpotSandbox.StageChange::stageId).containsExactly("appointmentscheduled", "qualifiedtobuy", "closedwon");
         assertThat(changes).extracting(HubSpotSandbox.StageChange::pipelineId).containsOnly("default");
-    }
-
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     @Test

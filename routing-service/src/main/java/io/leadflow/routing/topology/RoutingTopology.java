@@ -7,6 +7,7 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
+import io.leadflow.platform.streams.StateJson;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;

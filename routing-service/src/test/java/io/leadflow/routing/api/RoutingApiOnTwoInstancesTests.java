@@ -8,32 +8,20 @@ import io.leadflow.routing.topology.RoutingTopology;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerializer;
 import io.leadflow.testing.KafkaBrokers;
+import io.leadflow.testing.StreamsInstance;
 import io.leadflow.testing.WithKafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -53,34 +41,21 @@ class RoutingApiOnTwoInstancesTests {
     static final String TOKEN = "routing-two-instances-token";
     static final String APPLICATION_ID = "routing-two-instances-" + UUID.randomUUID();
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    static Instance one;
-    static Instance two;
-
-    record Instance(ConfigurableApplicationContext context, int port) {
-
-        KafkaStreams streams() {
-            return context.getBean(StreamsBuilderFactoryBean.class).getKafkaStreams();
-        }
-
-        boolean runsTheLane() {
-            return streams().queryMetadataForKey(RoutingTopology.DECISIONS_STORE, "", Serdes.String().serializer()).activeHost()
-                    .equals(new HostInfo("localhost", port));
-        }
-    }
+    static StreamsInstance one;
+    static StreamsInstance two;
 
     @BeforeAll
-    static void startTwoInstances() throws IOException {
+    static void startTwoInstances() {
         one = start();
         two = start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> running(one) && running(two) && (one.runsTheLane() || two.runsTheLane())
+        await().atMost(Duration.ofSeconds(60)).until(() -> one.running() && two.running() && (runsTheLane(one) || runsTheLane(two))
                 && one.streams().metadataForAllStreamsClients().size() == 2);
     }
 
     @AfterAll
     static void stop() {
-        for (Instance instance : new Instance[] {two, one}) {
+        for (StreamsInstance instance : new StreamsInstance[] {two, one}) {
             if (instance != null) {
                 instance.context().close();
             }
@@ -89,52 +64,52 @@ class RoutingApiOnTwoInstancesTests {
 
     @Test
     void theInstanceWithoutTheRoutingTaskAnswersDecisionsRepsAndReroutesThroughTheOneWithIt() throws Exception {
-        Instance lane = one.runsTheLane() ? one : two;
-        Instance other = lane == one ? two : one;
-        assertThat(other.runsTheLane()).isFalse();
+        StreamsInstance lane = runsTheLane(one) ? one : two;
+        StreamsInstance other = lane == one ? two : one;
+        assertThat(runsTheLane(other)).isFalse();
         LeadReceived lead = lead().us().build();
         publish(lead);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(send(other, "GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).statusCode()).isEqualTo(200));
-        JsonNode decision = JSON.readTree(send(other, "GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).body());
+                assertThat(other.send("GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).statusCode()).isEqualTo(200));
+        JsonNode decision = JSON.readTree(other.send("GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).body());
         assertThat(decision.path("leadId").asString()).isEqualTo(lead.getLeadId());
         assertThat(decision.path("decisionVersion").asInt()).isEqualTo(1);
-        assertThat(JSON.readTree(send(lane, "GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).body()).path("owner"))
+        assertThat(JSON.readTree(lane.send("GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).body()).path("owner"))
                 .isEqualTo(decision.path("owner"));
-        HttpResponse<String> reps = send(other, "GET", "/routing/reps", null, Map.of());
+        HttpResponse<String> reps = other.send("GET", "/routing/reps", null, Map.of());
         assertThat(reps.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(reps.body()).path("reps").size()).isPositive();
-        HttpResponse<String> unknown = send(other, "GET", "/routing/decisions/" + UUID.randomUUID(), null, Map.of());
+        HttpResponse<String> unknown = other.send("GET", "/routing/decisions/" + UUID.randomUUID(), null, Map.of());
         assertThat(unknown.statusCode()).as("a lead the routing task does not know is a real 404").isEqualTo(404);
         assertThat(JSON.readTree(unknown.body()).path("field").asString()).isEqualTo("leadId");
 
-        HttpResponse<String> rerouted = send(other, "POST", "/routing/leads/" + lead.getLeadId() + "/reroute",
+        HttpResponse<String> rerouted = other.send("POST", "/routing/leads/" + lead.getLeadId() + "/reroute",
                 "{\"country\": \"DE\", \"note\": \"moved to Berlin\"}", Map.of());
 
         assertThat(rerouted.statusCode()).as(rerouted.body()).isEqualTo(202);
         assertThat(rerouted.headers().firstValue("Location")).hasValue("/routing/decisions/" + lead.getLeadId());
         assertThat(JSON.readTree(rerouted.body()).path("currentVersion").asInt()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(JSON.readTree(
-                send(other, "GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).body()).path("decisionVersion").asInt())
+                other.send("GET", "/routing/decisions/" + lead.getLeadId(), null, Map.of()).body()).path("decisionVersion").asInt())
                 .isEqualTo(2));
     }
 
     @Test
     void aForwardedRequestIsAnsweredWhereItArrivesOr503NeverForwardedAgain() throws Exception {
-        Instance lane = one.runsTheLane() ? one : two;
-        Instance other = lane == one ? two : one;
+        StreamsInstance lane = runsTheLane(one) ? one : two;
+        StreamsInstance other = lane == one ? two : one;
         String leadId = UUID.randomUUID().toString();
 
-        HttpResponse<String> marked = send(other, "GET", "/routing/decisions/" + leadId, null, Map.of(InstanceQueries.FORWARDED, "localhost:1"));
-        HttpResponse<String> markedReroute = send(other, "POST", "/routing/leads/" + leadId + "/reroute", "{\"country\": \"DE\"}",
+        HttpResponse<String> marked = other.send("GET", "/routing/decisions/" + leadId, null, Map.of(InstanceQueries.FORWARDED, "localhost:1"));
+        HttpResponse<String> markedReroute = other.send("POST", "/routing/leads/" + leadId + "/reroute", "{\"country\": \"DE\"}",
                 Map.of(InstanceQueries.FORWARDED, "localhost:1"));
 
         assertThat(marked.statusCode()).as(marked.body()).isEqualTo(503);
         assertThat(marked.headers().firstValue("Retry-After")).isPresent();
         assertThat(marked.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(markedReroute.statusCode()).isEqualTo(503);
-        assertThat(send(lane, "GET", "/routing/decisions/" + leadId, null, Map.of(InstanceQueries.FORWARDED, "localhost:1")).statusCode())
+        assertThat(lane.send("GET", "/routing/decisions/" + leadId, null, Map.of(InstanceQueries.FORWARDED, "localhost:1")).statusCode())
                 .as("the instance that runs the task answers a forwarded request itself").isEqualTo(404);
     }
 
@@ -149,40 +124,16 @@ class RoutingApiOnTwoInstancesTests {
         }
     }
 
-    private static HttpResponse<String> send(Instance asked, String method, String path, String body, Map<String, String> headers)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + asked.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN);
-        headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean running(Instance instance) {
-        KafkaStreams streams = instance.streams();
-        return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+    private static boolean runsTheLane(StreamsInstance instance) {
+        return instance.holds(RoutingTopology.DECISIONS_STORE, "");
     }
 
     /**
      * One more routing-service of the same application, on its own port and state directory. It reads the leads of the
      * whole test run with the schemas they were written with (the shared mock registry).
      */
-    private static Instance start() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(RoutingServiceApplication.class).run(
-                "--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=" + KafkaBrokers.shared().bootstrapServers(),
-                "--spring.kafka.properties.schema.registry.url=" + RunningRoutingService.REGISTRY,
-                "--spring.kafka.streams.application-id=" + APPLICATION_ID,
-                "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("routing-two-instances"),
-                "--spring.kafka.streams.replication-factor=1",
-                "--spring.kafka.streams.properties.application.server=localhost:" + port,
-                "--leadflow.admin.token=" + TOKEN,
-                "--management.endpoints.web.exposure.include=health");
-        return new Instance(context, port);
+    private static StreamsInstance start() {
+        return StreamsInstance.start(RoutingServiceApplication.class, APPLICATION_ID, RunningRoutingService.REGISTRY, TOKEN,
+                "--spring.kafka.streams.replication-factor=1");
     }
 }

@@ -1,15 +1,13 @@
 package io.leadflow.sandbox.slack;
 
+import io.leadflow.testing.JsonRequests;
+import io.leadflow.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,23 +50,8 @@ class SlackFaultsControllerTests {
     }
 
     static Answer send(String url, String method, String authorization, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body().isBlank() ? null : SlackSandbox.JSON.readTree(response.body()), response);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpResponse<String> response = JsonRequests.send(http, url, method, authorization, body);
+        return new Answer(response.statusCode(), response.body().isBlank() ? null : SlackSandbox.JSON.readTree(response.body()), response);
     }
 
     @Test

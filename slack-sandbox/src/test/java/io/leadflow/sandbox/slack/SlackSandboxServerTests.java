@@ -1,5 +1,6 @@
 package io.leadflow.sandbox.slack;
 
+import io.leadflow.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.leadflow.trials.topology;
 
 import io.leadflow.avro.Deployment;
+import io.leadflow.platform.streams.StateJson;
 
 /**
  * What a reminder needs of its trial to fire, kept as the value of the reminder's row in the due-time index: firing

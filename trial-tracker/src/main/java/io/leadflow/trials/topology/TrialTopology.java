@@ -7,6 +7,7 @@ import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
 import io.leadflow.avro.TrialStarted;
+import io.leadflow.platform.streams.StateJson;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
 import io.leadflow.trials.timers.DueIndex;

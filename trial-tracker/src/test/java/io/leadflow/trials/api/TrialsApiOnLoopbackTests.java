@@ -1,9 +1,8 @@
 package io.leadflow.trials.api;
 
-import io.leadflow.testing.KafkaBrokers;
+import io.leadflow.testing.StreamsTestProperties;
 import io.leadflow.testing.WithKafkaBroker;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -14,8 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,18 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
         "server.address=127.0.0.1", "leadflow.admin.token=", "spring.kafka.streams.auto-startup=false"})
 class TrialsApiOnLoopbackTests {
 
-    @TempDir
-    static Path stateDir;
-
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> KafkaBrokers.shared().bootstrapServers());
-        registry.add("spring.kafka.properties.schema.registry.url", () -> "mock://trial-tracker-loopback");
-        registry.add("spring.kafka.streams.application-id", () -> "trials-loopback-" + UUID.randomUUID());
-        registry.add("spring.kafka.streams.state-dir", () -> stateDir.toString());
+        StreamsTestProperties.register(registry, "mock://trial-tracker-loopback", "trials-loopback");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.leadflow.trials.topology;
 import io.leadflow.avro.Deployment;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.TrialOutcome;
+import io.leadflow.platform.streams.StateJson;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;

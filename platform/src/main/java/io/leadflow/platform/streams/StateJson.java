@@ -1,4 +1,4 @@
-package io.leadflow.trials.topology;
+package io.leadflow.platform.streams;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.springframework.kafka.support.serializer.JacksonJsonSerde;
@@ -7,25 +7,25 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The topology's own state (stores and their changelogs, internal repartition topics) as JSON, through spring-kafka's
+ * A topology's own state (stores and their changelogs, internal repartition topics) as JSON, through spring-kafka's
  * {@link JacksonJsonSerde}. These records never leave the service, so they need no registered schema; each store has
  * one type, so no type headers are written or read; unknown properties are ignored so a newer version can add fields
  * and an older one still restores the changelog.
  */
-final class StateJson {
+public final class StateJson {
 
-    static final JsonMapper MAPPER = JsonMapper.builder()
+    public static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     private StateJson() {
     }
 
-    static <T> Serde<T> serde(Class<T> type) {
+    public static <T> Serde<T> serde(Class<T> type) {
         return new JacksonJsonSerde<T>(type, MAPPER).noTypeInfo().ignoreTypeHeaders();
     }
 
-    static <T> Serde<T> serde(TypeReference<T> type) {
+    public static <T> Serde<T> serde(TypeReference<T> type) {
         return new JacksonJsonSerde<T>(type, MAPPER).noTypeInfo().ignoreTypeHeaders();
     }
 }

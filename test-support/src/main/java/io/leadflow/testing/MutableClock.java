@@ -1,4 +1,4 @@
-package io.leadflow.routing;
+package io.leadflow.testing;
 
 import java.time.Clock;
 import java.time.Duration;
