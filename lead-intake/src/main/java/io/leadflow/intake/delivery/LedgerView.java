@@ -4,24 +4,18 @@ import com.github.benmanes.caffeine.cache.Cache;
 import io.leadflow.avro.BookingLink;
 import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.RejectedRequest;
+import io.leadflow.intake.system.TopicFollower;
 import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroDeserializer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,34 +27,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * caught up once after start-up, and a claim waits until the view has applied the claim's own offset.
  */
 @Component
-class LedgerView implements SmartLifecycle {
+class LedgerView extends TopicFollower {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerView.class);
     private static final List<String> TOPICS = List.of(Topics.INTAKE_DELIVERIES.name(), Topics.INTAKE_BOOKINGS.name());
-    /** Short, so that a broker coming back is noticed within seconds; the loop simply asks again. */
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
 
-    private final Map<String, Object> consumerConfig;
     private final IntakeProperties properties;
     private final Cache<String, DeliveryLedger.Entry> deliveries;
     private final Map<String, BookingLink> bookings = DeliveryLedger.newBookingMap();
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
     private final Object progress = new Object();
     private volatile boolean loaded;
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, Object> consumer;
-    private Thread thread;
 
     LedgerView(KafkaProperties kafka, IntakeProperties properties) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class);
-        config.put("specific.avro.reader", true);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lead-intake-ledger");
-        this.consumerConfig = config;
+        super("ledger", kafka, Map.of());
         this.properties = properties;
         this.deliveries = DeliveryLedger.newDeliveryCache(properties.replayCacheSize(), Duration.ofDays(4));
     }
@@ -130,64 +110,8 @@ class LedgerView implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = new Thread(this::run, "intake-ledger");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, Object> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void run() {
-        while (running) {
-            try (KafkaConsumer<String, Object> opened = new KafkaConsumer<>(consumerConfig)) {
-                consumer = opened;
-                follow(opened);
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("Replay memory consumer failed ({}); reconnecting", e.toString());
-                    synchronized (progress) {
-                        waitNanos(Duration.ofSeconds(1).toNanos());
-                    }
-                }
-            }
-        }
-    }
-
-    private void follow(KafkaConsumer<String, Object> opened) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : TOPICS) {
-            List<PartitionInfo> infos = opened.partitionsFor(topic, METADATA_TIMEOUT);
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist yet");
-            }
-            for (PartitionInfo info : infos) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-        }
-        opened.assign(partitions);
+    protected void follow(KafkaConsumer<String, Object> opened) {
+        List<TopicPartition> partitions = assignAll(opened, TOPICS);
         Map<TopicPartition, Long> resume = new HashMap<>();
         for (TopicPartition tp : partitions) {
             Long next = applied.get(tp);
@@ -199,7 +123,7 @@ class LedgerView implements SmartLifecycle {
         List<TopicPartition> fresh = partitions.stream().filter(tp -> !resume.containsKey(tp)).toList();
         opened.seekToBeginning(fresh);
         Map<TopicPartition, Long> end = opened.endOffsets(partitions, METADATA_TIMEOUT);
-        while (running) {
+        while (following()) {
             try {
                 for (ConsumerRecord<String, Object> record : opened.poll(Duration.ofMillis(200))) {
                     applyOne(record);

@@ -6,21 +6,17 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Owner;
 import io.leadflow.intake.system.IntakeProperties;
+import io.leadflow.intake.system.TopicFollower;
 import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroDeserializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -29,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Which owner routing-service gave each recent lead, as the next-step links need it. Every instance reads <em>all</em>
@@ -40,35 +35,23 @@ import java.util.concurrent.locks.LockSupport;
  * lead's HMAC key, never the lead itself.
  */
 @Component
-class RoutedOwners implements SmartLifecycle {
+class RoutedOwners extends TopicFollower {
 
     private static final Logger log = LoggerFactory.getLogger(RoutedOwners.class);
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
 
     /** What a visitor may see of their lead's owner. */
     record PublicOwner(String name, String bookingUrl, int decisionVersion, long expiresAtMillis) {
     }
 
-    private final Map<String, Object> consumerConfig;
     private final NextStepTokens tokens;
     private final Duration ttl;
     private final Clock clock;
     private final Cache<String, PublicOwner> owners;
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, Object> consumer;
-    private Thread thread;
+    /** Where each partition was read up to, kept across reconnects (the follower thread's own). */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
 
     RoutedOwners(KafkaProperties kafka, IntakeProperties properties, NextStepTokens tokens, Clock clock) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class);
-        config.put("specific.avro.reader", true);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lead-intake-next-steps");
-        this.consumerConfig = config;
+        super("next-steps", kafka, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"));
         this.tokens = tokens;
         this.ttl = properties.nextStep().ttl();
         this.clock = clock;
@@ -115,58 +98,8 @@ class RoutedOwners implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = new Thread(this::run, "intake-next-steps");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, Object> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void run() {
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        while (running) {
-            try (KafkaConsumer<String, Object> opened = new KafkaConsumer<>(consumerConfig)) {
-                consumer = opened;
-                follow(opened, positions);
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("Next-step consumer of {} failed ({}); reconnecting", Topics.LEADS_ROUTED.name(), e.toString());
-                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-                }
-            }
-        }
-    }
-
-    private void follow(KafkaConsumer<String, Object> opened, Map<TopicPartition, Long> positions) {
-        List<PartitionInfo> infos = opened.partitionsFor(Topics.LEADS_ROUTED.name(), METADATA_TIMEOUT);
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + Topics.LEADS_ROUTED.name() + " does not exist yet");
-        }
-        List<TopicPartition> partitions = infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        opened.assign(partitions);
+    protected void follow(KafkaConsumer<String, Object> opened) {
+        List<TopicPartition> partitions = assignAll(opened, List.of(Topics.LEADS_ROUTED.name()));
         Map<TopicPartition, Long> since = new HashMap<>();
         for (TopicPartition tp : partitions) {
             Long resume = positions.get(tp);
@@ -186,7 +119,7 @@ class RoutedOwners implements SmartLifecycle {
             });
             opened.seekToEnd(none);
         }
-        while (running) {
+        while (following()) {
             try {
                 for (ConsumerRecord<String, Object> record : opened.poll(Duration.ofMillis(200))) {
                     if (record.value() instanceof LeadRouted decision) {
