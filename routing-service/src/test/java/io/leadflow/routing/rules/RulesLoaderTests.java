@@ -252,6 +252,18 @@ class RulesLoaderTests {
     }
 
     @Test
+    void onlyTheDemoTasksMayBeDueWhenTheDemoStartsAndOnlyOneOfThem() {
+        String yaml = defaults().replace("due: 2d", "due: demoStart")
+                + "    - id: demo-prep\n      subject: Prepare the demo\n      body: Prepare.\n      type: TODO\n      priority: LOW\n      due: demoStart\n";
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::message).containsExactly(
+                tuple(lineOf(yaml, "due: demoStart"), "'demoStart' is only for the DEMO tasks, which a booked demo has"),
+                tuple(yaml.lines().toList().size(), "only one task may be due at demoStart: it is the one moved with a rescheduled demo"));
+    }
+
+    @Test
     void theDefaultFileGivesEachPipelineAndABookedDemoTheirTasks() {
         RoutingRules rules = RulesLoader.loadDefault();
 
