@@ -5,6 +5,7 @@ import io.leadflow.avro.Demo;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
+import io.leadflow.avro.LeadTask;
 import io.leadflow.avro.Owner;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
@@ -14,6 +15,7 @@ import io.leadflow.avro.RoutingFlag;
 import io.leadflow.avro.RoutingReason;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +40,15 @@ public final class TestLeads {
                 .setDemo(Demo.newBuilder().setStartsAt(startsAt).setEndsAt(startsAt.plusSeconds(1800))
                         .setBookingUrl("https://calendly.com/leadflow/demo/" + lead.getLeadId()).setProvider("calendly").build())
                 .build();
-        return LeadRouted.newBuilder(lead).setLead(booking).setRoutedAt(receivedAt.plusSeconds(1)).build();
+        List<LeadTask> tasks = new ArrayList<>(lead.getTasks() == null ? List.of() : lead.getTasks());
+        tasks.add(task("demo", "Demo call with " + lead.getLead().getContact().getCompanyName(), "Jane booked a demo for "
+                + startsAt + ".\nBooking: " + booking.getDemo().getBookingUrl(), "CALL", "HIGH", "demoStart"));
+        return LeadRouted.newBuilder(lead).setLead(booking).setRoutedAt(receivedAt.plusSeconds(1)).setTasks(tasks).build();
+    }
+
+    /** The same lead as routing wrote it before decisions carried their tasks. */
+    public static LeadRouted withoutTasks(LeadRouted lead) {
+        return LeadRouted.newBuilder(lead).setTasks(null).build();
     }
 
     /** The same lead, received at another time. */
@@ -76,7 +86,21 @@ public final class TestLeads {
                 .setFlags(List.of(RoutingFlag.newBuilder().setCode("MSA_REQUESTED")
                         .setExplanation("Wants an MSA: only above $10k a month.").build()))
                 .setNextSteps(List.of("Book the kick-off call"))
+                .setTasks(tasks(pipeline, domain == null ? email.substring(email.indexOf('@') + 1) : "Company " + i))
                 .setRulesVersion("test")
                 .build();
+    }
+
+    /** The tasks routing's rules give each pipeline, worded here only as test data. */
+    private static List<LeadTask> tasks(Pipeline pipeline, String company) {
+        if (pipeline == Pipeline.HANDS_ON) {
+            return List.of(task("slack-connect", "Set up shared Slack Connect channel with " + company, "Set up the channel.", "TODO", "HIGH", "P1D"),
+                    task("kick-off", "Schedule kick-off call with " + company, "Schedule the call.", "CALL", "HIGH", "P2D"));
+        }
+        return List.of(task("follow-up", "Send follow-up email to " + company, "Send the email.", "EMAIL", "MEDIUM", "P1D"));
+    }
+
+    private static LeadTask task(String id, String subject, String body, String type, String priority, String due) {
+        return LeadTask.newBuilder().setId(id).setSubject(subject).setBody(body).setType(type).setPriority(priority).setDue(due).build();
     }
 }

@@ -1,19 +1,16 @@
 package io.leadflow.localstack;
 
 import io.leadflow.sandbox.slack.SlackSandbox;
+import io.leadflow.testing.SlackSignatures;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +31,7 @@ class SlackInteractivityTests {
 
         assertThat(secret).isNotBlank();
         assertThat(stack.slackInteractions().signature("1767621700", "payload=%7B%7D"))
-                .isEqualTo("v0=" + hmacSha256Hex(secret.split(",")[0], "v0:1767621700:payload=%7B%7D"));
+                .isEqualTo(SlackSignatures.v0(secret.split(",")[0], "1767621700", "payload=%7B%7D"));
         assertThat(stack.slackInteractions().requestUrl().toString()).isEqualTo(stack.intakeUrl() + "/webhooks/slack/interactions");
     }
 
@@ -66,16 +63,5 @@ class SlackInteractivityTests {
         assertThat(unknownButton.statusCode()).isEqualTo(400);
         assertThat(unknownButton.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(JSON.readTree(unknownButton.body()).path("field").asString()).isEqualTo("actionId");
-    }
-
-
-    private static String hmacSha256Hex(String secret, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

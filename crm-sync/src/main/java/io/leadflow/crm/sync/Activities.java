@@ -3,6 +3,7 @@ package io.leadflow.crm.sync;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
+import io.leadflow.avro.LeadTask;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.ReminderTask;
@@ -29,10 +30,11 @@ import java.util.Set;
  */
 final class Activities {
 
-    static final String SELF_SERVE_FOLLOW_UP = "Send follow-up email";
-    static final String SLACK_CONNECT = "Set up shared Slack Connect channel";
-    static final String KICK_OFF = "Schedule kick-off call";
-    static final String DEMO_CALL = "Demo call with";
+    /** The subject of the one task a decision from before decisions carried their tasks gets. */
+    static final String NEUTRAL_SUBJECT = "Follow up on this lead";
+
+    /** A carried task's {@code due} for "when the booked demo starts". */
+    static final String DEMO_START = "demoStart";
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -201,48 +203,40 @@ final class Activities {
     }
 
     /**
-     * The owner's tasks for a newly routed lead, by pipeline (handbook: Self-serve / Hands-on pipeline), and for a booked
-     * demo the demo call itself, due when it starts.
+     * The owner's tasks for a newly routed lead, in the words the decision carries: routing takes them from its rules
+     * file (one task list per pipeline and one for a booked demo, placeholders filled), so nothing here repeats the
+     * handbook. A task due at {@code demoStart} is due when the booked demo starts and moves with it.
      */
     static List<Task> leadTasks(LeadRouted routed) {
         String leadId = routed.getLeadId();
-        Instant routedAt = routed.getRoutedAt();
-        String company = companyLabel(routed.getLead());
-        List<Task> tasks = new ArrayList<>();
-        if (routed.getPipeline() == Pipeline.HANDS_ON) {
-            tasks.add(task("task:" + leadId + ":slack-connect", SLACK_CONNECT + " with " + company, """
-                    Set up a shared public Slack channel with %s using Slack Connect in our workspace, and pull the relevant \
-                    team members in at the right time to help with:
-                    1. Deploying and tuning a self-hosted instance
-                    2. Product feedback
-                    3. Anything else to make the customer successful""".formatted(company),
-                    routedAt.plus(Duration.ofDays(1)), "TODO", "HIGH", routed));
-            tasks.add(task("task:" + leadId + ":kick-off", KICK_OFF + " with " + company, """
-                    Schedule the kick-off call with %s to agree the plan for:
-                    1. Event ingestion (Autocapture is preferable)
-                    2. Actions and cohorts setup
-                    3. Required insights and dashboards
-                    4. Extra features such as feature flags, experiments and apps""".formatted(company),
-                    routedAt.plus(Duration.ofDays(2)), "CALL", "HIGH", routed));
-        } else {
-            tasks.add(task("task:" + leadId + ":follow-up", SELF_SERVE_FOLLOW_UP + " to " + company, """
-                    After the initial call, send %s a follow-up email covering:
-                    1. Any unanswered questions which came up in the call
-                    2. An invitation to join our User Slack
-                    3. Entering credit card details to unlock the 1m monthly free events on Cloud or Scale""".formatted(company),
-                    routedAt.plus(Duration.ofDays(1)), "EMAIL", "MEDIUM", routed));
+        List<LeadTask> carried = routed.getTasks();
+        if (carried == null) {
+            // A decision made before decisions carried their tasks: one neutral task, so the owner still has something
+            // to do, rather than a second copy of the handbook's words here.
+            return List.of(task("task:" + leadId + ":follow-up", NEUTRAL_SUBJECT + ": " + companyLabel(routed.getLead()),
+                    "Follow up on this lead, routed to the " + pipelineLabel(routed.getPipeline()) + " pipeline; see the note for why.",
+                    routed.getRoutedAt(), "TODO", "MEDIUM", routed));
         }
-        if (routed.getLead().getDemo() != null) {
-            var demo = routed.getLead().getDemo();
-            String booking = demo.getBookingUrl() == null || demo.getBookingUrl().isBlank() ? "" : "\nBooking: " + demo.getBookingUrl();
-            tasks.add(task(demoTaskKey(leadId), DEMO_CALL + " " + company, """
-                    %s booked a demo for %s.%s
-                    Understand what they want, give the demo if that is what they are there for, put the call notes on the \
-                    deal, and agree whether they fit the hands-on or the self-serve pipeline.""".formatted(
-                            person(routed.getLead()), time(demo.getStartsAt()), booking),
-                    demo.getStartsAt(), "CALL", "HIGH", routed));
+        List<Task> tasks = new ArrayList<>();
+        for (LeadTask task : carried) {
+            // the demo call keeps the key a rescheduled demo's task is looked up by
+            String key = DEMO_START.equals(task.getDue()) ? demoTaskKey(leadId) : "task:" + leadId + ":" + task.getId().toLowerCase(Locale.ROOT);
+            tasks.add(task(key, task.getSubject(), task.getBody(),
+                    due(task, routed), task.getType(), task.getPriority(), routed));
         }
         return tasks;
+    }
+
+    /** When a carried task is due: when the booked demo starts, or its duration after routing. */
+    private static Instant due(LeadTask task, LeadRouted routed) {
+        if (DEMO_START.equals(task.getDue())) {
+            return routed.getLead().getDemo() != null ? routed.getLead().getDemo().getStartsAt() : routed.getRoutedAt();
+        }
+        try {
+            return routed.getRoutedAt().plus(Duration.parse(task.getDue()));
+        } catch (java.time.format.DateTimeParseException e) {
+            return routed.getRoutedAt();
+        }
     }
 
     private static Task task(String key, String subject, String body, Instant due, String type, String priority, LeadRouted routed) {

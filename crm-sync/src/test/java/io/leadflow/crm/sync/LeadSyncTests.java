@@ -139,8 +139,11 @@ class LeadSyncTests extends SpringTests {
                 "Schedule kick-off call with Company 1");
         JsonNode kickOff = tasks.stream()
                 .filter(t -> t.path("properties").path("hs_task_subject").asString().startsWith("Schedule kick-off")).findFirst().orElseThrow();
-        assertThat(kickOff.path("properties").path("hs_task_body").asString())
-                .contains("Event ingestion", "Actions and cohorts", "insights and dashboards", "feature flags, experiments and apps");
+        // in the words and at the time the decision carries (routing's rules file words them)
+        assertThat(kickOff.path("properties").path("hs_task_body").asString()).isEqualTo(leads.get(1).getTasks().get(1).getBody());
+        assertThat(kickOff.path("properties").path("hs_timestamp").asString())
+                .isEqualTo(leads.get(1).getRoutedAt().plus(java.time.Duration.ofDays(2)).toString());
+        assertThat(kickOff.path("properties").path("hs_task_type").asString()).isEqualTo("CALL");
         assertThat(kickOff.path("properties").path("hs_task_status").asString()).isEqualTo("NOT_STARTED");
         assertThat(typeIds(kickOff)).containsExactly(204, 216);
 
@@ -266,6 +269,22 @@ class LeadSyncTests extends SpringTests {
         assertThat(hubspot.answered429()).isZero();
         assertThat(replay.rejected()).isEmpty();
         assertThat(hubspot.counts()).isEqualTo(before);
+    }
+
+    @Test
+    void aDecisionFromBeforeDecisionsCarriedTasksGetsOneNeutralTaskAndNoHandbookWords() {
+        // given a hands-on lead as routing wrote it before decisions carried their tasks
+        LeadRouted old = TestLeads.withoutTasks(TestLeads.routed(run, 1));
+
+        // when it is synced
+        String dealId = sync.sync(List.of(old)).synced().get(old.getLeadId()).getDealId();
+
+        // then its deal has one task, neutral, due when it was routed
+        assertThat(hubspot.engagementsOnDeal("tasks", dealId)).singleElement().satisfies(task -> {
+            assertThat(task.path("properties").path("hs_task_subject").asString()).isEqualTo("Follow up on this lead: Company 1");
+            assertThat(task.path("properties").path("hs_task_body").asString()).doesNotContain("Slack Connect", "kick-off");
+            assertThat(task.path("properties").path("hs_timestamp").asString()).isEqualTo(old.getRoutedAt().toString());
+        });
     }
 
     private JsonNode hubspotDeal(String leadId) {

@@ -40,7 +40,7 @@ class ReassignTests extends SpringTests {
         LeadRouted v1 = TestLeads.routed(run, 1);
         String email = v1.getLead().getContact().getEmail();
         String dealId = sync.sync(List.of(v1)).synced().get(v1.getLeadId()).getDealId();
-        JsonNode slackConnect = task(dealId, Activities.SLACK_CONNECT);
+        JsonNode slackConnect = task(dealId, "Set up shared Slack Connect channel");
         hubspot.update("tasks", slackConnect.path("id").asString(), Map.of("hs_task_status", "COMPLETED"));
         hubspot.moveDeal(dealId, "hands-on-evaluation");
 
@@ -59,8 +59,8 @@ class ReassignTests extends SpringTests {
         JsonNode deal = hubspot.deal(v1.getLeadId()).path("properties");
         assertThat(deal.path("hubspot_owner_id").asString()).isEqualTo("77002");
         assertThat(deal.path("dealstage").asString()).isEqualTo("hands-on-evaluation");
-        assertThat(task(dealId, Activities.KICK_OFF).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
-        assertThat(task(dealId, Activities.SLACK_CONNECT).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77001");
+        assertThat(task(dealId, "Schedule kick-off call").path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
+        assertThat(task(dealId, "Set up shared Slack Connect channel").path("properties").path("hubspot_owner_id").asString()).isEqualTo("77001");
         List<JsonNode> notes = hubspot.engagementsOnDeal("notes", dealId);
         assertThat(notes).hasSize(2);
         assertThat(notes.get(1).path("properties").path("hs_note_body").asString())
@@ -76,7 +76,7 @@ class ReassignTests extends SpringTests {
         assertThat(oldReplay.synced().get(v1.getLeadId()).getDecisionVersion()).isEqualTo(2);
         assertThat(hubspot.contactProperty(email, "hubspot_owner_id")).isEqualTo("77002");
         assertThat(hubspot.deal(v1.getLeadId()).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
-        assertThat(task(dealId, Activities.KICK_OFF).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
+        assertThat(task(dealId, "Schedule kick-off call").path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
         assertThat(hubspot.counts()).isEqualTo(after);
     }
 

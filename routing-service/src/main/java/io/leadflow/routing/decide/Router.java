@@ -165,7 +165,7 @@ public final class Router {
             }
         }
         return new Decision(pipeline, plan, ownership.rep(), ownership.fallback(), reasons, flags,
-                rules.nextSteps(pipeline), rules.version());
+                rules.nextSteps(pipeline), LeadTasks.of(rules, pipeline, lead), rules.version());
     }
 
     /** The SLA policy for a decision: the first whose {@code when} holds for its lead, pipeline and plan. */

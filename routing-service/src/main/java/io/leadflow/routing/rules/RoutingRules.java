@@ -24,10 +24,13 @@ import java.util.Set;
  * @param flags     notes for the rep; every matching one is attached
  * @param sla       how fast an owner must accept a lead, first match wins; no match, no clock
  * @param nextSteps the handbook's next steps per pipeline
+ * @param tasks     the owner's CRM tasks per pipeline, in file order
+ * @param demoTasks the owner's CRM tasks for a booked demo, in file order
  */
 public record RoutingRules(String version, String source, ZoneId timeZone, List<Rep> reps, Map<String, List<String>> teams,
                            PipelineRules pipeline, PlanRules plan, OwnerRules owners, List<FlagRule> flags,
-                           List<SlaPolicy> sla, Map<Pipeline, List<String>> nextSteps) {
+                           List<SlaPolicy> sla, Map<Pipeline, List<String>> nextSteps,
+                           Map<Pipeline, List<TaskRule>> tasks, List<TaskRule> demoTasks) {
 
     public Optional<Rep> rep(String id) {
         return reps.stream().filter(rep -> rep.id().equals(id)).findFirst();
@@ -66,6 +69,10 @@ public record RoutingRules(String version, String source, ZoneId timeZone, List<
 
     public List<String> nextSteps(Pipeline pipeline) {
         return nextSteps.getOrDefault(pipeline, List.of());
+    }
+
+    public List<TaskRule> tasks(Pipeline pipeline) {
+        return tasks.getOrDefault(pipeline, List.of());
     }
 
     /** Pipeline rules; when none matches, {@code defaultPipeline} with {@code defaultBecause}. */

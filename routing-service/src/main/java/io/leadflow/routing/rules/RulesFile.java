@@ -39,7 +39,8 @@ import java.util.Set;
  */
 record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<String, List<String>> teams,
                  PipelineSection pipeline, PlanSection plan, OwnersSection owners, List<FlagEntry> flags,
-                 List<SlaEntry> sla, Map<String, List<String>> nextSteps) {
+                 List<SlaEntry> sla, Map<String, List<String>> nextSteps,
+                 Map<String, List<TaskEntry>> tasks) {
 
     /** A key the enclosing mapping cannot do without: Jackson rejects the mapping when it is missing. */
     @Target({ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
@@ -122,6 +123,11 @@ record RulesFile(String version, ZoneId timeZone, List<RepEntry> reps, Map<Strin
     /** An SLA policy; durations as {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT15M}). */
     record SlaEntry(@Required String id, When when, String remindAfter, String reassignAfter, String escalateTo,
                     Integer maxReassignments, Boolean workingHoursOnly) {
+    }
+
+    /** A CRM task for the owner; {@code due} is {@code now}, {@code demoStart} or a duration after routing such as {@code 1d}. */
+    record TaskEntry(@Required String id, @Required String subject, @Required String body, @Required TaskRule.Type type,
+                     @Required TaskRule.Priority priority, @Required String due) {
     }
 
     record FlagEntry(@Required String code, When when, @Required String explanation) {

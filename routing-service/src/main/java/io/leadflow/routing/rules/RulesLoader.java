@@ -16,6 +16,7 @@ import io.leadflow.routing.rules.RulesFile.PlanSection;
 import io.leadflow.routing.rules.RulesFile.RepEntry;
 import io.leadflow.routing.rules.RulesFile.RuleEntry;
 import io.leadflow.routing.rules.RulesFile.SlaEntry;
+import io.leadflow.routing.rules.RulesFile.TaskEntry;
 import io.leadflow.routing.rules.RulesFile.When;
 import tools.jackson.core.exc.StreamReadException;
 
@@ -63,6 +64,12 @@ public final class RulesLoader {
     /** What a {@code because:} or {@code explanation:} may quote from the lead and the decision. */
     public static final Set<String> PLACEHOLDERS = Set.of("monthlyEvents", "monthlyActiveUsers", "planInterest", "plan",
             "pipeline", "region", "country", "needs", "volume", "technical", "rep", "company", "domain", "team");
+
+    /** What a task's subject or body may quote from the lead. */
+    public static final Set<String> TASK_PLACEHOLDERS = Set.of("company", "person", "demoTime", "booking");
+
+    /** The {@code tasks:} key for the tasks of a booked demo, beside the pipelines'. */
+    public static final String DEMO_TASKS = "DEMO";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final int MAX_BOOKING_URL = 500;
@@ -151,13 +158,21 @@ public final class RulesLoader {
         List<FlagRule> flags = flags(file.flags());
         List<SlaPolicy> sla = sla(file.sla());
         Map<Pipeline, List<String>> nextSteps = nextSteps(file.nextSteps());
+        Map<String, List<TaskRule>> tasks = tasks(file.tasks());
+        Map<Pipeline, List<TaskRule>> pipelineTasks = new EnumMap<>(Pipeline.class);
+        tasks.forEach((key, list) -> {
+            if (!key.equals(DEMO_TASKS)) {
+                pipelineTasks.put(Pipeline.valueOf(key), list);
+            }
+        });
         teams.forEach((team, members) -> {
             if (!members.isEmpty() && reps.stream().noneMatch(rep -> members.contains(rep.id()) && rep.weight() > 0)) {
                 problem("teams." + team, "no member has a weight above 0, so round robin could never pick anyone");
             }
         });
         return problems.isEmpty() ? new RoutingRules(file.version(), source, zone,
-                reps, Map.copyOf(teams), pipeline, plan, owners, flags, sla, nextSteps) : null;
+                reps, Map.copyOf(teams), pipeline, plan, owners, flags, sla, nextSteps, Map.copyOf(pipelineTasks),
+                tasks.getOrDefault(DEMO_TASKS, List.of())) : null;
     }
 
     // ---- reps and teams ------------------------------------------------------------------------
@@ -393,6 +408,72 @@ public final class RulesLoader {
             }
         }
         return Map.copyOf(steps);
+    }
+
+    /**
+     * The owner's CRM tasks per pipeline and for a booked demo ({@code DEMO}); optional, as decisions without tasks get
+     * a neutral one in the CRM. Type and priority are checked by the binding, at their lines.
+     */
+    private Map<String, List<TaskRule>> tasks(Map<String, List<TaskEntry>> declared) {
+        Map<String, List<TaskRule>> tasks = new LinkedHashMap<>();
+        if (declared == null) {
+            return tasks;
+        }
+        declared.forEach((key, entries) -> {
+            Pipeline pipeline = RulesBinding.constant(Pipeline.class, key);
+            String section = "tasks." + key;
+            if (!DEMO_TASKS.equals(key) && (pipeline == null || pipeline == Pipeline.UNKNOWN)) {
+                problem(section, "unknown section '" + key + "', expected SELF_SERVE, HANDS_ON or DEMO");
+                return;
+            }
+            Set<String> ids = new java.util.HashSet<>();
+            List<TaskRule> rules = values(entries, section, (entry, at) -> {
+                if (!id(entry.id(), at + ".id")) {
+                    return null;
+                }
+                if (!ids.add(entry.id())) {
+                    problem(at + ".id", "duplicate task id '" + entry.id() + "'");
+                }
+                String subject = taskText(entry.subject(), at + ".subject");
+                String body = taskText(entry.body(), at + ".body");
+                Duration dueAfter = null;
+                String due = entry.due() == null ? null : entry.due().trim();
+                if ("now".equals(due)) {
+                    dueAfter = Duration.ZERO;
+                } else if ("demoStart".equals(due)) {
+                    if (!DEMO_TASKS.equals(key)) {
+                        problem(at + ".due", "'demoStart' is only for the DEMO tasks, which a booked demo has");
+                    } else if (!ids.add("\0demoStart")) {
+                        problem(at + ".due", "only one task may be due at demoStart: it is the one moved with a rescheduled demo");
+                    }
+                } else if (due != null) {
+                    dueAfter = duration(due, at + ".due");
+                    if (dueAfter == null) {
+                        return null;
+                    }
+                }
+                if (entry.type() == null || entry.priority() == null || due == null) {
+                    return null;
+                }
+                return new TaskRule(entry.id(), subject, body, entry.type(), entry.priority(), dueAfter, line(at));
+            });
+            tasks.put(DEMO_TASKS.equals(key) ? key : pipeline.name(), List.copyOf(rules));
+        });
+        return tasks;
+    }
+
+    /** A task's subject or body, with placeholders checked against {@link #TASK_PLACEHOLDERS}. */
+    private String taskText(String text, String path) {
+        if (text == null) {
+            return null;
+        }
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        while (matcher.find()) {
+            if (!TASK_PLACEHOLDERS.contains(matcher.group(1))) {
+                problem(path, "unknown placeholder {" + matcher.group(1) + "}, expected one of " + new TreeSet<>(TASK_PLACEHOLDERS));
+            }
+        }
+        return text;
     }
 
     // ---- shared pieces ---------------------------------------------------------------------------

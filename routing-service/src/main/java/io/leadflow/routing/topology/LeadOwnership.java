@@ -260,6 +260,7 @@ final class LeadOwnership {
                 .setRecommendedPlan(decided.plan())
                 .setFlags(List.copyOf(decided.flags()))
                 .setNextSteps(List.copyOf(decided.nextSteps()))
+                .setTasks(List.copyOf(decided.tasks()))
                 .setRulesVersion(decided.rulesVersion())
                 .setPublishedRulesVersion(publishedRulesVersion)
                 .setOwner(owner)

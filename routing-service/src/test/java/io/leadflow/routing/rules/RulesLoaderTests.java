@@ -236,6 +236,43 @@ class RulesLoaderTests {
     }
 
     @Test
+    void aTaskWithAnUnknownTypePriorityDueOrPlaceholderIsRefusedAtItsLine() {
+        String yaml = defaults()
+                .replace("      type: EMAIL\n      priority: MEDIUM\n", "      type: LETTER\n      priority: URGENT\n")
+                .replace("due: 2d", "due: soon")
+                .replace("Schedule kick-off call with {company}", "Schedule kick-off call with {customer}");
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::message).containsExactly(
+                tuple(lineOf(yaml, "type: LETTER"), "unknown Type 'LETTER', expected one of [CALL, EMAIL, TODO]"),
+                tuple(lineOf(yaml, "priority: URGENT"), "unknown Priority 'URGENT', expected one of [LOW, MEDIUM, HIGH]"),
+                tuple(lineOf(yaml, "with {customer}"), "unknown placeholder {customer}, expected one of [booking, company, demoTime, person]"),
+                tuple(lineOf(yaml, "due: soon"), "must be a duration such as 30s, 15m, 2h, 1d or PT15M, was 'soon'"));
+    }
+
+    @Test
+    void onlyTheDemoTasksMayBeDueWhenTheDemoStartsAndOnlyOneOfThem() {
+        String yaml = defaults().replace("due: 2d", "due: demoStart")
+                + "    - id: demo-prep\n      subject: Prepare the demo\n      body: Prepare.\n      type: TODO\n      priority: LOW\n      due: demoStart\n";
+
+        InvalidRulesException e = invalid(yaml);
+
+        assertThat(e.problems()).extracting(Problem::line, Problem::message).containsExactly(
+                tuple(lineOf(yaml, "due: demoStart"), "'demoStart' is only for the DEMO tasks, which a booked demo has"),
+                tuple(yaml.lines().toList().size(), "only one task may be due at demoStart: it is the one moved with a rescheduled demo"));
+    }
+
+    @Test
+    void theDefaultFileGivesEachPipelineAndABookedDemoTheirTasks() {
+        RoutingRules rules = RulesLoader.loadDefault();
+
+        assertThat(rules.tasks(Pipeline.SELF_SERVE)).extracting(TaskRule::id).containsExactly("follow-up");
+        assertThat(rules.tasks(Pipeline.HANDS_ON)).extracting(TaskRule::id).containsExactly("slack-connect", "kick-off");
+        assertThat(rules.demoTasks()).singleElement().satisfies(task -> assertThat(task.dueAtDemoStart()).isTrue());
+    }
+
+    @Test
     void bindingAndCrossReferenceProblemsAreReportedTogetherEachAtItsLine() {
         String yaml = defaults()
                 .replace("timeZone: UTC ", "timezone: UTC ")
@@ -248,7 +285,7 @@ class RulesLoaderTests {
         InvalidRulesException e = invalid(yaml);
 
         assertThat(e.problems()).extracting(Problem::line, Problem::message).containsExactly(
-                tuple(lineOf(yaml, "timezone: UTC"), "unknown key 'timezone', expected one of [flags, nextSteps, owners, pipeline, plan, reps, sla, teams, timeZone, version]"),
+                tuple(lineOf(yaml, "timezone: UTC"), "unknown key 'timezone', expected one of [flags, nextSteps, owners, pipeline, plan, reps, sla, tasks, teams, timeZone, version]"),
                 tuple(lineOf(yaml, "active: maybe"), "must be true or false, was 'maybe'"),
                 tuple(lineOf(yaml, "- id: yc-onboarding"), "'because' is required"),
                 tuple(lineOf(yaml, "assign: simone"), "unknown rep or team 'simone', expected a rep [cameron, simon] or a team [cs]"),

@@ -496,6 +496,33 @@ class HandbookRoutingTests {
     }
 
     @Test
+    void theDecisionCarriesTheCrmTasksOfItsPipelineInTheRulesWords() {
+        LeadRouted selfServe = driver.route(lead().domain("acme.io").build());
+        LeadRouted handsOn = driver.route(lead().domain("globex.io").interest(PlanInterest.ENTERPRISE).build());
+
+        assertThat(selfServe.getTasks()).extracting(t -> t.getId() + "|" + t.getType() + "|" + t.getPriority() + "|" + t.getDue())
+                .containsExactly("follow-up|EMAIL|MEDIUM|PT24H");
+        assertThat(selfServe.getTasks().get(0).getSubject()).isEqualTo("Send follow-up email to acme.io");
+        assertThat(selfServe.getTasks().get(0).getBody()).startsWith("After the initial call, send acme.io a follow-up email covering:");
+        assertThat(handsOn.getTasks()).extracting(t -> t.getId() + "|" + t.getSubject() + "|" + t.getDue()).containsExactly(
+                "slack-connect|Set up shared Slack Connect channel with globex.io|PT24H",
+                "kick-off|Schedule kick-off call with globex.io|PT48H");
+    }
+
+    @Test
+    void aBookedDemosDecisionCarriesTheDemoCallDueWhenItStartsWithItsTime() {
+        LeadRouted decision = driver.route(lead().domain("initech.io").title("CTO")
+                .demoAt("2026-01-05T15:00:00Z", "https://calendly.com/bookings/abc").build());
+
+        assertThat(decision.getTasks()).last().satisfies(task -> {
+            assertThat(task.getId()).isEqualTo("demo");
+            assertThat(task.getDue()).isEqualTo("demoStart");
+            assertThat(task.getSubject()).isEqualTo("Demo call with initech.io");
+            assertThat(task.getBody()).startsWith("Jane Doe, CTO (someone@initech.io) booked a demo for 2026-01-05 15:00 UTC.\nBooking: https://calendly.com/bookings/abc\n");
+        });
+    }
+
+    @Test
     void theOwnerGetsANewLeadAlertFollowingTheRepAlertsContract() {
         var lead = lead().us().interest(PlanInterest.ENTERPRISE).users(120_000L).events(60_000_000L).title("CTO")
                 .demoAt("2026-01-05T15:00:00Z", "https://calendly.com/bookings/abc").build();

@@ -1,13 +1,12 @@
 package io.leadflow.sandbox.slack;
 
 import com.sun.net.httpserver.HttpServer;
+import io.leadflow.testing.SlackSignatures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,8 +61,8 @@ class SlackInteractionsTests {
         assertThat(header(request, "Content-Type")).isEqualTo("application/x-www-form-urlencoded");
         String timestamp = header(request, "X-Slack-Request-Timestamp");
         assertThat(timestamp).isEqualTo(Long.toString(NOW.getEpochSecond()));
-        assertThat(header(request, "X-Slack-Signature")).isEqualTo("v0=" + hmacSha256Hex(SECRET, "v0:" + timestamp + ":" + request.body()));
-        assertThat(header(request, "X-Slack-Signature")).isNotEqualTo("v0=" + hmacSha256Hex("another-secret", "v0:" + timestamp + ":" + request.body()));
+        assertThat(header(request, "X-Slack-Signature")).isEqualTo(SlackSignatures.v0(SECRET, timestamp, request.body()));
+        assertThat(header(request, "X-Slack-Signature")).isNotEqualTo(SlackSignatures.v0("another-secret", timestamp, request.body()));
         assertThat(request.body()).startsWith("payload=").doesNotContain("&");
         JsonNode sent = SlackSandbox.JSON.readTree(URLDecoder.decode(request.body().substring("payload=".length()), StandardCharsets.UTF_8));
         assertThat(sent).isEqualTo(payload);
@@ -79,19 +77,8 @@ class SlackInteractionsTests {
         String body = "payload=%7B%22type%22%3A%22block_actions%22%7D";
 
         assertThat(SlackInteractions.signature(SECRET, "1531420618", body))
-                .isEqualTo("v0=" + hmacSha256Hex(SECRET, "v0:1531420618:" + body))
+                .isEqualTo(SlackSignatures.v0(SECRET, "1531420618", body))
                 .matches("v0=[0-9a-f]{64}");
-    }
-
-    /** The HMAC as a receiver computes it, written here without the sandbox's code. */
-    static String hmacSha256Hex(String secret, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String header(Received request, String name) {
