@@ -10,6 +10,7 @@ import io.leadflow.avro.ReminderTask;
 import io.leadflow.avro.RoutingFlag;
 import io.leadflow.avro.RoutingReason;
 import io.leadflow.avro.TrialReminder;
+import io.leadflow.schemas.LeadNames;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -161,7 +162,7 @@ final class Activities {
         LeadReceived lead = routed.getLead();
         StringBuilder html = new StringBuilder();
         html.append("<p><strong>Leadflow: another lead for this deal, from ").append(escape(source(lead))).append("</strong></p>");
-        html.append("<p>From ").append(escape(person(lead))).append(".</p>");
+        html.append("<p>From ").append(escape(LeadNames.person(lead))).append(".</p>");
         if (lead.getMessage() != null && !lead.getMessage().isBlank()) {
             html.append("<p>").append(escape(lead.getMessage()).replace("\n", "<br>")).append("</p>");
         }
@@ -179,27 +180,12 @@ final class Activities {
         LeadReceived lead = routed.getLead();
         StringBuilder html = new StringBuilder();
         html.append("<p><strong>Demo rescheduled to ").append(time(lead.getDemo().getStartsAt())).append("</strong></p>");
-        html.append("<p>").append(escape(person(lead))).append(" moved the demo booked for ").append(time(previousStart))
+        html.append("<p>").append(escape(LeadNames.person(lead))).append(" moved the demo booked for ").append(time(previousStart))
                 .append(".</p>");
         if (lead.getDemo().getBookingUrl() != null && !lead.getDemo().getBookingUrl().isBlank()) {
             html.append("<p>Booking: ").append(escape(lead.getDemo().getBookingUrl())).append("</p>");
         }
         return html.toString();
-    }
-
-    private static String person(LeadReceived lead) {
-        var contact = lead.getContact();
-        StringBuilder name = new StringBuilder();
-        if (contact.getFirstName() != null && !contact.getFirstName().isBlank()) {
-            name.append(contact.getFirstName().trim());
-        }
-        if (contact.getLastName() != null && !contact.getLastName().isBlank()) {
-            name.append(name.isEmpty() ? "" : " ").append(contact.getLastName().trim());
-        }
-        if (contact.getTitle() != null && !contact.getTitle().isBlank()) {
-            name.append(name.isEmpty() ? "" : ", ").append(contact.getTitle().trim());
-        }
-        return name.isEmpty() ? contact.getEmail() : name + " (" + contact.getEmail() + ")";
     }
 
     /**

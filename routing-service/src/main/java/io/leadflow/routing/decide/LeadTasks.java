@@ -5,6 +5,7 @@ import io.leadflow.avro.LeadTask;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.TaskRule;
+import io.leadflow.schemas.LeadNames;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,7 +43,7 @@ final class LeadTasks {
     private static Map<String, String> words(LeadReceived lead) {
         var demo = lead.getDemo();
         String booking = demo == null || demo.getBookingUrl() == null || demo.getBookingUrl().isBlank() ? "" : "\nBooking: " + demo.getBookingUrl();
-        return Map.of("company", company(lead), "person", person(lead),
+        return Map.of("company", company(lead), "person", LeadNames.person(lead),
                 "demoTime", demo == null ? "" : MINUTE.format(demo.getStartsAt()), "booking", booking);
     }
 
@@ -77,20 +78,5 @@ final class LeadTasks {
         }
         String email = lead.getContact().getEmail();
         return email.substring(email.indexOf('@') + 1);
-    }
-
-    private static String person(LeadReceived lead) {
-        var contact = lead.getContact();
-        StringBuilder name = new StringBuilder();
-        if (contact.getFirstName() != null && !contact.getFirstName().isBlank()) {
-            name.append(contact.getFirstName().trim());
-        }
-        if (contact.getLastName() != null && !contact.getLastName().isBlank()) {
-            name.append(name.isEmpty() ? "" : " ").append(contact.getLastName().trim());
-        }
-        if (contact.getTitle() != null && !contact.getTitle().isBlank()) {
-            name.append(name.isEmpty() ? "" : ", ").append(contact.getTitle().trim());
-        }
-        return name.isEmpty() ? contact.getEmail() : name + " (" + contact.getEmail() + ")";
     }
 }
