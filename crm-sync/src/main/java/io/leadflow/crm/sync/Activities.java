@@ -90,25 +90,12 @@ final class Activities {
         return MINUTE.format(instant);
     }
 
-    static String companyLabel(LeadReceived lead) {
-        String name = lead.getContact().getCompanyName();
-        if (name != null && !name.isBlank()) {
-            return name;
-        }
-        String domain = lead.getContact().getCompanyDomain();
-        if (domain != null && !domain.isBlank()) {
-            return domain;
-        }
-        String email = lead.getContact().getEmail();
-        return email.substring(email.indexOf('@') + 1);
-    }
-
     static String pipelineLabel(Pipeline pipeline) {
         return pipeline == Pipeline.HANDS_ON ? "Hands-on" : "Self-serve";
     }
 
     static String dealName(LeadRouted routed) {
-        return companyLabel(routed.getLead()) + " – " + pipelineLabel(routed.getPipeline());
+        return LeadNames.company(routed.getLead()) + " – " + pipelineLabel(routed.getPipeline());
     }
 
     static String dealDescription(LeadRouted routed) {
@@ -199,7 +186,7 @@ final class Activities {
         if (carried == null) {
             // A decision made before decisions carried their tasks: one neutral task, so the owner still has something
             // to do, rather than a second copy of the handbook's words here.
-            return List.of(task("task:" + leadId + ":follow-up", NEUTRAL_SUBJECT + ": " + companyLabel(routed.getLead()),
+            return List.of(task("task:" + leadId + ":follow-up", NEUTRAL_SUBJECT + ": " + LeadNames.company(routed.getLead()),
                     "Follow up on this lead, routed to the " + pipelineLabel(routed.getPipeline()) + " pipeline; see the note for why.",
                     routed.getRoutedAt(), "TODO", "MEDIUM", routed));
         }

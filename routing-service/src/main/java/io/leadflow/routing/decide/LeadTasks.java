@@ -43,7 +43,7 @@ final class LeadTasks {
     private static Map<String, String> words(LeadReceived lead) {
         var demo = lead.getDemo();
         String booking = demo == null || demo.getBookingUrl() == null || demo.getBookingUrl().isBlank() ? "" : "\nBooking: " + demo.getBookingUrl();
-        return Map.of("company", company(lead), "person", LeadNames.person(lead),
+        return Map.of("company", LeadNames.company(lead), "person", LeadNames.person(lead),
                 "demoTime", demo == null ? "" : MINUTE.format(demo.getStartsAt()), "booking", booking);
     }
 
@@ -65,18 +65,5 @@ final class LeadTasks {
             }
         }
         return out.toString();
-    }
-
-    private static String company(LeadReceived lead) {
-        String name = lead.getContact().getCompanyName();
-        if (name != null && !name.isBlank()) {
-            return name;
-        }
-        String domain = lead.getContact().getCompanyDomain();
-        if (domain != null && !domain.isBlank()) {
-            return domain;
-        }
-        String email = lead.getContact().getEmail();
-        return email.substring(email.indexOf('@') + 1);
     }
 }
