@@ -69,6 +69,16 @@ public class LeadflowWebAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.apache.kafka.streams.errors.InvalidStateStoreException")
+    static class KafkaStreamsProblems {
+
+        @Bean
+        ProblemMapping streamsStateProblems() {
+            return new StreamsStateProblems();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "jakarta.validation.ConstraintViolationException")
     static class BeanValidationProblems {
 
