@@ -3,6 +3,8 @@ package io.leadflow.schemas;
 import io.leadflow.avro.BookingLink;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.ErasureReport;
+import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.IntakeDelivery;
 import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
@@ -91,12 +93,33 @@ public final class Topics {
     public static final Topic<BookingLink> INTAKE_BOOKINGS =
             new Topic<>("intake.bookings", BookingLink.class, "provider:bookingId", DEFAULT_PARTITIONS, "lead-intake", true);
 
+    /**
+     * Compacted: every person erased, keyed by their subject (a keyed hash of the email, never the email). A repeated
+     * request for the same person is the same erasure. Every service reads it: to erase what it holds, and so that a
+     * record about an erased person met again (a replay, a retry, a dead letter) is never acted on. The email stays in
+     * the record only until the erasure is complete; then lead-intake rewrites it without, and compaction removes the
+     * older copy (segments roll hourly, so the cleaner reaches it within the hour).
+     */
+    public static final Topic<ErasureRequested> PRIVACY_ERASURES =
+            new Topic<>("privacy.erasures", ErasureRequested.class, "subject", DEFAULT_PARTITIONS, "lead-intake", true,
+                    Map.of("segment.ms", Long.toString(java.time.Duration.ofHours(1).toMillis()),
+                            "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", Long.toString(java.time.Duration.ofDays(1).toMillis())));
+
+    /**
+     * Compacted: each system's latest report on an erasure, keyed by {@code erasureId:system}; lead-intake reads it into
+     * the erasure's receipt. Holds no personal data.
+     */
+    public static final Topic<ErasureReport> PRIVACY_ERASURE_REPORTS =
+            new Topic<>("privacy.erasure-reports", ErasureReport.class, "erasureId:system", DEFAULT_PARTITIONS,
+                    "lead-intake, routing-service, crm-sync, trial-tracker, rep-notifier", true);
+
     /** The compacted topic the embedded schema registry stores schemas in, as Confluent's does. */
     public static final String SCHEMAS = "_schemas";
 
     private static final List<Topic<?>> ALL = List.of(
             LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS,
-            REP_ALERTS_BY_CHANNEL, REP_ALERTS_SENT, INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES);
+            REP_ALERTS_BY_CHANNEL, REP_ALERTS_SENT, INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES,
+            PRIVACY_ERASURES, PRIVACY_ERASURE_REPORTS);
 
     private Topics() {
     }
