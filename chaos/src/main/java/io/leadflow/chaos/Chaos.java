@@ -24,6 +24,8 @@ public final class Chaos {
                 kill     SIGKILL one instance of each service mid-burst, one after another, each restarted
                 rolling  rolling restart (SIGTERM) of every instance of every service under load
                 broker   the Kafka broker stopped 60 s (quick: 20 s) while webhooks keep coming
+                trials   40 evaluations with reminders falling due over 120 s (quick: 60 s); each trial-tracker
+                         instance killed around them and restarted
               only when named (set through the sandboxes' fault controls, PUT /sandbox/{hubspot|slack}/faults):
                 hubspot  HubSpot answers every call 503 for 60 s (quick: 20 s)
                 slack    Slack answers every call 429 with Retry-After 1 s for 60 s (quick: 20 s)
@@ -119,6 +121,8 @@ public final class Chaos {
         all.put("kill", () -> KillMidBurst.full(Duration.ofSeconds(quick ? 5 : 15)));
         all.put("rolling", RollingRestart::new);
         all.put("broker", () -> new BrokerOutage(Duration.ofSeconds(quick ? 20 : 60)));
+        all.put("trials", () -> new TrialRestarts(40, Duration.ofSeconds(30), Duration.ofSeconds(quick ? 60 : 120),
+                Duration.ofSeconds(quick ? 5 : 15)));
         return all;
     }
 

@@ -72,7 +72,7 @@ final class Report {
             md.append("Webhooks: ").append(r.sent()).append(" sent, ").append(r.accepted()).append(" acknowledged (")
                     .append(r.retried()).append(" after retries), ").append(r.refused()).append(" refused, ").append(r.gaveUp())
                     .append(" given up.\n\n");
-            md.append("| sink | leads expected | found | lost | duplicated | complete after the last fault | examples |\n")
+            md.append("| sink | expected | found | lost | duplicated | complete after the last fault | examples |\n")
                     .append("| --- | --- | --- | --- | --- | --- | --- |\n");
             for (Audit.Sink s : r.sinks()) {
                 Duration complete = r.sinkCompleteAfter().get(s.name());

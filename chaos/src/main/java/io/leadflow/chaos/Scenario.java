@@ -22,6 +22,11 @@ interface Scenario {
     /** Injects the faults, recording what happened when; returns once every faulty part was told to come back. */
     void inject(Stack stack, Timeline timeline);
 
+    /** Sinks of the scenario's own besides the leads' (for example trial reminders), read once the leads' are complete. */
+    default List<Audit.Sink> audit(Stack stack) {
+        return List.of();
+    }
+
     /** What was done and how long each part took to serve again. */
     final class Timeline {
 

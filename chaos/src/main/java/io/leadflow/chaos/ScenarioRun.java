@@ -85,7 +85,8 @@ final class ScenarioRun {
                 try {
                     Awaitility.await("every sink complete").atMost(pace.settle()).pollInterval(Duration.ofSeconds(3))
                             .ignoreException(Audit.RateLimited.class).until(() -> {
-                                List<Audit.Sink> sinks = audit.check(leads);
+                                List<Audit.Sink> sinks = new ArrayList<>(audit.check(leads));
+                                sinks.addAll(scenario.audit(stack));
                                 if (!sinks.equals(last.get())) {
                                     log("  %s", String.join(", ", sinks.stream().map(s -> s.name() + " " + s.found() + "/" + s.expected()
                                             + (s.duplicated() > 0 ? " (" + s.duplicated() + " duplicated)" : "")).toList()));
@@ -105,7 +106,11 @@ final class ScenarioRun {
                     log("%s: the sinks were not complete after %d s", scenario.name(), pace.settle().toSeconds());
                 }
                 List<Audit.Sink> sinks = Awaitility.await("final audit").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
-                        .ignoreException(Audit.RateLimited.class).until(() -> audit.check(leads), s -> true);
+                        .ignoreException(Audit.RateLimited.class).until(() -> {
+                            List<Audit.Sink> all = new ArrayList<>(audit.check(leads));
+                            all.addAll(scenario.audit(stack));
+                            return all;
+                        }, s -> true);
                 int refused = (int) deliveries.stream().filter(d -> !d.accepted() && d.outcome().startsWith("refused")).count();
                 int gaveUp = (int) deliveries.stream().filter(d -> !d.accepted() && !d.outcome().startsWith("refused")).count();
                 deliveries.stream().filter(d -> !d.accepted()).limit(5)

@@ -140,7 +140,11 @@ final class Stack implements AutoCloseable {
                 // the providers back off on their own; a short hint keeps the run short
                 env.put("LEADFLOW_INTAKE_RETRY_AFTER", "2s");
             }
-            case ROUTING -> env.put("LEADFLOW_ROUTING_STATE_DIR", dir.resolve("state").toString());
+            case ROUTING -> {
+                env.put("LEADFLOW_ROUTING_STATE_DIR", dir.resolve("state").toString());
+                // where the other instances reach this one for the state it holds (interactive queries)
+                env.put("LEADFLOW_ROUTING_APPLICATION_SERVER", "127.0.0.1:" + port);
+            }
             case CRM -> {
                 env.put("LEADFLOW_HUBSPOT_BASE_URL", hubspotUrl());
                 env.put("LEADFLOW_HUBSPOT_TOKEN", HUBSPOT_TOKEN);
@@ -153,6 +157,7 @@ final class Stack implements AutoCloseable {
             }
             case TRIALS -> {
                 env.put("LEADFLOW_TRIALS_STATE_DIR", dir.resolve("state").toString());
+                env.put("LEADFLOW_TRIALS_APPLICATION_SERVER", "127.0.0.1:" + port);
                 env.put("LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON", Infrastructure.HANDS_ON);
                 env.put("LEADFLOW_TRIAL_STAGE_ID", Infrastructure.EVALUATION_STAGE);
             }

@@ -74,25 +74,35 @@ class TrialsController {
 
     /** 202 when the start was written; 200 with the trial when it already runs; 422 when known not to be hands-on. */
     @PostMapping
-    ResponseEntity<?> start(@Valid @RequestBody TrialRequests.Start request) {
+    ResponseEntity<?> start(@Valid @RequestBody TrialRequests.Start request, HttpServletRequest http) {
         if (request.dealId() == null && request.leadId() == null) {
             throw HttpProblem.invalid("dealId", "or leadId is required");
+        }
+        // answered by the instance holding what was named (the deal's trial, or the lead's context), so "already
+        // running" and "not hands-on" are known whichever instance is asked
+        String named = request.dealId() != null ? TrialIds.forDeal(request.dealId()) : TrialIds.forLead(request.leadId());
+        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(named, http, request);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
         }
         Instant now = clock.instant();
         String dealId = request.dealId();
         TrialContext ofLead = null;
         if (dealId == null) {
-            ofLead = readable(() -> stores.context(TrialIds.forLead(request.leadId()))).orElse(null);
+            ofLead = readable(() -> stores.context(named)).orElse(null);
             dealId = ofLead == null ? null : ofLead.dealId();
         }
-        String trialId = dealId != null ? TrialIds.forDeal(dealId) : TrialIds.forLead(request.leadId());
-        TrialContext known = readable(() -> stores.context(trialId)).orElse(ofLead);
+        String trialId = dealId != null ? TrialIds.forDeal(dealId) : named;
+        boolean local = trialId.equals(named);
+        TrialContext known = (local ? readable(() -> stores.context(trialId)) : ifHere(() -> stores.context(trialId))).orElse(ofLead);
         String refusal = settings.refusal(null, known);
         if (refusal != null) {
             throw new HttpProblem(HttpStatus.UNPROCESSABLE_CONTENT, request.dealId() != null ? "dealId" : "leadId",
                     "cannot start a hands-on evaluation: " + refusal);
         }
-        Optional<TrialState> existing = readable(() -> stores.trial(trialId));
+        // a lead's deal trial held by another instance is not read from here: a second start of a running trial is
+        // recorded as a duplicate and ignored by the topology
+        Optional<TrialState> existing = local ? readable(() -> stores.trial(trialId)) : ifHere(() -> stores.trial(trialId));
         if (existing.isPresent()) {
             return ResponseEntity.ok(TrialViews.summary(existing.get(), known, now));
         }
@@ -198,6 +208,15 @@ class TrialsController {
             return read.get();
         } catch (TrialStores.Unavailable | InstanceQueries.NotReady e) {
             throw HttpProblem.unavailable(e.getMessage() + "; please retry", Duration.ofSeconds(5));
+        }
+    }
+
+    /** A read of a key this instance may not hold: empty when it cannot be read here. */
+    private static <T> Optional<T> ifHere(java.util.function.Supplier<Optional<T>> read) {
+        try {
+            return read.get();
+        } catch (TrialStores.Unavailable e) {
+            return Optional.empty();
         }
     }
 

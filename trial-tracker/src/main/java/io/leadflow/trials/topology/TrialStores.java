@@ -2,6 +2,9 @@ package io.leadflow.trials.topology;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
+import io.leadflow.schemas.Topics;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -28,11 +31,11 @@ public final class TrialStores {
     }
 
     public Optional<TrialState> trial(String trialId) {
-        return Optional.ofNullable(FiredReminders.read(trials(), fired(), trialId));
+        return Optional.ofNullable(FiredReminders.read(storeOf(TrialState.STORE, trialId), storeOf(FiredReminders.STORE, trialId), trialId));
     }
 
     public Optional<TrialContext> context(String trialId) {
-        return Optional.ofNullable(this.<TrialContext>store(TrialContext.STORE).get(trialId));
+        return Optional.ofNullable(this.<TrialContext>storeOf(TrialContext.STORE, trialId).get(trialId));
     }
 
     public List<TrialState> all() {
@@ -75,16 +78,40 @@ public final class TrialStores {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        KafkaStreams current = streams.get();
-        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
-            throw new Unavailable("the trial stores are not ready (Kafka Streams is "
-                    + (current == null ? "not created" : current.state()) + ")");
-        }
+        KafkaStreams current = running();
         try {
             return current.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new Unavailable("the trial stores are not ready: " + e.getMessage());
         }
+    }
+
+    /**
+     * The one partition of a store that holds {@code key}. Reading a key through the whole store would answer "none"
+     * while that partition's task is still restoring after a restart or a rebalance (Kafka Streams leaves a restoring
+     * task out of a whole-store read); asked for the partition itself, it says the partition is not available, and the
+     * API answers 503 instead of a wrong 404 (or a second start of a trial that already runs).
+     */
+    private <V> ReadOnlyKeyValueStore<String, V> storeOf(String name, String key) {
+        KafkaStreams current = running();
+        try {
+            // every store here is partitioned as trials.events (the context's repartition topic has its partition count),
+            // whose records are placed by the producer's default partitioner: murmur2 of the key's bytes
+            int partition = BuiltInPartitioner.partitionForKey(Serdes.String().serializer().serialize(null, key), Topics.TRIALS_EVENTS.partitions());
+            return current.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                    .withPartition(partition));
+        } catch (InvalidStateStoreException e) {
+            throw new Unavailable("the trial stores are not ready: " + e.getMessage());
+        }
+    }
+
+    private KafkaStreams running() {
+        KafkaStreams current = streams.get();
+        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+            throw new Unavailable("the trial stores are not ready (Kafka Streams is "
+                    + (current == null ? "not created" : current.state()) + ")");
+        }
+        return current;
     }
 
     /** The stores cannot be read right now; the API answers 503. */

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two trial-trackers in one Kafka Streams application, each with its own port and state directory: whichever is asked
  * answers for every trial, by reading the trial where its partition is (forwarded once, with the admin token) and by
- * gathering the list from both, and extends or closes it there; a request that was already forwarded is never forwarded again; and while the
+ * gathering the list from both, and starts (once: a running trial answers 200 through either), extends or closes it there; a request that was already forwarded is never forwarded again; and while the
  * partitions move, the answer is 503 with Retry-After, never a 404 for a trial that exists.
  */
 @WithKafkaBroker
@@ -87,7 +87,7 @@ class TrialsOnTwoInstancesTests {
 
     @Test
     void aTrialHeldByTheOtherInstanceIsExtendedAndClosedThroughEither() throws Exception {
-        String trialId = startTrials(6).stream().filter(id -> second.holds(TrialState.STORE, id)).findFirst().orElseThrow();
+        String trialId = heldBy(second);
         await().atMost(Duration.ofSeconds(30)).until(() -> get(first, "/trials/" + trialId, Map.of()).statusCode() == 200);
         java.time.Instant endsAt = endsAt(trialId);
 
@@ -108,8 +108,23 @@ class TrialsOnTwoInstancesTests {
     }
 
     @Test
+    void startingARunningTrialAgainThroughEitherInstanceAnswersThatItRuns() throws Exception {
+        String dealId = "again-" + UUID.randomUUID();
+        String trialId = TrialIds.forDeal(dealId);
+        String body = "{\"dealId\":\"" + dealId + "\",\"deployment\":\"cloud\"}";
+        assertThat(first.send("POST", "/trials", body, Map.of()).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(first, "/trials/" + trialId, Map.of()).statusCode() == 200);
+
+        for (StreamsInstance asked : List.of(first, second)) {
+            HttpResponse<String> again = asked.send("POST", "/trials", body, Map.of());
+            assertThat(again.statusCode()).as("POST /trials again on port %d: %s", asked.port(), again.body()).isEqualTo(200);
+            assertThat(JSON.readTree(again.body()).path("trialId").asString()).isEqualTo(trialId);
+        }
+    }
+
+    @Test
     void aForwardedRequestIsNeverForwardedAgain() throws Exception {
-        String trialId = startTrials(6).stream().filter(id -> second.holds(TrialState.STORE, id)).findFirst().orElseThrow();
+        String trialId = heldBy(second);
         await().atMost(Duration.ofSeconds(30)).until(() -> get(second, "/trials/" + trialId, Map.of()).statusCode() == 200);
 
         HttpResponse<String> marked = get(first, "/trials/" + trialId, Map.of(InstanceQueries.FORWARDED, "localhost:1"));
@@ -167,6 +182,17 @@ class TrialsOnTwoInstancesTests {
             trialIds.add(TrialIds.forDeal(dealId));
         }
         return trialIds;
+    }
+
+    /** A new trial whose partition {@code holder} holds (trials are started until one lands there). */
+    private static String heldBy(StreamsInstance holder) throws Exception {
+        for (int attempt = 0; attempt < 40; attempt++) {
+            String trialId = startTrials(1).get(0);
+            if (holder.holds(TrialState.STORE, trialId)) {
+                return trialId;
+            }
+        }
+        throw new AssertionError("no trial landed on port " + holder.port() + " in 40 starts");
     }
 
     private static List<String> listed(StreamsInstance asked) throws Exception {
