@@ -8,7 +8,7 @@ import io.leadflow.avro.RoutingReason;
 import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.testing.PooledRules;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,14 +30,8 @@ class OwnershipTests {
     @TempDir
     Path stateDir;
 
+    @AutoClose
     private RoutingDriver driver;
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
 
     @Test
     void overAThousandLeadsTheRoundRobinSplitMatchesTheWeightsWithin5Percent() {

@@ -11,7 +11,7 @@ import io.leadflow.avro.SyncOutcome;
 import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.testing.PooledRules;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,14 +37,8 @@ class SlaClockTests {
     @TempDir
     Path stateDir;
 
+    @AutoClose
     private RoutingDriver driver;
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
 
     @Test
     void theNewLeadAlertCarriesAcceptAndPassAndTheOwnersAcceptStopsTheClock() {
