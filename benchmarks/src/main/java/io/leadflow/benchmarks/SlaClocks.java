@@ -15,9 +15,6 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.StreamsConfig;
-import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
-import org.springframework.kafka.config.KafkaStreamsConfiguration;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -251,13 +247,8 @@ final class SlaClocks implements Scenario {
 
     /** The clock settings routing-service runs with (its defaults, or what the environment set), for the settings line. */
     private static String settings(EmbeddedService routing) {
-        var context = Services.context(routing);
-        RoutingProperties properties = context.getBean(RoutingProperties.class);
-        Properties streams = context.getBean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME,
-                KafkaStreamsConfiguration.class).asProperties();
-        return String.format("SLA punctuation every %d ms, at most %,d fires per tick, %s stream threads, commit.interval.ms %s, poll.ms %s",
-                properties.slaPunctuationInterval().toMillis(), properties.slaMaxFiresPerTick(),
-                streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
-                streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100));
+        RoutingProperties properties = Services.context(routing).getBean(RoutingProperties.class);
+        return String.format("SLA punctuation every %d ms, at most %,d fires per tick, %s", properties.slaPunctuationInterval().toMillis(),
+                properties.slaMaxFiresPerTick(), Services.streamsSettings(routing));
     }
 }
