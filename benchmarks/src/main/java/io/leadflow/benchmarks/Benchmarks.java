@@ -25,7 +25,7 @@ import java.util.Map;
  * {@code --append} keeps the rows already in latest.json (e.g. the same scenario on another JDK), replacing
  * only a row of the same scenario.
  */
-public final class Benchmarks {
+final class Benchmarks {
 
     private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 

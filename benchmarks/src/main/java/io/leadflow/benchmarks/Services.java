@@ -1,10 +1,14 @@
 package io.leadflow.benchmarks;
 
 import io.leadflow.localstack.system.EmbeddedService;
+import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Starts a Leadflow service in this JVM on a free port. Every service jar carries its own
@@ -35,5 +39,14 @@ final class Services {
 
     static ConfigurableApplicationContext context(EmbeddedService service) {
         return service.context();
+    }
+
+    /** A Kafka Streams service's threads, commit interval and poll time (its defaults, or what the environment set). */
+    static String streamsSettings(EmbeddedService service) {
+        Properties streams = context(service).getBean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME,
+                KafkaStreamsConfiguration.class).asProperties();
+        return String.format("%s stream threads, commit.interval.ms %s, poll.ms %s",
+                streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
+                streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100));
     }
 }

@@ -10,13 +10,11 @@ import io.leadflow.routing.system.RoutingProperties;
 import io.leadflow.schemas.Topics;
 import io.leadflow.testing.KafkaBroker;
 import io.leadflow.testing.KafkaBrokers;
+import io.leadflow.testing.PooledRules;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.StreamsConfig;
-import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
-import org.springframework.kafka.config.KafkaStreamsConfiguration;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +27,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -230,43 +229,26 @@ final class SlaClocks implements Scenario {
     }
 
     private static String rules(Duration reassignAfter, ZoneId zone, String workingHours) {
-        return """
-                version: bench-sla-clocks
-                timeZone: UTC
-                reps:
-                  - { id: ana, name: Ana, email: ana@example.com, slackUserId: U0BENCHANA, hubspotOwnerId: "200000001", timeZone: %1$s, workingHours: "%2$s" }
-                  - { id: bo, name: Bo, email: bo@example.com, slackUserId: U0BENCHBO, hubspotOwnerId: "200000002", timeZone: %1$s, workingHours: "%2$s" }
-                  - { id: cy, name: Cy, email: cy@example.com, slackUserId: U0BENCHCY, hubspotOwnerId: "200000003", timeZone: %1$s, workingHours: "%2$s" }
-                  - { id: dee, name: Dee, email: dee@example.com, slackUserId: U0BENCHDEE, hubspotOwnerId: "200000004", timeZone: %1$s, workingHours: "%2$s" }
-                teams:
-                  pool: [ana, bo, cy, dee]
-                pipeline:
-                  default: { pipeline: SELF_SERVE, because: Self-serve. }
-                plan:
-                  highVolume: { monthlyEventsAtLeast: 10000000 }
-                  default: { plan: CLOUD, because: Cloud. }
-                owners:
-                  fallback:
-                    team: pool
-                    owner: { id: sales, name: Sales team, email: sales@example.com }
-                sla:
-                  - { id: burst, when: { country: %3$s }, reassignAfter: %4$ds, maxReassignments: 1, workingHoursOnly: true }
-                  - { id: open, reassignAfter: 1d, maxReassignments: 1, workingHoursOnly: false }
-                nextSteps:
-                  SELF_SERVE: [Follow up.]
-                  HANDS_ON: [Set up a channel.]
-                """.formatted(zone.getId(), workingHours, BURST_COUNTRY, reassignAfter.toSeconds());
+        PooledRules rules = PooledRules.version("bench-sla-clocks");
+        List<String> team = List.of("ana", "bo", "cy", "dee");
+        for (int i = 0; i < team.size(); i++) {
+            String id = team.get(i);
+            String name = Character.toUpperCase(id.charAt(0)) + id.substring(1);
+            rules.rep("{ id: %s, name: %s, email: %s@example.com, slackUserId: U0BENCH%s, hubspotOwnerId: \"20000000%d\", timeZone: %s, workingHours: \"%s\" }"
+                    .formatted(id, name, id, id.toUpperCase(Locale.ROOT), i + 1, zone.getId(), workingHours));
+        }
+        return rules.team(team.toArray(String[]::new))
+                .sla("""
+                          - { id: burst, when: { country: %s }, reassignAfter: %ds, maxReassignments: 1, workingHoursOnly: true }
+                          - { id: open, reassignAfter: 1d, maxReassignments: 1, workingHoursOnly: false }
+                        """.formatted(BURST_COUNTRY, reassignAfter.toSeconds()))
+                .yaml();
     }
 
     /** The clock settings routing-service runs with (its defaults, or what the environment set), for the settings line. */
     private static String settings(EmbeddedService routing) {
-        var context = Services.context(routing);
-        RoutingProperties properties = context.getBean(RoutingProperties.class);
-        Properties streams = context.getBean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME,
-                KafkaStreamsConfiguration.class).asProperties();
-        return String.format("SLA punctuation every %d ms, at most %,d fires per tick, %s stream threads, commit.interval.ms %s, poll.ms %s",
-                properties.slaPunctuationInterval().toMillis(), properties.slaMaxFiresPerTick(),
-                streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
-                streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100));
+        RoutingProperties properties = Services.context(routing).getBean(RoutingProperties.class);
+        return String.format("SLA punctuation every %d ms, at most %,d fires per tick, %s", properties.slaPunctuationInterval().toMillis(),
+                properties.slaMaxFiresPerTick(), Services.streamsSettings(routing));
     }
 }

@@ -22,9 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
-import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
 import java.nio.file.Files;
@@ -34,7 +31,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -228,14 +224,9 @@ final class TrialTimers implements Scenario {
 
     /** The timer settings trial-tracker runs with (its defaults, or what the environment set), for the settings line. */
     private static String timerSettings(EmbeddedService tracker) {
-        var context = Services.context(tracker);
-        TrialsProperties trials = context.getBean(TrialsProperties.class);
-        Properties streams = context.getBean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME,
-                KafkaStreamsConfiguration.class).asProperties();
-        return String.format("punctuation every %d ms, at most %,d fires per task and tick, %s stream threads, commit.interval.ms %s, poll.ms %s",
-                trials.punctuationInterval().toMillis(), trials.maxFiresPerTick(),
-                streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
-                streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100));
+        TrialsProperties trials = Services.context(tracker).getBean(TrialsProperties.class);
+        return String.format("punctuation every %d ms, at most %,d fires per task and tick, %s", trials.punctuationInterval().toMillis(),
+                trials.maxFiresPerTick(), Services.streamsSettings(tracker));
     }
 
     private static Instant future(Instant now, long seq) {

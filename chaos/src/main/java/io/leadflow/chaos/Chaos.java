@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * bad usage. The same main also runs the stack's processes that have no executable jar of their own ({@code broker},
  * {@code registry}, after {@code --serve}).
  */
-public final class Chaos {
+final class Chaos {
 
     static final String USAGE = """
             usage: chaos/run [--quick] [--rate N] [scenario ...]

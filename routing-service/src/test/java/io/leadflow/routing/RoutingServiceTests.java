@@ -7,23 +7,14 @@ import io.leadflow.avro.PlanInterest;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroDeserializer;
-import io.leadflow.schemas.serde.AvroSerializer;
 import io.leadflow.testing.KafkaBrokers;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -43,12 +34,6 @@ import static org.awaitility.Awaitility.await;
  * admin token, which the API needs.
  */
 class RoutingServiceTests extends RunningRoutingService {
-
-    @LocalServerPort
-    int port;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void aLeadOnLeadsReceivedIsRoutedOnceWithAnAlertForItsOwnerAndServedByTheApi() throws Exception {
@@ -252,17 +237,6 @@ class RoutingServiceTests extends RunningRoutingService {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> get("/routing/reps", 200));
     }
 
-    private void publish(LeadReceived lead) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", REGISTRY);
-        try (KafkaProducer<String, LeadReceived> producer = new KafkaProducer<>(config)) {
-            producer.send(new ProducerRecord<>(Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead));
-        }
-    }
-
     private static <V> KafkaConsumer<String, V> consumer(String topic) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
@@ -286,14 +260,5 @@ class RoutingServiceTests extends RunningRoutingService {
 
     private String text(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** A request with the admin token. */
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN);
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
     }
 }

@@ -1,24 +1,17 @@
 package io.leadflow.crm.sync;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.SyncOutcome;
-import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,30 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * note (and its tasks) on it; a new deal only in another pipeline or once the deal is closed. Synced directly, batch by
  * batch, against the HubSpot fake.
  */
-class DealAttachTests extends SpringTests {
+class DealAttachTests extends BatchSyncTests {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Instant FORM_AT = Instant.parse("2026-01-05T14:00:00Z");
     private static final Instant DEMO_AT = Instant.parse("2026-01-08T15:00:00Z");
-
-    @Autowired
-    LeadSync sync;
-    @Autowired
-    CircuitBreaker circuit;
-
-    String run;
-
-    @BeforeEach
-    void freshRun() {
-        run = UUID.randomUUID().toString().substring(0, 8);
-        hubspot.resetFaults();
-    }
-
-    @AfterEach
-    void healthyAgain() {
-        hubspot.resetFaults();
-        circuit.reset();
-    }
 
     @Test
     void tenLeadsOfOnePersonInOneBatchGiveOneContactOneDealOpenedByTheEarliestAndTenNotes() {

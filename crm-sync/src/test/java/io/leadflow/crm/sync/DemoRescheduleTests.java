@@ -6,18 +6,13 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.SyncOutcome;
-import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,23 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A booked demo is a task due when it starts. When routing-service re-emits a lead whose demo moved, the deal gets a
  * note saying so and the task moves with it, once, whether the lead opened the deal or was attached to it.
  */
-class DemoRescheduleTests extends SpringTests {
+class DemoRescheduleTests extends BatchSyncTests {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Instant RECEIVED = Instant.parse("2026-01-05T14:00:00Z");
     private static final Instant BOOKED = Instant.parse("2026-01-08T15:00:00Z");
     private static final Instant MOVED = Instant.parse("2026-01-09T10:00:00Z");
-
-    @Autowired
-    LeadSync sync;
-
-    String run;
-
-    @BeforeEach
-    void freshRun() {
-        run = UUID.randomUUID().toString().substring(0, 8);
-        hubspot.resetFaults();
-    }
 
     @Test
     void aRescheduledDemoMovesItsTaskAndAddsANoteOnTheDealOnce() {

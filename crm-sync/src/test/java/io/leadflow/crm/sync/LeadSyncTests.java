@@ -5,52 +5,19 @@ import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.SyncOutcome;
-import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
 import io.leadflow.sandbox.RecordedCall;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sync of a batch against the HubSpot fake, called directly (no Kafka in between). */
-class LeadSyncTests extends SpringTests {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @Autowired
-    LeadSync sync;
-    @Autowired
-    CircuitBreaker circuit;
-    @Autowired
-    io.leadflow.crm.hubspot.HubSpotCrm crm;
-    @Autowired
-    io.leadflow.crm.system.CrmProperties properties;
-    @Autowired
-    java.time.Clock clock;
-
-    String run;
-
-    @BeforeEach
-    void freshRun() {
-        run = UUID.randomUUID().toString().substring(0, 8);
-        hubspot.resetFaults();
-    }
-
-    @AfterEach
-    void healthyAgain() {
-        hubspot.resetFaults();
-        circuit.reset();
-    }
+class LeadSyncTests extends BatchSyncTests {
 
     @Test
     void hundredLeadsCostOneCallPerObjectTypeWithHubSpotsDocumentedBodies() {

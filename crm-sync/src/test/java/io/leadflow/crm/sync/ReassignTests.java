@@ -2,36 +2,21 @@ package io.leadflow.crm.sync;
 
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Owner;
-import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** crm-sync follows the highest decision version of a lead: a reassignment moves the owner in HubSpot, a replay does not. */
-class ReassignTests extends SpringTests {
+class ReassignTests extends BatchSyncTests {
 
     static final Owner CAMERON = Owner.newBuilder().setRepId("cameron").setName("Cameron").setEmail("cameron@leadflow.example")
             .setSlackUserId("U00CAMERON1").setHubspotOwnerId("77002").build();
-
-    @Autowired
-    LeadSync sync;
-
-    String run;
-
-    @BeforeEach
-    void freshRun() {
-        run = UUID.randomUUID().toString().substring(0, 8);
-        hubspot.resetFaults();
-    }
 
     @Test
     void aHigherDecisionVersionMovesContactDealAndOpenTasksToTheNewOwnerWithANoteAndAnOlderOrEqualOneChangesNothing() {
@@ -99,13 +84,6 @@ class ReassignTests extends SpringTests {
         assertThat(hubspot.engagementsOnDeal("notes", dealId)).hasSize(2);
         assertThat(hubspot.deal(v1.getLeadId()).path("properties").path("hubspot_owner_id").asString()).isEqualTo("77002");
     }
-
-    @Autowired
-    io.leadflow.crm.hubspot.HubSpotCrm crm;
-    @Autowired
-    io.leadflow.crm.system.CrmProperties properties;
-    @Autowired
-    java.time.Clock clock;
 
     private JsonNode task(String dealId, String subjectPrefix) {
         return hubspot.engagementsOnDeal("tasks", dealId).stream()

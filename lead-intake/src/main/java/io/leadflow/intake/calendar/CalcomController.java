@@ -5,30 +5,23 @@ import io.leadflow.avro.Demo;
 import io.leadflow.avro.LeadActivity;
 import io.leadflow.intake.delivery.Answer;
 import io.leadflow.intake.delivery.Delivery;
-import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.normalise.LeadDraft;
 import io.leadflow.intake.publish.LeadActivities;
 import io.leadflow.intake.publish.LeadIntake;
 import io.leadflow.intake.system.RejectedRequest;
 import io.leadflow.intake.system.Timestamps;
 import io.leadflow.intake.system.WebhookSource;
-import io.leadflow.platform.logging.Masking;
 import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -59,8 +52,6 @@ import java.util.concurrent.CompletableFuture;
 @RestController
 class CalcomController {
 
-    private static final Logger log = LoggerFactory.getLogger(CalcomController.class);
-
     static final String PROVIDER = "cal.com";
 
     /** Booking-form responses that are not answers to a sales question. */
@@ -69,27 +60,16 @@ class CalcomController {
     /** More answers than any booking form has are not read. */
     private static final int MAX_ANSWERS = 100;
 
-    private final WebhookOpening opening;
-    private final LeadIntake intake;
-    private final Bookings bookings;
-    private final LeadActivities activities;
-    private final Clock clock;
-    private final ObjectMapper json;
+    private final CalendarWebhooks calendar;
 
-    CalcomController(WebhookOpening opening, LeadIntake intake, Bookings bookings, LeadActivities activities, Clock clock,
-                     ObjectMapper json) {
-        this.opening = opening;
-        this.intake = intake;
-        this.bookings = bookings;
-        this.activities = activities;
-        this.clock = clock;
-        this.json = json;
+    CalcomController(CalendarWebhooks calendar) {
+        this.calendar = calendar;
     }
 
     @PostMapping(path = "/webhooks/calcom", consumes = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ResponseEntity<Map<String, Object>>> receive(HttpServletRequest request) {
-        return opening.receive(request, WebhookSource.CALCOM, delivery -> {
-            CalcomWebhook webhook = json.readValue(delivery.body(), CalcomWebhook.class);
+        return calendar.opening().receive(request, WebhookSource.CALCOM, delivery -> {
+            CalcomWebhook webhook = calendar.json().readValue(delivery.body(), CalcomWebhook.class);
             if (webhook == null || webhook.triggerEvent() == null || webhook.triggerEvent().isBlank()) {
                 throw RejectedRequest.invalid("triggerEvent", "is required");
             }
@@ -98,23 +78,18 @@ class CalcomController {
                 case "BOOKING_RESCHEDULED" -> booked(delivery, booking(webhook), required(booking(webhook).rescheduleUid(), "payload.rescheduleUid"));
                 case "BOOKING_CANCELLED" -> canceled(delivery, webhook, booking(webhook));
                 case "BOOKING_NO_SHOW_UPDATED", "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" -> noShow(delivery, webhook);
-                default -> intake.acknowledge(null, "ignored");
+                default -> calendar.intake().acknowledge(null, "ignored");
             };
         });
     }
 
     private CompletableFuture<Answer> canceled(Delivery delivery, CalcomWebhook webhook, CalcomWebhook.Booking booking) {
         String uid = booking.uid().trim();
-        Optional<String> leadId = bookings.knownLead(PROVIDER, uid);
-        if (leadId.isEmpty()) {
-            return unknownBooking(webhook, uid);
-        }
-        LeadActivity activity = LeadActivities.activity(ActivityKind.BOOKING_CANCELED, PROVIDER, PROVIDER + ":canceled:" + uid,
-                        "payload.uid", sent(webhook))
-                .setLeadId(leadId.get())
-                .setDetail(LeadActivities.detail(booking.cancellationReason()))
-                .build();
-        return activities.record(delivery, activity, "canceled");
+        return calendar.bookingActivity(delivery, PROVIDER, webhook.triggerEvent(), uid, "canceled", leadId ->
+                LeadActivities.activity(ActivityKind.BOOKING_CANCELED, PROVIDER, PROVIDER + ":canceled:" + uid, "payload.uid", sent(webhook))
+                        .setLeadId(leadId)
+                        .setDetail(LeadActivities.detail(booking.cancellationReason()))
+                        .build());
     }
 
     private CompletableFuture<Answer> noShow(Delivery delivery, CalcomWebhook webhook) {
@@ -125,31 +100,19 @@ class CalcomController {
         String uid = required(booking.bookingUid(), "payload.bookingUid");
         boolean marked = webhook.triggerEvent().equals("AFTER_GUESTS_CAL_VIDEO_NO_SHOW")
                 || (booking.attendees() != null && booking.attendees().stream().anyMatch(a -> a != null && Boolean.TRUE.equals(a.noShow())));
-        Optional<String> leadId = bookings.knownLead(PROVIDER, uid);
         if (!marked) {
-            return intake.acknowledge(leadId.orElse(null), "ignored");
+            return calendar.intake().acknowledge(calendar.bookings().knownLead(PROVIDER, uid).orElse(null), "ignored");
         }
-        if (leadId.isEmpty()) {
-            return unknownBooking(webhook, uid);
-        }
-        LeadActivity activity = LeadActivities.activity(ActivityKind.NO_SHOW, PROVIDER, PROVIDER + ":no_show:" + uid,
-                        "payload.bookingUid", sent(webhook))
-                .setLeadId(leadId.get())
-                .setDetail(webhook.triggerEvent())
-                .build();
-        return activities.record(delivery, activity, "no_show");
-    }
-
-    /** A cancellation or no-show of a booking that never reached intake: no lead to tell anyone about. */
-    private CompletableFuture<Answer> unknownBooking(CalcomWebhook webhook, String uid) {
-        log.info("Cal.com {} for booking {}, which never booked through Leadflow: acknowledged, nothing published",
-                Masking.printable(webhook.triggerEvent()), Masking.printable(uid));
-        return intake.acknowledge(null, Bookings.UNKNOWN_BOOKING);
+        return calendar.bookingActivity(delivery, PROVIDER, webhook.triggerEvent(), uid, "no_show", leadId ->
+                LeadActivities.activity(ActivityKind.NO_SHOW, PROVIDER, PROVIDER + ":no_show:" + uid, "payload.bookingUid", sent(webhook))
+                        .setLeadId(leadId)
+                        .setDetail(webhook.triggerEvent())
+                        .build());
     }
 
     /** When Cal.com sent the webhook: its payloads carry no time of the cancellation or no-show itself. */
     private Instant sent(CalcomWebhook webhook) {
-        return LeadActivities.time(webhook.createdAt(), "createdAt", clock.instant());
+        return calendar.sent(webhook.createdAt(), "createdAt");
     }
 
     private static CalcomWebhook.Booking booking(CalcomWebhook webhook) {
@@ -212,8 +175,8 @@ class CalcomController {
                     .build());
         }
         Bookings.Origin origin = replaced == null ? Bookings.Origin.of(WebhookSource.CALCOM, booking.uid().trim())
-                : bookings.origin(PROVIDER, replaced);
-        return intake.accept(delivery, new LeadIntake.Lead(draft, origin.sourceEventId(), "payload.uid",
+                : calendar.bookings().origin(PROVIDER, replaced);
+        return calendar.intake().accept(delivery, new LeadIntake.Lead(draft, origin.sourceEventId(), "payload.uid",
                 replaced == null ? "accepted" : "rescheduled", List.of(new LeadIntake.Booking(PROVIDER, booking.uid().trim()))));
     }
 

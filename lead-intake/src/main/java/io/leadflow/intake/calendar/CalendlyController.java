@@ -5,28 +5,21 @@ import io.leadflow.avro.Demo;
 import io.leadflow.avro.LeadActivity;
 import io.leadflow.intake.delivery.Answer;
 import io.leadflow.intake.delivery.Delivery;
-import io.leadflow.intake.delivery.WebhookOpening;
 import io.leadflow.intake.normalise.LeadDraft;
 import io.leadflow.intake.publish.LeadActivities;
 import io.leadflow.intake.publish.LeadIntake;
 import io.leadflow.intake.system.RejectedRequest;
 import io.leadflow.intake.system.Timestamps;
 import io.leadflow.intake.system.WebhookSource;
-import io.leadflow.platform.logging.Masking;
 import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.ObjectMapper;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,32 +46,19 @@ import java.util.concurrent.CompletableFuture;
 @RestController
 class CalendlyController {
 
-    private static final Logger log = LoggerFactory.getLogger(CalendlyController.class);
-
     static final String PROVIDER = "calendly";
     private static final List<String> UTM = List.of("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content");
 
-    private final WebhookOpening opening;
-    private final LeadIntake intake;
-    private final Bookings bookings;
-    private final LeadActivities activities;
-    private final Clock clock;
-    private final ObjectMapper json;
+    private final CalendarWebhooks calendar;
 
-    CalendlyController(WebhookOpening opening, LeadIntake intake, Bookings bookings, LeadActivities activities, Clock clock,
-                       ObjectMapper json) {
-        this.opening = opening;
-        this.intake = intake;
-        this.bookings = bookings;
-        this.activities = activities;
-        this.clock = clock;
-        this.json = json;
+    CalendlyController(CalendarWebhooks calendar) {
+        this.calendar = calendar;
     }
 
     @PostMapping(path = "/webhooks/calendly", consumes = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ResponseEntity<Map<String, Object>>> receive(HttpServletRequest request) {
-        return opening.receive(request, WebhookSource.CALENDLY, delivery -> {
-            CalendlyWebhook webhook = json.readValue(delivery.body(), CalendlyWebhook.class);
+        return calendar.opening().receive(request, WebhookSource.CALENDLY, delivery -> {
+            CalendlyWebhook webhook = calendar.json().readValue(delivery.body(), CalendlyWebhook.class);
             if (webhook == null || webhook.event() == null || webhook.event().isBlank()) {
                 throw RejectedRequest.invalid("event", "is required");
             }
@@ -86,7 +66,7 @@ class CalendlyController {
                 case "invitee.created" -> created(delivery, invitee(webhook));
                 case "invitee.canceled" -> canceled(delivery, webhook, invitee(webhook));
                 case "invitee_no_show.created" -> noShow(delivery, webhook, invitee(webhook));
-                default -> intake.acknowledge(null, "ignored");
+                default -> calendar.intake().acknowledge(null, "ignored");
             };
         });
     }
@@ -101,47 +81,32 @@ class CalendlyController {
 
     private CompletableFuture<Answer> canceled(Delivery delivery, CalendlyWebhook webhook, CalendlyWebhook.Invitee invitee) {
         if (Boolean.TRUE.equals(invitee.rescheduled())) {
-            return intake.acknowledge(bookings.origin(PROVIDER, invitee.uri()).leadId(), "rescheduled");
-        }
-        Optional<String> leadId = bookings.knownLead(PROVIDER, invitee.uri());
-        if (leadId.isEmpty()) {
-            return unknownBooking(webhook, invitee);
+            return calendar.intake().acknowledge(calendar.bookings().origin(PROVIDER, invitee.uri()).leadId(), "rescheduled");
         }
         CalendlyWebhook.Cancellation cancellation = invitee.cancellation();
-        Instant at = LeadActivities.time(cancellation == null ? null : cancellation.createdAt(), "payload.cancellation.created_at",
-                sent(webhook));
-        LeadActivity activity = LeadActivities.activity(ActivityKind.BOOKING_CANCELED, PROVIDER,
-                        PROVIDER + ":canceled:" + invitee.uri().trim(), "payload.uri", at)
-                .setLeadId(leadId.get())
-                .setDetail(LeadActivities.detail(cancellation == null ? null : cancellation.reason()))
-                .build();
-        return activities.record(delivery, activity, "canceled");
+        return calendar.bookingActivity(delivery, PROVIDER, webhook.event(), invitee.uri().trim(), "canceled", leadId -> {
+            Instant at = LeadActivities.time(cancellation == null ? null : cancellation.createdAt(), "payload.cancellation.created_at",
+                    sent(webhook));
+            return LeadActivities.activity(ActivityKind.BOOKING_CANCELED, PROVIDER, PROVIDER + ":canceled:" + invitee.uri().trim(),
+                            "payload.uri", at)
+                    .setLeadId(leadId)
+                    .setDetail(LeadActivities.detail(cancellation == null ? null : cancellation.reason()))
+                    .build();
+        });
     }
 
     private CompletableFuture<Answer> noShow(Delivery delivery, CalendlyWebhook webhook, CalendlyWebhook.Invitee invitee) {
-        Optional<String> leadId = bookings.knownLead(PROVIDER, invitee.uri());
-        if (leadId.isEmpty()) {
-            return unknownBooking(webhook, invitee);
-        }
         CalendlyWebhook.NoShow mark = invitee.noShow();
-        Instant at = LeadActivities.time(mark == null ? null : mark.createdAt(), "payload.no_show.created_at", sent(webhook));
-        LeadActivity activity = LeadActivities.activity(ActivityKind.NO_SHOW, PROVIDER,
-                        PROVIDER + ":no_show:" + invitee.uri().trim(), "payload.uri", at)
-                .setLeadId(leadId.get())
-                .build();
-        return activities.record(delivery, activity, "no_show");
-    }
-
-    /** A cancellation or no-show of a booking that never reached intake: no lead to tell anyone about. */
-    private CompletableFuture<Answer> unknownBooking(CalendlyWebhook webhook, CalendlyWebhook.Invitee invitee) {
-        log.info("Calendly {} for invitee {}, which never booked through Leadflow: acknowledged, nothing published",
-                Masking.printable(webhook.event()), Masking.printable(invitee.uri()));
-        return intake.acknowledge(null, Bookings.UNKNOWN_BOOKING);
+        return calendar.bookingActivity(delivery, PROVIDER, webhook.event(), invitee.uri().trim(), "no_show", leadId ->
+                LeadActivities.activity(ActivityKind.NO_SHOW, PROVIDER, PROVIDER + ":no_show:" + invitee.uri().trim(), "payload.uri",
+                                LeadActivities.time(mark == null ? null : mark.createdAt(), "payload.no_show.created_at", sent(webhook)))
+                        .setLeadId(leadId)
+                        .build());
     }
 
     /** When Calendly created the webhook event: the time of an activity whose own time the payload does not give. */
     private Instant sent(CalendlyWebhook webhook) {
-        return LeadActivities.time(webhook.createdAt(), "created_at", clock.instant());
+        return calendar.sent(webhook.createdAt(), "created_at");
     }
 
     private CompletableFuture<Answer> created(Delivery delivery, CalendlyWebhook.Invitee invitee) {
@@ -184,8 +149,8 @@ class CalendlyController {
         }
         String replaced = invitee.oldInvitee() == null || invitee.oldInvitee().isBlank() ? null : invitee.oldInvitee().trim();
         Bookings.Origin origin = replaced == null ? Bookings.Origin.of(WebhookSource.CALENDLY, invitee.uri().trim())
-                : bookings.origin(PROVIDER, replaced);
-        return intake.accept(delivery, new LeadIntake.Lead(draft, origin.sourceEventId(), "payload.uri",
+                : calendar.bookings().origin(PROVIDER, replaced);
+        return calendar.intake().accept(delivery, new LeadIntake.Lead(draft, origin.sourceEventId(), "payload.uri",
                 replaced == null ? "accepted" : "rescheduled", List.of(new LeadIntake.Booking(PROVIDER, invitee.uri().trim()))));
     }
 

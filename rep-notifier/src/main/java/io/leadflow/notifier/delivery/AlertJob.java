@@ -19,7 +19,6 @@ import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -127,8 +126,7 @@ final class AlertJob implements LaneJob {
     private State state;
     private boolean started;
     private State afterVerify;
-    private int slackAttempts;
-    private int infraAttempts;
+    private final Attempts attempts;
     private SlackPost posted;
     private Instant answeredAt;
     private List<Member> failing = List.of();
@@ -138,6 +136,7 @@ final class AlertJob implements LaneJob {
     AlertJob(Collaborators collaborators, ConsumerRecord<String, RepAlert> record, String channel, BooleanSupplier stillOwned,
              Runnable onDone, long sequence) {
         this.c = collaborators;
+        this.attempts = new Attempts(collaborators.delivery());
         this.channel = channel;
         Member member = new Member(record, stillOwned, onDone, sequence);
         members.add(member);
@@ -206,7 +205,7 @@ final class AlertJob implements LaneJob {
             return finishJob();
         }
         if (!c.ledger().isReady()) {
-            return infraBackoff(); // never post before knowing what was posted already
+            return attempts.infraBackoff(); // never post before knowing what was posted already
         }
         Map<String, Member> byId = new LinkedHashMap<>();
         for (Member member : List.copyOf(members)) {
@@ -240,7 +239,7 @@ final class AlertJob implements LaneJob {
             return afterVerification();
         }
         try {
-            String conversation = isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
+            String conversation = ChannelResolver.isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
             Instant oldest = doubtful.stream().map(m -> m.pendingSince).filter(Objects::nonNull)
                     .min(Comparator.naturalOrder()).orElse(c.clock().instant()).minus(c.recovery().lookBack());
             Set<String> ids = new LinkedHashSet<>();
@@ -255,21 +254,15 @@ final class AlertJob implements LaneJob {
                     doubtful.remove(member);
                 }
             }
-            slackAttempts = 0;
+            attempts.slack = 0;
             return found.isEmpty() ? afterVerification() : next(State.RECORD_FOUND);
         } catch (SlackApiException e) {
-            if (e.isRateLimited()) {
-                return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
-            }
-            if (e.isPermanent() || ++slackAttempts >= c.delivery().maxAttempts()) {
-                return unverifiable(e);
-            }
-            return slackBackoff();
+            return attempts.afterFailedRead(e, () -> unverifiable(e));
         }
     }
 
     private Step unverifiable(SlackApiException e) {
-        slackAttempts = 0;
+        attempts.slack = 0;
         if (c.recovery().repostUnverifiable()) {
             doubtful.forEach(m -> log.warn("Cannot tell whether Slack already has alert {} ({}); posting it again, which may show it twice",
                     m.id(), e.error()));
@@ -295,7 +288,7 @@ final class AlertJob implements LaneJob {
         List<SentAlert> markers = new ArrayList<>();
         found.forEach((member, post) -> markers.add(marker(member, SentStatus.SENT, post.channel(), post.ts())));
         if (!write(markers)) {
-            return infraBackoff();
+            return attempts.infraBackoff();
         }
         found.keySet().forEach(member -> {
             c.metrics().outcome(member.alert.getKind(), DeliveryMetrics.Outcome.RECOVERED);
@@ -332,7 +325,7 @@ final class AlertJob implements LaneJob {
         }
         Instant now = c.clock().instant();
         if (!write(part.members.stream().map(m -> marker(m, SentStatus.PENDING, channel, null, now)).toList())) {
-            return infraBackoff();
+            return attempts.infraBackoff();
         }
         part.members.forEach(m -> m.pendingSince = now);
         return next(State.POST);
@@ -358,7 +351,7 @@ final class AlertJob implements LaneJob {
         } catch (SlackApiException e) {
             switch (e.errorClass()) {
                 case RATE_LIMITED -> {
-                    return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
+                    return Attempts.rateLimited(e);
                 }
                 case PERMANENT -> {
                     if (part.members.size() > 1 && TOO_LARGE.contains(e.error())) {
@@ -367,7 +360,7 @@ final class AlertJob implements LaneJob {
                     return failPart(part, e);
                 }
                 case UNCERTAIN -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
+                    if (attempts.slackExhausted()) {
                         return failPart(part, e);
                     }
                     log.warn("Slack answered {} to {}; it may have been posted, checking before the next attempt",
@@ -375,14 +368,14 @@ final class AlertJob implements LaneJob {
                     doubtful.addAll(part.members);
                     afterVerify = State.POST;
                     state = State.VERIFY;
-                    return slackBackoff();
+                    return attempts.slackBackoff();
                 }
                 default -> {
-                    if (++slackAttempts >= c.delivery().maxAttempts()) {
+                    if (attempts.slackExhausted()) {
                         return failPart(part, e);
                     }
                     log.warn("Slack answered {} to {}; retrying", e.error(), describe(part));
-                    return slackBackoff();
+                    return attempts.slackBackoff();
                 }
             }
         }
@@ -399,15 +392,15 @@ final class AlertJob implements LaneJob {
     }
 
     private Step failPart(Part part, SlackApiException e) {
-        String attempts = slackAttempts > 0 ? " after " + slackAttempts + " attempts" : "";
+        String tries = attempts.slack > 0 ? " after " + attempts.slack + " attempts" : "";
         return failWith(List.copyOf(part.members), new DeliveryFailure(e.error(), "Slack " + e.method() + " refused "
-                + describe(part) + attempts + ": " + e.error(), e), State.POST);
+                + describe(part) + tries + ": " + e.error(), e), State.POST);
     }
 
     private Step recordSent() {
         Part part = parts.peek();
         if (!write(part.members.stream().map(m -> marker(m, SentStatus.SENT, posted.channel(), posted.ts())).toList())) {
-            return infraBackoff();
+            return attempts.infraBackoff();
         }
         for (Member member : part.members) {
             c.metrics().outcome(member.alert.getKind(), DeliveryMetrics.Outcome.SENT);
@@ -423,7 +416,7 @@ final class AlertJob implements LaneJob {
         }
         part.members.forEach(this::finish);
         part.members.clear();
-        slackAttempts = 0;
+        attempts.slack = 0;
         return nextPart();
     }
 
@@ -435,12 +428,12 @@ final class AlertJob implements LaneJob {
                     member.deadLettered = true;
                 } catch (RuntimeException e) {
                     log.warn("Could not dead-letter alert {}; retrying", member.id(), e);
-                    return infraBackoff();
+                    return attempts.infraBackoff();
                 }
             }
         }
         if (!write(failing.stream().map(m -> marker(m, SentStatus.FAILED, channel == null ? "" : channel, null)).toList())) {
-            return infraBackoff();
+            return attempts.infraBackoff();
         }
         for (Member member : failing) {
             log.warn("Alert {} ({}) dead-lettered: {}", member.id(), member.alert.getKind(), failure.getMessage());
@@ -449,7 +442,7 @@ final class AlertJob implements LaneJob {
             finish(member);
         }
         failing = List.of();
-        slackAttempts = 0;
+        attempts.slack = 0;
         return switch (afterFail) {
             case PLAN -> next(State.PLAN);
             case POST -> resumePart();
@@ -524,7 +517,7 @@ final class AlertJob implements LaneJob {
         }
         try {
             c.ledger().recordAll(markers);
-            infraAttempts = 0;
+            attempts.infra = 0;
             return true;
         } catch (RuntimeException e) {
             log.warn("Could not record {} for {} alert(s) (first {}): {}", markers.get(0).getStatus(), markers.size(),
@@ -572,21 +565,4 @@ final class AlertJob implements LaneJob {
                 : "a digest of " + part.members.size() + " alerts (newest " + part.members.get(0).id() + ")";
     }
 
-    private Step slackBackoff() {
-        return new Step.Backoff(backoff(slackAttempts));
-    }
-
-    private Step infraBackoff() {
-        return new Step.Backoff(backoff(++infraAttempts));
-    }
-
-    private Duration backoff(int attempt) {
-        Duration delay = c.delivery().retryInitial().multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), 20));
-        return delay.compareTo(c.delivery().retryMax()) > 0 ? c.delivery().retryMax() : delay;
-    }
-
-    /** User ids ({@code U...}, {@code W...}) post to the DM; history must be read from the DM's own id. */
-    private static boolean isUserId(String channel) {
-        return channel.startsWith("U") || channel.startsWith("W");
-    }
 }

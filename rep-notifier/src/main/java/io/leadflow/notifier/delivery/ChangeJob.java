@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -74,8 +73,7 @@ final class ChangeJob implements LaneJob {
     private static final String POSTED = "posted to";
     private static final String UPDATED = "updated in";
     private static final String SHOWN = "shown ephemerally in";
-    private int slackAttempts;
-    private int infraAttempts;
+    private final Attempts attempts;
     private Instant pendingSince;
     private ObjectNode payload;
     private SlackPost posted;
@@ -87,6 +85,7 @@ final class ChangeJob implements LaneJob {
     ChangeJob(AlertJob.Collaborators collaborators, ConsumerRecord<String, RepAlert> record, String channel, BooleanSupplier stillOwned,
              Runnable onDone) {
         this.c = collaborators;
+        this.attempts = new Attempts(collaborators.delivery());
         this.record = record;
         this.alert = record.value();
         this.channel = channel;
@@ -147,7 +146,7 @@ final class ChangeJob implements LaneJob {
             return finish();
         }
         if (!c.ledger().isReady()) {
-            return infraBackoff(); // never post before knowing what was posted already
+            return attempts.infraBackoff(); // never post before knowing what was posted already
         }
         Optional<SentAlert> known = c.ledger().find(alert.getAlertId());
         if (known.isPresent()) {
@@ -168,7 +167,7 @@ final class ChangeJob implements LaneJob {
         }
         Instant now = c.clock().instant();
         if (!writeMarker(SentStatus.PENDING, channel, null, now)) {
-            return infraBackoff();
+            return attempts.infraBackoff();
         }
         pendingSince = now;
         state = firstWrite();
@@ -188,7 +187,7 @@ final class ChangeJob implements LaneJob {
             return finish();
         }
         try {
-            String conversation = isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
+            String conversation = ChannelResolver.isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
             Optional<String> ts = c.slack().findAlertMessage(conversation, alert.getAlertId(),
                     pendingSince.minus(c.recovery().lookBack()), c.recovery().historyLimit(), c.recovery().maxPages());
             if (ts.isPresent()) {
@@ -201,13 +200,7 @@ final class ChangeJob implements LaneJob {
             }
             return Step.CONTINUE;
         } catch (SlackApiException e) {
-            if (e.isRateLimited()) {
-                return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
-            }
-            if (e.isPermanent() || ++slackAttempts >= c.delivery().maxAttempts()) {
-                return unverifiable(e);
-            }
-            return slackBackoff();
+            return attempts.afterFailedRead(e, () -> unverifiable(e));
         }
     }
 
@@ -230,7 +223,7 @@ final class ChangeJob implements LaneJob {
             Instant from = original.map(SentAlert::getAt).map(at -> at.minus(c.recovery().lookBack()))
                     .orElseGet(() -> alert.getCreatedAt().minus(c.recovery().updateLookBack()));
             try {
-                String searched = isUserId(where) ? c.slack().openDirectMessage(where) : where;
+                String searched = ChannelResolver.isUserId(where) ? c.slack().openDirectMessage(where) : where;
                 Optional<String> ts = c.slack().findAlertMessage(searched, originalId, from, c.recovery().historyLimit(),
                         c.recovery().maxPages());
                 if (ts.isPresent()) {
@@ -238,14 +231,14 @@ final class ChangeJob implements LaneJob {
                 }
             } catch (SlackApiException e) {
                 if (e.isRateLimited()) {
-                    return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
+                    return Attempts.rateLimited(e);
                 }
-                if (!e.isPermanent() && ++slackAttempts < c.delivery().maxAttempts()) {
-                    return slackBackoff();
+                if (!e.isPermanent() && !attempts.slackExhausted()) {
+                    return attempts.slackBackoff();
                 }
                 log.warn("Cannot read Slack's history for the message of alert {} ({}); posting alert {} as a new message",
                         originalId, e.error(), alert.getAlertId());
-                slackAttempts = 0;
+                attempts.slack = 0;
             }
             if (target == null) {
                 log.info("Alert {} updates alert {}, whose message is unknown; posting it as a new message", alert.getAlertId(), originalId);
@@ -262,7 +255,7 @@ final class ChangeJob implements LaneJob {
             return finish();
         }
         try {
-            if (isUserId(target.channel())) {
+            if (ChannelResolver.isUserId(target.channel())) {
                 target = new SlackPost(c.slack().openDirectMessage(target.channel()), target.ts()); // chat.update needs the DM's id
             }
             SlackPost updated = c.slack().update(c.templates().update(target.channel(), target.ts(), alert, c.deals().hubspotLink(alert)));
@@ -274,20 +267,20 @@ final class ChangeJob implements LaneJob {
             return Step.CONTINUE;
         } catch (SlackApiException e) {
             if (e.isRateLimited()) {
-                return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
+                return Attempts.rateLimited(e);
             }
             if (ORIGINAL_UNUSABLE.contains(e.error())) {
                 log.info("Slack cannot update the message of alert {} ({}); posting alert {} as a new message",
                         alert.getUpdatesAlertId(), e.error(), alert.getAlertId());
-                slackAttempts = 0;
+                attempts.slack = 0;
                 state = State.POST;
                 return Step.CONTINUE;
             }
-            if (e.isPermanent() || ++slackAttempts >= c.delivery().maxAttempts()) {
+            if (e.isPermanent() || attempts.slackExhausted()) {
                 return failWith(e);
             }
             log.warn("Slack answered {} to the update of alert {}; retrying", e.error(), alert.getAlertId());
-            return slackBackoff(); // the same update again leaves the message as it would have been
+            return attempts.slackBackoff(); // the same update again leaves the message as it would have been
         }
     }
 
@@ -297,7 +290,7 @@ final class ChangeJob implements LaneJob {
         }
         try {
             if (conversation == null) {
-                conversation = isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
+                conversation = ChannelResolver.isUserId(channel) ? c.slack().openDirectMessage(channel) : channel;
             }
             String user = alert.getSlackUserId().trim();
             String ts = c.slack().postEphemeral(c.templates().ephemeral(conversation, user, alert, c.deals().hubspotLink(alert)));
@@ -313,7 +306,7 @@ final class ChangeJob implements LaneJob {
                     return unverifiable(e);
                 }
                 log.warn("Slack answered {} to ephemeral alert {}; it may have been shown, sending it again", e.error(), alert.getAlertId());
-                return slackBackoff();
+                return attempts.slackBackoff();
             });
         }
     }
@@ -322,7 +315,7 @@ final class ChangeJob implements LaneJob {
         if (c.recovery().repostUnverifiable()) {
             log.warn("Cannot tell whether Slack already has alert {} ({}); sending it again, which may show it twice",
                     alert.getAlertId(), e.error());
-            slackAttempts = 0;
+            attempts.slack = 0;
             state = firstWrite();
         } else {
             failure = new DeliveryFailure(e.error(), "unverifiable: could not check Slack for alert " + alert.getAlertId()
@@ -350,7 +343,7 @@ final class ChangeJob implements LaneJob {
                 log.warn("Slack answered {} to alert {}; it may have been posted, checking before the next attempt",
                         e.error(), alert.getAlertId());
                 state = State.VERIFY;
-                return slackBackoff();
+                return attempts.slackBackoff();
             });
         }
     }
@@ -361,21 +354,21 @@ final class ChangeJob implements LaneJob {
      */
     private Step afterSlackError(SlackApiException e, Supplier<Step> whenUncertain) {
         if (e.errorClass() == SlackErrorClass.RATE_LIMITED) {
-            return new Step.RateLimited(e.retryAfter().orElse(Duration.ofSeconds(1)));
+            return Attempts.rateLimited(e);
         }
-        if (e.errorClass() == SlackErrorClass.PERMANENT || ++slackAttempts >= c.delivery().maxAttempts()) {
+        if (e.errorClass() == SlackErrorClass.PERMANENT || attempts.slackExhausted()) {
             return failWith(e);
         }
         if (e.errorClass() == SlackErrorClass.UNCERTAIN) {
             return whenUncertain.get();
         }
         log.warn("Slack answered {} to alert {}; retrying", e.error(), alert.getAlertId());
-        return slackBackoff();
+        return attempts.slackBackoff();
     }
 
     private Step failWith(SlackApiException e) {
-        String attempts = slackAttempts > 0 ? " after " + slackAttempts + " attempts" : "";
-        failure = new DeliveryFailure(e.error(), "Slack " + e.method() + " refused alert " + alert.getAlertId() + attempts
+        String tries = attempts.slack > 0 ? " after " + attempts.slack + " attempts" : "";
+        failure = new DeliveryFailure(e.error(), "Slack " + e.method() + " refused alert " + alert.getAlertId() + tries
                 + ": " + e.error(), e);
         state = State.FAIL;
         return Step.CONTINUE;
@@ -383,7 +376,7 @@ final class ChangeJob implements LaneJob {
 
     private Step recordSent() {
         if (!writeMarker(SentStatus.SENT, posted.channel(), posted.ts(), c.clock().instant())) {
-            return infraBackoff();
+            return attempts.infraBackoff();
         }
         if (recovered) {
             c.metrics().outcome(alert.getKind(), DeliveryMetrics.Outcome.RECOVERED);
@@ -402,11 +395,11 @@ final class ChangeJob implements LaneJob {
                 deadLettered = true;
             } catch (RuntimeException e) {
                 log.warn("Could not dead-letter alert {}; retrying", alert.getAlertId(), e);
-                return infraBackoff();
+                return attempts.infraBackoff();
             }
         }
         if (!writeMarker(SentStatus.FAILED, channel == null ? "" : channel, null, c.clock().instant())) {
-            return infraBackoff();
+            return attempts.infraBackoff();
         }
         log.warn("Alert {} ({}) dead-lettered: {}", alert.getAlertId(), alert.getKind(), failure.getMessage());
         c.metrics().outcome(alert.getKind(), DeliveryMetrics.Outcome.FAILED);
@@ -422,7 +415,7 @@ final class ChangeJob implements LaneJob {
                     .setSlackTs(ts)
                     .setAt(at)
                     .build());
-            infraAttempts = 0;
+            attempts.infra = 0;
             return true;
         } catch (RuntimeException e) {
             log.warn("Could not record {} for alert {}: {}", status, alert.getAlertId(), e.getMessage());
@@ -436,23 +429,6 @@ final class ChangeJob implements LaneJob {
         return Step.DONE;
     }
 
-    private Step slackBackoff() {
-        return new Step.Backoff(backoff(slackAttempts));
-    }
-
-    private Step infraBackoff() {
-        return new Step.Backoff(backoff(++infraAttempts));
-    }
-
-    private Duration backoff(int attempt) {
-        Duration delay = c.delivery().retryInitial().multipliedBy(1L << Math.min(Math.max(attempt - 1, 0), 20));
-        return delay.compareTo(c.delivery().retryMax()) > 0 ? c.delivery().retryMax() : delay;
-    }
-
-    /** User ids ({@code U...}, {@code W...}) post to the DM; history must be read from the DM's own id. */
-    private static boolean isUserId(String channel) {
-        return channel.startsWith("U") || channel.startsWith("W");
-    }
 
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();

@@ -48,4 +48,9 @@ public class ChannelResolver {
     Map<AlertKind, String> configured() {
         return byKind;
     }
+
+    /** User ids ({@code U...}, {@code W...}) post to the DM; history must be read from the DM's own id. */
+    static boolean isUserId(String channel) {
+        return channel.startsWith("U") || channel.startsWith("W");
+    }
 }

@@ -107,7 +107,8 @@ public final class NewLeadAlert {
                 ? contact.getCompanyName() : emailDomain(contact);
     }
 
-    private static String company(Contact contact) {
+    /** The company as an alert and a simulation's outcome name it: its name, else its domain; null without a contact. */
+    public static String company(Contact contact) {
         if (contact == null) {
             return null;
         }

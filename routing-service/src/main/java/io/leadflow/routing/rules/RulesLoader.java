@@ -15,8 +15,6 @@ import io.leadflow.routing.rules.RulesFile.PipelineSection;
 import io.leadflow.routing.rules.RulesFile.PlanSection;
 import io.leadflow.routing.rules.RulesFile.RepEntry;
 import io.leadflow.routing.rules.RulesFile.RuleEntry;
-import io.leadflow.routing.rules.RulesFile.SlaEntry;
-import io.leadflow.routing.rules.RulesFile.TaskEntry;
 import io.leadflow.routing.rules.RulesFile.When;
 import tools.jackson.core.exc.StreamReadException;
 
@@ -71,14 +69,13 @@ public final class RulesLoader {
     /** The {@code tasks:} key for the tasks of a booked demo, beside the pipelines'. */
     public static final String DEMO_TASKS = "DEMO";
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final int MAX_BOOKING_URL = 500;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern FLAG_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,6})(s|m|h|d)");
-    private static final Pattern SLACK_CHANNEL = Pattern.compile("[A-Z0-9]{2,40}");
 
     /** Characters of a job title the technical-title patterns read. */
     public static final int TITLE_CHARS = 200;
@@ -156,9 +153,9 @@ public final class RulesLoader {
         PlanRules plan = plan(file.plan());
         OwnerRules owners = owners(file.owners());
         List<FlagRule> flags = flags(file.flags());
-        List<SlaPolicy> sla = sla(file.sla());
+        List<SlaPolicy> sla = new SlaPoliciesCheck(this).read(file.sla());
         Map<Pipeline, List<String>> nextSteps = nextSteps(file.nextSteps());
-        Map<String, List<TaskRule>> tasks = tasks(file.tasks());
+        Map<String, List<TaskRule>> tasks = new TaskRulesCheck(this).read(file.tasks());
         Map<Pipeline, List<TaskRule>> pipelineTasks = new EnumMap<>(Pipeline.class);
         tasks.forEach((key, list) -> {
             if (!key.equals(DEMO_TASKS)) {
@@ -325,39 +322,8 @@ public final class RulesLoader {
         return flags;
     }
 
-    private List<SlaPolicy> sla(List<SlaEntry> entries) {
-        List<SlaPolicy> policies = new ArrayList<>();
-        Map<String, Integer> ids = new LinkedHashMap<>();
-        for (int i = 0; entries != null && i < entries.size(); i++) {
-            SlaEntry entry = entries.get(i);
-            String path = "sla[" + i + "]";
-            if (entry == null || !id(entry.id(), path + ".id")) {
-                continue;
-            }
-            if (ids.putIfAbsent(entry.id(), line(path)) != null) {
-                problem(path + ".id", "duplicate SLA id '" + entry.id() + "' (first at line " + ids.get(entry.id()) + ")");
-            }
-            List<Criterion> when = criteria(entry.when(), path, EnumSet.noneOf(Key.class));
-            Duration remind = duration(entry.remindAfter(), path + ".remindAfter");
-            Duration reassign = duration(entry.reassignAfter(), path + ".reassignAfter");
-            if (entry.remindAfter() == null && entry.reassignAfter() == null) {
-                problem(path, "needs remindAfter, reassignAfter or both");
-            }
-            if (remind != null && reassign != null && remind.compareTo(reassign) >= 0) {
-                problem(path + ".remindAfter", "must be shorter than reassignAfter (" + entry.reassignAfter() + "), was " + entry.remindAfter());
-            }
-            if (entry.escalateTo() != null && !SLACK_CHANNEL.matcher(entry.escalateTo()).matches()) {
-                problem(path + ".escalateTo", "must be a Slack channel id such as C0123456789, was '" + entry.escalateTo() + "'");
-            }
-            atLeast(0, entry.maxReassignments(), path + ".maxReassignments");
-            policies.add(new SlaPolicy(entry.id(), when, remind, reassign, entry.escalateTo(),
-                    entry.maxReassignments() == null ? 1 : entry.maxReassignments(), Boolean.TRUE.equals(entry.workingHoursOnly()), line(path)));
-        }
-        return List.copyOf(policies);
-    }
-
     /** {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 such as {@code PT15M}; above zero. */
-    private Duration duration(String text, String path) {
+    Duration duration(String text, String path) {
         if (text == null) {
             return null;
         }
@@ -410,72 +376,6 @@ public final class RulesLoader {
         return Map.copyOf(steps);
     }
 
-    /**
-     * The owner's CRM tasks per pipeline and for a booked demo ({@code DEMO}); optional, as decisions without tasks get
-     * a neutral one in the CRM. Type and priority are checked by the binding, at their lines.
-     */
-    private Map<String, List<TaskRule>> tasks(Map<String, List<TaskEntry>> declared) {
-        Map<String, List<TaskRule>> tasks = new LinkedHashMap<>();
-        if (declared == null) {
-            return tasks;
-        }
-        declared.forEach((key, entries) -> {
-            Pipeline pipeline = RulesBinding.constant(Pipeline.class, key);
-            String section = "tasks." + key;
-            if (!DEMO_TASKS.equals(key) && (pipeline == null || pipeline == Pipeline.UNKNOWN)) {
-                problem(section, "unknown section '" + key + "', expected SELF_SERVE, HANDS_ON or DEMO");
-                return;
-            }
-            Set<String> ids = new java.util.HashSet<>();
-            List<TaskRule> rules = values(entries, section, (entry, at) -> {
-                if (!id(entry.id(), at + ".id")) {
-                    return null;
-                }
-                if (!ids.add(entry.id())) {
-                    problem(at + ".id", "duplicate task id '" + entry.id() + "'");
-                }
-                String subject = taskText(entry.subject(), at + ".subject");
-                String body = taskText(entry.body(), at + ".body");
-                Duration dueAfter = null;
-                String due = entry.due() == null ? null : entry.due().trim();
-                if ("now".equals(due)) {
-                    dueAfter = Duration.ZERO;
-                } else if ("demoStart".equals(due)) {
-                    if (!DEMO_TASKS.equals(key)) {
-                        problem(at + ".due", "'demoStart' is only for the DEMO tasks, which a booked demo has");
-                    } else if (!ids.add("\0demoStart")) {
-                        problem(at + ".due", "only one task may be due at demoStart: it is the one moved with a rescheduled demo");
-                    }
-                } else if (due != null) {
-                    dueAfter = duration(due, at + ".due");
-                    if (dueAfter == null) {
-                        return null;
-                    }
-                }
-                if (entry.type() == null || entry.priority() == null || due == null) {
-                    return null;
-                }
-                return new TaskRule(entry.id(), subject, body, entry.type(), entry.priority(), dueAfter, line(at));
-            });
-            tasks.put(DEMO_TASKS.equals(key) ? key : pipeline.name(), List.copyOf(rules));
-        });
-        return tasks;
-    }
-
-    /** A task's subject or body, with placeholders checked against {@link #TASK_PLACEHOLDERS}. */
-    private String taskText(String text, String path) {
-        if (text == null) {
-            return null;
-        }
-        Matcher matcher = PLACEHOLDER.matcher(text);
-        while (matcher.find()) {
-            if (!TASK_PLACEHOLDERS.contains(matcher.group(1))) {
-                problem(path, "unknown placeholder {" + matcher.group(1) + "}, expected one of " + new TreeSet<>(TASK_PLACEHOLDERS));
-            }
-        }
-        return text;
-    }
-
     // ---- shared pieces ---------------------------------------------------------------------------
 
     private <T> List<Rule<T>> rules(List<? extends RuleEntry<T>> entries, String section, String outcomeKey, Set<Key> forbidden,
@@ -501,7 +401,7 @@ public final class RulesLoader {
         return rules;
     }
 
-    private List<Criterion> criteria(When when, String path, Set<Key> forbidden) {
+    List<Criterion> criteria(When when, String path, Set<Key> forbidden) {
         List<Criterion> criteria = new ArrayList<>();
         for (Criterion criterion : when == null ? List.<Criterion>of() : when.criteria()) {
             String at = path + ".when." + criterion.key().yamlName();
@@ -538,7 +438,7 @@ public final class RulesLoader {
     }
 
     /** The items of a list read by {@code read}, which returns null for one it reported; a problem when there are none. */
-    private <T, R> List<R> values(List<T> items, String path, BiFunction<T, String, R> read) {
+    <T, R> List<R> values(List<T> items, String path, BiFunction<T, String, R> read) {
         List<R> values = new ArrayList<>();
         if (items != null && items.isEmpty()) {
             problem(path, "must list at least one value");
@@ -577,7 +477,7 @@ public final class RulesLoader {
         return value;
     }
 
-    private boolean id(String id, String path) {
+    boolean id(String id, String path) {
         if (id == null) {
             return false;
         }
@@ -612,7 +512,7 @@ public final class RulesLoader {
         }
     }
 
-    private void atLeast(long min, Number value, String path) {
+    void atLeast(long min, Number value, String path) {
         if (value != null && value.longValue() < min) {
             problem(path, "must be " + min + " or more, was " + value);
         }
@@ -645,12 +545,12 @@ public final class RulesLoader {
                 && (at.equals(path) || at.startsWith(path + ".") || at.startsWith(path + "[")));
     }
 
-    private void problem(String path, String message) {
+    void problem(String path, String message) {
         problems.add(new Problem(line(path), path, message));
     }
 
     /** The line of a path, or of the nearest enclosing path the file has (a single value read as a list has no item). */
-    private int line(String path) {
+    int line(String path) {
         for (String at = path; ; at = at.substring(0, Math.max(0, Math.max(at.lastIndexOf('.'), at.lastIndexOf('['))))) {
             Integer line = lines.get(at);
             if (line != null || at.isEmpty()) {

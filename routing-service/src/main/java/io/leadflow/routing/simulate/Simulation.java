@@ -1,6 +1,5 @@
 package io.leadflow.routing.simulate;
 
-import io.leadflow.avro.Contact;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
@@ -9,6 +8,7 @@ import io.leadflow.avro.Plan;
 import io.leadflow.avro.RoutingReason;
 import io.leadflow.routing.decide.Decision;
 import io.leadflow.routing.decide.InMemoryRoutingState;
+import io.leadflow.routing.decide.NewLeadAlert;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.Rep;
 import io.leadflow.routing.rules.RoutingRules;
@@ -115,7 +115,8 @@ final class Simulation {
             capsHit.add(new CapHit(owner.id(), day, owner.dailyCap(), now));
         }
 
-        Outcome outcome = new Outcome(sequence++, leadId, receivedAt, day, lead.getSource().name(), company(lead.getContact()), decision);
+        Outcome outcome = new Outcome(sequence++, leadId, receivedAt, day, lead.getSource().name(),
+                NewLeadAlert.company(lead.getContact()), decision);
         PastDecision past = awaitingLead.remove(leadId);
         if (past != null) {
             compare(past, outcome);
@@ -231,16 +232,6 @@ final class Simulation {
 
     private static List<Reason> reasons(List<RoutingReason> reasons) {
         return reasons.stream().map(r -> new Reason(r.getRule(), r.getField(), r.getValue(), r.getExplanation())).toList();
-    }
-
-    private static String company(Contact contact) {
-        if (contact == null) {
-            return null;
-        }
-        if (contact.getCompanyName() != null && !contact.getCompanyName().isBlank()) {
-            return contact.getCompanyName();
-        }
-        return contact.getCompanyDomain();
     }
 
     private static long[] count(Map<String, long[]> counts, String key) {

@@ -5,19 +5,15 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.publish.RulesPublisher;
 import io.leadflow.routing.RunningRoutingService;
-import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.routing.topology.RoutingTopology;
 import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroSerializer;
 import io.leadflow.testing.KafkaBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -26,16 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.leadflow.routing.Leads.lead;
+import static io.leadflow.routing.RulesFiles.defaults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,17 +54,11 @@ class RulesApiTests extends RunningRoutingService {
 
     private static final TopicPartition RULES = new TopicPartition(Topics.ROUTING_RULES.name(), 0);
 
-    @LocalServerPort
-    int port;
-
     @Autowired
     StreamsBuilderFactoryBean streams;
 
     @Autowired
     KafkaProperties kafka;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final JsonMapper json = JsonMapper.builder().build();
 
     @BeforeAll
     void theStartUpFileIsVersionOne() {
@@ -160,25 +145,11 @@ class RulesApiTests extends RunningRoutingService {
 
     @Test
     void anInvalidFileIsAProblemListingEachProblemWithItsLineAndNothingIsPublished() throws Exception {
-        String candidate = defaults().replaceFirst("weight: 1 ", "weight: -2 ").replace("when: { yCombinator: true }", "when: { yCombinatr: true }");
         long endBefore = endOffset();
 
-        HttpResponse<String> response = put(candidate, "", null);
-        JsonNode problem = json.readTree(response.body());
+        HttpResponse<String> response = put(BrokenRules.YAML, "", null);
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(problem.path("field").asString()).isEqualTo("body");
-        assertThat(problem.path("problems")).satisfiesExactly(
-                weight -> {
-                    assertThat(weight.path("line").asInt()).isEqualTo(lineOf(candidate, "weight: -2"));
-                    assertThat(weight.path("path").asString()).isEqualTo("reps[0].weight");
-                    assertThat(weight.path("message").asString()).isEqualTo("must be 0 or more, was -2");
-                },
-                condition -> {
-                    assertThat(condition.path("line").asInt()).isEqualTo(lineOf(candidate, "yCombinatr"));
-                    assertThat(condition.path("message").asString()).startsWith("unknown condition 'yCombinatr'");
-                });
+        BrokenRules.assertBothProblemsListed(response);
         assertThat(endOffset()).as("nothing written to routing.rules").isEqualTo(endBefore);
     }
 
@@ -234,39 +205,5 @@ class RulesApiTests extends RunningRoutingService {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers()))) {
             return admin.listOffsets(Map.of(RULES, OffsetSpec.latest())).partitionResult(RULES).get().offset();
         }
-    }
-
-    private static KafkaProducer<String, LeadReceived> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", REGISTRY));
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN);
-    }
-
-    private static String defaults() {
-        try (InputStream in = RulesApiTests.class.getClassLoader().getResourceAsStream(RulesLoader.DEFAULT_RESOURCE)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int lineOf(String yaml, String text) {
-        String[] lines = yaml.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains(text)) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError("no line with " + text);
     }
 }

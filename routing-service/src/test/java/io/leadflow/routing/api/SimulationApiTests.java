@@ -4,10 +4,8 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.PlanInterest;
 import io.leadflow.routing.RunningRoutingService;
-import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.routing.topology.RoutingTopology;
 import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroSerializer;
 import io.leadflow.testing.KafkaBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,12 +16,10 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -33,16 +29,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +50,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static io.leadflow.routing.Leads.lead;
+import static io.leadflow.routing.RulesFiles.defaults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -78,14 +70,8 @@ class SimulationApiTests extends RunningRoutingService {
     private final LeadReceived yc = lead().yc().us().receivedAt(from.plusSeconds(3)).build();
     private final List<LeadReceived> leads = List.of(scaleUs, groupDemo, yc);
 
-    @LocalServerPort
-    int port;
-
     @Autowired
     StreamsBuilderFactoryBean streams;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final JsonMapper json = JsonMapper.builder().build();
 
     @BeforeAll
     void theLeadsWereReceivedAndRouted() {
@@ -171,26 +157,12 @@ class SimulationApiTests extends RunningRoutingService {
 
     @Test
     void anInvalidCandidateIsAProblemListingEachProblemWithItsLineAndNothingIsPublished() throws Exception {
-        String candidate = defaults().replaceFirst("weight: 1 ", "weight: -2 ").replace("when: { yCombinator: true }", "when: { yCombinatr: true }");
         Map<TopicPartition, Long> endOffsetsBefore = endOffsets();
 
-        HttpResponse<String> response = simulate(candidate, "");
-        JsonNode problem = json.readTree(response.body());
+        HttpResponse<String> response = simulate(BrokenRules.YAML, "");
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(problem.path("field").asString()).isEqualTo("body");
+        JsonNode problem = BrokenRules.assertBothProblemsListed(response);
         assertThat(problem.path("detail").asString()).isEqualTo("body is not a valid rules file (2 problems)");
-        assertThat(problem.path("problems")).satisfiesExactly(
-                weight -> {
-                    assertThat(weight.path("line").asInt()).isEqualTo(lineOf(candidate, "weight: -2"));
-                    assertThat(weight.path("path").asString()).isEqualTo("reps[0].weight");
-                    assertThat(weight.path("message").asString()).isEqualTo("must be 0 or more, was -2");
-                },
-                condition -> {
-                    assertThat(condition.path("line").asInt()).isEqualTo(lineOf(candidate, "yCombinatr"));
-                    assertThat(condition.path("message").asString()).startsWith("unknown condition 'yCombinatr'");
-                });
         assertThat(endOffsets()).isEqualTo(endOffsetsBefore);
     }
 
@@ -300,40 +272,5 @@ class SimulationApiTests extends RunningRoutingService {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;
-    }
-
-    private static KafkaProducer<String, LeadReceived> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", REGISTRY));
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
-    }
-
-    /** A request with the admin token. */
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN);
-    }
-
-    private static String defaults() {
-        try (InputStream in = SimulationApiTests.class.getClassLoader().getResourceAsStream(RulesLoader.DEFAULT_RESOURCE)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int lineOf(String yaml, String text) {
-        String[] lines = yaml.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains(text)) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError(text + " not in the file");
     }
 }

@@ -3,27 +3,15 @@ package io.leadflow.routing.api;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.PlanInterest;
 import io.leadflow.routing.RunningRoutingService;
-import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroSerializer;
-import io.leadflow.testing.KafkaBrokers;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static io.leadflow.routing.Leads.lead;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,12 +23,6 @@ import static org.awaitility.Awaitility.await;
  * bad {@code limit} is a problem naming it.
  */
 class SlaClocksApiTests extends RunningRoutingService {
-
-    @LocalServerPort
-    int port;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void routedLeadsAreListedWithTheirOwnerDueTimeAndStatusOpenClocksFirstSoonestDueFirst() throws Exception {
@@ -126,21 +108,10 @@ class SlaClocksApiTests extends RunningRoutingService {
     }
 
     private HttpResponse<String> send(String path, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void publish(LeadReceived lead) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", REGISTRY);
-        try (KafkaProducer<String, LeadReceived> producer = new KafkaProducer<>(config)) {
-            producer.send(new ProducerRecord<>(Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead));
-        }
     }
 }

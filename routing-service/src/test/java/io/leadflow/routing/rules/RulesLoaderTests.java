@@ -6,11 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.leadflow.routing.RulesFiles.defaults;
+import static io.leadflow.routing.RulesFiles.lineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -403,23 +403,5 @@ class RulesLoaderTests {
 
     private static InvalidRulesException invalid(String yaml) {
         return catchThrowableOfType(InvalidRulesException.class, () -> RulesLoader.parse(yaml, "test.yml"));
-    }
-
-    private static int lineOf(String yaml, String text) {
-        String[] lines = yaml.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains(text)) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError(text + " not in the file");
-    }
-
-    static String defaults() {
-        try (InputStream in = RulesLoaderTests.class.getClassLoader().getResourceAsStream(RulesLoader.DEFAULT_RESOURCE)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -5,7 +5,6 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
 import io.leadflow.avro.Need;
 import io.leadflow.avro.PlanInterest;
-import io.leadflow.avro.RoutingReason;
 import io.leadflow.routing.decide.InMemoryRoutingState;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.RoutingRules;
@@ -16,9 +15,6 @@ import io.leadflow.routing.simulate.SimulationReport.Count;
 import io.leadflow.routing.simulate.SimulationReport.RuleRef;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -27,6 +23,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import static io.leadflow.routing.RulesFiles.defaults;
+import static io.leadflow.routing.RulesFiles.lineOf;
 import static io.leadflow.routing.Leads.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -355,23 +353,5 @@ class SimulationTests {
 
     static RoutingRules candidate(String yaml) {
         return RulesLoader.parse(yaml.replace("version: handbook-2026.1", "version: candidate-1"), "candidate.yml");
-    }
-
-    static String defaults() {
-        try (InputStream in = SimulationTests.class.getClassLoader().getResourceAsStream(RulesLoader.DEFAULT_RESOURCE)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int lineOf(String yaml, String text) {
-        String[] lines = yaml.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].contains(text)) {
-                return i + 1;
-            }
-        }
-        throw new AssertionError(text + " not in the file");
     }
 }

@@ -6,8 +6,9 @@ import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RoutingFlag;
 import io.leadflow.avro.RoutingReason;
 import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.testing.PooledRules;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,14 +30,8 @@ class OwnershipTests {
     @TempDir
     Path stateDir;
 
+    @AutoClose
     private RoutingDriver driver;
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
 
     @Test
     void overAThousandLeadsTheRoundRobinSplitMatchesTheWeightsWithin5Percent() {
@@ -187,7 +182,7 @@ class OwnershipTests {
     // ---- helpers ----
 
     private void given(String reps) {
-        driver = new RoutingDriver(RulesLoader.parse(RULES.formatted(reps), "ownership-rules.yml"), stateDir);
+        driver = new RoutingDriver(RulesLoader.parse(rules(reps), "ownership-rules.yml"), stateDir);
         driver.clock.set(Instant.parse("2026-01-05T09:00:00Z"));
     }
 
@@ -222,34 +217,22 @@ class OwnershipTests {
                 outOfOffice.isEmpty() ? "" : "    outOfOffice: " + outOfOffice + "\n");
     }
 
-    private static final String RULES = """
-            version: test-1
-            timeZone: UTC
-            reps:
-            %s
-            teams:
-              pool: [ana, bo]
-            pipeline:
-              default: { pipeline: SELF_SERVE, because: Self-serve. }
-            plan:
-              highVolume: { monthlyEventsAtLeast: 10000000 }
-              default: { plan: CLOUD, because: Cloud. }
-            owners:
-              rules:
-                - id: yc
-                  when: { yCombinator: true }
-                  assign: ana
-                  because: "{rep} does YC."
-                - id: eu-team
-                  when: { region: EU }
-                  assign: pool
-                  because: EU leads go to the pool.
-              fallback:
-                team: pool
-                owner: { id: sales, name: Sales team, email: sales@example.com }
-                because: Nobody in team {team} was available, so {rep} got it.
-            nextSteps:
-              SELF_SERVE: [Follow up.]
-              HANDS_ON: [Kick off.]
-            """;
+    private static String rules(String reps) {
+        return PooledRules.version("test-1")
+                .reps(reps)
+                .team("ana", "bo")
+                .ownerRules("""
+                            - id: yc
+                              when: { yCombinator: true }
+                              assign: ana
+                              because: "{rep} does YC."
+                            - id: eu-team
+                              when: { region: EU }
+                              assign: pool
+                              because: EU leads go to the pool.
+                        """)
+                .fallbackBecause("Nobody in team {team} was available, so {rep} got it.")
+                .handsOnNextStep("Kick off.")
+                .yaml();
+    }
 }

@@ -5,8 +5,9 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
 import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.testing.PooledRules;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +27,8 @@ class RerouteTests {
     @TempDir
     Path stateDir;
 
+    @AutoClose
     private RoutingDriver driver;
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
 
     @Test
     void correctedFactsAreRoutedAgainByTheRulesAsTheNextVersionAndTheClockRestarts() {
@@ -91,34 +86,15 @@ class RerouteTests {
     }
 
     private void given() {
-        String rules = """
-                version: reroute-test
-                timeZone: UTC
-                reps:
-                  - { id: ana, name: Ana, email: ana@example.com, slackUserId: U0ANA }
-                  - { id: bo, name: Bo, email: bo@example.com, slackUserId: U0BO }
-                  - { id: cy, name: Cy, email: cy@example.com, slackUserId: U0CY }
-                teams:
-                  pool: [ana, bo]
-                pipeline:
-                  rules:
-                    - { id: big, when: { monthlyEventsAbove: 50000000 }, pipeline: HANDS_ON, because: Big. }
-                  default: { pipeline: SELF_SERVE, because: Self-serve. }
-                plan:
-                  highVolume: { monthlyEventsAtLeast: 10000000 }
-                  default: { plan: CLOUD, because: Cloud. }
-                owners:
-                  rules:
-                    - { id: us, when: { region: US }, assign: cy, because: "{rep} looks after the US." }
-                  fallback:
-                    team: pool
-                    owner: { id: sales, name: Sales team, email: sales@example.com }
-                sla:
-                  - { id: standard, remindAfter: 5m, reassignAfter: 15m }
-                nextSteps:
-                  SELF_SERVE: [Follow up.]
-                  HANDS_ON: [Set up a channel.]
-                """;
+        String rules = PooledRules.version("reroute-test")
+                .rep("{ id: ana, name: Ana, email: ana@example.com, slackUserId: U0ANA }")
+                .rep("{ id: bo, name: Bo, email: bo@example.com, slackUserId: U0BO }")
+                .rep("{ id: cy, name: Cy, email: cy@example.com, slackUserId: U0CY }")
+                .team("ana", "bo")
+                .pipelineRules("    - { id: big, when: { monthlyEventsAbove: 50000000 }, pipeline: HANDS_ON, because: Big. }")
+                .ownerRules("    - { id: us, when: { region: US }, assign: cy, because: \"{rep} looks after the US.\" }")
+                .sla("  - { id: standard, remindAfter: 5m, reassignAfter: 15m }")
+                .yaml();
         driver = new RoutingDriver(RulesLoader.parse(rules, "reroute-rules.yml"), stateDir);
         driver.clock.set(MONDAY);
     }

@@ -4,6 +4,7 @@ import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.testing.PooledRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,26 +140,10 @@ class RulesSwitchTests {
     }
 
     private static String rules(String label, String anaCap) {
-        return """
-                version: %s
-                timeZone: UTC
-                reps:
-                  - { id: ana, name: Ana, email: ana@example.com, slackUserId: U0ANA%s }
-                  - { id: bo, name: Bo, email: bo@example.com, slackUserId: U0BO }
-                teams:
-                  pool: [ana, bo]
-                pipeline:
-                  default: { pipeline: SELF_SERVE, because: Self-serve. }
-                plan:
-                  highVolume: { monthlyEventsAtLeast: 10000000 }
-                  default: { plan: CLOUD, because: Cloud. }
-                owners:
-                  fallback:
-                    team: pool
-                    owner: { id: sales, name: Sales team, email: sales@example.com }
-                nextSteps:
-                  SELF_SERVE: [Follow up.]
-                  HANDS_ON: [Set up a channel.]
-                """.formatted(label, anaCap);
+        return PooledRules.version(label)
+                .rep("{ id: ana, name: Ana, email: ana@example.com, slackUserId: U0ANA" + anaCap + " }")
+                .rep("{ id: bo, name: Bo, email: bo@example.com, slackUserId: U0BO }")
+                .team("ana", "bo")
+                .yaml();
     }
 }

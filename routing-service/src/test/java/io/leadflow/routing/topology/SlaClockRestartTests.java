@@ -8,6 +8,7 @@ import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroDeserializer;
 import io.leadflow.schemas.serde.AvroSerializer;
+import io.leadflow.testing.PooledRules;
 import io.leadflow.testing.KafkaBroker;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.testing.MutableClock;
@@ -178,27 +179,10 @@ class SlaClockRestartTests {
         }
     }
 
-    private static final String RULES = """
-            version: restart-test
-            timeZone: UTC
-            reps:
-              - { id: ana, name: Ana, email: ana@example.com, slackUserId: U0ANA }
-              - { id: bo, name: Bo, email: bo@example.com, slackUserId: U0BO }
-            teams:
-              pool: [ana, bo]
-            pipeline:
-              default: { pipeline: SELF_SERVE, because: Self-serve. }
-            plan:
-              highVolume: { monthlyEventsAtLeast: 10000000 }
-              default: { plan: CLOUD, because: Cloud. }
-            owners:
-              fallback:
-                team: pool
-                owner: { id: sales, name: Sales team, email: sales@example.com }
-            sla:
-              - { id: standard, remindAfter: 5m, reassignAfter: 15m, maxReassignments: 1 }
-            nextSteps:
-              SELF_SERVE: [Follow up.]
-              HANDS_ON: [Set up a channel.]
-            """;
+    private static final String RULES = PooledRules.version("restart-test")
+            .rep("{ id: ana, name: Ana, email: ana@example.com, slackUserId: U0ANA }")
+            .rep("{ id: bo, name: Bo, email: bo@example.com, slackUserId: U0BO }")
+            .team("ana", "bo")
+            .sla("  - { id: standard, remindAfter: 5m, reassignAfter: 15m, maxReassignments: 1 }")
+            .yaml();
 }

@@ -9,8 +9,9 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SyncOutcome;
 import io.leadflow.routing.rules.RulesLoader;
+import io.leadflow.testing.PooledRules;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,14 +37,8 @@ class SlaClockTests {
     @TempDir
     Path stateDir;
 
+    @AutoClose
     private RoutingDriver driver;
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
 
     @Test
     void theNewLeadAlertCarriesAcceptAndPassAndTheOwnersAcceptStopsTheClock() {
@@ -284,7 +279,7 @@ class SlaClockTests {
     // ---- helpers ----
 
     private void given(String sla, String repExtras) {
-        driver = new RoutingDriver(RulesLoader.parse(RULES.formatted(repExtras, repExtras, repExtras, sla), "sla-rules.yml"), stateDir);
+        driver = new RoutingDriver(RulesLoader.parse(rules(sla, repExtras), "sla-rules.yml"), stateDir);
         driver.clock.set(MONDAY);
     }
 
@@ -333,37 +328,25 @@ class SlaClockTests {
                 workingHoursOnly: false
             """;
 
-    private static final String RULES = """
-            version: sla-test
-            timeZone: UTC
-            reps:
-              - id: ana
-                name: Ana
-                email: ana@example.com
-                slackUserId: U0ANA
-            %s  - id: bo
-                name: Bo
-                email: bo@example.com
-                slackUserId: U0BO
-                outOfOffice: [{ from: 2026-01-12, to: 2026-01-12 }]
-            %s  - id: cy
-                name: Cy
-                email: cy@example.com
-                slackUserId: U0CY
-            %steams:
-              pool: [ana, bo, cy]
-            pipeline:
-              default: { pipeline: SELF_SERVE, because: Self-serve. }
-            plan:
-              highVolume: { monthlyEventsAtLeast: 10000000 }
-              default: { plan: CLOUD, because: Cloud. }
-            owners:
-              fallback:
-                team: pool
-                owner: { id: sales, name: Sales team, email: sales@example.com }
-            sla:
-            %snextSteps:
-              SELF_SERVE: [Follow up.]
-              HANDS_ON: [Set up a channel.]
-            """;
+    private static String rules(String sla, String repExtras) {
+        return PooledRules.version("sla-test")
+                .reps("""
+                          - id: ana
+                            name: Ana
+                            email: ana@example.com
+                            slackUserId: U0ANA
+                        %s  - id: bo
+                            name: Bo
+                            email: bo@example.com
+                            slackUserId: U0BO
+                            outOfOffice: [{ from: 2026-01-12, to: 2026-01-12 }]
+                        %s  - id: cy
+                            name: Cy
+                            email: cy@example.com
+                            slackUserId: U0CY
+                        %s""".formatted(repExtras, repExtras, repExtras))
+                .team("ana", "bo", "cy")
+                .sla(sla)
+                .yaml();
+    }
 }

@@ -42,6 +42,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The trials API. Commands only write {@link TrialEvent}s to {@code trials.events} (202 Accepted); the topology
@@ -123,30 +124,32 @@ class TrialsController {
     ResponseEntity<?> extend(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Extend request,
                              @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                              HttpServletRequest http) {
-        Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, http, request);
-        if (elsewhere.isPresent()) {
-            return elsewhere.get();
-        }
-        requireOpen(trialId);
-        TrialEvent event = event(trialId, eventId(trialId, "extend", idempotencyKey), clock.instant(),
-                TrialExtended.newBuilder().setDays(request.days()).setReason(request.reason().trim()).build());
-        commands.publish(event);
-        return accepted(event);
+        return onOpenTrial(trialId, "extend", idempotencyKey, http, request,
+                () -> TrialExtended.newBuilder().setDays(request.days()).setReason(request.reason().trim()).build());
     }
 
     @PostMapping("/{trialId}/close")
     ResponseEntity<?> close(@PathVariable String trialId, @Valid @RequestBody TrialRequests.Close request,
                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                             HttpServletRequest http) {
+        return onOpenTrial(trialId, "close", idempotencyKey, http, request,
+                () -> TrialClosed.newBuilder().setOutcome(TrialOutcome.valueOf(request.outcome().toUpperCase()))
+                        .setReason(request.reason() == null || request.reason().isBlank() ? null : request.reason().trim())
+                        .build());
+    }
+
+    /**
+     * A command on a running trial: forwarded to the instance that holds the trial, else refused unless the trial is
+     * open, else published as the event {@code payload} makes.
+     */
+    private ResponseEntity<?> onOpenTrial(String trialId, String command, String idempotencyKey, HttpServletRequest http,
+                                          Object request, Supplier<Object> payload) {
         Optional<ResponseEntity<byte[]>> elsewhere = heldElsewhere(trialId, http, request);
         if (elsewhere.isPresent()) {
             return elsewhere.get();
         }
         requireOpen(trialId);
-        TrialEvent event = event(trialId, eventId(trialId, "close", idempotencyKey), clock.instant(),
-                TrialClosed.newBuilder().setOutcome(TrialOutcome.valueOf(request.outcome().toUpperCase()))
-                        .setReason(request.reason() == null || request.reason().isBlank() ? null : request.reason().trim())
-                        .build());
+        TrialEvent event = event(trialId, eventId(trialId, command, idempotencyKey), clock.instant(), payload.get());
         commands.publish(event);
         return accepted(event);
     }
