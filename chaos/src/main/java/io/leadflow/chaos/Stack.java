@@ -37,6 +37,14 @@ final class Stack implements AutoCloseable {
     static final String HUBSPOT_TOKEN = "pat-chaos-sandbox";
     static final String SLACK_TOKEN = "xoxb-chaos-sandbox";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    /** The key every service names an erased person by, the same for every process of the run (at least 32 bytes). */
+    private static final String PRIVACY_KEY = randomKey();
+
+    private static String randomKey() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
 
     /**
      * @param repository the repository's root (where {@code <module>/target/<module>-*-exec.jar} are)
@@ -132,6 +140,7 @@ final class Stack implements AutoCloseable {
         env.put("LEADFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("LEADFLOW_SCHEMA_REGISTRY_URL", registryUrl());
         env.put("LEADFLOW_ADMIN_TOKEN", signing.adminToken());
+        env.put("LEADFLOW_PRIVACY_KEY", PRIVACY_KEY);
         switch (service) {
             case INTAKE -> {
                 env.putAll(signing.intakeEnvironment());

@@ -67,6 +67,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** The generated admin token's file in the data directory (owner-only), while the stack runs. */
     static final String ADMIN_TOKEN_FILE = "admin-token";
+    /** The privacy key's file in the data directory (owner-only), kept across runs: erasures are named under it. */
+    static final String PRIVACY_KEY_FILE = "privacy-key";
+    static final String PRIVACY_KEY_ENV = "LEADFLOW_PRIVACY_KEY";
 
     private final LocalStackOptions options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -84,6 +87,7 @@ public final class LocalStack implements AutoCloseable {
     private String trialPipelineId;
     private AdminToken adminToken;
     private Path adminTokenFile;
+    private String privacyKey;
     private String trialStageId;
     /** Credentials the services send to the sandboxes, made up per run; beyond loopback the sandboxes require exactly these. */
     private final String hubspotSandboxToken = "pat-local-" + StackSecrets.randomHex();
@@ -176,6 +180,7 @@ public final class LocalStack implements AutoCloseable {
             Path written = adminTokenFile;
             resources.add(() -> Files.deleteIfExists(written));
         }
+        privacyKey = StackSecrets.privacyKey(options.get(PRIVACY_KEY_ENV), data.root().resolve(PRIVACY_KEY_FILE));
         hubspotSandbox = options.get("LEADFLOW_HUBSPOT_TOKEN") == null;
         slackSandbox = options.get("LEADFLOW_SLACK_BOT_TOKEN") == null;
         unsignedSources = secrets.signedBySource().entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
@@ -410,6 +415,9 @@ public final class LocalStack implements AutoCloseable {
         // Admin endpoints: open to the local user on loopback unless a token was set; beyond loopback always token-protected.
         props.put("leadflow.admin.token", adminToken.forEveryService() == null ? "" : adminToken.forEveryService());
         props.put(AdminToken.ENV, adminToken.forEveryService() == null ? "" : adminToken.forEveryService());
+        // every service names an erased person by the same key
+        props.put("leadflow.privacy.key", privacyKey);
+        props.put(PRIVACY_KEY_ENV, privacyKey);
         return props;
     }
 

@@ -23,6 +23,38 @@ final class StackSecrets {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /** 256 random bits as hex: a privacy key ({@code LEADFLOW_PRIVACY_KEY}) must be at least 32 bytes. */
+    static String randomKey() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The key every service names a person by in erasures: {@code given} ({@code LEADFLOW_PRIVACY_KEY}) when set, else
+     * the one kept in {@code file}, else one made up now and kept there (owner-only). It must outlive the run: the
+     * erased people in {@code privacy.erasures} are named under it, so a new key would no longer recognise them. It goes
+     * with the data directory ({@code --reset}).
+     */
+    static String privacyKey(String given, Path file) {
+        if (given != null && !given.isBlank()) {
+            return given.trim();
+        }
+        try {
+            if (Files.isRegularFile(file)) {
+                String kept = Files.readString(file).trim();
+                if (!kept.isEmpty()) {
+                    return kept;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the privacy key from " + file, e);
+        }
+        String made = randomKey();
+        writeOwnerOnly(file, made);
+        return made;
+    }
+
     /** Writes a secret to a file only its owner may read (where the file system has POSIX permissions). */
     static Path writeOwnerOnly(Path file, String secret) {
         try {
@@ -35,7 +67,7 @@ final class StackSecrets {
             Files.writeString(file, secret + System.lineSeparator());
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the admin token to " + file, e);
+            throw new UncheckedIOException("Cannot write a secret to " + file, e);
         }
     }
 }

@@ -36,6 +36,8 @@ public abstract class RunningRoutingService {
     public static final String REGISTRY = "mock://routing-service";
     /** As in production, the service listens on every interface with an admin token, which the API needs. */
     public static final String TOKEN = "routing-test-admin-token";
+    /** The key people are named by in erasures (at least 32 bytes). */
+    public static final String PRIVACY_KEY = "routing-service-tests-privacy-key-32-bytes";
 
     private static final Path STATE_DIR = stateDir();
 
@@ -52,6 +54,7 @@ public abstract class RunningRoutingService {
         registry.add("spring.kafka.streams.state-dir", STATE_DIR::toString);
         registry.add("spring.kafka.streams.replication-factor", () -> "1");
         registry.add("leadflow.admin.token", () -> TOKEN);
+        registry.add("leadflow.privacy.key", () -> PRIVACY_KEY);
     }
 
     private static Path stateDir() {

@@ -63,6 +63,16 @@ class LedgerView extends TopicFollower {
         return bookings.get(key);
     }
 
+    /** The keys of the bookings linked to these leads. */
+    List<String> bookingsOf(java.util.Set<String> leadIds) {
+        return bookings.entrySet().stream().filter(e -> leadIds.contains(e.getValue().getLeadId())).map(Map.Entry::getKey).toList();
+    }
+
+    /** Forgets a link this instance's tombstone for was acknowledged, before it comes back from the log. */
+    void unlinkLocally(String key) {
+        bookings.remove(key);
+    }
+
     boolean loaded() {
         return loaded;
     }

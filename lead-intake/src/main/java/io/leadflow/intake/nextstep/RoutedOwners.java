@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Owner;
+import io.leadflow.intake.privacy.Erasures;
+import io.leadflow.intake.privacy.PersonalMemory;
 import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.TopicFollower;
 import io.leadflow.schemas.Topics;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,10 +35,11 @@ import java.util.concurrent.TimeUnit;
  * a visitor's browser reaches) from {@code ttl} ago onwards, into a bounded Caffeine cache whose entries expire
  * {@code ttl} after their decision: no new topic and no shared state, and a restarted instance knows the last
  * {@code ttl} of decisions again within seconds. Only the owner's public name and booking page are kept, under the
- * lead's HMAC key, never the lead itself.
+ * lead's HMAC key, never the lead itself. A decision about a person erased after the lead arrived is never kept
+ * ({@link Erasures#skip}), and an erasure drops the person's leads at once ({@link #forget}).
  */
 @Component
-class RoutedOwners extends TopicFollower {
+class RoutedOwners extends TopicFollower implements PersonalMemory {
 
     private static final Logger log = LoggerFactory.getLogger(RoutedOwners.class);
 
@@ -46,13 +50,15 @@ class RoutedOwners extends TopicFollower {
     private final NextStepTokens tokens;
     private final Duration ttl;
     private final Clock clock;
+    private final Erasures erasures;
     private final Cache<String, PublicOwner> owners;
     /** Where each partition was read up to, kept across reconnects (the follower thread's own). */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
 
-    RoutedOwners(KafkaProperties kafka, IntakeProperties properties, NextStepTokens tokens, Clock clock) {
+    RoutedOwners(KafkaProperties kafka, IntakeProperties properties, NextStepTokens tokens, Clock clock, Erasures erasures) {
         super("next-steps", kafka, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"));
         this.tokens = tokens;
+        this.erasures = erasures;
         this.ttl = properties.nextStep().ttl();
         this.clock = clock;
         this.owners = Caffeine.newBuilder()
@@ -91,6 +97,10 @@ class RoutedOwners extends TopicFollower {
         if (owner == null || expires <= clock.millis()) {
             return;
         }
+        if (decision.getLead() != null && decision.getLead().getContact() != null && erasures.skip(
+                decision.getLead().getContact().getEmail(), decision.getLead().getReceivedAt(), decision.getLeadId(), Topics.LEADS_ROUTED.name())) {
+            return;
+        }
         PublicOwner seen = new PublicOwner(owner.getName(), owner.getBookingUrl(), decision.getDecisionVersion(), expires);
         // a reassignment or re-route is a higher decision version; a replayed older one never hides it
         owners.asMap().merge(tokens.leadKey(decision.getLeadId()), seen,
@@ -98,7 +108,29 @@ class RoutedOwners extends TopicFollower {
     }
 
     @Override
+    public String what() {
+        return "next-step owners";
+    }
+
+    @Override
+    public int forget(Set<String> leadIds) {
+        int removed = 0;
+        for (String leadId : leadIds) {
+            if (owners.asMap().remove(tokens.leadKey(leadId)) != null) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    @Override
     protected void follow(KafkaConsumer<String, Object> opened) {
+        // the erased people first, so no decision about one of them is kept in between
+        while (!erasures.awaitLoaded(Duration.ofSeconds(1))) {
+            if (!following()) {
+                return;
+            }
+        }
         List<TopicPartition> partitions = assignAll(opened, List.of(Topics.LEADS_ROUTED.name()));
         Map<TopicPartition, Long> since = new HashMap<>();
         for (TopicPartition tp : partitions) {

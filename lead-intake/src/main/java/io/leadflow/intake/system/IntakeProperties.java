@@ -34,6 +34,7 @@ import java.util.List;
  * @param hubspotSignals     which HubSpot property changes mean the lead was worked
  * @param secrets            per-source secrets, each a comma-separated list for rotation
  * @param nextStep           the website visitor's next-step link: book a call with the lead's owner at once
+ * @param privacy            erasure requests: the key people are named by ({@code leadflow.privacy.key})
  */
 @Validated
 @ConfigurationProperties("leadflow.intake")
@@ -50,7 +51,24 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                                @DefaultValue("") String hubspotWebhookUrl,
                                @DefaultValue @Valid @NotNull HubSpotSignals hubspotSignals,
                                @DefaultValue @Valid @NotNull Secrets secrets,
-                               @DefaultValue @Valid @NotNull NextStep nextStep) {
+                               @DefaultValue @Valid @NotNull NextStep nextStep,
+                               @DefaultValue @Valid @NotNull Privacy privacy) {
+
+    /**
+     * @param key the secret every service names a person by ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in
+     *            every service; see {@code Subjects}). Empty: erasure requests are answered 503 until it is set
+     */
+    public record Privacy(@DefaultValue("") String key) {
+
+        public boolean configured() {
+            return key != null && !key.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Privacy[key=" + (configured() ? "***" : "<unset>") + "]";
+        }
+    }
 
     /**
      * The link a website form's answer carries, which the visitor's browser polls until routing has chosen an owner and

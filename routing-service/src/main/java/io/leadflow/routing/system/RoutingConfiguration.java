@@ -3,7 +3,9 @@ package io.leadflow.routing.system;
 import io.leadflow.platform.kafka.TopicDeadLetters;
 import io.leadflow.platform.streams.InstanceQueries;
 import io.leadflow.platform.web.AdminAccessProperties;
+import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.privacy.ErasedPeople;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.routing.topology.RoutingTopology;
@@ -68,8 +70,12 @@ class RoutingConfiguration {
 
     @Bean
     RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties) {
+        ErasedPeople erased = new ErasedPeople(properties.privacy().configured() ? new Subjects(properties.privacy().key()) : null);
+        if (!properties.privacy().configured()) {
+            log.warn("LEADFLOW_PRIVACY_KEY is not set: erasures are reported failed until it is, and erased people are not recognised");
+        }
         return new RoutingTopology(router, clock, kafka.buildStreamsProperties(), metrics, RoutingTopology.StoreKind.PERSISTENT,
-                new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()));
+                new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()), erased);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param simulationTimeout the longest a simulation ({@code POST /routing/simulations}) may read and replay
  * @param slaPunctuationInterval how often due SLA clocks are looked for (wall clock)
  * @param slaMaxFiresPerTick  most SLA clocks fired by one look; the rest at the next
+ * @param privacy           erasures: the key people are named by ({@code leadflow.privacy.key})
  */
 @Validated
 @ConfigurationProperties("leadflow.routing")
@@ -24,5 +25,22 @@ public record RoutingProperties(@DefaultValue("") String rules,
                                 @DefaultValue("3s") @NotNull Duration forwardTimeout,
                                 @DefaultValue("10m") @NotNull Duration simulationTimeout,
                                 @DefaultValue("200ms") @NotNull Duration slaPunctuationInterval,
-                                @DefaultValue("10000") @jakarta.validation.constraints.Min(1) int slaMaxFiresPerTick) {
+                                @DefaultValue("10000") @jakarta.validation.constraints.Min(1) int slaMaxFiresPerTick,
+                                @DefaultValue @jakarta.validation.Valid @NotNull Privacy privacy) {
+
+    /**
+     * @param key the secret every service names a person by ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in
+     *            every service). Empty: erasures are reported failed, and retried once it is set
+     */
+    public record Privacy(@DefaultValue("") String key) {
+
+        public boolean configured() {
+            return key != null && !key.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Privacy[key=" + (configured() ? "***" : "<unset>") + "]";
+        }
+    }
 }

@@ -6,6 +6,9 @@ import io.leadflow.avro.RulesVersion;
 import io.leadflow.platform.logging.Masking;
 import io.leadflow.routing.decide.Decision;
 import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.privacy.ErasedPeople;
+import io.leadflow.routing.privacy.RoutingErasures;
+import io.leadflow.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,13 +37,16 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
     private final Router initial;
     private final Clock clock;
     private final DecisionListener listener;
+    private final ErasedPeople erasedPeople;
     private ProcessorContext<String, Routing> context;
+    private KeyValueStore<String, String> erased;
     private KeyValueStore<String, LeadRouted> decisions;
     private StoreRoutingState state;
     private LeadOwnership ownership;
     private LiveRules rules;
 
-    RoutingProcessor(Router initial, Clock clock, DecisionListener listener) {
+    RoutingProcessor(Router initial, Clock clock, DecisionListener listener, ErasedPeople erasedPeople) {
+        this.erasedPeople = erasedPeople;
         this.initial = initial;
         this.clock = clock;
         this.listener = listener;
@@ -50,6 +56,7 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
     public void init(ProcessorContext<String, Routing> context) {
         this.context = context;
         this.decisions = context.getStateStore(RoutingTopology.DECISIONS_STORE);
+        this.erased = context.getStateStore(RoutingErasures.ERASED_STORE);
         this.state = new StoreRoutingState(context.getStateStore(RoutingTopology.ACCOUNTS_STORE),
                 context.getStateStore(RoutingTopology.COUNTERS_STORE));
         this.rules = RoutingTopology.liveRules(context, initial);
@@ -65,6 +72,9 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
             return;
         }
         if (!(record.value() instanceof LeadReceived lead)) {
+            return;
+        }
+        if (erasedPeople.skip(erased, lead, Topics.LEADS_RECEIVED.name())) {
             return;
         }
         String leadId = lead.getLeadId();

@@ -9,6 +9,8 @@ import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.platform.streams.StateJson;
 import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.privacy.ErasedPeople;
+import io.leadflow.routing.privacy.RoutingErasures;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
@@ -70,6 +72,7 @@ public final class RoutingTopology {
     private final DecisionListener listener;
     private final StoreKind stores;
     private final SlaSettings sla;
+    private final ErasedPeople erased;
 
     /**
      * How SLA clocks are fired.
@@ -99,6 +102,13 @@ public final class RoutingTopology {
 
     public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
                            SlaSettings sla) {
+        this(router, clock, serdeConfigs, listener, stores, sla, ErasedPeople.none());
+    }
+
+    /** @param erased who is erased, and how a person is named (see {@link RoutingErasures}) */
+    public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
+                           SlaSettings sla, ErasedPeople erased) {
+        this.erased = erased;
         this.sla = sla;
         this.router = router;
         this.clock = clock;
@@ -128,6 +138,8 @@ public final class RoutingTopology {
         AvroSerde<LeadActivity> activities = AvroSerde.forValues(LeadActivity.class, serdeConfigs);
         AvroSerde<CrmSynced> synced = AvroSerde.forValues(CrmSynced.class, serdeConfigs);
         AvroSerde<RerouteRequested> commands = AvroSerde.forValues(RerouteRequested.class, serdeConfigs);
+        // A person's erasure goes through a lane of its own into the same task and stores (RoutingErasures).
+        RoutingErasures.define(builder, serdeConfigs, erased, clock, this::store);
 
         // Published rules versions join the leads in the same one-partition lane: where a version lands among the leads
         // is then written once, in that topic, and every instance that ever runs the task (or restores it) meets it there
@@ -142,8 +154,9 @@ public final class RoutingTopology {
                 .mapValues(value -> (SpecificRecord) value, Named.as("lead-input"))
                 .merge(rulesVersions, Named.as("leads-and-rules"))
                 .repartition(Repartitioned.with(Serdes.String(), new LaneSerde(serdeConfigs)).withName("routing-lane").withNumberOfPartitions(1))
-                .process(() -> new RoutingProcessor(router, clock, listener), Named.as("route"),
-                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE, RULES_STORE);
+                .process(() -> new RoutingProcessor(router, clock, listener, erased), Named.as("route"),
+                        DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE, RULES_STORE,
+                        RoutingErasures.ERASED_STORE);
 
         routings.mapValues(Routing::decision, Named.as("decision"))
                 .to(Topics.LEADS_ROUTED.name(), Produced.with(Serdes.String(), routed).withName("leads-routed"));

@@ -1,0 +1,255 @@
+package io.leadflow.intake.privacy;
+
+import io.leadflow.avro.ErasureReport;
+import io.leadflow.avro.ErasureRequested;
+import io.leadflow.intake.system.IntakeProperties;
+import io.leadflow.intake.system.RejectedRequest;
+import io.leadflow.intake.system.TopicFollower;
+import io.leadflow.platform.privacy.Subjects;
+import io.leadflow.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every instance's view of the erasures: the people erased ({@code privacy.erasures}, by subject) and each system's
+ * latest report on each erasure ({@code privacy.erasure-reports}), read from the beginning of every partition and
+ * followed. Requests and the receipt wait until it has caught up once after start-up.
+ *
+ * <p>It also answers the rule every reader of lead records follows: a record about an erased person whose lead is older
+ * than the erasure is never acted on again ({@link #skip}).
+ *
+ * <p>Two requests for the same person racing on two instances both reach the log; the first one there is the erasure,
+ * and a later one with another id is ignored (the instance that wrote it writes the first one again, so it stays the
+ * latest record of the key after compaction).
+ */
+@Component
+public class Erasures extends TopicFollower {
+
+    private static final Logger log = LoggerFactory.getLogger(Erasures.class);
+    private static final List<String> TOPICS = List.of(Topics.PRIVACY_ERASURES.name(), Topics.PRIVACY_ERASURE_REPORTS.name());
+
+    /** Told of what the view applies, once it has caught up: the erasures still to do and every new report. */
+    interface Listener {
+
+        void requested(ErasureRequested request);
+
+        void reported(String erasureId);
+    }
+
+    private final IntakeProperties properties;
+    private final Subjects subjects;
+    private final MeterRegistry meters;
+    private final Map<String, ErasureRequested> bySubject = new ConcurrentHashMap<>();
+    private final Map<String, String> subjectById = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, ErasureReport>> reports = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
+    private final Object progress = new Object();
+    private volatile boolean loaded;
+    private volatile Listener listener;
+
+    Erasures(KafkaProperties kafka, IntakeProperties properties, MeterRegistry meters) {
+        super("erasures", kafka, Map.of());
+        this.properties = properties;
+        this.subjects = properties.privacy().configured() ? new Subjects(properties.privacy().key()) : null;
+        this.meters = meters;
+        if (subjects == null) {
+            log.warn("LEADFLOW_PRIVACY_KEY is not set: erasure requests are answered 503 and erased people are not recognised");
+        }
+    }
+
+    void listen(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** The subject an email names, when the privacy key is configured. */
+    Optional<Subjects> subjects() {
+        return Optional.ofNullable(subjects);
+    }
+
+    Optional<ErasureRequested> bySubject(String subject) {
+        return Optional.ofNullable(bySubject.get(subject));
+    }
+
+    Optional<ErasureRequested> byId(String erasureId) {
+        String subject = subjectById.get(erasureId);
+        return subject == null ? Optional.empty() : Optional.ofNullable(bySubject.get(subject));
+    }
+
+    /** Each system's latest report on an erasure. */
+    Map<String, ErasureReport> reports(String erasureId) {
+        return Map.copyOf(reports.getOrDefault(erasureId, Map.of()));
+    }
+
+    /**
+     * Whether a record about the person with this email, for a lead received at {@code leadTime}, must be dropped because
+     * the person was erased after it; when so, it is logged by lead id only and counted in {@code leadflow.privacy.skipped}.
+     */
+    public boolean skip(String email, Instant leadTime, String leadId, String topic) {
+        if (subjects == null || email == null || leadTime == null) {
+            return false;
+        }
+        ErasureRequested erased = bySubject.get(subjects.of(email));
+        if (erased == null || !leadTime.isBefore(erased.getRequestedAt())) {
+            return false;
+        }
+        log.info("Dropped lead {} from {}: its person was erased", leadId, topic);
+        Counter.builder("leadflow.privacy.skipped")
+                .description("Records about an erased person that were met again and dropped")
+                .tag("service", "lead-intake")
+                .tag("topic", topic)
+                .register(meters)
+                .increment();
+        return true;
+    }
+
+    /** Waits up to {@code timeout} until the view has read both topics to their end once; whether it has. */
+    public boolean awaitLoaded(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (!loaded) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                waitNanos(left);
+            }
+        }
+        return true;
+    }
+
+    /** As {@link #awaitLoaded(Duration)} for a request: a 503 when Kafka cannot be read in time. */
+    void awaitLoaded() {
+        if (!awaitLoaded(properties.publishTimeout())) {
+            throw RejectedRequest.unavailable("the erasures could not be read from Kafka yet; retry later", properties.retryAfter());
+        }
+    }
+
+    /** Waits until the record at this offset has been applied; a 503 when it is not in time. */
+    void awaitApplied(String topic, int partition, long offset) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        long until = System.nanoTime() + properties.publishTimeout().toNanos();
+        synchronized (progress) {
+            while (applied.getOrDefault(tp, -1L) <= offset) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    throw RejectedRequest.unavailable("the erasures did not catch up with Kafka in time; retry later",
+                            properties.retryAfter());
+                }
+                waitNanos(left);
+            }
+        }
+    }
+
+    private void waitNanos(long nanos) {
+        try {
+            progress.wait(Math.max(1, nanos / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RejectedRequest.unavailable("interrupted while reading the erasures", properties.retryAfter());
+        }
+    }
+
+    @Override
+    protected void follow(KafkaConsumer<String, Object> opened) {
+        List<TopicPartition> partitions = assignAll(opened, TOPICS);
+        List<TopicPartition> fresh = new java.util.ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long next = applied.get(tp);
+            if (next != null) {
+                opened.seek(tp, next);
+            } else {
+                fresh.add(tp);
+            }
+        }
+        opened.seekToBeginning(fresh);
+        Map<TopicPartition, Long> end = new HashMap<>(opened.endOffsets(partitions, METADATA_TIMEOUT));
+        while (following()) {
+            try {
+                for (ConsumerRecord<String, Object> record : opened.poll(Duration.ofMillis(200))) {
+                    applyOne(record);
+                }
+            } catch (RecordDeserializationException e) {
+                log.warn("Skipping an unreadable erasure record at {}@{}", e.topicPartition(), e.offset());
+                opened.seek(e.topicPartition(), e.offset() + 1);
+            }
+            boolean justLoaded = false;
+            synchronized (progress) {
+                for (TopicPartition tp : partitions) {
+                    applied.put(tp, opened.position(tp));
+                }
+                if (!loaded && partitions.stream().allMatch(tp -> applied.get(tp) >= end.get(tp))) {
+                    loaded = true;
+                    justLoaded = true;
+                    log.info("Erasures loaded: {} people erased", bySubject.size());
+                }
+                progress.notifyAll();
+            }
+            if (justLoaded) {
+                Listener told = listener;
+                if (told != null) {
+                    bySubject.values().stream().filter(r -> r.getEmail() != null).forEach(told::requested);
+                    reports.keySet().forEach(told::reported);
+                }
+            }
+        }
+    }
+
+    private void applyOne(ConsumerRecord<String, Object> record) {
+        if (record.key() == null) {
+            return;
+        }
+        Listener told = loaded ? listener : null;
+        if (record.topic().equals(Topics.PRIVACY_ERASURES.name())) {
+            if (record.value() instanceof ErasureRequested request) {
+                ErasureRequested current = bySubject.get(record.key());
+                if (current != null && !current.getErasureId().equals(request.getErasureId())) {
+                    return;
+                }
+                bySubject.put(record.key(), request);
+                subjectById.put(request.getErasureId(), record.key());
+                if (told != null && request.getEmail() != null) {
+                    told.requested(request);
+                }
+            } else if (record.value() == null) {
+                ErasureRequested removed = bySubject.remove(record.key());
+                if (removed != null) {
+                    subjectById.remove(removed.getErasureId());
+                }
+            }
+            return;
+        }
+        int colon = record.key().indexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        String erasureId = record.key().substring(0, colon);
+        String system = record.key().substring(colon + 1);
+        if (record.value() instanceof ErasureReport report) {
+            reports.computeIfAbsent(erasureId, id -> new ConcurrentHashMap<>()).put(system, report);
+            if (told != null) {
+                told.reported(erasureId);
+            }
+        } else if (record.value() == null) {
+            reports.computeIfPresent(erasureId, (id, bySystem) -> {
+                bySystem.remove(system);
+                return bySystem.isEmpty() ? null : bySystem;
+            });
+        }
+    }
+}
