@@ -22,6 +22,7 @@ public abstract class SpringTests {
 
     protected static final HubSpotPortal hubspot = HubSpotPortal.shared();
     protected static final String ADMIN_TOKEN = "crm-sync-test-admin-token";
+    protected static final String PRIVACY_KEY = "crm-sync-tests-privacy-key-0123456789";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -33,6 +34,7 @@ public abstract class SpringTests {
         registry.add("leadflow.crm.hubspot.portal-id", () -> HubSpotPortal.PORTAL_ID);
         registry.add("leadflow.crm.hubspot.create-properties", () -> "true");
         registry.add("leadflow.admin.token", () -> ADMIN_TOKEN);
+        registry.add("leadflow.privacy.key", () -> PRIVACY_KEY);
         registry.add("leadflow.crm.rate-limit.max-requests", () -> "20");
         registry.add("leadflow.crm.rate-limit.window", () -> "1s");
         registry.add("leadflow.crm.rate-limit.slices", () -> "5");

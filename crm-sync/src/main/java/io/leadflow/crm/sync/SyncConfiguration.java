@@ -3,6 +3,7 @@ package io.leadflow.crm.sync;
 import io.leadflow.crm.hubspot.HubSpotCrm;
 import io.leadflow.crm.hubspot.HubSpotGateway;
 import io.leadflow.crm.hubspot.Rejection;
+import io.leadflow.crm.privacy.ErasedPeople;
 import io.leadflow.crm.system.CrmProperties;
 import io.leadflow.crm.system.HubSpotSetup;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,10 +71,10 @@ class SyncConfiguration {
     }
 
     @Bean
-    SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger,
+    SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, ErasedPeople erased,
                                 KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
         deadLetters.addHeadersFunction((record, exception) -> hubSpotHeaders(exception));
-        return new SyncListeners(leads, reminders, activities, ledger, kafka, deadLetters, meters);
+        return new SyncListeners(leads, reminders, activities, ledger, erased, kafka, deadLetters, meters);
     }
 
     /**

@@ -64,6 +64,9 @@ final class SyncLedger {
                     if (record.value() != null) {
                         synced.put(record.value().getLeadId(), record.value());
                         records++;
+                    } else if (record.key() != null) {
+                        // a lead crm-sync no longer holds (its person was erased)
+                        synced.remove(record.key());
                     }
                 }
             }

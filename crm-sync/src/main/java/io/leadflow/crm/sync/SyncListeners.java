@@ -7,6 +7,7 @@ import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.TrialReminder;
 import io.leadflow.crm.hubspot.HubSpotGateway;
 import io.leadflow.crm.hubspot.Rejection;
+import io.leadflow.crm.privacy.ErasedPeople;
 import io.leadflow.platform.kafka.DeadLetters;
 import io.leadflow.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -49,17 +50,19 @@ class SyncListeners {
     private final ReminderSync reminders;
     private final ActivitySync activities;
     private final SyncLedger ledger;
+    private final ErasedPeople erased;
     private final KafkaTemplate<Object, Object> kafka;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final MeterRegistry meters;
     private final DistributionSummary callsPerLead;
 
-    SyncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, KafkaTemplate<Object, Object> kafka,
-                  DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+    SyncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, ErasedPeople erased,
+                  KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
         this.leads = leads;
         this.reminders = reminders;
         this.activities = activities;
         this.ledger = ledger;
+        this.erased = erased;
         this.kafka = kafka;
         this.deadLetters = deadLetters;
         this.meters = meters;
@@ -78,7 +81,7 @@ class SyncListeners {
                 continue;
             }
             LeadRouted lead = record.value();
-            if (lead == null) {
+            if (lead == null || erased.skips(lead)) {
                 continue;
             }
             if (lead.getPipeline() == Pipeline.UNKNOWN) {
@@ -119,7 +122,7 @@ class SyncListeners {
         Map<String, TrialReminder> latest = new LinkedHashMap<>();
         List<ConsumerRecord<String, TrialReminder>> accepted = new ArrayList<>();
         for (ConsumerRecord<String, TrialReminder> record : records) {
-            if (deadLetterIfUnreadable(record) || record.value() == null) {
+            if (deadLetterIfUnreadable(record) || record.value() == null || erased.skips(record.value())) {
                 continue;
             }
             latest.put(record.value().getReminderId(), record.value());
@@ -149,7 +152,8 @@ class SyncListeners {
         Map<String, LeadActivity> byId = new LinkedHashMap<>();
         List<ConsumerRecord<String, LeadActivity>> accepted = new ArrayList<>();
         for (ConsumerRecord<String, LeadActivity> record : records) {
-            if (deadLetterIfUnreadable(record) || record.value() == null || !ActivitySync.wanted(record.value())) {
+            if (deadLetterIfUnreadable(record) || record.value() == null || !ActivitySync.wanted(record.value())
+                    || erased.skipsLead(record.value().getLeadId(), record.value().getOccurredAt(), "lead-activity")) {
                 continue;
             }
             byId.put(record.value().getActivityId(), record.value());

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -20,6 +21,7 @@ import java.time.Duration;
  * @param retry     retries of a single HubSpot call (429, 5xx, timeouts)
  * @param circuit   when HubSpot counts as down and the listeners pause
  * @param batch     how many records one listener call turns into one HubSpot call per object type
+ * @param privacy   erasure of a person on request
  */
 @Validated
 @ConfigurationProperties("leadflow.crm")
@@ -28,7 +30,8 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
                             @Valid @NotNull RateLimit rateLimit,
                             @Valid @NotNull Retry retry,
                             @Valid @NotNull Circuit circuit,
-                            @Valid @NotNull Batch batch) {
+                            @Valid @NotNull Batch batch,
+                            @Valid @DefaultValue Privacy privacy) {
 
     /**
      * @param baseUrl          API base, {@code https://api.hubapi.com} (a local sandbox in the embedded stack)
@@ -142,5 +145,19 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
                         @Min(1) @DefaultValue("65536") int fillBytes,
                         @NotNull @DefaultValue("500ms") Duration fillWait,
                         @Min(1) @Max(10) @DefaultValue("4") int parallelCalls) {
+    }
+
+    /**
+     * @param key LEADFLOW_PRIVACY_KEY ({@code leadflow.privacy.key}): the key of the subjects that name erased people
+     *            (at least 32 bytes); without it erasures are still carried out (each names its email) but a replayed
+     *            record of an erased person cannot be recognised, which is said at start-up
+     */
+    public record Privacy(@Pattern(regexp = "^$|^.{32,}$", message = "must be at least 32 characters (LEADFLOW_PRIVACY_KEY)")
+                          @DefaultValue("") String key) {
+
+        @Override
+        public String toString() {
+            return "Privacy[key=***]";
+        }
     }
 }

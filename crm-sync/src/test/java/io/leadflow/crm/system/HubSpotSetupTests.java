@@ -34,7 +34,7 @@ class HubSpotSetupTests extends SpringTests {
         CrmProperties wrong = new CrmProperties(properties.hubspot(),
                 new CrmProperties.Pipelines(new CrmProperties.PipelineStage("default", "no-such-stage"),
                         new CrmProperties.PipelineStage("enterprise", "new")),
-                properties.rateLimit(), properties.retry(), properties.circuit(), properties.batch());
+                properties.rateLimit(), properties.retry(), properties.circuit(), properties.batch(), properties.privacy());
 
         // when the start-up check runs, then it fails naming both problems and the way out
         assertThatThrownBy(() -> new HubSpotSetup(crm, wrong).afterPropertiesSet())

@@ -237,6 +237,17 @@ final class Crm {
         }
     }
 
+    /**
+     * Removes a record for good, with every association of it in either direction, as HubSpot's permanent (GDPR) delete
+     * does: it cannot be read, searched, listed as archived or restored afterwards. The journal keeps only its id.
+     */
+    void purge(String type, String id) {
+        if (objects.get(type).remove(id) != null) {
+            op("purge").put("type", type).put("id", id);
+        }
+        dissociate(a -> (a.fromType().equals(type) && a.fromId().equals(id)) || (a.toType().equals(type) && a.toId().equals(id)));
+    }
+
     CrmObject find(String type, String idOrValue, String idProperty) {
         if (idProperty != null && !idProperty.isBlank() && !idProperty.equals("hs_object_id")) {
             requireUniqueProperty(type, idProperty);
@@ -336,6 +347,12 @@ final class Crm {
                     case "put" -> {
                         CrmObject object = SandboxState.object(op.path("type").asString(), op.path("object"));
                         objects.computeIfAbsent(object.type(), t -> new LinkedHashMap<>()).put(object.id(), object);
+                    }
+                    case "purge" -> {
+                        Map<String, CrmObject> byId = objects.get(op.path("type").asString());
+                        if (byId != null) {
+                            byId.remove(op.path("id").asString());
+                        }
                     }
                     case "associate" -> associations.add(SandboxState.association(op.path("association")));
                     case "dissociate" -> associations.remove(SandboxState.association(op.path("association")));

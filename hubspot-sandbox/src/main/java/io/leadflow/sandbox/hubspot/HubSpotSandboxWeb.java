@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  */
 @Configuration(proxyBeanMethods = false)
 @Import({ObjectsController.class, SearchController.class, AssociationsController.class, PropertiesController.class,
-        PortalController.class, FaultsController.class, HubSpotSandboxWeb.Unrouted.class, HubSpotSandboxWeb.Errors.class})
+        PortalController.class, GdprDeleteController.class, FaultsController.class, HubSpotSandboxWeb.Unrouted.class, HubSpotSandboxWeb.Errors.class})
 public class HubSpotSandboxWeb {
 
     public static final String BASE_PATH = "/sandbox/hubspot";
@@ -64,7 +64,7 @@ public class HubSpotSandboxWeb {
 
     /** Errors of the sandbox's controllers as HubSpot words them (not the application's problem+json). */
     @RestControllerAdvice(assignableTypes = {ObjectsController.class, SearchController.class, AssociationsController.class,
-            PropertiesController.class, PortalController.class, Unrouted.class})
+            PropertiesController.class, PortalController.class, GdprDeleteController.class, Unrouted.class})
     @Order(Ordered.HIGHEST_PRECEDENCE)
     static class Errors {
 

@@ -46,6 +46,7 @@ final class SlackMethods {
                     .put("user", "leadflow").put("team_id", TEAM).put("user_id", BOT_USER).put("bot_id", BOT_ID));
             case "chat.postMessage" -> postMessage(args, now);
             case "chat.update" -> update(args, now);
+            case "chat.delete" -> delete(args);
             case "chat.postEphemeral" -> postEphemeral(args, now);
             case "conversations.open" -> open(args);
             case "conversations.history" -> history(args);
@@ -76,17 +77,8 @@ final class SlackMethods {
             return new Answer(429, body, Map.of("Retry-After", "1"));
         }
         String ts = store.nextTs(now);
-        ObjectNode message = JSON.createObjectNode();
-        message.put("type", "message");
-        message.put("subtype", "bot_message");
-        message.put("text", text);
-        message.put("user", BOT_USER);
-        message.put("bot_id", BOT_ID);
-        message.put("ts", ts);
+        ObjectNode message = botMessage(text, blocks, ts);
         message.put("team", TEAM);
-        if (blocks != null) {
-            message.set("blocks", withBlockIds(blocks));
-        }
         JsonNode metadata = args.path("metadata");
         if (metadata.isString()) {
             metadata = JSON.readTree(metadata.asString());
@@ -114,9 +106,9 @@ final class SlackMethods {
      * {@code cant_update_message} (not the bot's), {@code no_text}, {@code invalid_blocks}.
      */
     private Answer update(ObjectNode args, Instant now) {
-        String channel = args.path("channel").asString("").trim();
-        if (channel.isEmpty() || channel.startsWith("#") || channel.startsWith("U") || channel.startsWith("W")) {
-            return fail("channel_not_found"); // an id is needed here: a DM by its D... id, not the user's
+        String channel = conversationId(args);
+        if (channel.isEmpty()) {
+            return fail("channel_not_found");
         }
         String ts = args.path("ts").asString("").trim();
         JsonNode blocks;
@@ -175,6 +167,43 @@ final class SlackMethods {
     }
 
     /**
+     * {@code chat.delete} as Slack documents it (https://docs.slack.dev/reference/methods/chat.delete/): {@code channel} (a
+     * conversation id, as for {@code chat.update}) and {@code ts} of the message; a bot token "may delete only messages
+     * posted by that bot". The message is gone from {@code conversations.history} (and the console) and the deletion is
+     * journalled like any change. Answers {@code {"ok": true, "channel", "ts"}}; errors {@code channel_not_found},
+     * {@code message_not_found} (no such ts, one deleted before, or an ephemeral message), {@code cant_delete_message}
+     * (not the bot's).
+     */
+    private Answer delete(ObjectNode args) {
+        String channel = conversationId(args);
+        if (channel.isEmpty()) {
+            return fail("channel_not_found");
+        }
+        String ts = args.path("ts").asString("").trim();
+        List<ObjectNode> conversation = store.conversation(channel);
+        for (ObjectNode message : conversation) {
+            if (message.path("ts").asString("").equals(ts)) {
+                if (!BOT_USER.equals(message.path("user").asString(""))) {
+                    return fail("cant_delete_message");
+                }
+                conversation.remove(message);
+                store.journalDelete(channel, ts);
+                return ok(o -> o.put("channel", channel).put("ts", ts));
+            }
+        }
+        return fail("message_not_found");
+    }
+
+    /**
+     * The conversation id {@code chat.update} and {@code chat.delete} act in, or empty when Slack would answer
+     * {@code channel_not_found}: an id is needed there, a DM by its {@code D...} id, never a user's id or a {@code #name}.
+     */
+    private static String conversationId(ObjectNode args) {
+        String channel = args.path("channel").asString("").trim();
+        return channel.startsWith("#") || channel.startsWith("U") || channel.startsWith("W") ? "" : channel;
+    }
+
+    /**
      * {@code chat.postEphemeral} as Slack documents it (https://docs.slack.dev/reference/methods/chat.postEphemeral):
      * shown only to {@code user}, who must be in {@code channel} (else {@code user_not_in_channel}); the answer is
      * {@code message_ts}. The message is in no conversation's history and cannot be updated with {@code chat.update}.
@@ -195,6 +224,15 @@ final class SlackMethods {
         String text = content.text();
         JsonNode blocks = content.blocks();
         String ts = store.nextTs(now);
+        ObjectNode message = botMessage(text, blocks, ts);
+        message.put("channel", channel);
+        message.put("ephemeralTo", user);
+        store.postEphemeral(channel, message);
+        return ok(o -> o.put("message_ts", ts));
+    }
+
+    /** A message the bot writes: its text, its blocks (each given a {@code block_id}) and its {@code ts}. */
+    private ObjectNode botMessage(String text, JsonNode blocks, String ts) {
         ObjectNode message = JSON.createObjectNode();
         message.put("type", "message");
         message.put("subtype", "bot_message");
@@ -202,13 +240,10 @@ final class SlackMethods {
         message.put("user", BOT_USER);
         message.put("bot_id", BOT_ID);
         message.put("ts", ts);
-        message.put("channel", channel);
-        message.put("ephemeralTo", user);
         if (blocks != null) {
             message.set("blocks", withBlockIds(blocks));
         }
-        store.postEphemeral(channel, message);
-        return ok(o -> o.put("message_ts", ts));
+        return message;
     }
 
     /** Who is in a conversation: a DM holds its one user; every channel holds every user of the workspace. */

@@ -20,7 +20,7 @@ import java.util.Map;
  * An in-memory Slack workspace answering the Web API methods Leadflow calls as Slack does: HTTP 200 with
  * {@code "ok": true|false} and an {@code error} code, bearer-token auth, {@code chat.postMessage} (with
  * Block Kit blocks and message metadata), {@code conversations.open} for a rep's DM,
- * {@code conversations.history} (newest first, paged, metadata on request), {@code chat.update},
+ * {@code conversations.history} (newest first, paged, metadata on request), {@code chat.update}, {@code chat.delete},
  * {@code chat.postEphemeral}, {@code auth.test} and {@code users.lookupByEmail}, and Slack's per-channel posting
  * limit (a short burst, then one message a second) answered with HTTP 429 and {@code Retry-After}. Every call is
  * recorded. A person can click a message's buttons ({@link #click}): that gives the {@code block_actions} payload
@@ -170,6 +170,23 @@ public final class SlackSandbox implements AutoCloseable {
         }
         durable();
         return answer;
+    }
+
+    /**
+     * A person writes {@code text} in a conversation (a channel id, or {@code D...} for a DM), as in Slack's own client: not
+     * an API call, and not the bot's message, so the bot can neither update nor delete it.
+     *
+     * @return the message's {@code ts}
+     */
+    public String say(String channel, String user, String text) {
+        Instant now = clock.instant();
+        String ts;
+        synchronized (lock) {
+            ts = store.nextTs(now);
+            store.post(channel, JSON.createObjectNode().put("type", "message").put("user", user).put("text", text).put("ts", ts).put("team", TEAM));
+        }
+        durable();
+        return ts;
     }
 
     /** Returns once every change made so far is on disk (when the workspace is kept on disk at all). */

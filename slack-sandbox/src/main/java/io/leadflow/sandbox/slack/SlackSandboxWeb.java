@@ -62,6 +62,12 @@ public class SlackSandboxWeb {
             return call("chat.update", request);
         }
 
+        /** https://docs.slack.dev/reference/methods/chat.delete/ */
+        @RequestMapping("/chat.delete")
+        ResponseEntity<String> delete(HttpServletRequest request) throws IOException {
+            return call("chat.delete", request);
+        }
+
         /** https://docs.slack.dev/reference/methods/chat.postEphemeral */
         @RequestMapping("/chat.postEphemeral")
         ResponseEntity<String> postEphemeral(HttpServletRequest request) throws IOException {

@@ -1,0 +1,208 @@
+package io.leadflow.crm.privacy;
+
+import io.leadflow.avro.ErasureRequested;
+import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.TrialReminder;
+import io.leadflow.platform.privacy.Subjects;
+import io.leadflow.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * The people erased, as every instance of crm-sync knows them: the compacted {@code privacy.erasures} read whole, from
+ * the beginning, by a thread of its own (every partition, no consumer group), subject to the time of the request. A record
+ * about an erased person from before the erasure is never acted on again: a {@code LeadRouted} whose lead was received
+ * before it, a {@code TrialReminder} (or activity) of a lead of the person that fired before it. Such a record is dropped,
+ * logged by lead id only and counted in {@code leadflow.privacy.skipped}. Someone who comes back after their erasure is a
+ * new lead.
+ *
+ * <p>Reminders and activities carry a leadId, not an email: the erased person's leads are the ones crm-sync found with
+ * their HubSpot contact when it erased them, and those of a dropped {@code LeadRouted}; both are kept in memory only.
+ */
+public class ErasedPeople implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ErasedPeople.class);
+    private static final Duration FIRST_READ_WAIT = Duration.ofSeconds(60);
+
+    private final Map<String, Instant> subjects = new ConcurrentHashMap<>();
+    private final Map<String, Instant> leads = new ConcurrentHashMap<>();
+    private final Subjects hashes;
+    private final Supplier<Consumer<String, Object>> consumers;
+    private final MeterRegistry meters;
+    private final CountDownLatch firstRead = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile Consumer<String, Object> consumer;
+    private Thread thread;
+
+    /**
+     * @param hashes    the subjects of emails; null without LEADFLOW_PRIVACY_KEY (then no LeadRouted is recognised)
+     * @param consumers consumers without a group, reading read_committed; null: nothing to follow (tests)
+     */
+    ErasedPeople(Subjects hashes, Supplier<Consumer<String, Object>> consumers, MeterRegistry meters) {
+        this.hashes = hashes;
+        this.consumers = consumers;
+        this.meters = meters;
+    }
+
+    /** Whether to drop this decision: its lead is of a person erased after the lead was received. */
+    public boolean skips(LeadRouted routed) {
+        String subject = hashes == null ? null : hashes.of(routed.getLead().getContact().getEmail());
+        Instant erasedAt = subject == null ? null : subjects.get(subject);
+        Instant leadTime = routed.getLead().getReceivedAt();
+        if (erasedAt == null || !leadTime.isBefore(erasedAt)) {
+            return false;
+        }
+        leads.merge(routed.getLeadId(), erasedAt, (a, b) -> a.isBefore(b) ? b : a);
+        skipped("lead-routed", routed.getLeadId());
+        return true;
+    }
+
+    /** Whether to drop this reminder: it is of an erased person's lead and fired before the erasure. */
+    public boolean skips(TrialReminder reminder) {
+        return skipsLead(reminder.getLeadId(), reminder.getFiredAt(), "trial-reminder");
+    }
+
+    /** Whether to drop a record of lead {@code leadId} made at {@code at}: the lead is an erased person's, erased after it. */
+    public boolean skipsLead(String leadId, Instant at, String record) {
+        Instant erasedAt = leadId == null ? null : leads.get(leadId);
+        if (erasedAt == null || at == null || !at.isBefore(erasedAt)) {
+            return false;
+        }
+        skipped(record, leadId);
+        return true;
+    }
+
+    /** These leads are of a person erased at {@code requestedAt}. */
+    void erasedLeads(Collection<String> leadIds, Instant requestedAt) {
+        leadIds.forEach(leadId -> leads.merge(leadId, requestedAt, (a, b) -> a.isBefore(b) ? b : a));
+    }
+
+    /** When the person of this subject asked to be erased, or null. */
+    Instant erasedAt(String subject) {
+        return subjects.get(subject);
+    }
+
+    void remember(ErasureRequested erasure) {
+        subjects.merge(erasure.getSubject(), erasure.getRequestedAt(), (a, b) -> a.isBefore(b) ? a : b);
+    }
+
+    private void skipped(String record, String leadId) {
+        log.info("Dropped a {} of lead {}: its person was erased after it", record, leadId);
+        Counter.builder("leadflow.privacy.skipped").description("Records about an erased person, from before the erasure, dropped")
+                .tag("service", "crm-sync").tag("record", record).register(meters).increment();
+    }
+
+    // ---- following privacy.erasures ------------------------------------------------------------------------------
+
+    @Override
+    public void start() {
+        if (hashes == null) {
+            log.warn("LEADFLOW_PRIVACY_KEY is not set: erasures are carried out, but crm-sync cannot recognise a replayed lead "
+                    + "of an erased person by its email");
+        }
+        running = true;
+        if (consumers == null) {
+            firstRead.countDown();
+            return;
+        }
+        thread = new Thread(this::run, "crm-sync-erased-people");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            if (!firstRead.await(FIRST_READ_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("privacy.erasures not read to its end within {}; reading on in the background", FIRST_READ_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Before the listener containers, so none of them meets a record before the erased people are known. */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Consumer<String, Object> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        while (running) {
+            try (Consumer<String, Object> opened = consumers.get()) {
+                consumer = opened;
+                follow(opened);
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Following privacy.erasures failed ({}); opening a new consumer", e.toString());
+                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+            }
+        }
+    }
+
+    private void follow(Consumer<String, Object> opened) {
+        List<PartitionInfo> infos = opened.partitionsFor(Topics.PRIVACY_ERASURES.name(), Duration.ofSeconds(5));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("privacy.erasures does not exist yet");
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+        opened.assign(partitions);
+        opened.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = opened.endOffsets(partitions);
+        while (running) {
+            for (ConsumerRecord<String, Object> record : opened.poll(Duration.ofMillis(500))) {
+                if (record.value() instanceof ErasureRequested erasure) {
+                    remember(erasure);
+                } else if (record.headers().lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER) != null) {
+                    log.warn("Skipping an unreadable privacy.erasures record at {}-{}@{}", record.topic(), record.partition(), record.offset());
+                }
+            }
+            if (firstRead.getCount() > 0 && partitions.stream().allMatch(tp -> opened.position(tp) >= end.get(tp))) {
+                log.info("Read privacy.erasures: {} people erased", subjects.size());
+                firstRead.countDown();
+            }
+        }
+    }
+}
