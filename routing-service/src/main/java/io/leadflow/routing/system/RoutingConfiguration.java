@@ -4,6 +4,8 @@ import io.leadflow.platform.kafka.TopicDeadLetters;
 import io.leadflow.platform.streams.InstanceQueries;
 import io.leadflow.platform.web.AdminAccessProperties;
 import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.intro.IntroEmails;
+import io.leadflow.routing.intro.IntroTemplates;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.routing.topology.RoutingTopology;
@@ -54,6 +56,14 @@ class RoutingConfiguration {
     }
 
     @Bean
+    IntroEmails introEmails(RoutingProperties properties) {
+        IntroTemplates templates = properties.introTemplates().isBlank() ? IntroTemplates.loadDefault()
+                : IntroTemplates.load(Path.of(properties.introTemplates()));
+        log.info("Introduction email templates from {}: {}", templates.source(), String.join(", ", templates.ids()));
+        return new IntroEmails(templates);
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
@@ -67,9 +77,10 @@ class RoutingConfiguration {
     }
 
     @Bean
-    RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties) {
+    RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties,
+                                    IntroEmails intros) {
         return new RoutingTopology(router, clock, kafka.buildStreamsProperties(), metrics, RoutingTopology.StoreKind.PERSISTENT,
-                new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()));
+                new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()), intros);
     }
 
     @Bean

@@ -6,6 +6,7 @@ import io.leadflow.avro.RulesVersion;
 import io.leadflow.platform.logging.Masking;
 import io.leadflow.routing.decide.Decision;
 import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.intro.IntroEmails;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,14 +35,16 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
     private final Router initial;
     private final Clock clock;
     private final DecisionListener listener;
+    private final IntroEmails intros;
     private ProcessorContext<String, Routing> context;
     private KeyValueStore<String, LeadRouted> decisions;
     private StoreRoutingState state;
     private LeadOwnership ownership;
     private LiveRules rules;
 
-    RoutingProcessor(Router initial, Clock clock, DecisionListener listener) {
+    RoutingProcessor(Router initial, Clock clock, DecisionListener listener, IntroEmails intros) {
         this.initial = initial;
+        this.intros = intros;
         this.clock = clock;
         this.listener = listener;
     }
@@ -91,6 +94,8 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
         Decision decision = rules.router().decide(lead, now, state);
         LeadRouted routed = decision.toLeadRouted(lead, now);
         routed.setPublishedRulesVersion(rules.version());
+        // written once, for the first owner: later versions carry it as it was (the lead gets one introduction)
+        routed.setIntroEmail(intros.render(routed));
         decisions.put(leadId, routed);
         ownership.start(routed, now);
         log.info("Lead {} from {} routed {} / {} to {}{}", leadId, Masking.email(lead.getContact() == null ? null : lead.getContact().getEmail()),

@@ -9,6 +9,7 @@ import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.platform.streams.StateJson;
 import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.intro.IntroEmails;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
@@ -70,6 +71,7 @@ public final class RoutingTopology {
     private final DecisionListener listener;
     private final StoreKind stores;
     private final SlaSettings sla;
+    private final IntroEmails intros;
 
     /**
      * How SLA clocks are fired.
@@ -99,6 +101,13 @@ public final class RoutingTopology {
 
     public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
                            SlaSettings sla) {
+        this(router, clock, serdeConfigs, listener, stores, sla, IntroEmails.none());
+    }
+
+    /** @param intros writes the introduction email a first decision carries ({@link IntroEmails#none()}: none) */
+    public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
+                           SlaSettings sla, IntroEmails intros) {
+        this.intros = intros;
         this.sla = sla;
         this.router = router;
         this.clock = clock;
@@ -142,7 +151,7 @@ public final class RoutingTopology {
                 .mapValues(value -> (SpecificRecord) value, Named.as("lead-input"))
                 .merge(rulesVersions, Named.as("leads-and-rules"))
                 .repartition(Repartitioned.with(Serdes.String(), new LaneSerde(serdeConfigs)).withName("routing-lane").withNumberOfPartitions(1))
-                .process(() -> new RoutingProcessor(router, clock, listener), Named.as("route"),
+                .process(() -> new RoutingProcessor(router, clock, listener, intros), Named.as("route"),
                         DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE, RULES_STORE);
 
         routings.mapValues(Routing::decision, Named.as("decision"))
