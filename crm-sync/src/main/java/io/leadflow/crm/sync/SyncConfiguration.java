@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -54,9 +55,16 @@ class SyncConfiguration {
         return new SyncLedger(() -> factory.createConsumer(null, "crm-sync-ledger"));
     }
 
+    /** Who may get an introduction email: everyone, unless a bean of this type says otherwise (the erasure list). */
     @Bean
-    LeadSync leadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger) {
-        return new LeadSync(crm, properties, clock, ledger);
+    @ConditionalOnMissingBean
+    IntroEmailGate introEmailGate() {
+        return IntroEmailGate.ALLOW_ALL;
+    }
+
+    @Bean
+    LeadSync leadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger, IntroEmailGate gate) {
+        return new LeadSync(crm, properties, clock, ledger, gate::allows);
     }
 
     @Bean
