@@ -46,6 +46,17 @@ public final class TestLeads {
         return LeadRouted.newBuilder(lead).setLead(booking).setRoutedAt(receivedAt.plusSeconds(1)).setTasks(tasks).build();
     }
 
+    /** The same lead with the introduction email routing writes for it, from its owner to its address. */
+    public static LeadRouted withIntro(LeadRouted lead) {
+        var contact = lead.getLead().getContact();
+        return LeadRouted.newBuilder(lead).setIntroEmail(io.leadflow.avro.IntroEmail.newBuilder()
+                .setTo(contact.getEmail()).setFromName(lead.getOwner().getName()).setFromEmail(lead.getOwner().getEmail())
+                .setSubject("Hi from " + lead.getOwner().getName() + " at Leadflow")
+                .setBody("Hi Jane,\n\nYou asked:\n\n> We would like to <evaluate> PostHog & talk pricing.\n\nCheers,\n"
+                        + lead.getOwner().getName() + "\n")
+                .setTemplateId("self-serve").build()).build();
+    }
+
     /** The same lead as routing wrote it before decisions carried their tasks. */
     public static LeadRouted withoutTasks(LeadRouted lead) {
         return LeadRouted.newBuilder(lead).setTasks(null).build();

@@ -87,6 +87,15 @@ class EndToEndTests {
             assertThat(hubspot("contacts", "email", persona.email())).hasSize(1);
             assertThat(hubspot("deals", "leadflow_lead_id", leadId)).hasSize(1);
         }));
+        // and the website lead's owner has its introduction email drafted as an EMAIL task; the booked demos get none
+        List<String> leadIds = List.copyOf(leads.keySet());
+        assertThat(routed.get(leadIds.get(0)).getIntroEmail().getTo()).isEqualTo(website.email());
+        assertThat(routed.get(leadIds.get(1)).getIntroEmail()).isNull();
+        assertThat(routed.get(leadIds.get(2)).getIntroEmail()).isNull();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(hubspot("tasks", "leadflow_key", "task:" + leadIds.get(0) + ":intro-email"))
+                .singleElement().satisfies(task -> assertThat(task.path("properties").path("hs_task_type").asString()).isEqualTo("EMAIL")));
+        assertThat(hubspot("tasks", "leadflow_key", "task:" + leadIds.get(1) + ":intro-email")).isEmpty();
+        assertThat(hubspot("tasks", "leadflow_key", "task:" + leadIds.get(2) + ":intro-email")).isEmpty();
         // and crm-sync confirmed each lead on crm.synced with the deal's link (nothing dead-lettered)
         leads.keySet().forEach(leadId -> {
             CrmSynced synced = topics.awaitValues(Topics.CRM_SYNCED, leadId, r -> true).get(0);

@@ -301,6 +301,21 @@ public class HubSpotCrm {
         return createEngagements("notes", notes, NOTE_TO_CONTACT, NOTE_TO_DEAL);
     }
 
+    /** HubSpot-defined association type of an email engagement to a contact. */
+    static final int EMAIL_TO_CONTACT = 198;
+
+    /**
+     * Logs an email sent outside HubSpot on the contact's timeline: {@code POST /crm/v3/objects/emails} with its
+     * properties (hs_timestamp, hs_email_direction, hs_email_status, hs_email_subject, hs_email_text, hs_email_headers)
+     * and the contact associated inline, as
+     * https://developers.hubspot.com/docs/api-reference/legacy/crm/activities/emails/guide describes. Returns its id.
+     */
+    public String logEmail(Map<String, Object> properties, String contactId) {
+        Map<String, Object> body = Map.of("properties", properties,
+                "associations", List.of(association(contactId, EMAIL_TO_CONTACT)));
+        return gateway.call("emails.create", HttpMethod.POST, "/crm/v3/objects/emails", body).body().path("id").asString(null);
+    }
+
     /** Tasks: {@code POST /crm/v3/objects/tasks/batch/create}, associated inline to the contact and the deal. */
     public BatchOutcome createTasks(List<Engagement> tasks) {
         return createEngagements("tasks", tasks, TASK_TO_CONTACT, TASK_TO_DEAL);

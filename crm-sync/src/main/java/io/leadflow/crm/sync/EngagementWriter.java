@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import static io.leadflow.crm.sync.LeadSync.putIfPresent;
 import static io.leadflow.crm.sync.LeadSync.reject;
@@ -30,8 +32,11 @@ final class EngagementWriter {
     private final HubSpotCrm crm;
     private final Clock clock;
     private final KeyLedger engagements;
+    private final Predicate<LeadRouted> drafts;
 
-    EngagementWriter(HubSpotCrm crm, Clock clock, KeyLedger engagements) {
+    /** @param drafts the leads whose introduction email becomes a task for the owner (the others are sent, or get none) */
+    EngagementWriter(HubSpotCrm crm, Clock clock, KeyLedger engagements, Predicate<LeadRouted> drafts) {
+        this.drafts = drafts;
         this.crm = crm;
         this.clock = clock;
         this.engagements = engagements;
@@ -52,7 +57,11 @@ final class EngagementWriter {
         Set<String> written = new HashSet<>();
         for (LeadRouted lead : leads.values()) {
             String leadId = lead.getLeadId();
-            for (Activities.Task task : Activities.leadTasks(lead)) {
+            List<Activities.Task> leadTasks = new ArrayList<>(Activities.leadTasks(lead));
+            if (drafts.test(lead)) {
+                IntroDraft.task(lead).ifPresent(leadTasks::add);
+            }
+            for (Activities.Task task : leadTasks) {
                 tasks.put(task.key(), new HubSpotCrm.Engagement(task.key(), task.properties(), contactIds.get(leadId), deals.ids.get(leadId)));
                 leadByKey.put(task.key(), leadId);
                 if (syncedBefore.contains(leadId)) {

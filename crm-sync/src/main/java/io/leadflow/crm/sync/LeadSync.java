@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Mirrors a batch of routed leads into HubSpot with one call per object type: contacts, companies (search, then
@@ -68,13 +69,18 @@ public class LeadSync {
     }
 
     LeadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger) {
+        this(crm, properties, clock, ledger, IntroEmailGate.ALLOW_ALL::allows);
+    }
+
+    /** @param introDrafts the leads whose introduction email becomes an EMAIL task for the owner */
+    LeadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger, Predicate<LeadRouted> introDrafts) {
         this.crm = crm;
         this.properties = properties;
         this.clock = clock;
         this.ledger = ledger;
         this.companies = new KeyLedger(properties.batch().companyCacheSize());
         this.owners = new OwnerMoves(crm);
-        this.engagements = new EngagementWriter(crm, clock, new KeyLedger(properties.batch().companyCacheSize()));
+        this.engagements = new EngagementWriter(crm, clock, new KeyLedger(properties.batch().companyCacheSize()), introDrafts);
     }
 
     /** What became of each lead of a batch: the {@code crm.synced} record, or HubSpot's rejection. */
@@ -148,6 +154,7 @@ public class LeadSync {
                     .setSyncedAt(clock.instant())
                     .setOutcome(deals.outcomes.getOrDefault(leadId, SyncOutcome.UNKNOWN))
                     .setDecisionVersion(last == null ? lead.getDecisionVersion() : Math.max(last.getDecisionVersion(), lead.getDecisionVersion()))
+                    .setIntroEmailSentAt(last == null ? null : last.getIntroEmailSentAt())
                     .build());
         }
         ledger.record(synced.values());

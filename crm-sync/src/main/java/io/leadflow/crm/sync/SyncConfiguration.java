@@ -11,7 +11,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.util.StringUtils;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -55,9 +60,26 @@ class SyncConfiguration {
         return new SyncLedger(() -> factory.createConsumer(null, "crm-sync-ledger"));
     }
 
+    /** Who may get an introduction email: everyone, unless a bean of this type says otherwise (the erasure list). */
     @Bean
-    LeadSync leadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger) {
-        return new LeadSync(crm, properties, clock, ledger);
+    @ConditionalOnMissingBean
+    IntroEmailGate introEmailGate() {
+        return IntroEmailGate.ALLOW_ALL;
+    }
+
+    /** Send mode when an SMTP host is configured ({@code spring.mail.host}, LEADFLOW_MAIL_HOST); draft mode otherwise. */
+    @Bean
+    IntroEmailSender introEmailSender(ObjectProvider<JavaMailSender> mail, Environment environment, HubSpotCrm crm, IntroEmailGate gate,
+                                      Clock clock) {
+        boolean send = StringUtils.hasText(environment.getProperty("spring.mail.host"));
+        org.slf4j.LoggerFactory.getLogger(IntroEmailSender.class).info("Introduction emails: {}", send ? "sent through SMTP " + environment.getProperty("spring.mail.host") + " and logged on the contact"
+                : "drafted as the owner's EMAIL task (no SMTP host configured)");
+        return new IntroEmailSender(send ? mail.getIfAvailable() : null, crm, gate, clock);
+    }
+
+    @Bean
+    LeadSync leadSync(HubSpotCrm crm, CrmProperties properties, Clock clock, SyncLedger ledger, IntroEmailGate gate, IntroEmailSender sender) {
+        return new LeadSync(crm, properties, clock, ledger, lead -> !sender.sending() && gate.allows(lead));
     }
 
     @Bean
@@ -72,9 +94,10 @@ class SyncConfiguration {
 
     @Bean
     SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, ErasedPeople erased,
-                                KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+                                KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters,
+                                IntroEmailSender intros) {
         deadLetters.addHeadersFunction((record, exception) -> hubSpotHeaders(exception));
-        return new SyncListeners(leads, reminders, activities, ledger, erased, kafka, deadLetters, meters);
+        return new SyncListeners(leads, reminders, activities, ledger, erased, kafka, deadLetters, meters, intros);
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,9 +56,12 @@ class SyncListeners {
     private final DeadLetterPublishingRecoverer deadLetters;
     private final MeterRegistry meters;
     private final DistributionSummary callsPerLead;
+    private final IntroEmailSender intros;
 
     SyncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, ErasedPeople erased,
-                  KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters) {
+                  KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters,
+                  IntroEmailSender intros) {
+        this.intros = intros;
         this.leads = leads;
         this.reminders = reminders;
         this.activities = activities;
@@ -95,7 +99,10 @@ class SyncListeners {
             return;
         }
         ledger.ensureLoaded(accepted.stream().map(ConsumerRecord::partition).toList());
+        Set<String> syncedBefore = intros.sending() ? Set.copyOf(ledger.known(latest.keySet()).keySet()) : Set.of();
         LeadSync.Result result = leads.sync(latest.values());
+        // introduction emails to send are recorded on crm.synced first, and sent only once Kafka has that record
+        List<LeadRouted> introductions = intros.claim(latest.values(), result.synced(), syncedBefore);
         for (ConsumerRecord<String, LeadRouted> record : accepted) {
             Rejection rejection = result.rejected().get(record.value().getLeadId());
             if (rejection != null) {
@@ -109,6 +116,7 @@ class SyncListeners {
             sends.add(kafka.send(Topics.CRM_SYNCED.name(), synced.getLeadId(), synced));
         }
         awaitAll(sends);
+        intros.send(introductions, result.synced());
         long calls = HubSpotGateway.callsOnThisThread();
         callsPerLead.record((double) calls / latest.size());
         Counter.builder("leadflow.crm.sync.leads").tag("outcome", "synced").register(meters).increment(result.synced().size());

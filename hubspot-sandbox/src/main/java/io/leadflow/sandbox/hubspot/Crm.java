@@ -164,6 +164,29 @@ final class Crm {
         if (type.equals("deals")) {
             checkStage(properties);
         }
+        if (type.equals("emails")) {
+            checkEmail(properties);
+        }
+    }
+
+    /**
+     * An email engagement as HubSpot's emails API takes it: {@code hs_timestamp} required, direction and status among
+     * their options (https://developers.hubspot.com/docs/api-reference/legacy/crm/activities/emails/guide).
+     */
+    static void checkEmail(Map<String, String> properties) {
+        if (properties.getOrDefault("hs_timestamp", "").isBlank()) {
+            throw new HubSpotError(400, "VALIDATION_ERROR", "Property values were not valid: hs_timestamp is required");
+        }
+        option(properties, "hs_email_direction", List.of("EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL"));
+        option(properties, "hs_email_status", List.of("BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT"));
+    }
+
+    private static void option(Map<String, String> properties, String name, List<String> options) {
+        String value = properties.get(name);
+        if (value != null && !options.contains(value)) {
+            throw new HubSpotError(400, "VALIDATION_ERROR", "Property values were not valid: " + value + " was not one of the allowed options for "
+                    + name + ": " + String.join(", ", options));
+        }
     }
 
     void checkStage(Map<String, String> properties) {

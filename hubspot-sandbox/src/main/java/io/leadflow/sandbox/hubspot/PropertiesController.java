@@ -182,6 +182,8 @@ class PropertiesController {
             case "tasks" -> List.of("hs_timestamp", "hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority",
                     "hs_task_type", "hubspot_owner_id");
             case "notes" -> List.of("hs_timestamp", "hs_note_body", "hubspot_owner_id");
+            case "emails" -> List.of("hs_timestamp", "hs_email_direction", "hs_email_status", "hs_email_subject", "hs_email_text",
+                    "hs_email_html", "hs_email_headers", "hubspot_owner_id");
             default -> List.of();
         };
     }

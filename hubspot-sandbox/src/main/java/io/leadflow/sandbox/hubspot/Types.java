@@ -40,7 +40,10 @@ final class Types {
             new AssociationType("tasks", "companies", 192, true), new AssociationType("companies", "tasks", 191, true),
             new AssociationType("tasks", "deals", 216, true), new AssociationType("deals", "tasks", 215, true),
             new AssociationType("calls", "contacts", 194, true), new AssociationType("calls", "deals", 206, true),
-            new AssociationType("meetings", "contacts", 200, true), new AssociationType("meetings", "deals", 212, true));
+            new AssociationType("meetings", "contacts", 200, true), new AssociationType("meetings", "deals", 212, true),
+            new AssociationType("emails", "contacts", 198, true), new AssociationType("contacts", "emails", 197, true),
+            new AssociationType("emails", "companies", 186, true), new AssociationType("companies", "emails", 185, true),
+            new AssociationType("emails", "deals", 210, true), new AssociationType("deals", "emails", 209, true));
 
     private Types() {
     }

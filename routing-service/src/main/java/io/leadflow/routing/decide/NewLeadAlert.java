@@ -5,6 +5,7 @@ import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.Contact;
+import io.leadflow.avro.IntroEmail;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
@@ -24,6 +25,11 @@ import java.util.List;
  * identical alert (same alertId, same createdAt) and the notifier posts it once.
  */
 public final class NewLeadAlert {
+
+    /** The alert field that carries the introduction email's draft. */
+    public static final String DRAFT_LABEL = "Introduction email (draft)";
+    /** Characters of the draft in the alert (a Slack field holds 2,000). */
+    static final int MAX_DRAFT = 1_500;
 
     private static final DateTimeFormatter DEMO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -62,6 +68,7 @@ public final class NewLeadAlert {
         add(fields, "Monthly events", lead.getMonthlyEvents() == null ? null : Labels.number(lead.getMonthlyEvents()));
         add(fields, "Region", region(contact));
         add(fields, "Source", source(lead));
+        add(fields, DRAFT_LABEL, draft(decision.getIntroEmail()));
         List<AlertLink> links = new ArrayList<>();
         if (lead.getDemo() != null && lead.getDemo().getBookingUrl() != null && !lead.getDemo().getBookingUrl().isBlank()) {
             links.add(new AlertLink("Demo booking", lead.getDemo().getBookingUrl()));
@@ -92,6 +99,15 @@ public final class NewLeadAlert {
                 .setLeadReceivedAt(lead.getReceivedAt())
                 .setButtons(List.of(new AlertButton(ACCEPT, "Accept", value, "primary"), new AlertButton(PASS, "Pass", value, null)))
                 .build();
+    }
+
+    /** The introduction email as the owner will see it in the CRM, cut to fit a Slack field. */
+    private static String draft(IntroEmail email) {
+        if (email == null) {
+            return null;
+        }
+        String text = "To: " + email.getTo() + "\nSubject: " + email.getSubject() + "\n\n" + email.getBody();
+        return text.length() <= MAX_DRAFT ? text : text.substring(0, MAX_DRAFT - 1) + "…";
     }
 
     private static void add(List<AlertField> fields, String label, String value) {

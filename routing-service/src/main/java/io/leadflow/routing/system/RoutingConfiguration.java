@@ -6,6 +6,8 @@ import io.leadflow.platform.web.AdminAccessProperties;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.privacy.ErasedPeople;
+import io.leadflow.routing.intro.IntroEmails;
+import io.leadflow.routing.intro.IntroTemplates;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.rules.RulesLoader;
 import io.leadflow.routing.topology.RoutingTopology;
@@ -56,6 +58,14 @@ class RoutingConfiguration {
     }
 
     @Bean
+    IntroEmails introEmails(RoutingProperties properties) {
+        IntroTemplates templates = properties.introTemplates().isBlank() ? IntroTemplates.loadDefault()
+                : IntroTemplates.load(Path.of(properties.introTemplates()));
+        log.info("Introduction email templates from {}: {}", templates.source(), String.join(", ", templates.ids()));
+        return new IntroEmails(templates);
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
@@ -69,13 +79,14 @@ class RoutingConfiguration {
     }
 
     @Bean
-    RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties) {
+    RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties,
+                                    IntroEmails intros) {
         ErasedPeople erased = new ErasedPeople(properties.privacy().configured() ? new Subjects(properties.privacy().key()) : null);
         if (!properties.privacy().configured()) {
             log.warn("LEADFLOW_PRIVACY_KEY is not set: erasures are reported failed until it is, and erased people are not recognised");
         }
         return new RoutingTopology(router, clock, kafka.buildStreamsProperties(), metrics, RoutingTopology.StoreKind.PERSISTENT,
-                new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()), erased);
+                new RoutingTopology.SlaSettings(properties.slaPunctuationInterval(), properties.slaMaxFiresPerTick()), erased, intros);
     }
 
     @Bean

@@ -13,6 +13,7 @@ import java.time.Duration;
  * exactly-once) live under {@code spring.kafka.streams}.
  *
  * @param rules             path of the rules file; empty uses the handbook's default rules from the classpath
+ * @param introTemplates    path of the introduction email templates; empty uses the handbook's from the classpath
  * @param forwardTimeout    how long a read is given when it is forwarded to the instance that runs the routing task
  * @param simulationTimeout the longest a simulation ({@code POST /routing/simulations}) may read and replay
  * @param slaPunctuationInterval how often due SLA clocks are looked for (wall clock)
@@ -26,7 +27,8 @@ public record RoutingProperties(@DefaultValue("") String rules,
                                 @DefaultValue("10m") @NotNull Duration simulationTimeout,
                                 @DefaultValue("200ms") @NotNull Duration slaPunctuationInterval,
                                 @DefaultValue("10000") @jakarta.validation.constraints.Min(1) int slaMaxFiresPerTick,
-                                @DefaultValue @jakarta.validation.Valid @NotNull Privacy privacy) {
+                                @DefaultValue @jakarta.validation.Valid @NotNull Privacy privacy,
+                                @DefaultValue("") String introTemplates) {
 
     /**
      * @param key the secret every service names a person by ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in

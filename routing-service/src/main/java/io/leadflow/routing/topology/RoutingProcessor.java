@@ -9,6 +9,7 @@ import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.privacy.ErasedPeople;
 import io.leadflow.routing.privacy.RoutingErasures;
 import io.leadflow.schemas.Topics;
+import io.leadflow.routing.intro.IntroEmails;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -38,6 +39,7 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
     private final Clock clock;
     private final DecisionListener listener;
     private final ErasedPeople erasedPeople;
+    private final IntroEmails intros;
     private ProcessorContext<String, Routing> context;
     private KeyValueStore<String, String> erased;
     private KeyValueStore<String, LeadRouted> decisions;
@@ -45,9 +47,10 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
     private LeadOwnership ownership;
     private LiveRules rules;
 
-    RoutingProcessor(Router initial, Clock clock, DecisionListener listener, ErasedPeople erasedPeople) {
+    RoutingProcessor(Router initial, Clock clock, DecisionListener listener, ErasedPeople erasedPeople, IntroEmails intros) {
         this.erasedPeople = erasedPeople;
         this.initial = initial;
+        this.intros = intros;
         this.clock = clock;
         this.listener = listener;
     }
@@ -101,6 +104,8 @@ final class RoutingProcessor implements Processor<String, SpecificRecord, String
         Decision decision = rules.router().decide(lead, now, state);
         LeadRouted routed = decision.toLeadRouted(lead, now);
         routed.setPublishedRulesVersion(rules.version());
+        // written once, for the first owner: later versions carry it as it was (the lead gets one introduction)
+        routed.setIntroEmail(intros.render(routed));
         decisions.put(leadId, routed);
         ownership.start(routed, now);
         log.info("Lead {} from {} routed {} / {} to {}{}", leadId, Masking.email(lead.getContact() == null ? null : lead.getContact().getEmail()),

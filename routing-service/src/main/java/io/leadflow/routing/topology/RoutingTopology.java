@@ -11,6 +11,7 @@ import io.leadflow.platform.streams.StateJson;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.privacy.ErasedPeople;
 import io.leadflow.routing.privacy.RoutingErasures;
+import io.leadflow.routing.intro.IntroEmails;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
@@ -73,6 +74,7 @@ public final class RoutingTopology {
     private final StoreKind stores;
     private final SlaSettings sla;
     private final ErasedPeople erased;
+    private final IntroEmails intros;
 
     /**
      * How SLA clocks are fired.
@@ -102,13 +104,27 @@ public final class RoutingTopology {
 
     public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
                            SlaSettings sla) {
-        this(router, clock, serdeConfigs, listener, stores, sla, ErasedPeople.none());
+        this(router, clock, serdeConfigs, listener, stores, sla, ErasedPeople.none(), IntroEmails.none());
     }
 
-    /** @param erased who is erased, and how a person is named (see {@link RoutingErasures}) */
     public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
                            SlaSettings sla, ErasedPeople erased) {
+        this(router, clock, serdeConfigs, listener, stores, sla, erased, IntroEmails.none());
+    }
+
+    public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
+                           SlaSettings sla, IntroEmails intros) {
+        this(router, clock, serdeConfigs, listener, stores, sla, ErasedPeople.none(), intros);
+    }
+
+    /**
+     * @param erased who is erased, and how a person is named (see {@link RoutingErasures})
+     * @param intros writes the introduction email a first decision carries ({@link IntroEmails#none()}: none)
+     */
+    public RoutingTopology(Router router, Clock clock, Map<String, ?> serdeConfigs, DecisionListener listener, StoreKind stores,
+                           SlaSettings sla, ErasedPeople erased, IntroEmails intros) {
         this.erased = erased;
+        this.intros = intros;
         this.sla = sla;
         this.router = router;
         this.clock = clock;
@@ -154,7 +170,7 @@ public final class RoutingTopology {
                 .mapValues(value -> (SpecificRecord) value, Named.as("lead-input"))
                 .merge(rulesVersions, Named.as("leads-and-rules"))
                 .repartition(Repartitioned.with(Serdes.String(), new LaneSerde(serdeConfigs)).withName("routing-lane").withNumberOfPartitions(1))
-                .process(() -> new RoutingProcessor(router, clock, listener, erased), Named.as("route"),
+                .process(() -> new RoutingProcessor(router, clock, listener, erased, intros), Named.as("route"),
                         DECISIONS_STORE, ACCOUNTS_STORE, COUNTERS_STORE, SLA_STORE, SLA_DUE_STORE, CRM_LINKS_STORE, RULES_STORE,
                         RoutingErasures.ERASED_STORE);
 

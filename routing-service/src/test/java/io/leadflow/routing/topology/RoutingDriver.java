@@ -8,6 +8,7 @@ import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.decide.Router;
+import io.leadflow.routing.intro.IntroEmails;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
@@ -44,9 +45,13 @@ final class RoutingDriver implements AutoCloseable {
     private final TestInputTopic<String, RulesVersion> rulesVersions;
 
     RoutingDriver(RoutingRules rules, Path stateDir) {
+        this(rules, stateDir, IntroEmails.none());
+    }
+
+    RoutingDriver(RoutingRules rules, Path stateDir, IntroEmails intros) {
         Map<String, Object> serdes = Map.of("schema.registry.url", "mock://routing-ttd-" + UUID.randomUUID());
         RoutingTopology topology = new RoutingTopology(new Router(rules), clock, serdes, DecisionListener.NONE,
-                RoutingTopology.StoreKind.IN_MEMORY);
+                RoutingTopology.StoreKind.IN_MEMORY, RoutingTopology.SlaSettings.DEFAULT, intros);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "leadflow-routing-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
