@@ -4,7 +4,6 @@ import io.leadflow.crm.hubspot.HubSpotCrm;
 import io.leadflow.crm.hubspot.HubSpotGateway;
 import io.leadflow.crm.system.CrmProperties;
 import io.leadflow.crm.system.HubSpotSetup;
-import io.leadflow.platform.privacy.Subjects;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,9 +31,7 @@ class PrivacyConfiguration {
 
     @Bean
     ErasedPeople erasedPeople(CrmProperties properties, ConsumerFactory<Object, Object> consumerFactory, MeterRegistry meters) {
-        String key = properties.privacy().key();
-        Subjects subjects = key == null || key.isBlank() ? null : new Subjects(key);
-        return new ErasedPeople(subjects, groupless(consumerFactory, "crm-sync-erased-people"), meters);
+        return new ErasedPeople(properties.privacy().subjects(), groupless(consumerFactory, "crm-sync-erased-people"), meters);
     }
 
     @Bean

@@ -1,11 +1,11 @@
 package io.leadflow.crm.system;
 
+import io.leadflow.platform.privacy.PrivacyKey;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -31,7 +31,7 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
                             @Valid @NotNull Retry retry,
                             @Valid @NotNull Circuit circuit,
                             @Valid @NotNull Batch batch,
-                            @Valid @DefaultValue Privacy privacy) {
+                            @Valid @DefaultValue PrivacyKey privacy) {
 
     /**
      * @param baseUrl          API base, {@code https://api.hubapi.com} (a local sandbox in the embedded stack)
@@ -145,19 +145,5 @@ public record CrmProperties(@Valid @NotNull Hubspot hubspot,
                         @Min(1) @DefaultValue("65536") int fillBytes,
                         @NotNull @DefaultValue("500ms") Duration fillWait,
                         @Min(1) @Max(10) @DefaultValue("4") int parallelCalls) {
-    }
-
-    /**
-     * @param key LEADFLOW_PRIVACY_KEY ({@code leadflow.privacy.key}): the key of the subjects that name erased people
-     *            (at least 32 bytes); without it erasures are still carried out (each names its email) but a replayed
-     *            record of an erased person cannot be recognised, which is said at start-up
-     */
-    public record Privacy(@Pattern(regexp = "^$|^.{32,}$", message = "must be at least 32 characters (LEADFLOW_PRIVACY_KEY)")
-                          @DefaultValue("") String key) {
-
-        @Override
-        public String toString() {
-            return "Privacy[key=***]";
-        }
     }
 }

@@ -66,7 +66,7 @@ public class Erasures extends TopicFollower {
     Erasures(KafkaProperties kafka, IntakeProperties properties, MeterRegistry meters) {
         super("erasures", kafka, Map.of());
         this.properties = properties;
-        this.subjects = properties.privacy().configured() ? new Subjects(properties.privacy().key()) : null;
+        this.subjects = properties.privacy().subjects();
         this.meters = meters;
         if (subjects == null) {
             log.warn("LEADFLOW_PRIVACY_KEY is not set: erasure requests are answered 503 and erased people are not recognised");

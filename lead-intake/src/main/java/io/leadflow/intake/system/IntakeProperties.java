@@ -1,5 +1,6 @@
 package io.leadflow.intake.system;
 
+import io.leadflow.platform.privacy.PrivacyKey;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -52,23 +53,7 @@ public record IntakeProperties(@DefaultValue("false") boolean allowUnsigned,
                                @DefaultValue @Valid @NotNull HubSpotSignals hubspotSignals,
                                @DefaultValue @Valid @NotNull Secrets secrets,
                                @DefaultValue @Valid @NotNull NextStep nextStep,
-                               @DefaultValue @Valid @NotNull Privacy privacy) {
-
-    /**
-     * @param key the secret every service names a person by ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in
-     *            every service; see {@code Subjects}). Empty: erasure requests are answered 503 until it is set
-     */
-    public record Privacy(@DefaultValue("") String key) {
-
-        public boolean configured() {
-            return key != null && !key.isBlank();
-        }
-
-        @Override
-        public String toString() {
-            return "Privacy[key=" + (configured() ? "***" : "<unset>") + "]";
-        }
-    }
+                               @DefaultValue @Valid @NotNull PrivacyKey privacy) {
 
     /**
      * The link a website form's answer carries, which the visitor's browser polls until routing has chosen an owner and

@@ -3,7 +3,6 @@ package io.leadflow.routing.system;
 import io.leadflow.platform.kafka.TopicDeadLetters;
 import io.leadflow.platform.streams.InstanceQueries;
 import io.leadflow.platform.web.AdminAccessProperties;
-import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.privacy.ErasedPeople;
 import io.leadflow.routing.intro.IntroEmails;
@@ -81,7 +80,7 @@ class RoutingConfiguration {
     @Bean
     RoutingTopology routingTopology(Router router, Clock clock, KafkaProperties kafka, RoutingMetrics metrics, RoutingProperties properties,
                                     IntroEmails intros) {
-        ErasedPeople erased = new ErasedPeople(properties.privacy().configured() ? new Subjects(properties.privacy().key()) : null);
+        ErasedPeople erased = new ErasedPeople(properties.privacy().subjects());
         if (!properties.privacy().configured()) {
             log.warn("LEADFLOW_PRIVACY_KEY is not set: erasures are reported failed until it is, and erased people are not recognised");
         }

@@ -1,5 +1,6 @@
 package io.leadflow.routing.system;
 
+import io.leadflow.platform.privacy.PrivacyKey;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -27,22 +28,6 @@ public record RoutingProperties(@DefaultValue("") String rules,
                                 @DefaultValue("10m") @NotNull Duration simulationTimeout,
                                 @DefaultValue("200ms") @NotNull Duration slaPunctuationInterval,
                                 @DefaultValue("10000") @jakarta.validation.constraints.Min(1) int slaMaxFiresPerTick,
-                                @DefaultValue @jakarta.validation.Valid @NotNull Privacy privacy,
+                                @DefaultValue @jakarta.validation.Valid @NotNull PrivacyKey privacy,
                                 @DefaultValue("") String introTemplates) {
-
-    /**
-     * @param key the secret every service names a person by ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in
-     *            every service). Empty: erasures are reported failed, and retried once it is set
-     */
-    public record Privacy(@DefaultValue("") String key) {
-
-        public boolean configured() {
-            return key != null && !key.isBlank();
-        }
-
-        @Override
-        public String toString() {
-            return "Privacy[key=" + (configured() ? "***" : "<unset>") + "]";
-        }
-    }
 }
