@@ -9,24 +9,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.leadflow.platform.kafka.TopicFollower;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -40,7 +36,7 @@ import java.util.function.Supplier;
  * <p>Reminders and activities carry a leadId, not an email: the erased person's leads are the ones crm-sync found with
  * their HubSpot contact when it erased them, and those of a dropped {@code LeadRouted}; both are kept in memory only.
  */
-public class ErasedPeople implements SmartLifecycle {
+public class ErasedPeople extends TopicFollower {
 
     private static final Logger log = LoggerFactory.getLogger(ErasedPeople.class);
     private static final Duration FIRST_READ_WAIT = Duration.ofSeconds(60);
@@ -48,20 +44,18 @@ public class ErasedPeople implements SmartLifecycle {
     private final Map<String, Instant> subjects = new ConcurrentHashMap<>();
     private final Map<String, Instant> leads = new ConcurrentHashMap<>();
     private final Subjects hashes;
-    private final Supplier<Consumer<String, Object>> consumers;
     private final MeterRegistry meters;
     private final CountDownLatch firstRead = new CountDownLatch(1);
-    private volatile boolean running;
-    private volatile Consumer<String, Object> consumer;
-    private Thread thread;
+    private final boolean following;
 
     /**
      * @param hashes    the subjects of emails; null without LEADFLOW_PRIVACY_KEY (then no LeadRouted is recognised)
      * @param consumers consumers without a group, reading read_committed; null: nothing to follow (tests)
      */
     ErasedPeople(Subjects hashes, Supplier<Consumer<String, Object>> consumers, MeterRegistry meters) {
+        super("crm-sync-erased-people", consumers);
         this.hashes = hashes;
-        this.consumers = consumers;
+        this.following = consumers != null;
         this.meters = meters;
     }
 
@@ -126,14 +120,11 @@ public class ErasedPeople implements SmartLifecycle {
             log.warn("LEADFLOW_PRIVACY_KEY is not set: erasures are carried out, but crm-sync cannot recognise a replayed lead "
                     + "of an erased person by its email");
         }
-        running = true;
-        if (consumers == null) {
+        super.start();
+        if (!following) {
             firstRead.countDown();
             return;
         }
-        thread = new Thread(this::run, "crm-sync-erased-people");
-        thread.setDaemon(true);
-        thread.start();
         try {
             if (!firstRead.await(FIRST_READ_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("privacy.erasures not read to its end within {}; reading on in the background", FIRST_READ_WAIT);
@@ -150,53 +141,11 @@ public class ErasedPeople implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
-        running = false;
-        Consumer<String, Object> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void run() {
-        while (running) {
-            try (Consumer<String, Object> opened = consumers.get()) {
-                consumer = opened;
-                follow(opened);
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("Following privacy.erasures failed ({}); opening a new consumer", e.toString());
-                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-                }
-            }
-        }
-    }
-
-    private void follow(Consumer<String, Object> opened) {
-        List<PartitionInfo> infos = opened.partitionsFor(Topics.PRIVACY_ERASURES.name(), Duration.ofSeconds(5));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("privacy.erasures does not exist yet");
-        }
-        List<TopicPartition> partitions = new ArrayList<>();
-        infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
-        opened.assign(partitions);
+    protected void follow(Consumer<String, Object> opened) {
+        List<TopicPartition> partitions = assignAll(opened, List.of(Topics.PRIVACY_ERASURES.name()));
         opened.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = opened.endOffsets(partitions);
-        while (running) {
+        while (following()) {
             for (ConsumerRecord<String, Object> record : opened.poll(Duration.ofMillis(500))) {
                 if (record.value() instanceof ErasureRequested erasure) {
                     remember(erasure);

@@ -4,10 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import io.leadflow.avro.BookingLink;
 import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.RejectedRequest;
-import io.leadflow.intake.system.TopicFollower;
+import io.leadflow.platform.kafka.TopicFollower;
 import io.leadflow.schemas.Topics;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
@@ -40,7 +40,7 @@ class LedgerView extends TopicFollower {
     private volatile boolean loaded;
 
     LedgerView(KafkaProperties kafka, IntakeProperties properties) {
-        super("ledger", kafka, Map.of());
+        super("lead-intake-ledger", kafka, Map.of());
         this.properties = properties;
         this.deliveries = DeliveryLedger.newDeliveryCache(properties.replayCacheSize(), Duration.ofDays(4));
     }
@@ -120,7 +120,7 @@ class LedgerView extends TopicFollower {
     }
 
     @Override
-    protected void follow(KafkaConsumer<String, Object> opened) {
+    protected void follow(Consumer<String, Object> opened) {
         List<TopicPartition> partitions = assignAll(opened, TOPICS);
         Map<TopicPartition, Long> resume = new HashMap<>();
         for (TopicPartition tp : partitions) {

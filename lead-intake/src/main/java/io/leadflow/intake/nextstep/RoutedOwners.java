@@ -8,11 +8,11 @@ import io.leadflow.avro.Owner;
 import io.leadflow.intake.privacy.Erasures;
 import io.leadflow.intake.privacy.PersonalMemory;
 import io.leadflow.intake.system.IntakeProperties;
-import io.leadflow.intake.system.TopicFollower;
+import io.leadflow.platform.kafka.TopicFollower;
 import io.leadflow.schemas.Topics;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -56,7 +56,7 @@ class RoutedOwners extends TopicFollower implements PersonalMemory {
     private final Map<TopicPartition, Long> positions = new HashMap<>();
 
     RoutedOwners(KafkaProperties kafka, IntakeProperties properties, NextStepTokens tokens, Clock clock, Erasures erasures) {
-        super("next-steps", kafka, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"));
+        super("lead-intake-next-steps", kafka, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"));
         this.tokens = tokens;
         this.erasures = erasures;
         this.ttl = properties.nextStep().ttl();
@@ -124,7 +124,7 @@ class RoutedOwners extends TopicFollower implements PersonalMemory {
     }
 
     @Override
-    protected void follow(KafkaConsumer<String, Object> opened) {
+    protected void follow(Consumer<String, Object> opened) {
         // the erased people first, so no decision about one of them is kept in between
         while (!erasures.awaitLoaded(Duration.ofSeconds(1))) {
             if (!following()) {

@@ -4,13 +4,13 @@ import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.RejectedRequest;
-import io.leadflow.intake.system.TopicFollower;
+import io.leadflow.platform.kafka.TopicFollower;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
@@ -64,7 +64,7 @@ public class Erasures extends TopicFollower {
     private volatile Listener listener;
 
     Erasures(KafkaProperties kafka, IntakeProperties properties, MeterRegistry meters) {
-        super("erasures", kafka, Map.of());
+        super("lead-intake-erasures", kafka, Map.of());
         this.properties = properties;
         this.subjects = properties.privacy().subjects();
         this.meters = meters;
@@ -166,7 +166,7 @@ public class Erasures extends TopicFollower {
     }
 
     @Override
-    protected void follow(KafkaConsumer<String, Object> opened) {
+    protected void follow(Consumer<String, Object> opened) {
         List<TopicPartition> partitions = assignAll(opened, TOPICS);
         List<TopicPartition> fresh = new java.util.ArrayList<>();
         for (TopicPartition tp : partitions) {

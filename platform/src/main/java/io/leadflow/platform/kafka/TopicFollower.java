@@ -1,6 +1,7 @@
-package io.leadflow.intake.system;
+package io.leadflow.platform.kafka;
 
 import io.leadflow.schemas.serde.AvroDeserializer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * A thread that reads every partition of some topics on every instance, without a consumer group, and opens a new
@@ -32,18 +34,31 @@ public abstract class TopicFollower implements SmartLifecycle {
 
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String threadName;
-    private final Map<String, Object> consumerConfig;
+    private final Supplier<? extends Consumer<String, Object>> consumers;
     private volatile boolean running;
-    private volatile KafkaConsumer<String, Object> consumer;
+    private volatile Consumer<String, Object> consumer;
     private Thread thread;
 
     /**
-     * @param name      names the thread ({@code intake-<name>}) and the consumer ({@code lead-intake-<name>})
+     * @param name      names the thread and the consumer ({@code <name>})
      * @param overrides consumer settings on top of the application's: Avro values as generated classes, read_committed,
      *                  no group and no commits
      */
     protected TopicFollower(String name, KafkaProperties kafka, Map<String, Object> overrides) {
-        this.threadName = "intake-" + name;
+        this(name, consumers(name, kafka, overrides));
+    }
+
+    /**
+     * @param name      names the thread
+     * @param consumers opens a consumer without a group (read_committed, values as generated Avro classes); null: no
+     *                  thread is started (nothing to follow)
+     */
+    protected TopicFollower(String name, Supplier<? extends Consumer<String, Object>> consumers) {
+        this.threadName = name;
+        this.consumers = consumers;
+    }
+
+    private static Supplier<Consumer<String, Object>> consumers(String name, KafkaProperties kafka, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class);
@@ -51,13 +66,14 @@ public abstract class TopicFollower implements SmartLifecycle {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lead-intake-" + name);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
         config.putAll(overrides);
-        this.consumerConfig = Map.copyOf(config);
+        Map<String, Object> fixed = Map.copyOf(config);
+        return () -> new KafkaConsumer<>(fixed);
     }
 
     /** Reads from a consumer just opened until it fails or is woken up by {@link #stop()}. */
-    protected abstract void follow(KafkaConsumer<String, Object> opened);
+    protected abstract void follow(Consumer<String, Object> opened);
 
     /** Whether {@link #stop()} has not been called; {@link #follow} polls while it is. */
     protected final boolean following() {
@@ -65,7 +81,7 @@ public abstract class TopicFollower implements SmartLifecycle {
     }
 
     /** Assigns every partition of {@code topics}; fails while one of them does not exist yet (the next consumer retries). */
-    protected static List<TopicPartition> assignAll(KafkaConsumer<String, Object> opened, List<String> topics) {
+    protected static List<TopicPartition> assignAll(Consumer<String, Object> opened, List<String> topics) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> infos = opened.partitionsFor(topic, METADATA_TIMEOUT);
@@ -83,6 +99,9 @@ public abstract class TopicFollower implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        if (consumers == null) {
+            return;
+        }
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
         thread.start();
@@ -91,7 +110,7 @@ public abstract class TopicFollower implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        KafkaConsumer<String, Object> current = consumer;
+        Consumer<String, Object> current = consumer;
         if (current != null) {
             current.wakeup();
         }
@@ -111,7 +130,7 @@ public abstract class TopicFollower implements SmartLifecycle {
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, Object> opened = new KafkaConsumer<>(consumerConfig)) {
+            try (Consumer<String, Object> opened = consumers.get()) {
                 consumer = opened;
                 follow(opened);
             } catch (WakeupException e) {
