@@ -12,13 +12,8 @@ import io.leadflow.avro.Plan;
 import io.leadflow.intake.IntakeIntegrationTest;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroSerializer;
-import io.leadflow.testing.KafkaBrokers;
+import io.leadflow.testing.AvroTopics;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -270,16 +265,7 @@ class ErasureTests extends IntakeIntegrationTest {
     }
 
     private static void send(String topic, String key, Object value) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", REGISTRY);
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        AvroTopics.send(REGISTRY, topic, key, value);
     }
 
     private HttpResponse<String> post(String body, boolean withToken) {

@@ -9,18 +9,8 @@ import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.routing.Leads;
 import io.leadflow.routing.RunningRoutingService;
 import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroDeserializer;
-import io.leadflow.schemas.serde.AvroSerializer;
-import io.leadflow.testing.KafkaBrokers;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.leadflow.testing.AvroTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -30,9 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,41 +64,15 @@ class RoutingErasureOnBrokerTests extends RunningRoutingService {
     }
 
     private static void send(String topic, String key, Object value) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", REGISTRY);
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        AvroTopics.send(REGISTRY, topic, key, value);
     }
 
     /** The latest committed report under this key, or null. */
     private static ErasureReport report(String key) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                "specific.avro.reader", true,
-                "schema.registry.url", REGISTRY);
         ErasureReport latest = null;
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topics.PRIVACY_ERASURE_REPORTS.name())
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        latest = (ErasureReport) record.value();
-                    }
-                }
+        for (ConsumerRecord<String, Object> record : AvroTopics.readAll(REGISTRY, Topics.PRIVACY_ERASURE_REPORTS.name())) {
+            if (key.equals(record.key())) {
+                latest = (ErasureReport) record.value();
             }
         }
         return latest;
