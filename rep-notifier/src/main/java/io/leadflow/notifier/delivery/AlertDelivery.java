@@ -3,6 +3,7 @@ package io.leadflow.notifier.delivery;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.SentLedger;
+import io.leadflow.notifier.privacy.AlertSubjects;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
 import io.leadflow.notifier.templates.Templates;
@@ -37,9 +38,9 @@ public class AlertDelivery {
 
     public AlertDelivery(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger, ChannelResolver channels,
                          ChannelLanes lanes, ConsumerRecordRecoverer deadLetters, NotifierProperties properties,
-                         DeliveryMetrics metrics, Clock clock) {
+                         DeliveryMetrics metrics, Clock clock, AlertSubjects subjects) {
         this.collaborators = new AlertJob.Collaborators(slack, templates, deals, ledger, deadLetters, properties.delivery(),
-                properties.recovery(), properties.digest(), metrics, clock);
+                properties.recovery(), properties.digest(), metrics, clock, subjects);
         this.channels = channels;
         this.lanes = lanes;
     }
