@@ -8,6 +8,7 @@ import io.leadflow.notifier.TestAlerts;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.SentStatus;
 import io.leadflow.notifier.privacy.AlertSubjects;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
 import io.leadflow.notifier.templates.Templates;
@@ -731,7 +732,7 @@ class DeliveryTests {
         return new AlertDelivery(client, new Templates(), deals, ledger,
                 new ChannelResolver(Map.of(), new MockEnvironment()), lanes,
                 (record, exception) -> deadLettered.add(exception), properties, metrics, Clock.systemUTC(),
-                new AlertSubjects(new Subjects(SUBJECT_KEY)));
+                new AlertSubjects(new Subjects(SUBJECT_KEY)), new ErasedPeople(AlertSubjects.none(), meters));
     }
 
     private void submit(AlertDelivery delivery, RepAlert alert) {
