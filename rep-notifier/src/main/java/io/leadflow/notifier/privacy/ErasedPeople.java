@@ -67,6 +67,9 @@ public class ErasedPeople {
         if (erasedAt == null || at == null || !at.isBefore(erasedAt)) {
             return false;
         }
+        if (alert.getLeadId() != null) {
+            leads.merge(alert.getLeadId(), erasedAt, (a, b) -> a.isBefore(b) ? b : a); // its reminders and clicks too
+        }
         log.info("Dropped alert {} of lead {}: its person was erased after it", alert.getKind(), alert.getLeadId());
         Counter.builder("leadflow.privacy.skipped").description("Records about an erased person, from before the erasure, dropped")
                 .tag("service", "rep-notifier").tag("record", "rep-alert").register(meters).increment();
