@@ -28,6 +28,16 @@ public class InMemorySentLedger implements SentLedger {
         alerts.merge(marker.getAlertId(), marker, (existing, incoming) -> SentLedger.replaces(incoming, existing) ? incoming : existing);
     }
 
+    @Override
+    public List<SentAlert> all() {
+        return List.copyOf(alerts.values());
+    }
+
+    @Override
+    public void forget(java.util.Collection<String> alertIds) {
+        alertIds.forEach(alerts::remove);
+    }
+
     public List<SentAlert> written() {
         synchronized (written) {
             return List.copyOf(written);

@@ -102,6 +102,31 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
         markers.forEach(this::merge);
     }
 
+    @Override
+    public List<SentAlert> all() {
+        return List.copyOf(alerts.values());
+    }
+
+    @Override
+    public void forget(java.util.Collection<String> alertIds) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(alertIds.size());
+        for (String alertId : alertIds) {
+            sends.add(template.send(Topics.REP_ALERTS_SENT.name(), alertId, null));
+        }
+        long deadline = System.nanoTime() + writeTimeout.toNanos();
+        try {
+            for (CompletableFuture<?> send : sends) {
+                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while deleting " + alertIds.size() + " markers", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LedgerUnavailableException("Could not delete " + alertIds.size() + " markers", e);
+        }
+        alertIds.forEach(alerts::remove);
+    }
+
     /** Waits until the ledger has read every marker written before this call. */
     public void awaitCaughtUp(Duration timeout) {
         CompletableFuture<Void> request = new CompletableFuture<>();
@@ -141,6 +166,8 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
                     for (ConsumerRecord<String, SentAlert> record : kafka.poll(Duration.ofMillis(200))) {
                         if (record.value() != null) {
                             merge(record.value());
+                        } else if (record.key() != null) {
+                            alerts.remove(record.key()); // an erasure deleted it
                         }
                     }
                     answerCatchUpRequests(kafka, partitions);

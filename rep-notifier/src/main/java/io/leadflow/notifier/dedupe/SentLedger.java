@@ -26,6 +26,12 @@ public interface SentLedger {
         markers.forEach(this::record);
     }
 
+    /** Every alert known, latest marker each (an erasure looks its person's messages up here). */
+    List<SentAlert> all();
+
+    /** Deletes these alerts' markers durably (tombstones) before returning; throws when it cannot. */
+    void forget(java.util.Collection<String> alertIds);
+
     /** Merge rule shared by every ledger: a PENDING never replaces a SENT or FAILED of the same alert. */
     static boolean replaces(SentAlert incoming, SentAlert existing) {
         return existing == null

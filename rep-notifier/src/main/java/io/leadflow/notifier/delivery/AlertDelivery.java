@@ -3,6 +3,8 @@ package io.leadflow.notifier.delivery;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.SentLedger;
+import io.leadflow.notifier.privacy.AlertSubjects;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
 import io.leadflow.notifier.templates.Templates;
@@ -34,12 +36,14 @@ public class AlertDelivery {
     /** The lane of every alert submitted and not finished yet, by alert id. */
     private final Map<String, String> lanesInFlight = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final ErasedPeople erased;
 
     public AlertDelivery(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger, ChannelResolver channels,
                          ChannelLanes lanes, ConsumerRecordRecoverer deadLetters, NotifierProperties properties,
-                         DeliveryMetrics metrics, Clock clock) {
+                         DeliveryMetrics metrics, Clock clock, AlertSubjects subjects, ErasedPeople erased) {
+        this.erased = erased;
         this.collaborators = new AlertJob.Collaborators(slack, templates, deals, ledger, deadLetters, properties.delivery(),
-                properties.recovery(), properties.digest(), metrics, clock);
+                properties.recovery(), properties.digest(), metrics, clock, subjects);
         this.channels = channels;
         this.lanes = lanes;
     }
@@ -52,6 +56,10 @@ public class AlertDelivery {
         RepAlert alert = record.value();
         if (alert == null) {
             onDone.run(); // a tombstone: nothing to say to anyone
+            return;
+        }
+        if (erased.skips(alert)) {
+            onDone.run(); // about a person erased since: never posted again
             return;
         }
         String channel = channels.channelFor(alert).orElse(null);

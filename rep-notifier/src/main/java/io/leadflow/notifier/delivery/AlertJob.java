@@ -4,6 +4,7 @@ import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SentAlert;
+import io.leadflow.notifier.privacy.AlertSubjects;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.SentLedger;
 import io.leadflow.notifier.dedupe.SentStatus;
@@ -67,7 +68,7 @@ final class AlertJob implements LaneJob {
     record Collaborators(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger,
                          ConsumerRecordRecoverer deadLetters, NotifierProperties.Delivery delivery,
                          NotifierProperties.Recovery recovery, NotifierProperties.Digest digest, DeliveryMetrics metrics,
-                         Clock clock) {
+                         Clock clock, AlertSubjects subjects) {
     }
 
     /** One alert of the job: its record, whether its partition is still ours, and whom to tell when it is finished. */
@@ -530,13 +531,15 @@ final class AlertJob implements LaneJob {
         return marker(member, status, markerChannel, ts, c.clock().instant());
     }
 
-    private static SentAlert marker(Member member, SentStatus status, String markerChannel, String ts, Instant at) {
+    private SentAlert marker(Member member, SentStatus status, String markerChannel, String ts, Instant at) {
         return SentAlert.newBuilder()
                 .setAlertId(member.id())
                 .setChannel(markerChannel)
                 .setStatus(status.name())
                 .setSlackTs(ts)
                 .setAt(at)
+                .setLeadId(member.alert.getLeadId())
+                .setSubject(c.subjects().of(member.alert))
                 .build();
     }
 

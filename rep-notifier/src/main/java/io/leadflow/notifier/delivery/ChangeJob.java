@@ -414,6 +414,8 @@ final class ChangeJob implements LaneJob {
                     .setStatus(status.name())
                     .setSlackTs(ts)
                     .setAt(at)
+                    .setLeadId(alert.getLeadId())
+                    .setSubject(c.subjects().of(alert))
                     .build());
             attempts.infra = 0;
             return true;

@@ -1,5 +1,7 @@
 package io.leadflow.notifier.delivery;
 
+import io.leadflow.notifier.privacy.AlertSubjects;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.KafkaSentLedger;
 import io.leadflow.notifier.slack.SlackClient;
@@ -63,7 +65,8 @@ class DeliveryConfiguration {
     @Bean
     AlertDelivery alertDelivery(SlackClient slack, Templates templates, DealLinks deals, KafkaSentLedger ledger,
                                 ChannelResolver channels, ChannelLanes lanes, DeadLetterPublishingRecoverer deadLetters,
-                                NotifierProperties properties, DeliveryMetrics metrics, Clock clock) {
+                                NotifierProperties properties, DeliveryMetrics metrics, Clock clock, AlertSubjects subjects,
+                                ErasedPeople erased) {
         deadLetters.addHeadersFunction((record, exception) -> {
             RecordHeaders headers = new RecordHeaders();
             for (Throwable t = exception; t != null; t = t.getCause()) {
@@ -74,7 +77,7 @@ class DeliveryConfiguration {
             }
             return headers;
         });
-        return new AlertDelivery(slack, templates, deals, ledger, channels, lanes, asRepAlerts(deadLetters), properties, metrics, clock);
+        return new AlertDelivery(slack, templates, deals, ledger, channels, lanes, asRepAlerts(deadLetters), properties, metrics, clock, subjects, erased);
     }
 
     /**

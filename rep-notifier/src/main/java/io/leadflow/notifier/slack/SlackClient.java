@@ -93,6 +93,18 @@ public class SlackClient {
     }
 
     /**
+     * Deletes one of the bot's own messages with
+     * <a href="https://docs.slack.dev/reference/methods/chat.delete/">chat.delete</a>: {@code channel} (the conversation
+     * id) and {@code ts}. Slack answers {@code ok}, {@code channel}, {@code ts}; or {@code message_not_found} (unknown or
+     * already deleted), {@code cant_delete_message} (a bot token deletes only the bot's own messages),
+     * {@code channel_not_found}, {@code compliance_exports_prevent_deletion}..., thrown as {@link SlackApiException}.
+     */
+    public void delete(String channel, String ts) {
+        ObjectNode body = json.createObjectNode().put("channel", channel).put("ts", ts);
+        call("chat.delete", () -> http.post().uri("/chat.delete").contentType(JSON_UTF8).body(json.writeValueAsString(body)));
+    }
+
+    /**
      * Shows a message to one user in a conversation with
      * <a href="https://docs.slack.dev/reference/methods/chat.postEphemeral">chat.postEphemeral</a>: {@code channel},
      * {@code user} (who must be in it, else {@code user_not_in_channel}), {@code text}, {@code blocks}. Slack answers

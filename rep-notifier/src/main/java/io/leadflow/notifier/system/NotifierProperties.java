@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param hubspot   where the HubSpot buttons point
  * @param deals     the leadId to deal URL cache fed by {@code crm.synced}
  * @param digest    how new leads waiting for the same channel are posted together
+ * @param privacy   the key a person is named by in erasure requests
  */
 @Validated
 @ConfigurationProperties("leadflow.notifier")
@@ -36,7 +37,8 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
                                  @Valid @NotNull @DefaultValue Recovery recovery,
                                  @Valid @NotNull @DefaultValue Hubspot hubspot,
                                  @Valid @NotNull @DefaultValue Deals deals,
-                                 @Valid @NotNull @DefaultValue Digest digest) {
+                                 @Valid @NotNull @DefaultValue Digest digest,
+                                 @Valid @NotNull @DefaultValue Privacy privacy) {
 
     public NotifierProperties {
         Map<AlertKind, String> clean = new EnumMap<>(AlertKind.class);
@@ -140,5 +142,17 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
      */
     public record Digest(@DefaultValue("true") boolean enabled,
                          @Min(4000) @Max(40000) @DefaultValue("12000") int maxChars) {
+    }
+
+    /**
+     * @param key HMAC key of the subjects ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in every service);
+     *            blank: alerts are recorded without the subject of the person they name, so an erasure finds none
+     */
+    public record Privacy(@DefaultValue("") String key) {
+
+        @Override
+        public String toString() {
+            return "Privacy[key=***]";
+        }
     }
 }

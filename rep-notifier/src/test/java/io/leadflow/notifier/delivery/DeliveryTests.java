@@ -7,9 +7,12 @@ import io.leadflow.notifier.SandboxSlack;
 import io.leadflow.notifier.TestAlerts;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.SentStatus;
+import io.leadflow.notifier.privacy.AlertSubjects;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
 import io.leadflow.notifier.templates.Templates;
+import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 class DeliveryTests {
 
     static final SandboxSlack slack = SandboxSlack.start();
+    static final String SUBJECT_KEY = "delivery-tests-privacy-key-of-32-bytes-at-least";
 
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(8);
     private final InMemorySentLedger ledger = new InMemorySentLedger();
@@ -168,6 +172,29 @@ class DeliveryTests {
         assertThat(post.alertIds()).containsExactly("NEW_LEAD:lone-lead");
         assertThat(post.body().path("blocks").toString()).contains("Why this lead is yours", "Next steps");
         assertThat(meters.find("leadflow.notifier.digest.alerts").summary()).isNull();
+    }
+
+    @Test
+    void everyMarkerNamesTheLeadAndThePersonTheMessageShowsByTheirSubjectSoAnErasureFindsIt() {
+        AlertDelivery delivery = delivery(Duration.ofMillis(100), 3);
+
+        submit(delivery, TestAlerts.newLead("named-lead"));
+        submit(delivery, TestAlerts.trial(io.leadflow.avro.AlertKind.TRIAL_CHECK_IN, "check-in-1"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 2);
+        String subject = new Subjects(SUBJECT_KEY).of(" Jane.Doe@ACME.io");
+        List<SentAlert> lead = ledger.written().stream().filter(m -> m.getAlertId().equals("NEW_LEAD:named-lead")).toList();
+        assertThat(lead).extracting(SentAlert::getStatus).containsExactly("PENDING", "SENT");
+        assertThat(lead).allSatisfy(m -> {
+            assertThat(m.getLeadId()).isEqualTo("named-lead");
+            assertThat(m.getSubject()).isEqualTo(subject);
+        });
+        // a reminder shows no email: it is found by its lead, never by a guess
+        List<SentAlert> reminder = ledger.written().stream().filter(m -> !m.getAlertId().equals("NEW_LEAD:named-lead")).toList();
+        assertThat(reminder).isNotEmpty().allSatisfy(m -> {
+            assertThat(m.getLeadId()).isEqualTo("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+            assertThat(m.getSubject()).isNull();
+        });
     }
 
     @Test
@@ -696,14 +723,16 @@ class DeliveryTests {
                 new NotifierProperties.Recovery(100, 3, Duration.ofMinutes(2), repostUnverifiable, Duration.ofSeconds(10), Duration.ofDays(7)),
                 new NotifierProperties.Hubspot("12345", "https://app.hubspot.com"),
                 new NotifierProperties.Deals(100),
-                new NotifierProperties.Digest(digests, 12000));
+                new NotifierProperties.Digest(digests, 12000),
+                new NotifierProperties.Privacy(SUBJECT_KEY));
         SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SandboxSlack.TOKEN,
                 Duration.ofSeconds(1), Duration.ofSeconds(2));
         DeliveryMetrics metrics = new DeliveryMetrics(meters);
         ChannelLanes lanes = new ChannelLanes(executor, period, burst, metrics);
         return new AlertDelivery(client, new Templates(), deals, ledger,
                 new ChannelResolver(Map.of(), new MockEnvironment()), lanes,
-                (record, exception) -> deadLettered.add(exception), properties, metrics, Clock.systemUTC());
+                (record, exception) -> deadLettered.add(exception), properties, metrics, Clock.systemUTC(),
+                new AlertSubjects(new Subjects(SUBJECT_KEY)), new ErasedPeople(AlertSubjects.none(), meters));
     }
 
     private void submit(AlertDelivery delivery, RepAlert alert) {

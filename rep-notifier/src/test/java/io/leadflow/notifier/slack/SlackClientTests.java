@@ -144,4 +144,16 @@ class SlackClientTests {
         assertThat(found).containsOnly(Map.entry("NEW_LEAD:b", digest), Map.entry("NEW_LEAD:c", digest), Map.entry("NEW_LEAD:old", old));
         assertThat(slack.historyReads()).hasSize(2);
     }
+
+    @Test
+    void deletesTheBotsOwnMessageAndSaysWhyWhenItCannot() {
+        SlackPost post = client.postMessage(message("C0DELETE01"));
+        SlackPost other = client.postMessage(message("C0DELETE01"));
+
+        client.delete(post.channel(), post.ts());
+
+        assertThat(slack.messages()).extracting(m -> m.path("ts").asString()).containsExactly(other.ts());
+        assertThatThrownBy(() -> client.delete(post.channel(), post.ts())).isInstanceOfSatisfying(SlackApiException.class,
+                e -> assertThat(e.error()).isEqualTo("message_not_found"));
+    }
 }

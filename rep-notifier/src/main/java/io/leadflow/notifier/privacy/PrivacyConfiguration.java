@@ -1,0 +1,71 @@
+package io.leadflow.notifier.privacy;
+
+import io.leadflow.notifier.dedupe.KafkaSentLedger;
+import io.leadflow.notifier.slack.SlackClient;
+import io.leadflow.notifier.system.NotifierProperties;
+import io.leadflow.platform.privacy.Subjects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import java.time.Clock;
+
+/** Erasure of a person on request: who an alert is about, who was erased, and the erasure listener with its retries. */
+@Configuration(proxyBeanMethods = false)
+class PrivacyConfiguration {
+
+    static final String ERASURE_FACTORY = "notifierErasureFactory";
+
+    @Bean
+    ErasedPeople erasedPeople(AlertSubjects subjects, MeterRegistry meters) {
+        return new ErasedPeople(subjects, meters);
+    }
+
+    @Bean
+    SlackErasure slackErasure(KafkaSentLedger ledger, SlackClient slack, ErasedPeople erased, KafkaTemplate<Object, Object> kafka,
+                              Clock clock) {
+        return new SlackErasure(ledger, slack, erased, kafka, clock);
+    }
+
+    /**
+     * One erasure at a time; whatever stops one (Slack down or refusing, Kafka not acknowledging) is retried after a
+     * back-off from {@code leadflow.notifier.delivery.retry-initial} doubling up to {@code retry-max}, without end. Only
+     * an unreadable record goes to {@code privacy.erasures.dlt}.
+     */
+    @Bean(ERASURE_FACTORY)
+    ConcurrentKafkaListenerContainerFactory<Object, Object> notifierErasureFactory(ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+                                                                                   ConsumerFactory<Object, Object> consumerFactory,
+                                                                                   DeadLetterPublishingRecoverer deadLetters,
+                                                                                   NotifierProperties properties) {
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, consumerFactory);
+        factory.setConcurrency(1);
+        ExponentialBackOff backOff = new ExponentialBackOff(properties.delivery().retryInitial().toMillis(), 2.0);
+        backOff.setMaxInterval(properties.delivery().retryMax().toMillis());
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        factory.setCommonErrorHandler(new DefaultErrorHandler(deadLetters, backOff));
+        return factory;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(PrivacyConfiguration.class);
+
+    @Bean
+    AlertSubjects alertSubjects(NotifierProperties properties) {
+        String key = properties.privacy().key();
+        if (key == null || key.isBlank()) {
+            log.warn("LEADFLOW_PRIVACY_KEY is not set: alerts are recorded without the person they name, so an erasure "
+                    + "cannot find their Slack messages");
+            return AlertSubjects.none();
+        }
+        return new AlertSubjects(new Subjects(key));
+    }
+}
