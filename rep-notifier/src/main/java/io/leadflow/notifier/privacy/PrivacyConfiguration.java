@@ -3,7 +3,6 @@ package io.leadflow.notifier.privacy;
 import io.leadflow.notifier.dedupe.KafkaSentLedger;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
-import io.leadflow.platform.privacy.Subjects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -60,12 +59,11 @@ class PrivacyConfiguration {
 
     @Bean
     AlertSubjects alertSubjects(NotifierProperties properties) {
-        String key = properties.privacy().key();
-        if (key == null || key.isBlank()) {
+        if (!properties.privacy().configured()) {
             log.warn("LEADFLOW_PRIVACY_KEY is not set: alerts are recorded without the person they name, so an erasure "
                     + "cannot find their Slack messages");
             return AlertSubjects.none();
         }
-        return new AlertSubjects(new Subjects(key));
+        return new AlertSubjects(properties.privacy().subjects());
     }
 }

@@ -1,5 +1,6 @@
 package io.leadflow.notifier.system;
 
+import io.leadflow.platform.privacy.PrivacyKey;
 import io.leadflow.avro.AlertKind;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -38,7 +39,7 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
                                  @Valid @NotNull @DefaultValue Hubspot hubspot,
                                  @Valid @NotNull @DefaultValue Deals deals,
                                  @Valid @NotNull @DefaultValue Digest digest,
-                                 @Valid @NotNull @DefaultValue Privacy privacy) {
+                                 @Valid @NotNull @DefaultValue PrivacyKey privacy) {
 
     public NotifierProperties {
         Map<AlertKind, String> clean = new EnumMap<>(AlertKind.class);
@@ -142,17 +143,5 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
      */
     public record Digest(@DefaultValue("true") boolean enabled,
                          @Min(4000) @Max(40000) @DefaultValue("12000") int maxChars) {
-    }
-
-    /**
-     * @param key HMAC key of the subjects ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in every service);
-     *            blank: alerts are recorded without the subject of the person they name, so an erasure finds none
-     */
-    public record Privacy(@DefaultValue("") String key) {
-
-        @Override
-        public String toString() {
-            return "Privacy[key=***]";
-        }
     }
 }

@@ -724,7 +724,7 @@ class DeliveryTests {
                 new NotifierProperties.Hubspot("12345", "https://app.hubspot.com"),
                 new NotifierProperties.Deals(100),
                 new NotifierProperties.Digest(digests, 12000),
-                new NotifierProperties.Privacy(SUBJECT_KEY));
+                new io.leadflow.platform.privacy.PrivacyKey(SUBJECT_KEY));
         SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SandboxSlack.TOKEN,
                 Duration.ofSeconds(1), Duration.ofSeconds(2));
         DeliveryMetrics metrics = new DeliveryMetrics(meters);
