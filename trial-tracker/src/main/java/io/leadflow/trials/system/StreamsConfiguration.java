@@ -5,12 +5,14 @@ import io.leadflow.platform.streams.InstanceQueries;
 import io.leadflow.platform.web.AdminAccessProperties;
 import io.leadflow.trials.topology.TrialObserver;
 import io.leadflow.trials.topology.TrialStores;
+import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.trials.topology.TrialTopology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -78,7 +80,11 @@ class StreamsConfiguration {
                                 TrialObserver observer) {
         Map<String, Object> serdes = new HashMap<>();
         defaultKafkaStreamsConfig.asProperties().forEach((k, v) -> serdes.put(String.valueOf(k), v));
-        return new TrialTopology(properties.topologySettings(), serdes, observer);
+        if (!properties.privacy().configured()) {
+            log.warn("LEADFLOW_PRIVACY_KEY is not set: erasures are reported failed and old leads of erased people are not recognised");
+        }
+        return new TrialTopology(properties.topologySettings(), serdes, observer).withPrivacy(
+                properties.privacy().configured() ? new Subjects(properties.privacy().key()) : null, Clock.systemUTC());
     }
 
     @Bean
@@ -88,6 +94,11 @@ class StreamsConfiguration {
                 @Override
                 public void configureBuilder(StreamsBuilder builder) {
                     topology.addTo(builder);
+                }
+
+                @Override
+                public void configureTopology(Topology built) {
+                    topology.complete(built);
                 }
             });
             factory.setStreamsUncaughtExceptionHandler(e -> {

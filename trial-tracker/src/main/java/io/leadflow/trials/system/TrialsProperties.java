@@ -35,6 +35,7 @@ import java.time.Duration;
  *                            empty uses the handbook's wording from the classpath
  * @param forwardTimeout      how long a read forwarded to the instance that holds a trial (or a part of the list) may
  *                            take to connect, then to answer, before the API answers 503
+ * @param privacy             erasures: the key people are named by ({@code leadflow.privacy.key})
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
@@ -48,7 +49,24 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
                                @DefaultValue("") String unownedChannel,
                                @DefaultValue("5s") @NotNull Duration publishTimeout,
                                @DefaultValue("") @NotNull String reminderWording,
-                               @DefaultValue("2s") @NotNull Duration forwardTimeout) {
+                               @DefaultValue("2s") @NotNull Duration forwardTimeout,
+                               @DefaultValue @Valid @NotNull Privacy privacy) {
+
+    /**
+     * @param key the secret every service names a person by ({@code LEADFLOW_PRIVACY_KEY}, at least 32 bytes, the same in
+     *            every service). Empty: erasures are reported failed and old leads of erased people are not recognised
+     */
+    public record Privacy(@DefaultValue("") String key) {
+
+        public boolean configured() {
+            return key != null && !key.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Privacy[key=" + (configured() ? "***" : "<unset>") + "]";
+        }
+    }
 
     /** Offsets of the reminders ({@code leadflow.trials.schedule.*}). */
     public record Schedule(@DefaultValue("0s") @NotNull Duration kickoffAfterStart,
