@@ -2,6 +2,9 @@ package io.leadflow.trials;
 
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.Contact;
+import io.leadflow.avro.ErasureReport;
+import io.leadflow.avro.ErasureRequested;
+import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
@@ -11,6 +14,7 @@ import io.leadflow.avro.Plan;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.TrialReminder;
+import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroDeserializer;
 import io.leadflow.schemas.serde.AvroSerializer;
@@ -71,6 +75,7 @@ class TrialTrackerApplicationTests {
     static final String REGISTRY = "mock://trial-tracker-app-tests";
     static final String CRASH_DEAL = "crash-deal-1";
     static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String PRIVACY_KEY = "a-test-privacy-key-of-at-least-32-bytes!";
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) throws IOException {
@@ -84,6 +89,7 @@ class TrialTrackerApplicationTests {
         registry.add("leadflow.admin.token", () -> TOKEN);
         registry.add("leadflow.trials.punctuation-interval", () -> "200ms");
         registry.add("leadflow.trials.unowned-channel", () -> "C0SALES");
+        registry.add("leadflow.privacy.key", () -> PRIVACY_KEY);
     }
 
     /** Crashes the stream thread right after the first review-call reminder of {@link #CRASH_DEAL} was handed to the producer. */
@@ -223,6 +229,53 @@ class TrialTrackerApplicationTests {
         assertThat(alerts).extracting(RepAlert::getAlertId)
                 .containsExactlyElementsOf(reminders.stream().map(TrialReminder::getReminderId).toList());
         assertThat(alerts.get(1).getChannel()).isEqualTo("C0SALES");
+    }
+
+    @Test
+    void erasesAPersonFromEveryPartitionAndReportsDoneWhileAnotherPersonsLeadStays() throws Exception {
+        route("lead-erased", "Initech", Pipeline.HANDS_ON);
+        route("lead-kept", "Umbrella", Pipeline.HANDS_ON);
+        String erasedTrial = TrialIds.forLead("lead-erased");
+        String keptTrial = TrialIds.forLead("lead-kept");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                post("/trials", "{\"leadId\":\"lead-erased\",\"deployment\":\"cloud\"}").statusCode() / 100 == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                post("/trials", "{\"leadId\":\"lead-kept\",\"deployment\":\"cloud\"}").statusCode() / 100 == 2);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(send("GET", "/trials/" + erasedTrial, null, TOKEN).body()).contains("Initech");
+            assertThat(send("GET", "/trials/" + keptTrial, null, TOKEN).body()).contains("Umbrella");
+        });
+
+        Subjects subjects = new Subjects(PRIVACY_KEY);
+        ErasureRequested request = ErasureRequested.newBuilder().setErasureId("erasure-1")
+                .setSubject(subjects.of("it@initech.example")).setEmail("it@initech.example")
+                .setRequestedAt(Instant.now()).build();
+        try (KafkaProducer<String, Object> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.PRIVACY_ERASURES.name(), request.getSubject(), request)).get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                readCommitted(Topics.PRIVACY_ERASURE_REPORTS.name(), ErasureReport.class).stream()
+                        .filter(r -> r.getErasureId().equals("erasure-1")).map(ErasureReport::getStatus).toList())
+                .contains(ErasureStatus.DONE));
+        ErasureReport done = readCommitted(Topics.PRIVACY_ERASURE_REPORTS.name(), ErasureReport.class).stream()
+                .filter(r -> r.getErasureId().equals("erasure-1") && r.getStatus() == ErasureStatus.DONE).findFirst().orElseThrow();
+        assertThat(done.getSystem()).isEqualTo("trial-tracker state");
+        assertThat(done.getDetail()).startsWith("1 routed leads deleted").contains(Topics.LEADS_ROUTED.partitions() + " partitions");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> erased = send("GET", "/trials/" + erasedTrial, null, TOKEN);
+            assertThat(erased.statusCode()).isEqualTo(200);
+            assertThat(erased.body()).doesNotContain("Initech");
+            assertThat(send("GET", "/trials/" + keptTrial, null, TOKEN).body()).contains("Umbrella");
+        });
+    }
+
+    private static KafkaProducer<String, Object> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
+                "schema.registry.url", REGISTRY));
     }
 
     private void route(String leadId, String company, Pipeline pipeline) {

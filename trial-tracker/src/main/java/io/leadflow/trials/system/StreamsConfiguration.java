@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -78,7 +79,11 @@ class StreamsConfiguration {
                                 TrialObserver observer) {
         Map<String, Object> serdes = new HashMap<>();
         defaultKafkaStreamsConfig.asProperties().forEach((k, v) -> serdes.put(String.valueOf(k), v));
-        return new TrialTopology(properties.topologySettings(), serdes, observer);
+        if (!properties.privacy().configured()) {
+            log.warn("LEADFLOW_PRIVACY_KEY is not set: erasures are reported failed and old leads of erased people are not recognised");
+        }
+        return new TrialTopology(properties.topologySettings(), serdes, observer).withPrivacy(
+                properties.privacy().subjects(), Clock.systemUTC());
     }
 
     @Bean
@@ -88,6 +93,11 @@ class StreamsConfiguration {
                 @Override
                 public void configureBuilder(StreamsBuilder builder) {
                     topology.addTo(builder);
+                }
+
+                @Override
+                public void configureTopology(Topology built) {
+                    topology.complete(built);
                 }
             });
             factory.setStreamsUncaughtExceptionHandler(e -> {

@@ -1,5 +1,6 @@
 package io.leadflow.trials.system;
 
+import io.leadflow.platform.privacy.PrivacyKey;
 import io.leadflow.trials.timers.ScheduleSettings;
 import io.leadflow.trials.topology.ReminderWording;
 import io.leadflow.trials.topology.TrialSettings;
@@ -35,6 +36,7 @@ import java.time.Duration;
  *                            empty uses the handbook's wording from the classpath
  * @param forwardTimeout      how long a read forwarded to the instance that holds a trial (or a part of the list) may
  *                            take to connect, then to answer, before the API answers 503
+ * @param privacy             erasures: the key people are named by ({@code leadflow.privacy.key})
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
@@ -48,7 +50,8 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
                                @DefaultValue("") String unownedChannel,
                                @DefaultValue("5s") @NotNull Duration publishTimeout,
                                @DefaultValue("") @NotNull String reminderWording,
-                               @DefaultValue("2s") @NotNull Duration forwardTimeout) {
+                               @DefaultValue("2s") @NotNull Duration forwardTimeout,
+                               @DefaultValue @Valid @NotNull PrivacyKey privacy) {
 
     /** Offsets of the reminders ({@code leadflow.trials.schedule.*}). */
     public record Schedule(@DefaultValue("0s") @NotNull Duration kickoffAfterStart,

@@ -2,11 +2,14 @@ package io.leadflow.trials.topology;
 
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.ErasureReport;
+import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
 import io.leadflow.avro.TrialStarted;
+import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.platform.streams.StateJson;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
@@ -33,6 +36,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,19 +67,45 @@ public final class TrialTopology {
     private final Map<String, ?> serdeConfig;
     private final TrialObserver observer;
     private final boolean persistent;
+    private final Subjects subjects;
+    private final Clock clock;
+    private final int erasurePartitions;
+
+    /** The {@code leads} table's store: each routed lead by lead id. */
+    static final String LEADS_STORE = "leads";
 
     /**
      * @param serdeConfig the Avro serde settings ({@code schema.registry.url}, ...)
      */
     public TrialTopology(TrialSettings settings, Map<String, ?> serdeConfig, TrialObserver observer) {
-        this(settings, serdeConfig, observer, true);
+        this(settings, serdeConfig, observer, true, null, Clock.systemUTC(), Topics.LEADS_ROUTED.partitions());
     }
 
-    private TrialTopology(TrialSettings settings, Map<String, ?> serdeConfig, TrialObserver observer, boolean persistent) {
+    private TrialTopology(TrialSettings settings, Map<String, ?> serdeConfig, TrialObserver observer, boolean persistent,
+                          Subjects subjects, Clock clock, int erasurePartitions) {
         this.settings = settings;
         this.serdeConfig = serdeConfig;
         this.observer = observer;
         this.persistent = persistent;
+        this.subjects = subjects;
+        this.clock = clock;
+        this.erasurePartitions = erasurePartitions;
+    }
+
+    /**
+     * The same topology recognising people by {@code subjects} (the privacy key's), for erasures; without it an
+     * erasure is reported FAILED and old leads of erased people are not recognised.
+     */
+    public TrialTopology withPrivacy(Subjects subjects, Clock clock) {
+        return new TrialTopology(settings, serdeConfig, observer, persistent, subjects, clock, erasurePartitions);
+    }
+
+    /**
+     * The same topology expecting {@code partitions} partitions of the leads table to report an erasure, for
+     * {@code TopologyTestDriver}, which runs every topic on one partition.
+     */
+    TrialTopology withErasurePartitions(int partitions) {
+        return new TrialTopology(settings, serdeConfig, observer, persistent, subjects, clock, partitions);
     }
 
     /**
@@ -84,14 +114,23 @@ public final class TrialTopology {
      * changelog record is captured. Never for production: nothing would survive a restart.
      */
     public TrialTopology inMemory() {
-        return new TrialTopology(settings, serdeConfig, observer, false);
+        return new TrialTopology(settings, serdeConfig, observer, false, subjects, clock, erasurePartitions);
     }
 
     /** The topology on a builder of its own, e.g. for {@code TopologyTestDriver}. */
     public Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
         addTo(builder);
-        return builder.build();
+        return complete(builder.build());
+    }
+
+    /**
+     * Completes the topology {@link #addTo} was built into: the erasure step ahead of the {@code leads} table reads the
+     * table's store, which the DSL only creates after it, so it is connected here.
+     */
+    public Topology complete(Topology built) {
+        built.connectProcessorAndStateStores("erase-leads", LEADS_STORE);
+        return built;
     }
 
     /** Adds every node to {@code builder} (the application's, under Spring). */
@@ -100,10 +139,7 @@ public final class TrialTopology {
         Serde<TrialContext> contextSerde = StateJson.serde(TrialContext.class);
         int partitions = Topics.TRIALS_EVENTS.partitions();
 
-        KTable<String, LeadRouted> leads = builder.table(Topics.LEADS_ROUTED.name(),
-                Consumed.with(keys, avro(LeadRouted.class)).withName("leads-routed"),
-                Materialized.<String, LeadRouted>as(table("leads"))
-                        .withKeySerde(keys).withValueSerde(avro(LeadRouted.class)));
+        KTable<String, LeadRouted> leads = leads(builder, keys);
         KTable<String, CrmSynced> synced = builder.table(Topics.CRM_SYNCED.name(),
                 Consumed.with(keys, avro(CrmSynced.class)).withName("crm-synced"),
                 Materialized.<String, CrmSynced>as(table("crm-synced"))
@@ -113,7 +149,7 @@ public final class TrialTopology {
                         Materialized.<String, TrialContext>as(table("lead-context"))
                                 .withKeySerde(keys).withValueSerde(contextSerde))
                 .toStream(Named.as("lead-context-changes"))
-                .flatMap((leadId, known) -> byTrialId(known), Named.as("context-by-trial-id"))
+                .flatMap(TrialTopology::byTrialId, Named.as("context-by-trial-id"))
                 .repartition(Repartitioned.with(keys, contextSerde).withName("trial-context-by-trial")
                         .withNumberOfPartitions(partitions))
                 .toTable(Named.as("trial-context-table"),
@@ -153,6 +189,41 @@ public final class TrialTopology {
                 .noDefaultBranch();
     }
 
+    /**
+     * The {@code leads} table: {@code leads.routed} less the old leads of erased people ({@link TrialErasures.Guard}),
+     * plus the tombstones of an erasure, which every partition's task writes for its part of the table
+     * ({@link TrialErasures.Eraser}); the partitions' progress goes to one collector that reports
+     * {@value TrialErasures#SYSTEM} on {@code privacy.erasure-reports}.
+     */
+    private KTable<String, LeadRouted> leads(StreamsBuilder builder, Serde<String> keys) {
+        AvroSerde<ErasureRequested> requests = avro(ErasureRequested.class);
+        builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(TrialErasures.ERASED_STORE), keys, Serdes.Long())));
+        builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(TrialErasures.PROGRESS_STORE), keys, Serdes.String())));
+        KStream<String, LeadRouted> routed = builder.stream(Topics.LEADS_ROUTED.name(),
+                        Consumed.with(keys, avro(LeadRouted.class)).withName("leads-routed"))
+                .process(() -> new TrialErasures.Guard(subjects), Named.as("erased-people-guard"), TrialErasures.ERASED_STORE);
+        KStream<String, Object> erasing = builder.stream(Topics.PRIVACY_ERASURES.name(),
+                        Consumed.with(keys, requests).withName("privacy-erasures"))
+                .filter((subject, request) -> request != null, Named.as("skip-erasure-tombstones"))
+                .repartition(Repartitioned.with(keys, requests).withName("erasure-fanout")
+                        .withNumberOfPartitions(erasurePartitions)
+                        .withStreamPartitioner(TrialErasures.everyPartition()))
+                .process(() -> new TrialErasures.Eraser(subjects), Named.as("erase-leads"),
+                        TrialErasures.ERASED_STORE); // and LEADS_STORE, see complete()
+        KStream<String, LeadRouted> tombstones = erasing
+                .filter((leadId, value) -> value == null, Named.as("lead-tombstones"))
+                .mapValues(value -> (LeadRouted) null, Named.as("as-lead-tombstones"));
+        erasing.filter((erasureId, value) -> value instanceof String, Named.as("partition-progress"))
+                .mapValues(value -> (String) value, Named.as("as-progress"))
+                .repartition(Repartitioned.with(keys, Serdes.String()).withName("erasure-progress").withNumberOfPartitions(1))
+                .process(() -> new TrialErasures.Collector(erasurePartitions, clock),
+                        Named.as("erasure-collector"), TrialErasures.PROGRESS_STORE)
+                .to(Topics.PRIVACY_ERASURE_REPORTS.name(), Produced.with(keys, avro(ErasureReport.class)).withName("erasure-reports"));
+        return routed.merge(tombstones, Named.as("leads-and-erasures"))
+                .toTable(Named.as("leads-table"), Materialized.<String, LeadRouted>as(table(LEADS_STORE))
+                        .withKeySerde(keys).withValueSerde(avro(LeadRouted.class)));
+    }
+
     /** A start for a deal that entered the evaluation stage, or null when the deal is known not to be hands-on. */
     private TrialEvent startFromHubSpot(String trialId, DealStageChanged change, TrialContext known) {
         String refusal = settings.refusal(change.getPipelineId(), known);
@@ -175,10 +246,14 @@ public final class TrialTopology {
                 .build();
     }
 
-    /** The lead's context under the lead's trial id and, once the lead has a deal, under the deal's trial id too. */
-    private static List<KeyValue<String, TrialContext>> byTrialId(TrialContext known) {
+    /**
+     * The lead's context under the lead's trial id and, once the lead has a deal, under the deal's trial id too. A
+     * context deleted (the lead erased, its sync gone) is deleted under the lead's trial id.
+     */
+    private static List<KeyValue<String, TrialContext>> byTrialId(String leadId, TrialContext known) {
         List<KeyValue<String, TrialContext>> out = new ArrayList<>(2);
         if (known == null) {
+            out.add(KeyValue.pair(TrialIds.forLead(leadId), null));
             return out;
         }
         out.add(KeyValue.pair(TrialIds.forLead(known.leadId()), known));

@@ -59,6 +59,7 @@ class TrialsPropertiesTests {
     private static TrialsProperties properties(String reminderWording) {
         return new TrialsProperties("evaluation", "hands-on", 30,
                 new TrialsProperties.Schedule(Duration.ZERO, Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(1)),
-                Duration.ofMillis(200), Duration.ofMinutes(1), 10_000, "", Duration.ofSeconds(5), reminderWording, Duration.ofSeconds(2));
+                Duration.ofMillis(200), Duration.ofMinutes(1), 10_000, "", Duration.ofSeconds(5), reminderWording, Duration.ofSeconds(2),
+                new io.leadflow.platform.privacy.PrivacyKey(""));
     }
 }
