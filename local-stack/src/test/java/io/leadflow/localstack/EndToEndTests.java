@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * the HubSpot and Slack sandboxes), fed real webhooks signed as each provider signs them. A lead from
  * each source must reach {@code leads.received} and {@code leads.routed}, appear in HubSpot exactly once
  * and reach its rep in Slack; a deal moved into evaluation in HubSpot must start a trial whose kick-off
- * reminder reaches the rep; and every metric the dashboards and alerts use must be exported.
+ * reminder reaches the rep; a person erased on request must be gone from HubSpot, Slack and every service's state
+ * while another person stays; and every metric the dashboards and alerts use must be exported.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTests {
@@ -147,6 +148,53 @@ class EndToEndTests {
     /** Runs last: Micrometer binds a Kafka client's per-partition metrics on its periodic refresh (every minute). */
     @Test
     @Order(3)
+    void anErasedPersonIsGoneFromHubSpotSlackAndEveryServiceWhileAnotherPersonStays() {
+        // given a person who filled the form and booked a demo, and another person
+        SampleLeads.Persona erased = unique(SampleLeads.ENTERPRISE_EU);
+        SampleLeads.Persona kept = unique(SampleLeads.ENTERPRISE_EU);
+        Instant demoAt = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        List<String> erasedLeads = List.of(
+                accepted(webhooks.website(SampleLeads.websiteForm("e2e-erase-" + UUID.randomUUID(), erased, Instant.now()))),
+                accepted(webhooks.calendly(SampleLeads.calendlyBooking(UUID.randomUUID().toString(), erased, demoAt))));
+        String keptLead = accepted(webhooks.website(SampleLeads.websiteForm("e2e-keep-" + UUID.randomUUID(), kept, Instant.now())));
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(hubspot("contacts", "email", erased.email())).hasSize(1);
+            assertThat(hubspot("contacts", "email", kept.email())).hasSize(1);
+            assertThat(slackMessages(id -> id.equals("NEW_LEAD:" + erasedLeads.get(0)))).hasSize(1);
+            assertThat(slackMessages(id -> id.equals("NEW_LEAD:" + keptLead))).hasSize(1);
+        });
+
+        // when the person asks to be erased (twice: the same erasure)
+        String body = "{\"email\": \"" + erased.email().toUpperCase() + "\", \"reason\": \"customer request\"}";
+        HttpResponse<String> asked = Http.send("POST", stack.intakeUrl() + "/privacy/erasures", body,
+                "Authorization", "Bearer " + stack.adminToken());
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+        String erasureId = JSON.readTree(asked.body()).path("erasureId").asString();
+        HttpResponse<String> again = Http.send("POST", stack.intakeUrl() + "/privacy/erasures", body,
+                "Authorization", "Bearer " + stack.adminToken());
+        assertThat(JSON.readTree(again.body()).path("erasureId").asString()).isEqualTo(erasureId);
+
+        // then the receipt says done for every system, and holds no personal data
+        JsonNode receipt = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> JSON.readTree(
+                Http.send("GET", stack.intakeUrl() + "/privacy/erasures/" + erasureId, null, "Authorization", "Bearer " + stack.adminToken())
+                        .body()), r -> "done".equals(r.path("status").asString()));
+        assertThat(receipt.path("systems")).filteredOn(line -> !line.path("system").asString().equals("kafka event topics"))
+                .extracting(line -> line.path("system").asString() + " " + line.path("status").asString())
+                .containsExactlyInAnyOrder("lead-intake state done", "routing-service state done", "trial-tracker state done",
+                        "hubspot done", "crm-sync state done", "slack done", "rep-notifier state done");
+        assertThat(receipt.toString()).doesNotContainIgnoringCase(erased.email()).doesNotContain(erased.company());
+        // and HubSpot no longer has the contact, Slack no longer the alerts; the other person's stay
+        assertThat(hubspot("contacts", "email", erased.email())).isEmpty();
+        assertThat(slackMessages(id -> erasedLeads.stream().anyMatch(id::contains))).isEmpty();
+        assertThat(hubspot("contacts", "email", kept.email())).hasSize(1);
+        assertThat(slackMessages(id -> id.equals("NEW_LEAD:" + keptLead))).hasSize(1);
+        // and routing no longer answers for the person's decisions
+        assertThat(Http.send("GET", stack.serviceUrl("routing-service") + "/routing/decisions/" + erasedLeads.get(0), null,
+                "Authorization", "Bearer " + stack.adminToken()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(4)
     void everyServiceExportsEveryMetricTheDashboardsAndAlertsUse() throws Exception {
         // given traffic through every service, including a burst of leads for one rep that Slack's per-channel pace throttles
         List<String> leadIds = new ArrayList<>();
