@@ -1,5 +1,6 @@
 package io.leadflow.crm.privacy;
 
+import io.leadflow.platform.privacy.ErasureReports;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
@@ -114,9 +115,8 @@ class ErasureListener {
     }
 
     private void report(String erasureId, String system, ErasureStatus status, String detail, int attempt) {
-        ErasureReport report = ErasureReport.newBuilder().setErasureId(erasureId).setSystem(system).setStatus(status)
-                .setDetail(detail).setAttempts(attempt).setReportedAt(clock.instant()).build();
-        await(List.of(kafka.send(Topics.PRIVACY_ERASURE_REPORTS.name(), erasureId + ":" + system, report)));
+        ErasureReport report = ErasureReports.of(erasureId, system, status, detail, attempt, clock.instant());
+        await(List.of(kafka.send(Topics.PRIVACY_ERASURE_REPORTS.name(), ErasureReports.key(erasureId, system), report)));
     }
 
     private static void await(List<CompletableFuture<?>> sends) {

@@ -1,5 +1,6 @@
 package io.leadflow.intake.privacy;
 
+import io.leadflow.platform.privacy.ErasureReports;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
@@ -140,16 +141,9 @@ class IntakeErasure implements Erasures.Listener {
     }
 
     private void report(String erasureId, ErasureStatus status, String detail, int attempts) {
-        ErasureReport report = ErasureReport.newBuilder()
-                .setErasureId(erasureId)
-                .setSystem(ErasureSystems.LEAD_INTAKE)
-                .setStatus(status)
-                .setDetail(detail)
-                .setAttempts(attempts)
-                .setReportedAt(clock.instant())
-                .build();
+        ErasureReport report = ErasureReports.of(erasureId, ErasureSystems.LEAD_INTAKE, status, detail, attempts, clock.instant());
         try {
-            template.send(Topics.PRIVACY_ERASURE_REPORTS.name(), erasureId + ":" + ErasureSystems.LEAD_INTAKE, report)
+            template.send(Topics.PRIVACY_ERASURE_REPORTS.name(), ErasureReports.key(erasureId, ErasureSystems.LEAD_INTAKE), report)
                     .get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

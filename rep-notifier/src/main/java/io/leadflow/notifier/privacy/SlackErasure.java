@@ -1,5 +1,6 @@
 package io.leadflow.notifier.privacy;
 
+import io.leadflow.platform.privacy.ErasureReports;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
@@ -171,10 +172,9 @@ class SlackErasure {
     }
 
     private void report(String erasureId, String system, ErasureStatus status, String detail, int attempt) {
-        ErasureReport report = ErasureReport.newBuilder().setErasureId(erasureId).setSystem(system).setStatus(status)
-                .setDetail(detail).setAttempts(attempt).setReportedAt(clock.instant()).build();
+        ErasureReport report = ErasureReports.of(erasureId, system, status, detail, attempt, clock.instant());
         try {
-            kafka.send(Topics.PRIVACY_ERASURE_REPORTS.name(), erasureId + ":" + system, report).get(30, TimeUnit.SECONDS);
+            kafka.send(Topics.PRIVACY_ERASURE_REPORTS.name(), ErasureReports.key(erasureId, system), report).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reporting an erasure", e);

@@ -1,5 +1,6 @@
 package io.leadflow.routing.privacy;
 
+import io.leadflow.platform.privacy.ErasureReports;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
@@ -150,15 +151,8 @@ final class ErasureProcessor implements Processor<String, ErasureRequested, Stri
     }
 
     private void report(String erasureId, ErasureStatus status, String detail, int attempts) {
-        ErasureReport report = ErasureReport.newBuilder()
-                .setErasureId(erasureId)
-                .setSystem(RoutingErasures.SYSTEM)
-                .setStatus(status)
-                .setDetail(detail)
-                .setAttempts(attempts)
-                .setReportedAt(clock.instant())
-                .build();
-        context.forward(new Record<>(erasureId + ":" + RoutingErasures.SYSTEM, report, clock.millis()));
+        ErasureReport report = ErasureReports.of(erasureId, RoutingErasures.SYSTEM, status, detail, attempts, clock.instant());
+        context.forward(new Record<>(ErasureReports.key(erasureId, RoutingErasures.SYSTEM), report, clock.millis()));
     }
 
     static String value(String erasureId, long requestedAtMillis, String state) {

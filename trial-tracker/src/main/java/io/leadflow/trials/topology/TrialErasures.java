@@ -1,5 +1,6 @@
 package io.leadflow.trials.topology;
 
+import io.leadflow.platform.privacy.ErasureReports;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
@@ -197,18 +198,11 @@ final class TrialErasures {
         }
 
         private void report(String erasureId, ErasureStatus status, String detail) {
-            ErasureReport report = ErasureReport.newBuilder()
-                    .setErasureId(erasureId)
-                    .setSystem(SYSTEM)
-                    .setStatus(status)
-                    .setDetail(detail)
-                    .setAttempts(1)
-                    .setReportedAt(clock.instant())
-                    .build();
+            ErasureReport report = ErasureReports.of(erasureId, SYSTEM, status, detail, 1, clock.instant());
             if (status == ErasureStatus.DONE) {
                 log.info("Erasure {}: trial-tracker state erased ({})", erasureId, detail);
             }
-            context.forward(new Record<>(erasureId + ":" + SYSTEM, report, clock.millis()));
+            context.forward(new Record<>(ErasureReports.key(erasureId, SYSTEM), report, clock.millis()));
         }
     }
 }
