@@ -96,7 +96,7 @@ public class DeliveryLedger {
      * handle to record its outcome with. Concurrent first attempts may both proceed; they publish the same key.
      */
     public Claim check(String key, String bodySha256) {
-        view.awaitLoaded(properties.retryAfter());
+        view.awaitLoadedOr503(properties.retryAfter());
         Entry entry = view.delivery(key);
         if (entry != null && entry.state() == DeliveryState.ACCEPTED && entry.bodySha256().equals(bodySha256)) {
             throw new Duplicate(entry);
@@ -106,12 +106,12 @@ public class DeliveryLedger {
 
     /** For a Mailgun token: the claim this request won, or {@link Duplicate} / 409 / 401 as the log decides. */
     public Claim claim(String key, String bodySha256, String field) {
-        view.awaitLoaded(properties.retryAfter());
+        view.awaitLoadedOr503(properties.retryAfter());
         decideAgainst(view.delivery(key), bodySha256, field, null);
         String owner = instance + ":" + requests.incrementAndGet();
         IntakeDelivery claim = record(DeliveryState.CLAIMED, owner, bodySha256, null, null);
         var metadata = await(template.send(Topics.INTAKE_DELIVERIES.name(), key, claim), "claim");
-        view.awaitApplied(metadata.getRecordMetadata().topic(), metadata.getRecordMetadata().partition(),
+        view.awaitAppliedOr503(metadata.getRecordMetadata().topic(), metadata.getRecordMetadata().partition(),
                 metadata.getRecordMetadata().offset(), properties.publishTimeout());
         Entry entry = view.delivery(key);
         if (entry != null && entry.state() == DeliveryState.CLAIMED && owner.equals(entry.owner())) {
@@ -174,7 +174,7 @@ public class DeliveryLedger {
 
     /** The lead a calendar booking belongs to, when one was recorded. */
     public Optional<BookingLink> booking(String provider, String bookingId) {
-        view.awaitLoaded(properties.retryAfter());
+        view.awaitLoadedOr503(properties.retryAfter());
         return Optional.ofNullable(view.booking(bookingKey(provider, bookingId)));
     }
 

@@ -85,7 +85,7 @@ class ErasureController {
                 .setCompletedAt(null)
                 .build();
         SendResult<String, Object> sent = acknowledged(request);
-        erasures.awaitApplied(sent.getRecordMetadata().topic(), sent.getRecordMetadata().partition(), sent.getRecordMetadata().offset());
+        erasures.awaitAppliedOr503(sent.getRecordMetadata().topic(), sent.getRecordMetadata().partition(), sent.getRecordMetadata().offset());
         ErasureRequested winner = erasures.bySubject(subject).orElse(request);
         if (!winner.getErasureId().equals(request.getErasureId())) {
             // another instance's request for the same person reached the log first: it is the erasure, and writing it

@@ -4,15 +4,12 @@ import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.RejectedRequest;
-import io.leadflow.platform.kafka.TopicFollower;
+import io.leadflow.platform.kafka.CatchUpFollower;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -20,7 +17,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * latest record of the key after compaction).
  */
 @Component
-public class Erasures extends TopicFollower {
+public class Erasures extends CatchUpFollower {
 
     private static final Logger log = LoggerFactory.getLogger(Erasures.class);
     private static final List<String> TOPICS = List.of(Topics.PRIVACY_ERASURES.name(), Topics.PRIVACY_ERASURE_REPORTS.name());
@@ -58,13 +54,10 @@ public class Erasures extends TopicFollower {
     private final Map<String, ErasureRequested> bySubject = new ConcurrentHashMap<>();
     private final Map<String, String> subjectById = new ConcurrentHashMap<>();
     private final Map<String, Map<String, ErasureReport>> reports = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
-    private final Object progress = new Object();
-    private volatile boolean loaded;
     private volatile Listener listener;
 
     Erasures(KafkaProperties kafka, IntakeProperties properties, MeterRegistry meters) {
-        super("lead-intake-erasures", kafka, Map.of());
+        super("lead-intake-erasures", kafka, TOPICS);
         this.properties = properties;
         this.subjects = properties.privacy().subjects();
         this.meters = meters;
@@ -118,21 +111,6 @@ public class Erasures extends TopicFollower {
         return true;
     }
 
-    /** Waits up to {@code timeout} until the view has read both topics to their end once; whether it has. */
-    public boolean awaitLoaded(Duration timeout) {
-        long until = System.nanoTime() + timeout.toNanos();
-        synchronized (progress) {
-            while (!loaded) {
-                long left = until - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                waitNanos(left);
-            }
-        }
-        return true;
-    }
-
     /** As {@link #awaitLoaded(Duration)} for a request: a 503 when Kafka cannot be read in time. */
     void awaitLoaded() {
         if (!awaitLoaded(properties.publishTimeout())) {
@@ -141,80 +119,28 @@ public class Erasures extends TopicFollower {
     }
 
     /** Waits until the record at this offset has been applied; a 503 when it is not in time. */
-    void awaitApplied(String topic, int partition, long offset) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        long until = System.nanoTime() + properties.publishTimeout().toNanos();
-        synchronized (progress) {
-            while (applied.getOrDefault(tp, -1L) <= offset) {
-                long left = until - System.nanoTime();
-                if (left <= 0) {
-                    throw RejectedRequest.unavailable("the erasures did not catch up with Kafka in time; retry later",
-                            properties.retryAfter());
-                }
-                waitNanos(left);
-            }
-        }
-    }
-
-    private void waitNanos(long nanos) {
-        try {
-            progress.wait(Math.max(1, nanos / 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw RejectedRequest.unavailable("interrupted while reading the erasures", properties.retryAfter());
+    void awaitAppliedOr503(String topic, int partition, long offset) {
+        if (!awaitApplied(topic, partition, offset, properties.publishTimeout())) {
+            throw RejectedRequest.unavailable("the erasures did not catch up with Kafka in time; retry later", properties.retryAfter());
         }
     }
 
     @Override
-    protected void follow(Consumer<String, Object> opened) {
-        List<TopicPartition> partitions = assignAll(opened, TOPICS);
-        List<TopicPartition> fresh = new java.util.ArrayList<>();
-        for (TopicPartition tp : partitions) {
-            Long next = applied.get(tp);
-            if (next != null) {
-                opened.seek(tp, next);
-            } else {
-                fresh.add(tp);
-            }
-        }
-        opened.seekToBeginning(fresh);
-        Map<TopicPartition, Long> end = new HashMap<>(opened.endOffsets(partitions, METADATA_TIMEOUT));
-        while (following()) {
-            try {
-                for (ConsumerRecord<String, Object> record : opened.poll(Duration.ofMillis(200))) {
-                    applyOne(record);
-                }
-            } catch (RecordDeserializationException e) {
-                log.warn("Skipping an unreadable erasure record at {}@{}", e.topicPartition(), e.offset());
-                opened.seek(e.topicPartition(), e.offset() + 1);
-            }
-            boolean justLoaded = false;
-            synchronized (progress) {
-                for (TopicPartition tp : partitions) {
-                    applied.put(tp, opened.position(tp));
-                }
-                if (!loaded && partitions.stream().allMatch(tp -> applied.get(tp) >= end.get(tp))) {
-                    loaded = true;
-                    justLoaded = true;
-                    log.info("Erasures loaded: {} people erased", bySubject.size());
-                }
-                progress.notifyAll();
-            }
-            if (justLoaded) {
-                Listener told = listener;
-                if (told != null) {
-                    bySubject.values().stream().filter(r -> r.getEmail() != null).forEach(told::requested);
-                    reports.keySet().forEach(told::reported);
-                }
-            }
+    protected void loadedNow() {
+        log.info("Erasures loaded: {} people erased", bySubject.size());
+        Listener told = listener;
+        if (told != null) {
+            bySubject.values().stream().filter(r -> r.getEmail() != null).forEach(told::requested);
+            reports.keySet().forEach(told::reported);
         }
     }
 
-    private void applyOne(ConsumerRecord<String, Object> record) {
+    @Override
+    protected void apply(ConsumerRecord<String, Object> record) {
         if (record.key() == null) {
             return;
         }
-        Listener told = loaded ? listener : null;
+        Listener told = loaded() ? listener : null;
         if (record.topic().equals(Topics.PRIVACY_ERASURES.name())) {
             if (record.value() instanceof ErasureRequested request) {
                 ErasureRequested current = bySubject.get(record.key());
