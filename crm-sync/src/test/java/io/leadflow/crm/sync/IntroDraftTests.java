@@ -1,40 +1,16 @@
 package io.leadflow.crm.sync;
 
 import io.leadflow.avro.LeadRouted;
-import io.leadflow.crm.SpringTests;
 import io.leadflow.crm.TestLeads;
-import io.leadflow.crm.hubspot.HubSpotCrm;
-import io.leadflow.crm.system.CrmProperties;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
-import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Draft mode (no SMTP configured): the introduction email becomes the owner's EMAIL task, once per lead. */
-class IntroDraftTests extends SpringTests {
-
-    @Autowired
-    LeadSync sync;
-    @Autowired
-    HubSpotCrm crm;
-    @Autowired
-    CrmProperties properties;
-    @Autowired
-    Clock clock;
-
-    String run;
-
-    @BeforeEach
-    void freshRun() {
-        run = UUID.randomUUID().toString().substring(0, 8);
-        hubspot.resetFaults();
-    }
+class IntroDraftTests extends BatchSyncTests {
 
     @Test
     void theIntroductionIsAnEmailTaskForTheOwnerWithTheFullTextOnTheContact() {
