@@ -11,8 +11,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ConcurrentTransactionsException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -198,10 +201,17 @@ public class RulesPublisher {
         }
     }
 
-    /** Another publisher took the transactional id: this attempt wrote nothing and may read and try again. */
-    private static boolean fenced(Throwable e) {
+    /**
+     * Another publisher took the transactional id: this attempt wrote nothing and may read and try again. Which error
+     * the losing side sees depends on where the other's {@code initTransactions} caught it: fenced or a stale epoch
+     * before its commit, an invalid transaction state or an abortable error when the coordinator had already aborted
+     * its transaction, or a concurrent-transactions answer while the other's abort was still being written.
+     */
+    static boolean fenced(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
+                    || cause instanceof InvalidTxnStateException || cause instanceof TransactionAbortableException
+                    || cause instanceof ConcurrentTransactionsException) {
                 return true;
             }
         }
