@@ -11,11 +11,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ConcurrentTransactionsException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.InvalidTxnStateException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -140,13 +139,15 @@ public class RulesPublisher {
                             next.getRolledBackFrom() == null ? "" : ", the file of v" + next.getRolledBackFrom());
                     return Optional.of(next);
                 } catch (KafkaException e) {
-                    if (!fenced(e)) {
+                    if (!mayRetry(e)) {
                         throw new UnavailableException("routing.rules could not be written: " + e.getMessage() + "; nothing was published", e);
                     }
                     if (attempt == ATTEMPTS) {
-                        throw new UnavailableException("another instance kept publishing rules at the same time; nothing was published", e);
+                        throw new UnavailableException("routing.rules could not be written in " + ATTEMPTS + " attempts (another publisher"
+                                + " kept taking its turn; last: " + e.getMessage() + "); nothing was published", e);
                     }
-                    log.info("Rules publish fenced by another instance's (attempt {}); reading the topic again", attempt);
+                    log.info("Rules publish lost to another publisher's (attempt {}: {}); reading the topic again", attempt, e.getMessage());
+                    pause(attempt);
                 }
             }
         } finally {
@@ -202,20 +203,32 @@ public class RulesPublisher {
     }
 
     /**
-     * Another publisher took the transactional id: this attempt wrote nothing and may read and try again. Which error
+     * Whether this attempt may have lost to another publisher, so that reading the topic again and trying again is
+     * safe: each attempt reads the committed history first, so a retry never takes a number already taken. Which error
      * the losing side sees depends on where the other's {@code initTransactions} caught it: fenced or a stale epoch
      * before its commit, an invalid transaction state or an abortable error when the coordinator had already aborted
-     * its transaction, or a concurrent-transactions answer while the other's abort was still being written.
+     * its transaction, a concurrent-transactions answer while the other's abort was being written, and even an
+     * "unhandled error in EndTxnResponse" (a plain {@link KafkaException}) when the two commits crossed. Only what
+     * another attempt cannot mend is not retried: a broker that does not answer in time, and a client refused access.
      */
-    static boolean fenced(Throwable e) {
+    static boolean mayRetry(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
-                    || cause instanceof InvalidTxnStateException || cause instanceof TransactionAbortableException
-                    || cause instanceof ConcurrentTransactionsException) {
-                return true;
+            if (cause instanceof TimeoutException || cause instanceof AuthorizationException
+                    || cause instanceof AuthenticationException || cause instanceof UnsupportedVersionException) {
+                return false;
             }
         }
-        return false;
+        return e instanceof KafkaException;
+    }
+
+    /** A short random pause, longer with each attempt, so that two publishers stop taking the id from each other. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(20, 60L * attempt + 21));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while publishing rules; nothing was published", interrupted);
+        }
     }
 
     static String key(int version) {
