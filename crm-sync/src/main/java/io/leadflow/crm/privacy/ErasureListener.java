@@ -1,11 +1,10 @@
 package io.leadflow.crm.privacy;
 
-import io.leadflow.platform.privacy.ErasureReports;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
 import io.leadflow.crm.hubspot.HubSpotException;
+import io.leadflow.platform.privacy.ErasureAttempts;
 import io.leadflow.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -16,9 +15,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,44 +38,37 @@ class ErasureListener {
 
     private final CrmErasure erasure;
     private final KafkaTemplate<Object, Object> kafka;
-    private final Clock clock;
-    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private final ErasureAttempts attempts;
 
     ErasureListener(CrmErasure erasure, KafkaTemplate<Object, Object> kafka, Clock clock) {
         this.erasure = erasure;
         this.kafka = kafka;
-        this.clock = clock;
+        this.attempts = new ErasureAttempts(kafka, clock, HUBSPOT, STATE);
     }
 
     @KafkaListener(id = LISTENER, groupId = "${spring.kafka.consumer.group-id}-erasures",
             topics = "#{T(io.leadflow.schemas.Topics).PRIVACY_ERASURES.name()}", containerFactory = PrivacyConfiguration.ERASURE_FACTORY)
     void onErasure(ConsumerRecord<String, ErasureRequested> record) {
-        ErasureRequested request = record.value();
-        if (request == null || request.getEmail() == null) {
-            return;
-        }
-        String id = request.getErasureId();
-        int attempt = attempts.merge(id, 1, Integer::sum);
-        if (attempt == 1) {
-            report(id, HUBSPOT, ErasureStatus.PENDING, "started", attempt);
-            report(id, STATE, ErasureStatus.PENDING, "started", attempt);
-        }
+        attempts.attempt(record.value(), this::carryOut);
+    }
+
+    private void carryOut(ErasureAttempts.Attempt attempt) {
+        String id = attempt.erasureId();
         boolean[] stateDone = {false};
         try {
-            CrmErasure.Outcome outcome = erasure.erase(request, leads -> {
+            CrmErasure.Outcome outcome = erasure.erase(attempt.request(), leads -> {
                 tombstone(leads);
                 stateDone[0] = true;
-                report(id, STATE, ErasureStatus.DONE, leads.size() + " leads' crm.synced records deleted", attempt);
+                attempt.report(STATE, ErasureStatus.DONE, leads.size() + " leads' crm.synced records deleted");
             });
-            report(id, HUBSPOT, ErasureStatus.DONE, outcome.hubSpotDetail(), attempt);
-            attempts.remove(id);
-            log.info("Erasure {} done in HubSpot and crm-sync after {} attempt(s)", id, attempt);
+            attempt.report(HUBSPOT, ErasureStatus.DONE, outcome.hubSpotDetail());
+            log.info("Erasure {} done in HubSpot and crm-sync after {} attempt(s)", id, attempt.number());
         } catch (RuntimeException e) {
             String reason = reason(e);
-            log.warn("Erasure {} failed (attempt {}): {}; trying again after a back-off", id, attempt, reason);
-            report(id, HUBSPOT, ErasureStatus.FAILED, reason + "; trying again", attempt);
+            log.warn("Erasure {} failed (attempt {}): {}; trying again after a back-off", id, attempt.number(), reason);
+            attempt.report(HUBSPOT, ErasureStatus.FAILED, reason + "; trying again");
             if (!stateDone[0]) {
-                report(id, STATE, ErasureStatus.PENDING, "waiting for HubSpot to name the person's leads", attempt);
+                attempt.report(STATE, ErasureStatus.PENDING, "waiting for HubSpot to name the person's leads");
             }
             throw e;
         }
@@ -111,15 +101,6 @@ class ErasureListener {
         for (String leadId : leadIds) {
             sends.add(kafka.send(Topics.CRM_SYNCED.name(), leadId, null));
         }
-        await(sends);
-    }
-
-    private void report(String erasureId, String system, ErasureStatus status, String detail, int attempt) {
-        ErasureReport report = ErasureReports.of(erasureId, system, status, detail, attempt, clock.instant());
-        await(List.of(kafka.send(Topics.PRIVACY_ERASURE_REPORTS.name(), ErasureReports.key(erasureId, system), report)));
-    }
-
-    private static void await(List<CompletableFuture<?>> sends) {
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import io.leadflow.crm.hubspot.HubSpotCrm;
 import io.leadflow.crm.hubspot.HubSpotGateway;
 import io.leadflow.crm.system.CrmProperties;
 import io.leadflow.crm.system.HubSpotSetup;
+import io.leadflow.platform.privacy.ErasureAttempts;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,8 +16,6 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -57,15 +56,7 @@ class PrivacyConfiguration {
                                                                               ConsumerFactory<Object, Object> consumerFactory,
                                                                               DeadLetterPublishingRecoverer deadLetters,
                                                                               CrmProperties properties, HubSpotSetup setup) {
-        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        configurer.configure(factory, consumerFactory);
-        factory.setConcurrency(1);
-        ExponentialBackOff backOff = new ExponentialBackOff(properties.retry().initial().toMillis(), 2.0);
-        backOff.setMaxInterval(properties.retry().max().toMillis());
-        backOff.setMaxElapsedTime(Long.MAX_VALUE);
-        DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, backOff);
-        factory.setCommonErrorHandler(handler);
-        return factory;
+        return ErasureAttempts.containerFactory(configurer, consumerFactory, deadLetters, properties.retry().initial(), properties.retry().max());
     }
 
     private static Supplier<Consumer<String, Object>> groupless(ConsumerFactory<Object, Object> consumerFactory, String clientId) {

@@ -15,7 +15,7 @@ import java.util.Set;
  * Names come from the JDK's locale data in English, German, French, Spanish, Italian, Dutch and
  * Portuguese; the alias table adds what people type that no locale spells ("USA", "UK", "England").
  */
-public final class Countries {
+final class Countries {
 
     /** EU member states plus the EEA (Iceland, Liechtenstein, Norway). */
     static final Set<String> EU_AND_EEA = Set.of(

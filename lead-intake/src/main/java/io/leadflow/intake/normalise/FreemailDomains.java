@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The free-mail domains of {@code freemail-domains.txt}: an address there never names a company. */
-public final class FreemailDomains {
+final class FreemailDomains {
 
     static final String RESOURCE = "/freemail-domains.txt";
 

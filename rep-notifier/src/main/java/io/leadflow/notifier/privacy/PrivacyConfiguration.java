@@ -3,6 +3,7 @@ package io.leadflow.notifier.privacy;
 import io.leadflow.notifier.dedupe.KafkaSentLedger;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
+import io.leadflow.platform.privacy.ErasureAttempts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -13,8 +14,6 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 import java.time.Clock;
 
@@ -45,14 +44,8 @@ class PrivacyConfiguration {
                                                                                    ConsumerFactory<Object, Object> consumerFactory,
                                                                                    DeadLetterPublishingRecoverer deadLetters,
                                                                                    NotifierProperties properties) {
-        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        configurer.configure(factory, consumerFactory);
-        factory.setConcurrency(1);
-        ExponentialBackOff backOff = new ExponentialBackOff(properties.delivery().retryInitial().toMillis(), 2.0);
-        backOff.setMaxInterval(properties.delivery().retryMax().toMillis());
-        backOff.setMaxElapsedTime(Long.MAX_VALUE);
-        factory.setCommonErrorHandler(new DefaultErrorHandler(deadLetters, backOff));
-        return factory;
+        return ErasureAttempts.containerFactory(configurer, consumerFactory, deadLetters,
+                properties.delivery().retryInitial(), properties.delivery().retryMax());
     }
 
     private static final Logger log = LoggerFactory.getLogger(PrivacyConfiguration.class);

@@ -1,7 +1,5 @@
 package io.leadflow.notifier.privacy;
 
-import io.leadflow.platform.privacy.ErasureReports;
-import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.SentAlert;
@@ -9,7 +7,7 @@ import io.leadflow.notifier.dedupe.SentLedger;
 import io.leadflow.notifier.dedupe.SentStatus;
 import io.leadflow.notifier.slack.SlackApiException;
 import io.leadflow.notifier.slack.SlackClient;
-import io.leadflow.schemas.Topics;
+import io.leadflow.platform.privacy.ErasureAttempts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Carries out each erasure request ({@code privacy.erasures}, a consumer group of its own) in Slack and in
@@ -50,31 +46,24 @@ class SlackErasure {
     private final SentLedger ledger;
     private final SlackClient slack;
     private final ErasedPeople erased;
-    private final KafkaTemplate<Object, Object> kafka;
-    private final Clock clock;
-    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private final ErasureAttempts attempts;
 
     SlackErasure(SentLedger ledger, SlackClient slack, ErasedPeople erased, KafkaTemplate<Object, Object> kafka, Clock clock) {
         this.ledger = ledger;
         this.slack = slack;
         this.erased = erased;
-        this.kafka = kafka;
-        this.clock = clock;
+        this.attempts = new ErasureAttempts(kafka, clock, SLACK, STATE);
     }
 
     @KafkaListener(id = "rep-notifier-erasures", groupId = "${spring.kafka.consumer.group-id}-erasures",
             topics = "#{T(io.leadflow.schemas.Topics).PRIVACY_ERASURES.name()}", containerFactory = PrivacyConfiguration.ERASURE_FACTORY)
     void onErasure(ConsumerRecord<String, ErasureRequested> record) {
-        ErasureRequested request = record.value();
-        if (request == null || request.getEmail() == null) {
-            return;
-        }
-        String id = request.getErasureId();
-        int attempt = attempts.merge(id, 1, Integer::sum);
-        if (attempt == 1) {
-            report(id, SLACK, ErasureStatus.PENDING, "started", attempt);
-            report(id, STATE, ErasureStatus.PENDING, "started", attempt);
-        }
+        attempts.attempt(record.value(), this::carryOut);
+    }
+
+    private void carryOut(ErasureAttempts.Attempt attempt) {
+        ErasureRequested request = attempt.request();
+        String id = attempt.erasureId();
         erased.remember(request);
         try {
             if (!ledger.isReady()) {
@@ -89,18 +78,17 @@ class SlackErasure {
             });
             erased.erasedLeads(leadIds, request.getRequestedAt());
             int[] counts = erase(theirs);
-            report(id, SLACK, ErasureStatus.DONE, counts[0] + " messages deleted, " + counts[1] + " replaced by the removal notice, "
-                    + counts[2] + " already gone" + (counts[3] == 0 ? "" : ", " + counts[3] + " not the bot's to remove"), attempt);
+            attempt.report(SLACK, ErasureStatus.DONE, counts[0] + " messages deleted, " + counts[1] + " replaced by the removal notice, "
+                    + counts[2] + " already gone" + (counts[3] == 0 ? "" : ", " + counts[3] + " not the bot's to remove"));
             ledger.forget(theirs.stream().map(SentAlert::getAlertId).toList());
-            report(id, STATE, ErasureStatus.DONE, theirs.size() + " rep.alerts.sent entries deleted", attempt);
-            attempts.remove(id);
-            log.info("Erasure {} done in Slack and rep-notifier after {} attempt(s)", id, attempt);
+            attempt.report(STATE, ErasureStatus.DONE, theirs.size() + " rep.alerts.sent entries deleted");
+            log.info("Erasure {} done in Slack and rep-notifier after {} attempt(s)", id, attempt.number());
         } catch (RuntimeException e) {
             String reason = e instanceof SlackApiException slackError ? "Slack " + slackError.method() + " answered " + slackError.error()
                     : "rep-notifier could not finish (" + e.getClass().getSimpleName() + ")";
-            log.warn("Erasure {} failed (attempt {}): {}; trying again after a back-off", id, attempt, reason);
-            report(id, SLACK, ErasureStatus.FAILED, reason + "; trying again", attempt);
-            report(id, STATE, ErasureStatus.PENDING, "waiting for Slack", attempt);
+            log.warn("Erasure {} failed (attempt {}): {}; trying again after a back-off", id, attempt.number(), reason);
+            attempt.report(SLACK, ErasureStatus.FAILED, reason + "; trying again");
+            attempt.report(STATE, ErasureStatus.PENDING, "waiting for Slack");
             throw e;
         }
     }
@@ -169,17 +157,5 @@ class SlackErasure {
     /** Text without blocks removes the blocks (https://docs.slack.dev/reference/methods/chat.update). */
     private void redact(SentAlert message) {
         slack.update(JSON.createObjectNode().put("channel", message.getChannel()).put("ts", message.getSlackTs()).put("text", REMOVED));
-    }
-
-    private void report(String erasureId, String system, ErasureStatus status, String detail, int attempt) {
-        ErasureReport report = ErasureReports.of(erasureId, system, status, detail, attempt, clock.instant());
-        try {
-            kafka.send(Topics.PRIVACY_ERASURE_REPORTS.name(), ErasureReports.key(erasureId, system), report).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reporting an erasure", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not acknowledge an erasure report", e);
-        }
     }
 }

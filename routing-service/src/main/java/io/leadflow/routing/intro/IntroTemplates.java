@@ -2,7 +2,7 @@ package io.leadflow.routing.intro;
 
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
-import io.leadflow.routing.rules.InvalidRulesException.Problem;
+import io.leadflow.routing.rules.InvalidFileException.Problem;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamContext;

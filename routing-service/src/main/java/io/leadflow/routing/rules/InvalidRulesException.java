@@ -3,38 +3,9 @@ package io.leadflow.routing.rules;
 import java.util.List;
 
 /** A rules file that cannot be used; the message names the file and, per problem, the line. */
-public class InvalidRulesException extends RuntimeException {
-
-    private final String source;
-    private final List<Problem> problems;
+public class InvalidRulesException extends InvalidFileException {
 
     public InvalidRulesException(String source, List<Problem> problems) {
-        super(message(source, problems));
-        this.source = source;
-        this.problems = List.copyOf(problems);
-    }
-
-    public String source() {
-        return source;
-    }
-
-    public List<Problem> problems() {
-        return problems;
-    }
-
-    private static String message(String source, List<Problem> problems) {
-        StringBuilder sb = new StringBuilder("Invalid routing rules in ").append(source).append(" (")
-                .append(problems.size()).append(problems.size() == 1 ? " problem)" : " problems)");
-        problems.forEach(p -> sb.append(System.lineSeparator()).append("  ").append(p));
-        return sb.toString();
-    }
-
-    /** One problem; {@code line} is 1-based, 0 when the file has no line for it. */
-    public record Problem(int line, String path, String message) {
-
-        @Override
-        public String toString() {
-            return (line > 0 ? "line " + line + ": " : "") + (path == null || path.isEmpty() ? "" : path + ": ") + message;
-        }
+        super("routing rules", source, problems);
     }
 }

@@ -2,7 +2,7 @@ package io.leadflow.routing.rules;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-import io.leadflow.routing.rules.InvalidRulesException.Problem;
+import io.leadflow.routing.rules.InvalidFileException.Problem;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;

@@ -4,7 +4,7 @@ import io.leadflow.avro.Need;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
 import io.leadflow.routing.rules.Criterion.Key;
-import io.leadflow.routing.rules.InvalidRulesException.Problem;
+import io.leadflow.routing.rules.InvalidFileException.Problem;
 import io.leadflow.routing.rules.RoutingRules.FlagRule;
 import io.leadflow.routing.rules.RoutingRules.OwnerRules;
 import io.leadflow.routing.rules.RoutingRules.PipelineRules;

@@ -1,7 +1,7 @@
 package io.leadflow.routing.rules;
 
 import io.leadflow.avro.Pipeline;
-import io.leadflow.routing.rules.InvalidRulesException.Problem;
+import io.leadflow.routing.rules.InvalidFileException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

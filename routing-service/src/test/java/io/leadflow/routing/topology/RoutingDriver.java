@@ -1,6 +1,8 @@
 package io.leadflow.routing.topology;
 
 import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.ErasureReport;
+import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
@@ -9,6 +11,7 @@ import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.intro.IntroEmails;
+import io.leadflow.routing.privacy.ErasedPeople;
 import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerde;
@@ -31,10 +34,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
-/** The routing topology in a {@link TopologyTestDriver}, with a clock the test moves and in-memory stores (RocksDB would flush on every record the driver commits). */
-final class RoutingDriver implements AutoCloseable {
+/**
+ * The routing topology in a {@link TopologyTestDriver}, with a clock the test moves and in-memory stores (RocksDB would flush
+ * on every record the driver commits). Public for the tests of the erasure steps, which live with their package.
+ */
+public final class RoutingDriver implements AutoCloseable {
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, LeadReceived> leads;
     private final TestOutputTopic<String, LeadRouted> routed;
@@ -43,15 +49,26 @@ final class RoutingDriver implements AutoCloseable {
     private final TestInputTopic<String, CrmSynced> synced;
     private final TestInputTopic<String, RerouteRequested> commands;
     private final TestInputTopic<String, RulesVersion> rulesVersions;
+    private final TestInputTopic<String, ErasureRequested> erasures;
+    private final TestOutputTopic<String, ErasureReport> reports;
 
     RoutingDriver(RoutingRules rules, Path stateDir) {
-        this(rules, stateDir, IntroEmails.none());
+        this(rules, stateDir, ErasedPeople.none(), IntroEmails.none());
     }
 
     RoutingDriver(RoutingRules rules, Path stateDir, IntroEmails intros) {
+        this(rules, stateDir, ErasedPeople.none(), intros);
+    }
+
+    /** @param erased who is erased, and how a person is named */
+    public RoutingDriver(RoutingRules rules, Path stateDir, ErasedPeople erased) {
+        this(rules, stateDir, erased, IntroEmails.none());
+    }
+
+    private RoutingDriver(RoutingRules rules, Path stateDir, ErasedPeople erased, IntroEmails intros) {
         Map<String, Object> serdes = Map.of("schema.registry.url", "mock://routing-ttd-" + UUID.randomUUID());
         RoutingTopology topology = new RoutingTopology(new Router(rules), clock, serdes, DecisionListener.NONE,
-                RoutingTopology.StoreKind.IN_MEMORY, RoutingTopology.SlaSettings.DEFAULT, intros);
+                RoutingTopology.StoreKind.IN_MEMORY, RoutingTopology.SlaSettings.DEFAULT, erased, intros);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "leadflow-routing-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -72,6 +89,10 @@ final class RoutingDriver implements AutoCloseable {
                 AvroSerde.forValues(RerouteRequested.class, serdes).serializer());
         rulesVersions = driver.createInputTopic(Topics.ROUTING_RULES.name(), new StringSerializer(),
                 AvroSerde.forValues(RulesVersion.class, serdes).serializer());
+        erasures = driver.createInputTopic(Topics.PRIVACY_ERASURES.name(), new StringSerializer(),
+                AvroSerde.forValues(ErasureRequested.class, serdes).serializer());
+        reports = driver.createOutputTopic(Topics.PRIVACY_ERASURE_REPORTS.name(), new StringDeserializer(),
+                AvroSerde.forValues(ErasureReport.class, serdes).deserializer());
     }
 
     /** A published rules version on routing.rules, keyed as routing-service keys it. */
@@ -97,7 +118,7 @@ final class RoutingDriver implements AutoCloseable {
         activity.pipeInput(key, value);
     }
 
-    void synced(CrmSynced value) {
+    public void synced(CrmSynced value) {
         synced.pipeInput(value.getLeadId(), value);
     }
 
@@ -105,7 +126,17 @@ final class RoutingDriver implements AutoCloseable {
         commands.pipeInput(value.getLeadId(), value);
     }
 
-    <V> KeyValueStore<String, V> store(String name) {
+    /** An erasure request on privacy.erasures, keyed by the person's subject as lead-intake keys it. */
+    public void erase(ErasureRequested value) {
+        erasures.pipeInput(value.getSubject(), value);
+    }
+
+    /** The erasure reports written since the last call. */
+    public List<KeyValue<String, ErasureReport>> reports() {
+        return reports.readKeyValuesToList();
+    }
+
+    public <V> KeyValueStore<String, V> store(String name) {
         return driver.getKeyValueStore(name);
     }
 
@@ -119,11 +150,11 @@ final class RoutingDriver implements AutoCloseable {
         return out.get(0).value;
     }
 
-    void send(LeadReceived lead) {
+    public void send(LeadReceived lead) {
         leads.pipeInput(lead.getLeadId(), lead);
     }
 
-    List<KeyValue<String, LeadRouted>> decisions() {
+    public List<KeyValue<String, LeadRouted>> decisions() {
         return routed.readKeyValuesToList();
     }
 
@@ -131,7 +162,7 @@ final class RoutingDriver implements AutoCloseable {
         return alerts.readKeyValuesToList();
     }
 
-    KeyValueStore<String, LeadRouted> decisionStore() {
+    public KeyValueStore<String, LeadRouted> decisionStore() {
         return driver.getKeyValueStore(RoutingTopology.DECISIONS_STORE);
     }
 
