@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The customer of a running trial books the kick-off call: the booking reaches {@code leads.received} as a lead of its
  * own with the call's start and the same contact email as the lead that began the trial, which is what routing-service
  * relays on {@code leads.routed}, crm-sync attaches to that person's open deal, and trial-tracker reads to mark the
- * kick-off booked. Bodies are shaped as Calendly's and Cal.com's documentation shows them.
+ * kick-off booked; the demo names the booked event type. Bodies are shaped as Calendly's and Cal.com's documentation
+ * shows them.
  */
 class KickoffBookingWebhookTests extends IntakeIntegrationTest {
 
@@ -79,6 +80,9 @@ class KickoffBookingWebhookTests extends IntakeIntegrationTest {
         assertThat(viaCalendly.getDemo().getProvider()).isEqualTo("calendly");
         assertThat(viaCalcom.getDemo().getStartsAt()).isEqualTo(Instant.parse("2026-03-05T09:00:00Z"));
         assertThat(viaCalcom.getDemo().getProvider()).isEqualTo("cal.com");
+        // the booked event type, for LEADFLOW_TRIALS_KICKOFF_EVENT_TYPES
+        assertThat(viaCalendly.getDemo().getEventType()).isEqualTo("https://api.calendly.com/event_types/GBGBDCAADAEDCRZ2");
+        assertThat(viaCalcom.getDemo().getEventType()).isEqualTo("1287");
         assertThat(output.getOut().toLowerCase(Locale.ROOT)).doesNotContain(CONTACT);
     }
 }

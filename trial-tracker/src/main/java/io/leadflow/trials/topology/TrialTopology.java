@@ -161,7 +161,7 @@ public final class TrialTopology {
                         Materialized.<String, TrialContext>as(table(TrialContext.STORE))
                                 .withKeySerde(keys).withValueSerde(contextSerde));
 
-        leads.join(synced, TrialTopology::bookingOnDeal, Named.as("booking-on-deal"))
+        leads.join(synced, this::bookingOnDeal, Named.as("booking-on-deal"))
                 .toStream(Named.as("bookings-on-deals"))
                 .filter((leadId, booked) -> booked != null, Named.as("bookings-only"))
                 .selectKey((leadId, booked) -> booked.getTrialId(), Named.as("by-booked-trial-id"))
@@ -258,14 +258,16 @@ public final class TrialTopology {
     }
 
     /**
-     * A calendar booking (a lead with a demo) that crm-sync attached to an open deal of the same person or company, as a
-     * {@link KickoffBooked} for that deal's trial, or null for anything else. Whether the deal has a running trial
+     * A calendar booking (a lead with a demo) that crm-sync attached to an open deal of the same person or company, of a
+     * kick-off event type when those are configured, as a {@link KickoffBooked} for that deal's trial, or null for
+     * anything else. Whether the deal has a running trial
      * whose kick-off this is, the trial processor decides. The event id names the booking's lead and start, so the
      * join's repeats (every later change of the lead or its sync) are one event.
      */
-    static TrialEvent bookingOnDeal(LeadRouted routed, CrmSynced synced) {
+    private TrialEvent bookingOnDeal(LeadRouted routed, CrmSynced synced) {
         Demo demo = routed.getLead() == null ? null : routed.getLead().getDemo();
-        if (demo == null || synced.getOutcome() != SyncOutcome.ATTACHED || synced.getDealId() == null) {
+        if (demo == null || synced.getOutcome() != SyncOutcome.ATTACHED || synced.getDealId() == null
+                || !settings.kickoffEventType(demo.getEventType())) {
             return null;
         }
         String leadId = routed.getLeadId();

@@ -41,6 +41,7 @@ class KickoffBookingTests {
     private static final String DEAL = "9001";
     private static final String TRIAL = TrialIds.forDeal(DEAL);
     private static final String KICKOFF_REMINDER = TRIAL + ":KICKOFF:" + START;
+    private static final String KICKOFF_TYPE = "https://api.calendly.com/event_types/KICKOFF";
 
     @TempDir
     Path stateDir;
@@ -166,9 +167,33 @@ class KickoffBookingTests {
         assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getKind).containsExactly(ReminderKind.KICKOFF);
     }
 
+    @Test
+    void withKickoffEventTypesConfiguredOnlyABookingOfOneOfThemIsTheKickoff() {
+        driver.close();
+        driver = new Driver(stateDir.resolve("typed"), CLOCK, Fixtures.SETTINGS.withKickoffEventTypes(List.of(KICKOFF_TYPE)),
+                TrialObserver.NONE);
+        driver.routed.pipeInput(LEAD, Fixtures.routed(LEAD, "Acme", Pipeline.HANDS_ON), CLOCK);
+        driver.synced.pipeInput(LEAD, Fixtures.synced(LEAD, DEAL, HANDS_ON), CLOCK);
+        driver.send(Fixtures.started(DEAL, START, Deployment.CLOUD));
+
+        givenTheCustomerBooks("lead-acme-support-call", KICKOFF_CALL, CLOCK, "https://api.calendly.com/event_types/SUPPORT");
+        givenTheCustomerBooks(BOOKING, KICKOFF_CALL.plus(Duration.ofDays(1)), CLOCK.plusSeconds(5), KICKOFF_TYPE);
+        driver.advanceTo(START);
+
+        assertThat(driver.reminders.readValuesToList()).isEmpty();
+        assertThat(driver.trial(TRIAL).kickoff().bookingLeadId()).isEqualTo(BOOKING);
+        assertThat(driver.trial(TRIAL).kickoff().startsAt()).isEqualTo(KICKOFF_CALL.plus(Duration.ofDays(1)).toEpochMilli());
+    }
+
     /** The customer books through Calendly: intake publishes a lead with its demo, crm-sync attaches it to the trial's deal. */
     private void givenTheCustomerBooks(String leadId, Instant callStarts, Instant receivedAt) {
-        driver.routed.pipeInput(leadId, booking(leadId, callStarts, receivedAt), receivedAt);
+        givenTheCustomerBooks(leadId, callStarts, receivedAt, KICKOFF_TYPE);
+    }
+
+    private void givenTheCustomerBooks(String leadId, Instant callStarts, Instant receivedAt, String eventType) {
+        LeadRouted booking = booking(leadId, callStarts, receivedAt);
+        booking.getLead().getDemo().setEventType(eventType);
+        driver.routed.pipeInput(leadId, booking, receivedAt);
         driver.synced.pipeInput(leadId, attached(leadId), receivedAt);
     }
 
@@ -177,7 +202,7 @@ class KickoffBookingTests {
         routed.getLead().setSource(LeadSource.DEMO_BOOKING);
         routed.getLead().setReceivedAt(receivedAt);
         routed.getLead().setDemo(Demo.newBuilder().setStartsAt(callStarts).setEndsAt(callStarts.plus(Duration.ofMinutes(30)))
-                .setProvider("calendly").build());
+                .setProvider("calendly").setEventType(KICKOFF_TYPE).build());
         return routed;
     }
 
