@@ -2,6 +2,8 @@ package io.leadflow.trials;
 
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.Contact;
+import io.leadflow.avro.CrmSynced;
+import io.leadflow.avro.Demo;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
@@ -13,6 +15,7 @@ import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.SyncOutcome;
 import io.leadflow.avro.TrialReminder;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
@@ -232,6 +235,41 @@ class TrialTrackerApplicationTests {
     }
 
     @Test
+    void theCustomersBookingOnTheTrialsDealMarksTheFiredKickoffDoneAndTheApiShowsItBooked() throws Exception {
+        String dealId = "kickoff-deal-1";
+        String trialId = TrialIds.forDeal(dealId);
+        assertThat(post("/trials", "{\"dealId\":\"" + dealId + "\",\"deployment\":\"cloud\"}").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(JSON.readTree(send("GET", "/trials/" + trialId,
+                null, TOKEN).body()).path("reminders").valueStream().map(r -> r.path("kind").asString()).toList())
+                .containsExactly("KICKOFF"));
+        Instant call = Instant.parse("2030-01-15T15:00:00Z");
+
+        String booking = "lead-kickoff-booking";
+        LeadRouted routed = routed(booking, "Hooli", Pipeline.HANDS_ON);
+        routed.getLead().setSource(LeadSource.DEMO_BOOKING);
+        routed.getLead().setDemo(Demo.newBuilder().setStartsAt(call).setProvider("calendly").build());
+        CrmSynced attached = CrmSynced.newBuilder().setLeadId(booking).setContactId("501").setDealId(dealId)
+                .setPipelineId("default").setSyncedAt(Instant.now()).setOutcome(SyncOutcome.ATTACHED).build();
+        try (KafkaProducer<String, Object> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.LEADS_ROUTED.name(), booking, routed));
+            producer.send(new ProducerRecord<>(Topics.CRM_SYNCED.name(), booking, attached));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode kickoff = JSON.readTree(send("GET", "/trials/" + trialId, null, TOKEN).body()).path("kickoff");
+            assertThat(kickoff.path("status").asString()).isEqualTo("booked");
+            assertThat(kickoff.path("startsAt").asString()).isEqualTo("2030-01-15T15:00:00Z");
+            assertThat(kickoff.path("completedReminderId").asString()).startsWith(trialId + ":KICKOFF:");
+        });
+        List<TrialReminder> reminders = readCommitted(Topics.TRIALS_REMINDERS.name(), TrialReminder.class).stream()
+                .filter(r -> r.getTrialId().equals(trialId)).toList();
+        assertThat(reminders).extracting(TrialReminder::getKind).containsExactly(ReminderKind.KICKOFF, ReminderKind.KICKOFF);
+        assertThat(reminders.get(0).getCompletedAt()).isNull();
+        assertThat(reminders.get(1).getCompletedAt()).isNotNull();
+        assertThat(reminders.get(1).getReminderId()).isEqualTo(reminders.get(0).getReminderId());
+    }
+
+    @Test
     void erasesAPersonFromEveryPartitionAndReportsDoneWhileAnotherPersonsLeadStays() throws Exception {
         route("lead-erased", "Initech", Pipeline.HANDS_ON);
         route("lead-kept", "Umbrella", Pipeline.HANDS_ON);
@@ -279,7 +317,18 @@ class TrialTrackerApplicationTests {
     }
 
     private void route(String leadId, String company, Pipeline pipeline) {
-        LeadRouted routed = LeadRouted.newBuilder()
+        LeadRouted routed = routed(leadId, company, pipeline);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
+                "schema.registry.url", REGISTRY))) {
+            producer.send(new ProducerRecord<>(Topics.LEADS_ROUTED.name(), leadId, routed));
+        }
+    }
+
+    private static LeadRouted routed(String leadId, String company, Pipeline pipeline) {
+        return LeadRouted.newBuilder()
                 .setLeadId(leadId)
                 .setRoutedAt(Instant.now())
                 .setLead(LeadReceived.newBuilder().setLeadId(leadId).setSource(LeadSource.WEBSITE_FORM)
@@ -291,13 +340,6 @@ class TrialTrackerApplicationTests {
                 .setOwner(Owner.newBuilder().setRepId("simon").setName("Simon").setEmail("simon@leadflow.example").build())
                 .setRulesVersion("test")
                 .build();
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", REGISTRY))) {
-            producer.send(new ProducerRecord<>(Topics.LEADS_ROUTED.name(), leadId, routed));
-        }
     }
 
     /** Every committed record of the topic, up to its current end. */

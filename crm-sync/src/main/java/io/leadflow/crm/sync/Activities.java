@@ -226,9 +226,13 @@ final class Activities {
         return new Task(key, properties);
     }
 
+    /** HubSpot's {@code hs_task_status} of a done task. */
+    static final String COMPLETED = "COMPLETED";
+
     /**
      * The task a trial reminder asks for, if any, in the words it carries: trial-tracker decides which reminders ask for
-     * a task and what it says, so nothing here repeats the handbook.
+     * a task and what it says, so nothing here repeats the handbook. A reminder repeated with {@code completedAt} (the
+     * customer booked the kick-off) asks for the same task, completed.
      */
     static Optional<Task> reminderTask(TrialReminder reminder) {
         ReminderTask task = reminder.getTask();
@@ -242,7 +246,8 @@ final class Activities {
         properties.put("hs_timestamp", reminder.getDueAt().toString());
         properties.put("hs_task_subject", task.getSubject());
         properties.put("hs_task_body", task.getBody());
-        properties.put("hs_task_status", "NOT_STARTED");
+        // https://developers.hubspot.com/docs/api/crm/tasks: hs_task_status is COMPLETED or NOT_STARTED
+        properties.put("hs_task_status", reminder.getCompletedAt() != null ? COMPLETED : "NOT_STARTED");
         properties.put("hs_task_priority", task.getPriority());
         properties.put("hs_task_type", task.getType());
         if (reminder.getOwner() != null && reminder.getOwner().getHubspotOwnerId() != null) {

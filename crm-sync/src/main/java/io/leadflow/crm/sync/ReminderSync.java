@@ -17,7 +17,9 @@ import java.util.Optional;
 /**
  * Turns trial reminders into HubSpot tasks for the owner, on the trial's deal: the task each reminder carries (the review
  * call and the check-ins, in the handbook's wording), due on the reminder's date. Keyed by reminderId, searched
- * before creating, so a replayed reminder never makes a second task. Three calls at most for a batch of 100.
+ * before creating, so a replayed reminder never makes a second task. A reminder repeated with {@code completedAt} (the
+ * customer booked the kick-off) marks that same task {@code COMPLETED} (tasks batch update), or creates it completed
+ * when it does not exist yet; a task already completed is left alone. Four calls at most for a batch of 100.
  */
 public class ReminderSync {
 
@@ -41,7 +43,23 @@ public class ReminderSync {
         if (tasks.isEmpty()) {
             return Map.of();
         }
-        Map<String, JsonNode> existing = crm.findByKey("tasks", tasks.keySet());
+        Map<String, JsonNode> existing = crm.findByKey("tasks", tasks.keySet(), "hs_task_status");
+        Map<String, Map<String, Object>> toComplete = new LinkedHashMap<>();
+        Map<String, String> keyById = new HashMap<>();
+        existing.forEach((key, found) -> {
+            TrialReminder reminder = byKey.get(key);
+            boolean done = Activities.COMPLETED.equals(found.path("properties").path("hs_task_status").asString(null));
+            if (reminder != null && reminder.getCompletedAt() != null && !done) {
+                String id = found.path("id").asString();
+                toComplete.put(id, Map.of("hs_task_status", Activities.COMPLETED));
+                keyById.put(id, key);
+            }
+        });
+        Map<String, Rejection> rejected = new LinkedHashMap<>();
+        if (!toComplete.isEmpty()) {
+            crm.updateTasks(toComplete).rejected().forEach((id, rejection) ->
+                    rejected.put(byKey.get(keyById.get(id)).getReminderId(), rejection));
+        }
         List<String> leadsWithoutDeal = byKey.entrySet().stream()
                 .filter(e -> !existing.containsKey(e.getKey()) && e.getValue().getDealId() == null && e.getValue().getLeadId() != null)
                 .map(e -> e.getValue().getLeadId()).distinct().toList();
@@ -60,10 +78,9 @@ public class ReminderSync {
             toCreate.add(new HubSpotCrm.Engagement(key, task.properties(), null, dealId));
         });
         if (toCreate.isEmpty()) {
-            return Map.of();
+            return rejected;
         }
         BatchOutcome outcome = crm.createTasks(toCreate);
-        Map<String, Rejection> rejected = new LinkedHashMap<>();
         outcome.rejected().forEach((key, rejection) -> rejected.put(byKey.get(key).getReminderId(), rejection));
         return rejected;
     }

@@ -64,6 +64,48 @@ class ReminderSyncTests extends SpringTests {
                 .isGreaterThanOrEqualTo(1);
     }
 
+    @Test
+    void aKickoffReminderRepeatedAsCompletedCompletesTheSameTaskOnceAndAnUnseenOneIsCreatedCompleted() {
+        // given the kick-off reminder's task on the trial's deal, and another trial whose fired kick-off never reached HubSpot
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        LeadRouted lead = TestLeads.routed(run, 1);
+        String dealId = leads.sync(List.of(lead)).synced().get(lead.getLeadId()).getDealId();
+        LeadRouted other = TestLeads.routed(run, 2);
+        String otherDealId = leads.sync(List.of(other)).synced().get(other.getLeadId()).getDealId();
+        Instant due = Instant.parse("2026-01-05T09:00:00Z");
+        TrialReminder kickoff = reminder(run, ReminderKind.KICKOFF, lead.getLeadId(), due);
+        assertThat(reminders.sync(List.of(kickoff))).isEmpty();
+        assertThat(kickoffTask(dealId).path("properties").path("hs_task_status").asString()).isEqualTo("NOT_STARTED");
+        hubspot.clearCalls();
+
+        // when the customer books the kick-off: the same reminders come again, completed, and then once more
+        TrialReminder completed = TrialReminder.newBuilder(kickoff).setCompletedAt(due.plusSeconds(3600)).build();
+        TrialReminder otherCompleted = TrialReminder.newBuilder(reminder(run + "-2", ReminderKind.KICKOFF, other.getLeadId(), due))
+                .setCompletedAt(due.plusSeconds(3600)).build();
+        assertThat(reminders.sync(List.of(completed, otherCompleted))).isEmpty();
+        assertThat(reminders.sync(List.of(completed, otherCompleted))).isEmpty();
+
+        // then the task crm-sync made is now COMPLETED, by one update of that task; the other is created completed
+        JsonNode task = kickoffTask(dealId);
+        assertThat(task.path("properties").path("hs_task_status").asString()).isEqualTo("COMPLETED");
+        assertThat(hubspot.engagementsOnDeal("tasks", dealId)).filteredOn(t -> t.path("properties").path("leadflow_key").asString()
+                .equals("task:" + kickoff.getReminderId().toLowerCase())).hasSize(1);
+        List<JsonNode> updates = hubspot.requests("POST", "/crm/v3/objects/tasks/batch/update").stream()
+                .flatMap(r -> JSON.readTree(r.request()).path("inputs").valueStream()).toList();
+        assertThat(updates).singleElement().satisfies(update -> {
+            assertThat(update.path("id").asString()).isEqualTo(task.path("id").asString());
+            assertThat(update.path("properties").path("hs_task_status").asString()).isEqualTo("COMPLETED");
+        });
+        assertThat(kickoffTask(otherDealId).path("properties").path("hs_task_status").asString()).isEqualTo("COMPLETED");
+        assertThat(hubspot.requests("POST", "/crm/v3/objects/tasks/batch/create")).hasSize(1);
+    }
+
+    private static JsonNode kickoffTask(String dealId) {
+        return hubspot.engagementsOnDeal("tasks", dealId).stream()
+                .filter(t -> t.path("properties").path("hs_task_subject").asString().startsWith("Book the kick-off call"))
+                .findFirst().orElseThrow();
+    }
+
     private static TrialReminder reminder(String run, ReminderKind kind, String leadId, Instant due) {
         return TrialReminder.newBuilder()
                 .setReminderId("trial-" + run + ":" + kind + ":" + due.toEpochMilli())
@@ -77,13 +119,14 @@ class ReminderSyncTests extends SpringTests {
                 .setLeadId(leadId)
                 .setCompanyName("Acme")
                 .setEndsAt(Instant.parse("2026-02-04T09:00:00Z"))
-                // the words trial-tracker gives them: the review call and the check-ins ask for a task
+                // the words trial-tracker gives them: the kick-off, the review call and the check-ins ask for a task
                 .setTitle(kind + " for Acme")
                 .setActions(List.of("Do what is due"))
                 .setTask(switch (kind) {
                     case REVIEW_CALL_DUE -> new ReminderTask("Schedule review call with decision makers at Acme",
                             "The evaluation ends on 2026-02-04 (3 days left). Schedule a call with the decision makers.", "CALL", "HIGH");
                     case CHECK_IN -> new ReminderTask("Check in with Acme", "Check in with Acme (3 days left).", "TODO", "MEDIUM");
+                    case KICKOFF -> new ReminderTask("Book the kick-off call with Acme", "Send Acme your booking link.", "CALL", "HIGH");
                     default -> null;
                 })
                 .build();

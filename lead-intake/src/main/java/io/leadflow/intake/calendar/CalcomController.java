@@ -172,12 +172,24 @@ class CalcomController {
                     .setEndsAt(Timestamps.parse(booking.endTime(), "payload.endTime"))
                     .setBookingUrl(videoUrl != null ? videoUrl : location != null && location.startsWith("http") ? location : null)
                     .setProvider(PROVIDER)
+                    .setEventType(eventType(booking.eventTypeId()))
                     .build());
         }
         Bookings.Origin origin = replaced == null ? Bookings.Origin.of(WebhookSource.CALCOM, booking.uid().trim())
                 : calendar.bookings().origin(PROVIDER, replaced);
         return calendar.intake().accept(delivery, new LeadIntake.Lead(draft, origin.sourceEventId(), "payload.uid",
                 replaced == null ? "accepted" : "rescheduled", List.of(new LeadIntake.Booking(PROVIDER, booking.uid().trim()))));
+    }
+
+    /**
+     * The booked event type's id as text: Cal.com sends a number; anything else (or a number too long to be an id) is
+     * not an event type Leadflow could be configured with, and is left out rather than refused.
+     */
+    private static String eventType(JsonNode id) {
+        if (id == null || !id.isIntegralNumber() || !id.canConvertToLong()) {
+            return null;
+        }
+        return Long.toString(id.asLong());
     }
 
     /** An answer as text: a list joined with commas, a scalar as is; null for anything else. */

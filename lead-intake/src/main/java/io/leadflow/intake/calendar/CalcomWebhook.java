@@ -24,12 +24,13 @@ record CalcomWebhook(String triggerEvent, String createdAt, Booking payload) {
      *                        {@code AFTER_GUESTS_CAL_VIDEO_NO_SHOW}), which carry no {@code uid}
      * @param rescheduleUid   on {@code BOOKING_RESCHEDULED}: the uid of the booking it replaced
      * @param cancellationReason on {@code BOOKING_CANCELLED}: the reason given, if any
+     * @param eventTypeId     the booked event type's id (a number; kept as sent, see {@link CalcomController})
      * @param type            the event type's slug
      * @param responses       the booking form's answers by field name
      * @param attendees       who booked
      * @param metadata        includes {@code videoCallUrl}
      */
-    record Booking(String uid, String bookingUid, String rescheduleUid, String cancellationReason, String type, String title,
+    record Booking(String uid, String bookingUid, String rescheduleUid, String cancellationReason, JsonNode eventTypeId, String type, String title,
                    String additionalNotes, String startTime, String endTime, String location, Map<String, Response> responses,
                    List<Attendee> attendees, Metadata metadata) {
     }

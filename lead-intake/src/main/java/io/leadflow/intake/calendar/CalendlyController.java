@@ -144,6 +144,7 @@ class CalendlyController {
                         .setEndsAt(Timestamps.parse(meeting.endTime(), "payload.scheduled_event.end_time"))
                         .setBookingUrl(meeting.location() == null ? null : meeting.location().joinUrl())
                         .setProvider(PROVIDER)
+                        .setEventType(blankToNull(meeting.eventType()))
                         .build());
             }
         }
@@ -152,6 +153,10 @@ class CalendlyController {
                 : calendar.bookings().origin(PROVIDER, replaced);
         return calendar.intake().accept(delivery, new LeadIntake.Lead(draft, origin.sourceEventId(), "payload.uri",
                 replaced == null ? "accepted" : "rescheduled", List.of(new LeadIntake.Booking(PROVIDER, invitee.uri().trim()))));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private static String nz(String s) {

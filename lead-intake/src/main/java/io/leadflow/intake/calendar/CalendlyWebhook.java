@@ -25,7 +25,7 @@ record CalendlyWebhook(String event, String createdAt, Invitee payload) {
      * @param newInvitee          on the canceled half of a reschedule: the invitee that replaced it
      * @param questionsAndAnswers the booking form's answers
      * @param tracking            UTM parameters of the booking page visit
-     * @param scheduledEvent      the meeting: its name, times and location
+     * @param scheduledEvent      the meeting: its name, times, event type (URI) and location
      * @param cancellation        on a canceled invitee: who canceled, why and when
      * @param noShow              on an invitee marked as a no-show: the no-show's URI and when it was marked
      */
@@ -53,7 +53,7 @@ record CalendlyWebhook(String event, String createdAt, Invitee payload) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ScheduledEvent(String uri, String name, String startTime, String endTime, Location location) {
+    record ScheduledEvent(String uri, String name, String startTime, String endTime, String eventType, Location location) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

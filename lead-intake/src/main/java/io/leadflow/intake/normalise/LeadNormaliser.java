@@ -230,7 +230,8 @@ public final class LeadNormaliser {
         if (demo == null) {
             return null;
         }
-        return io.leadflow.avro.Demo.newBuilder(demo).setBookingUrl(cut(demo.getBookingUrl(), MAX_FIELD_CHARS)).build();
+        return io.leadflow.avro.Demo.newBuilder(demo).setBookingUrl(cut(demo.getBookingUrl(), MAX_FIELD_CHARS))
+                .setEventType(cut(demo.getEventType(), MAX_FIELD_CHARS)).build();
     }
 
     static String blankToNull(String s) {

@@ -73,6 +73,7 @@ public final class CalendarBodies {
                   "createdAt": "2026-01-02T10:00:00.000Z",
                   "payload": {
                     "type": "group-demo",
+                    "eventTypeId": 1287,
                     "title": "Group demo between PostHog and Chloé Martin",
                     "description": "",
                     "additionalNotes": "We want to self-host because of HIPAA. Around 5M events a month.",

@@ -32,8 +32,15 @@ final class TrialViews {
     record Event(String eventId, String type, Instant occurredAt, Instant recordedAt, String detail, String outcome) {
     }
 
-    /** {@code GET /trials/{id}}: the summary, the pending reminders and the history. */
-    record Detail(Summary trial, int lengthDays, String origin, String outcome, String closeReason,
+    /**
+     * The kick-off call the customer booked: when it starts, through which calendar, when the trial learned of it, and
+     * the fired kick-off reminder it completed (null when it came before the reminder, which then never fired).
+     */
+    record Kickoff(String status, Instant startsAt, String provider, Instant bookedAt, String completedReminderId) {
+    }
+
+    /** {@code GET /trials/{id}}: the summary, the kick-off, the pending reminders and the history. */
+    record Detail(Summary trial, int lengthDays, String origin, String outcome, String closeReason, Kickoff kickoff,
                   List<NextReminder> pending, List<Reminder> reminders, List<Event> events) {
     }
 
@@ -54,12 +61,17 @@ final class TrialViews {
 
     static Detail detail(TrialState trial, TrialContext context, Instant now) {
         return new Detail(summary(trial, context, now), trial.lengthDays(), trial.origin(),
-                trial.outcome() == null ? null : trial.outcome().name(), trial.closeReason(),
+                trial.outcome() == null ? null : trial.outcome().name(), trial.closeReason(), kickoff(trial.kickoff()),
                 trial.pending().stream().sorted(Comparator.comparingLong(TrialState.Pending::dueAt))
                         .map(p -> new NextReminder(p.kind().name(), Instant.ofEpochMilli(p.dueAt()))).toList(),
                 trial.fired().stream().map(f -> new Reminder(f.reminderId(), f.kind().name(),
                         Instant.ofEpochMilli(f.dueAt()), Instant.ofEpochMilli(f.firedAt()), f.late())).toList(),
                 trial.history().stream().map(h -> new Event(h.eventId(), h.type(), Instant.ofEpochMilli(h.occurredAt()),
                         Instant.ofEpochMilli(h.recordedAt()), h.detail(), h.outcome())).toList());
+    }
+
+    private static Kickoff kickoff(TrialState.Kickoff booked) {
+        return booked == null ? null : new Kickoff("booked", Instant.ofEpochMilli(booked.startsAt()), booked.provider(),
+                Instant.ofEpochMilli(booked.bookedAt()), booked.reminderId());
     }
 }

@@ -61,4 +61,10 @@ public class TrialMetrics implements TrialObserver {
         Counter.builder("leadflow.trials.ignored").description("Trial events ignored")
                 .tag("type", type).tag("reason", reason).register(registry).increment();
     }
+
+    @Override
+    public void kickoffBooked(boolean beforeReminder) {
+        Counter.builder("leadflow.trials.kickoffs.booked").description("Kick-off calls the customer booked")
+                .tag("reminder", beforeReminder ? "cancelled" : "completed").register(registry).increment();
+    }
 }

@@ -18,6 +18,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Every trial-tracker setting ({@code leadflow.trials.*}); application.yml maps each to an environment variable.
@@ -37,6 +39,9 @@ import java.time.Duration;
  * @param forwardTimeout      how long a read forwarded to the instance that holds a trial (or a part of the list) may
  *                            take to connect, then to answer, before the API answers 503
  * @param privacy             erasures: the key people are named by ({@code leadflow.privacy.key})
+ * @param kickoffEventTypes   the event types customers book the kick-off call with
+ *                            ({@code LEADFLOW_TRIALS_KICKOFF_EVENT_TYPES}, comma-separated Calendly event type URIs and
+ *                            Cal.com event type ids); empty: the first booking of any type after the start is the kick-off
  */
 @Validated
 @ConfigurationProperties("leadflow.trials")
@@ -51,7 +56,8 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
                                @DefaultValue("5s") @NotNull Duration publishTimeout,
                                @DefaultValue("") @NotNull String reminderWording,
                                @DefaultValue("2s") @NotNull Duration forwardTimeout,
-                               @DefaultValue @Valid @NotNull PrivacyKey privacy) {
+                               @DefaultValue @Valid @NotNull PrivacyKey privacy,
+                               @DefaultValue("") @NotNull List<String> kickoffEventTypes) {
 
     /** Offsets of the reminders ({@code leadflow.trials.schedule.*}). */
     public record Schedule(@DefaultValue("0s") @NotNull Duration kickoffAfterStart,
@@ -63,7 +69,7 @@ public record TrialsProperties(@DefaultValue("evaluation") @NotBlank String tria
     public TrialSettings topologySettings() {
         return new TrialSettings(new ScheduleSettings(schedule.kickoffAfterStart(), schedule.checkInEvery(),
                 schedule.reviewCallBeforeEnd(), schedule.expiringBeforeEnd()), trialStageId, handsOnPipelineId,
-                punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel, wording());
+                punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel, wording(), Set.copyOf(kickoffEventTypes));
     }
 
     /** The configured reminder wording, or the handbook's; a file that cannot be read or is invalid stops start-up. */

@@ -11,6 +11,7 @@ import io.leadflow.trials.timers.Schedule;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ final class ReminderContent {
 
     static final String HUBSPOT_DEAL = "HubSpot deal";
     static final String UNASSIGNED = "unassigned";
+    private static final DateTimeFormatter KICKOFF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private ReminderContent() {
     }
@@ -103,6 +106,42 @@ final class ReminderContent {
                 .setCreatedAt(reminder.getFiredAt())
                 .setLeadId(reminder.getLeadId())
                 .setTrialId(reminder.getTrialId())
+                .setLeadReceivedAt(null)
+                .build();
+    }
+
+    /**
+     * The update of a fired kick-off reminder's alert once the customer booked the call: the owner's message (alert
+     * {@code reminderId}) now says when the kick-off is, with the same company, deal and days left; posted anew when
+     * that message is unknown. Null when the reminder went to nobody.
+     */
+    static RepAlert kickoffBookedAlert(TrialReminder completed, Instant kickoffAt, String unownedChannel) {
+        boolean owned = completed.getOwner() != null;
+        if (!owned && unownedChannel.isEmpty()) {
+            return null;
+        }
+        String company = placeholders(completed.getCompanyName(), completed.getDealId(), completed.getDaysLeft(),
+                completed.getEndsAt(), null).get("company");
+        String at = KICKOFF_TIME.format(kickoffAt);
+        List<AlertField> fields = List.of(new AlertField("Company", company), new AlertField("Kick-off", at),
+                new AlertField("Ends", completed.getEndsAt().atZone(ZoneOffset.UTC).toLocalDate().toString()));
+        return RepAlert.newBuilder()
+                .setAlertId(completed.getReminderId() + ":booked")
+                .setUpdatesAlertId(completed.getReminderId())
+                .setRepId(owned ? completed.getOwner().getRepId() : UNASSIGNED)
+                .setSlackUserId(owned ? completed.getOwner().getSlackUserId() : null)
+                .setChannel(owned ? null : unownedChannel)
+                .setKind(AlertKind.TRIAL_KICKOFF)
+                .setTitle("Kick-off booked for " + at + ": " + company)
+                .setSummary(company + " booked the kick-off call; the reminder is done")
+                .setFields(fields)
+                .setReasons(List.of())
+                .setFlags(List.of())
+                .setActions(List.of())
+                .setLinks(completed.getDealUrl() == null ? List.of() : List.of(new AlertLink(HUBSPOT_DEAL, completed.getDealUrl())))
+                .setCreatedAt(completed.getCompletedAt())
+                .setLeadId(completed.getLeadId())
+                .setTrialId(completed.getTrialId())
                 .setLeadReceivedAt(null)
                 .build();
     }

@@ -21,4 +21,8 @@ public interface TrialObserver {
     /** An event was ignored: {@code duplicate}, {@code unknown-trial}, {@code closed}... */
     default void ignored(String type, String reason) {
     }
+
+    /** The customer booked the kick-off: before its reminder fired ({@code beforeReminder}) or after. */
+    default void kickoffBooked(boolean beforeReminder) {
+    }
 }

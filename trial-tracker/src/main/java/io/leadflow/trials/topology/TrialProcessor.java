@@ -1,5 +1,6 @@
 package io.leadflow.trials.topology;
 
+import io.leadflow.avro.KickoffBooked;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.TrialClosed;
@@ -95,6 +96,8 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
             extend(event, extended, trial, now);
         } else if (payload instanceof TrialClosed closed) {
             close(event, closed, trial, now);
+        } else if (payload instanceof KickoffBooked booked) {
+            kickoffBooked(event, booked, trial, now);
         }
     }
 
@@ -118,7 +121,7 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
         String leadId = started.getLeadId() != null ? started.getLeadId() : known == null ? null : known.leadId();
         TrialState trial = new TrialState(event.getTrialId(), started.getDealId(), leadId, startsAt, endsAt,
                 started.getLengthDays(), started.getDeployment(), started.getOrigin(), TrialStatus.ACTIVE, null, null,
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), null);
         trial = reschedule(trial, TrialStatus.ACTIVE, endsAt, now, true);
         trial = trial.recording(entry(event, now, started.getLengthDays() + " days from " + started.getStartsAt()
                 + " (" + started.getDeployment() + ", " + started.getOrigin() + ")", "applied"));
@@ -165,6 +168,78 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
         trials.put(next.trialId(), next);
         log.info("Trial {} closed as {}; {} pending reminders cancelled", trial.trialId(), closed.getOutcome(),
                 trial.pending().size());
+    }
+
+    /**
+     * The customer booked a call on the trial's deal: the kick-off is booked. A booking that arrived before the trial
+     * started (the demo that opened the deal, say) is not its kick-off, nor is one on a trial no longer running or whose
+     * kick-off is already booked. While the kick-off reminder waits it is taken off the index and never fires; once it
+     * has fired, the reminder is repeated with {@code completedAt} (crm-sync completes its task) and the owner's alert
+     * is updated to say the kick-off is booked.
+     */
+    private void kickoffBooked(TrialEvent event, KickoffBooked booked, TrialState trial, long now) {
+        String when = booked.getStartsAt().toString();
+        if (trial == null) {
+            observer.ignored("kickoff-booked", "unknown-trial");
+            log.debug("Booking {} is on a deal without a trial ({}); not a kick-off", booked.getBookingLeadId(), event.getTrialId());
+            return;
+        }
+        String reason = trial.status() != TrialStatus.ACTIVE ? "not-running"
+                : event.getOccurredAt().toEpochMilli() < startedAt(trial) ? "before-trial"
+                : trial.kickoff() != null ? "already-booked" : null;
+        if (reason != null) {
+            String refusal = switch (reason) {
+                case "not-running" -> "the trial is not running";
+                case "before-trial" -> "booked before the trial started";
+                default -> "kick-off already booked for " + Instant.ofEpochMilli(trial.kickoff().startsAt());
+            };
+            trials.put(trial.trialId(), trial.recording(entry(event, now, refusal, reason)));
+            observer.ignored("kickoff-booked", reason);
+            log.info("Booking {} on trial {} is not its kick-off: {}", booked.getBookingLeadId(), trial.trialId(), refusal);
+            return;
+        }
+        TrialState.Pending waiting = trial.pending().stream().filter(p -> p.kind() == ReminderKind.KICKOFF).findFirst().orElse(null);
+        TrialState.Fired done = trial.fired().stream().filter(f -> f.kind() == ReminderKind.KICKOFF).findFirst().orElse(null);
+        List<TrialState.Pending> pending = trial.pending();
+        String detail;
+        if (waiting != null) {
+            index.remove(new DueKey(Instant.ofEpochMilli(waiting.dueAt()), trial.trialId(), ReminderKind.KICKOFF));
+            pending = new ArrayList<>(pending);
+            pending.remove(waiting);
+            detail = "kick-off booked for " + when + "; its reminder will not fire";
+        } else if (done != null) {
+            completeFired(trial, done, booked, now);
+            detail = "kick-off booked for " + when + "; reminder " + done.reminderId() + " completed";
+        } else {
+            detail = "kick-off booked for " + when;
+        }
+        TrialState next = trial.booked(new TrialState.Kickoff(booked.getBookingLeadId(), booked.getProvider(),
+                        booked.getStartsAt().toEpochMilli(), now, waiting == null && done != null ? done.reminderId() : null), pending)
+                .recording(entry(event, now, detail, "applied"));
+        trials.put(next.trialId(), next);
+        observer.kickoffBooked(waiting != null);
+        log.info("Trial {}: {}", trial.trialId(), detail);
+    }
+
+    /**
+     * The fired kick-off reminder again, completed, for crm-sync to complete its task, and an update of its alert for
+     * the owner: "Kick-off booked for ...".
+     */
+    private void completeFired(TrialState trial, TrialState.Fired done, KickoffBooked booked, long now) {
+        TrialContext known = contextOf(trial.trialId());
+        TrialReminder reminder = ReminderContent.reminder(trial.trialId(), ReminderCard.of(trial), known, ReminderKind.KICKOFF,
+                Instant.ofEpochMilli(done.dueAt()), Instant.ofEpochMilli(done.firedAt()), done.late(), settings.wording());
+        reminder.setCompletedAt(Instant.ofEpochMilli(now));
+        context.forward(new Record<>(trial.trialId(), reminder, now));
+        RepAlert alert = ReminderContent.kickoffBookedAlert(reminder, booked.getStartsAt(), settings.unownedChannel());
+        if (alert != null) {
+            context.forward(new Record<>(alert.getRepId(), alert, now));
+        }
+    }
+
+    /** When the trial was started: the first event it recorded (its start), else its clock's start. */
+    private static long startedAt(TrialState trial) {
+        return trial.history().isEmpty() ? trial.startsAt() : trial.history().get(0).occurredAt();
     }
 
     /**
@@ -279,6 +354,6 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
     private static String type(TrialEvent event) {
         Object payload = event.getPayload();
         return payload instanceof TrialStarted ? "started" : payload instanceof TrialExtended ? "extended"
-                : payload instanceof TrialClosed ? "closed" : "unknown";
+                : payload instanceof TrialClosed ? "closed" : payload instanceof KickoffBooked ? "kickoff-booked" : "unknown";
     }
 }

@@ -3,7 +3,10 @@ package io.leadflow.trials.topology;
 import io.leadflow.trials.timers.ScheduleSettings;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the topology needs to know.
@@ -17,10 +20,20 @@ import java.util.Objects;
  * @param maxFiresPerTick     most reminders fired in one scan (one transaction); the rest fire on the next scan
  * @param unownedChannel      Slack channel for alerts of trials whose owner is unknown; empty = no alert
  * @param wording             what each reminder says
+ * @param kickoffEventTypes   the calendar event types a customer books the kick-off call with (Calendly event type
+ *                            URIs, Cal.com event type ids); empty: a booking of any event type may be the kick-off
  */
 public record TrialSettings(ScheduleSettings schedule, String trialStageId, String handsOnPipelineId,
                             Duration punctuationInterval, Duration lateAfter, int maxFiresPerTick,
-                            String unownedChannel, ReminderWording wording) {
+                            String unownedChannel, ReminderWording wording, Set<String> kickoffEventTypes) {
+
+    /** Settings for which a booking of any event type may be the kick-off. */
+    public TrialSettings(ScheduleSettings schedule, String trialStageId, String handsOnPipelineId,
+                         Duration punctuationInterval, Duration lateAfter, int maxFiresPerTick, String unownedChannel,
+                         ReminderWording wording) {
+        this(schedule, trialStageId, handsOnPipelineId, punctuationInterval, lateAfter, maxFiresPerTick, unownedChannel,
+                wording, Set.of());
+    }
 
     /** Settings whose reminders say what the handbook's wording says. */
     public TrialSettings(ScheduleSettings schedule, String trialStageId, String handsOnPipelineId,
@@ -40,6 +53,19 @@ public record TrialSettings(ScheduleSettings schedule, String trialStageId, Stri
             throw new IllegalArgumentException("maxFiresPerTick must be at least 1");
         }
         unownedChannel = unownedChannel == null ? "" : unownedChannel.trim();
+        kickoffEventTypes = kickoffEventTypes == null ? Set.of() : kickoffEventTypes.stream()
+                .filter(type -> type != null && !type.isBlank()).map(String::trim).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The same settings, with the kick-off booked only with these event types (none: any). */
+    public TrialSettings withKickoffEventTypes(Collection<String> eventTypes) {
+        return new TrialSettings(schedule, trialStageId, handsOnPipelineId, punctuationInterval, lateAfter, maxFiresPerTick,
+                unownedChannel, wording, eventTypes == null ? Set.of() : Set.copyOf(eventTypes));
+    }
+
+    /** Whether a booking of {@code eventType} (null when the calendar did not say) may be a trial's kick-off. */
+    public boolean kickoffEventType(String eventType) {
+        return kickoffEventTypes.isEmpty() || eventType != null && kickoffEventTypes.contains(eventType.trim());
     }
 
     /** Why a trial must not start for this deal or lead, or null when it may. */

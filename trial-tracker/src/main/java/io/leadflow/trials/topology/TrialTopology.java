@@ -2,10 +2,13 @@ package io.leadflow.trials.topology;
 
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.Demo;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
+import io.leadflow.avro.KickoffBooked;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
+import io.leadflow.avro.SyncOutcome;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
 import io.leadflow.avro.TrialStarted;
@@ -47,7 +50,9 @@ import java.util.Map;
  * <pre>
  * leads.routed ──table──┐
  *                       ├─ outer join by leadId ─► re-key by trial id (lead's and deal's) ─► trial-context table
- * crm.synced ───table───┘                                                                        │
+ * crm.synced ───table───┤                                                                        │
+ *                       └─ join by leadId: a booking attached to a deal ─► KickoffBooked ─► trials.events
+ *                                                                                                │
  * deals.stage-changed ─► stage = evaluation? ─► re-key by deal's trial id ─► left join ─► TrialStarted ─► trials.events
  * trials.events ─► TrialProcessor (stores: trials, trial-fired, trial-due, trial-context; wall-clock punctuator)
  *                    ├─► trials.reminders (key trialId)
@@ -156,6 +161,12 @@ public final class TrialTopology {
                         Materialized.<String, TrialContext>as(table(TrialContext.STORE))
                                 .withKeySerde(keys).withValueSerde(contextSerde));
 
+        leads.join(synced, this::bookingOnDeal, Named.as("booking-on-deal"))
+                .toStream(Named.as("bookings-on-deals"))
+                .filter((leadId, booked) -> booked != null, Named.as("bookings-only"))
+                .selectKey((leadId, booked) -> booked.getTrialId(), Named.as("by-booked-trial-id"))
+                .to(Topics.TRIALS_EVENTS.name(), Produced.with(keys, avro(TrialEvent.class)).withName("kickoff-bookings"));
+
         builder.stream(Topics.DEALS_STAGE_CHANGED.name(),
                         Consumed.with(keys, avro(DealStageChanged.class)).withName("deal-stage-changes"))
                 .filter((dealId, change) -> change != null && settings.trialStageId().equals(change.getStageId()),
@@ -243,6 +254,32 @@ public final class TrialTopology {
                 .setTrialId(trialId)
                 .setOccurredAt(change.getOccurredAt())
                 .setPayload(started)
+                .build();
+    }
+
+    /**
+     * A calendar booking (a lead with a demo) that crm-sync attached to an open deal of the same person or company, of a
+     * kick-off event type when those are configured, as a {@link KickoffBooked} for that deal's trial, or null for
+     * anything else. Whether the deal has a running trial
+     * whose kick-off this is, the trial processor decides. The event id names the booking's lead and start, so the
+     * join's repeats (every later change of the lead or its sync) are one event.
+     */
+    private TrialEvent bookingOnDeal(LeadRouted routed, CrmSynced synced) {
+        Demo demo = routed.getLead() == null ? null : routed.getLead().getDemo();
+        if (demo == null || synced.getOutcome() != SyncOutcome.ATTACHED || synced.getDealId() == null
+                || !settings.kickoffEventType(demo.getEventType())) {
+            return null;
+        }
+        String leadId = routed.getLeadId();
+        return TrialEvent.newBuilder()
+                .setEventId("booking:" + leadId + ":" + demo.getStartsAt().toEpochMilli())
+                .setTrialId(TrialIds.forDeal(synced.getDealId()))
+                .setOccurredAt(routed.getLead().getReceivedAt())
+                .setPayload(KickoffBooked.newBuilder()
+                        .setBookingLeadId(leadId)
+                        .setStartsAt(demo.getStartsAt())
+                        .setProvider(demo.getProvider())
+                        .build())
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package io.leadflow.trials.system;
 
 import io.leadflow.trials.topology.ReminderWording;
+import io.leadflow.trials.topology.TrialSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,10 +58,28 @@ class TrialsPropertiesTests {
                 .hasMessageContaining("LEADFLOW_TRIALS_REMINDER_WORDING");
     }
 
+    @Test
+    void kickoffEventTypesLimitWhichBookingsAreTheKickoffAndNoneMeansAny() {
+        TrialSettings any = properties("").topologySettings();
+        TrialSettings listed = properties("", List.of(" https://api.calendly.com/event_types/KICKOFF ", "1287", "")).topologySettings();
+
+        assertThat(any.kickoffEventType("https://api.calendly.com/event_types/DEMO")).isTrue();
+        assertThat(any.kickoffEventType(null)).isTrue();
+        assertThat(listed.kickoffEventTypes()).containsExactlyInAnyOrder("https://api.calendly.com/event_types/KICKOFF", "1287");
+        assertThat(listed.kickoffEventType("https://api.calendly.com/event_types/KICKOFF")).isTrue();
+        assertThat(listed.kickoffEventType("1287")).isTrue();
+        assertThat(listed.kickoffEventType("https://api.calendly.com/event_types/DEMO")).isFalse();
+        assertThat(listed.kickoffEventType(null)).isFalse();
+    }
+
     private static TrialsProperties properties(String reminderWording) {
+        return properties(reminderWording, List.of());
+    }
+
+    private static TrialsProperties properties(String reminderWording, List<String> kickoffEventTypes) {
         return new TrialsProperties("evaluation", "hands-on", 30,
                 new TrialsProperties.Schedule(Duration.ZERO, Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(1)),
                 Duration.ofMillis(200), Duration.ofMinutes(1), 10_000, "", Duration.ofSeconds(5), reminderWording, Duration.ofSeconds(2),
-                new io.leadflow.platform.privacy.PrivacyKey(""));
+                new io.leadflow.platform.privacy.PrivacyKey(""), kickoffEventTypes);
     }
 }

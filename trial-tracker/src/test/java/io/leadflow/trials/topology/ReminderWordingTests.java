@@ -53,11 +53,11 @@ class ReminderWordingTests {
     }
 
     @Test
-    void theHandbookAsksForATaskForTheCheckInsAndTheReviewCallAndSelfHostedKickOffsGetTheDeploymentStep() {
+    void theHandbookAsksForATaskForTheKickoffTheCheckInsAndTheReviewCallAndSelfHostedKickOffsGetTheDeploymentStep() {
         ReminderWording handbook = ReminderWording.handbook();
 
         assertThat(ReminderKind.values()).filteredOn(kind -> handbook.task(kind, ACME) != null)
-                .containsExactlyInAnyOrder(ReminderKind.CHECK_IN, ReminderKind.REVIEW_CALL_DUE);
+                .containsExactlyInAnyOrder(ReminderKind.KICKOFF, ReminderKind.CHECK_IN, ReminderKind.REVIEW_CALL_DUE);
         assertThat(handbook.actions(ReminderKind.KICKOFF, Deployment.SELF_HOSTED, ACME))
                 .hasSize(handbook.actions(ReminderKind.KICKOFF, Deployment.CLOUD, ACME).size() + 1)
                 .last().asString().contains("self-hosted instance");

@@ -19,7 +19,8 @@ class StateJsonTests {
             Deployment.SELF_HOSTED, "API", TrialStatus.CLOSED, TrialOutcome.LOST, "went elsewhere",
             List.of(new TrialState.Pending(ReminderKind.EXPIRED, 2_000L)),
             List.of(new TrialState.Fired("trial-1:KICKOFF:1970-01-01T00:00:01Z", ReminderKind.KICKOFF, 1_000L, 1_005L, false)),
-            List.of(new TrialState.HistoryEntry("e-1", "started", 900L, 1_000L, "30 days", "applied")));
+            List.of(new TrialState.HistoryEntry("e-1", "started", 900L, 1_000L, "30 days", "applied")),
+            new TrialState.Kickoff("lead-2", "calendly", 5_000L, 1_200L, "trial-1:KICKOFF:1970-01-01T00:00:01Z"));
 
     @Test
     void writesAndReadsTrialStateRecordsWithoutTypeHeaders() {
@@ -30,6 +31,18 @@ class StateJsonTests {
 
         assertThat(headers.toArray()).isEmpty();
         assertThat(serde.deserializer().deserialize("leadflow-trials-trials-changelog", headers, bytes)).isEqualTo(TRIAL);
+    }
+
+    @Test
+    void readsATrialStoredBeforeTrialsKeptTheirKickoffAsNotBooked() {
+        Serde<TrialState> serde = StateJson.serde(TrialState.class);
+        String older = "{\"trialId\":\"trial-1\",\"dealId\":\"9001\",\"startsAt\":1000,\"endsAt\":2000,\"lengthDays\":30,"
+                + "\"status\":\"ACTIVE\",\"pending\":[{\"kind\":\"KICKOFF\",\"dueAt\":1000}],\"fired\":[],\"history\":[]}";
+
+        TrialState trial = serde.deserializer().deserialize("t", older.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(trial.kickoff()).isNull();
+        assertThat(trial.pending()).containsExactly(new TrialState.Pending(ReminderKind.KICKOFF, 1000));
     }
 
     @Test

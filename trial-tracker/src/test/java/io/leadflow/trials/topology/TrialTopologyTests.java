@@ -139,7 +139,11 @@ class TrialTopologyTests {
         assertThat(reminders.get(1).getTask()).isEqualTo(new ReminderTask("Check in with Acme",
                 "Check in with Acme to make sure they are getting value out of the evaluation (23 days left); offer a call "
                         + "only if they want or need it.", "TODO", "MEDIUM"));
-        assertThat(reminders).filteredOn(r -> r.getKind() != ReminderKind.CHECK_IN && r.getKind() != ReminderKind.REVIEW_CALL_DUE)
+        assertThat(reminders.get(0).getTask()).isEqualTo(new ReminderTask("Book the kick-off call with Acme",
+                "Send Acme your booking link to pick the kick-off time, with the agenda: event ingestion (autocapture is "
+                        + "preferable); actions and cohorts; insights and dashboards; extra features (feature flags, "
+                        + "experiments, apps). Completed by itself when Acme books the call.", "CALL", "HIGH"));
+        assertThat(reminders).filteredOn(r -> r.getKind() == ReminderKind.EXPIRING || r.getKind() == ReminderKind.EXPIRED)
                 .extracting(TrialReminder::getTask).containsOnlyNulls();
 
         TrialState trial = driver.trial(TRIAL);
