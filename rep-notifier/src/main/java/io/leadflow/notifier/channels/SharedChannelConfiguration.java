@@ -1,5 +1,6 @@
 package io.leadflow.notifier.channels;
 
+import io.leadflow.notifier.dedupe.KafkaSentLedger;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -24,9 +25,10 @@ class SharedChannelConfiguration {
     }
 
     @Bean
-    SharedChannelSetup sharedChannelSetup(SlackClient slack, SharedChannelLedger ledger, NotifierProperties properties, Clock clock) {
+    SharedChannelSetup sharedChannelSetup(SlackClient slack, SharedChannelLedger ledger, KafkaSentLedger sent, NotifierProperties properties,
+                                          Clock clock) {
         SharedChannelWording wording = SharedChannelWording.load(properties.sharedChannels().wording());
-        return new SharedChannelSetup(slack, ledger, wording, properties, clock, d -> Thread.sleep(d.toMillis()));
+        return new SharedChannelSetup(slack, ledger, sent, wording, properties, clock, d -> Thread.sleep(d.toMillis()));
     }
 
     @Bean

@@ -1,9 +1,13 @@
 package io.leadflow.notifier.channels;
 
+import io.leadflow.avro.SentAlert;
 import io.leadflow.avro.SharedChannel;
 import io.leadflow.avro.SharedChannelStatus;
 import io.leadflow.notifier.slack.SlackApiException;
+import io.leadflow.notifier.dedupe.SentLedger;
+import io.leadflow.notifier.dedupe.SentStatus;
 import io.leadflow.notifier.slack.SlackClient;
+import io.leadflow.notifier.slack.SlackPost;
 import io.leadflow.notifier.system.NotifierProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +61,7 @@ class SharedChannelSetup {
 
     private final SlackClient slack;
     private final SharedChannelLedger ledger;
+    private final SentLedger sent;
     private final SharedChannelWording wording;
     private final NotifierProperties.SharedChannels settings;
     private final NotifierProperties.Delivery delivery;
@@ -65,10 +70,15 @@ class SharedChannelSetup {
     private final Sleeper sleeper;
     private volatile String botUserId;
 
-    SharedChannelSetup(SlackClient slack, SharedChannelLedger ledger, SharedChannelWording wording, NotifierProperties properties,
-                       Clock clock, Sleeper sleeper) {
+    /**
+     * @param sent where the welcome and the owner's message are recorded with the lead's id (as alerts are), so an erasure
+     *             of the lead's person deletes them with the person's other messages
+     */
+    SharedChannelSetup(SlackClient slack, SharedChannelLedger ledger, SentLedger sent, SharedChannelWording wording,
+                       NotifierProperties properties, Clock clock, Sleeper sleeper) {
         this.slack = slack;
         this.ledger = ledger;
+        this.sent = sent;
         this.wording = wording;
         this.settings = properties.sharedChannels();
         this.delivery = properties.delivery();
@@ -164,8 +174,7 @@ class SharedChannelSetup {
 
     private void welcome(HandsOnLead lead, String channel, String name, boolean resumed) {
         String alertId = WELCOME_ID + lead.leadId();
-        if (resumed && call(() -> slack.findAlertMessage(channel, alertId, lead.since().minus(recovery.lookBack()),
-                recovery.historyLimit(), recovery.maxPages())).isPresent()) {
+        if (resumed && posted(channel, alertId, lead)) {
             return;
         }
         Map<String, String> values = values(lead, name, null, null, null);
@@ -182,7 +191,23 @@ class SharedChannelSetup {
             blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", list.toString());
         }
         metadata(message, alertId);
-        call(() -> slack.postMessage(message));
+        post(message, alertId, lead);
+    }
+
+    /** Posts a message and records it on {@code rep.alerts.sent} with the lead's id. */
+    private void post(ObjectNode message, String alertId, HandsOnLead lead) {
+        SlackPost posted = call(() -> slack.postMessage(message));
+        sent.record(SentAlert.newBuilder().setAlertId(alertId).setChannel(posted.channel()).setStatus(SentStatus.SENT.name())
+                .setSlackTs(posted.ts()).setAt(clock.instant()).setLeadId(lead.leadId()).build());
+    }
+
+    /** Whether a message of this id was posted: recorded, or (after a crash before the record) in the conversation. */
+    private boolean posted(String channel, String alertId, HandsOnLead lead) {
+        if (sent.find(alertId).filter(m -> SentStatus.of(m.getStatus()) == SentStatus.SENT).isPresent()) {
+            return true;
+        }
+        return call(() -> slack.findAlertMessage(channel, alertId, lead.since().minus(recovery.lookBack()), recovery.historyLimit(),
+                recovery.maxPages())).isPresent();
     }
 
     /** Records MANUAL and tells the owner in Slack what went wrong and what to do. */
@@ -205,8 +230,7 @@ class SharedChannelSetup {
         String user = lead.ownerSlackUserId().trim();
         try {
             String dm = call(() -> slack.openDirectMessage(user));
-            if (call(() -> slack.findAlertMessage(dm, alertId, lead.since().minus(recovery.lookBack()), recovery.historyLimit(),
-                    recovery.maxPages())).isPresent()) {
+            if (posted(dm, alertId, lead)) {
                 return;
             }
             String title = wording.manualTitle(values);
@@ -223,7 +247,7 @@ class SharedChannelSetup {
                 blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", list.toString());
             }
             metadata(message, alertId);
-            call(() -> slack.postMessage(message));
+            post(message, alertId, lead);
         } catch (Refused refused) {
             log.warn("Lead {}: could not tell its owner in Slack that the channel must be set up by hand: {}", lead.leadId(),
                     refused.cause.error());

@@ -97,6 +97,12 @@ class SharedChannelTests {
         assertThat(welcome.get(0).path("text").asString()).startsWith("Welcome, " + company + "!").contains("Simon");
         assertThat(welcome.get(0).path("blocks").toString()).contains("Agenda", "event ingestion", "Action and cohort setup");
         assertThat(outcome.toString()).as("no personal data on the topic").doesNotContain("@");
+        assertThat(notifier.getBean(io.leadflow.notifier.dedupe.KafkaSentLedger.class).find(SharedChannelSetup.WELCOME_ID + handsOn.getLeadId()))
+                .as("recorded with the lead, so an erasure of its person deletes it").hasValueSatisfying(marker -> {
+                    assertThat(marker.getLeadId()).isEqualTo(handsOn.getLeadId());
+                    assertThat(marker.getChannel()).isEqualTo(outcome.getChannelId());
+                    assertThat(marker.getSlackTs()).isEqualTo(welcome.get(0).path("ts").asString());
+                });
         assertThat(ledger(notifier).find(selfServe.getLeadId())).as("a self-serve lead gets no channel").isEmpty();
         assertThat(channel(name + "-small")).isEmpty();
     }
