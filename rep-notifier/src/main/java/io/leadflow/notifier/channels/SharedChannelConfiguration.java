@@ -1,6 +1,7 @@
 package io.leadflow.notifier.channels;
 
 import io.leadflow.notifier.dedupe.KafkaSentLedger;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -33,7 +34,7 @@ class SharedChannelConfiguration {
 
     @Bean
     SharedChannelListener sharedChannelListener(SharedChannelSetup setup, SharedChannelLedger ledger, RoutedLeads routedLeads,
-                                                NotifierProperties properties) {
-        return new SharedChannelListener(setup, ledger, routedLeads, properties);
+                                                NotifierProperties properties, ErasedPeople erased) {
+        return new SharedChannelListener(setup, ledger, routedLeads, properties, erased);
     }
 }

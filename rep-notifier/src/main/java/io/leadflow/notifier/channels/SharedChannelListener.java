@@ -4,6 +4,7 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialStarted;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.system.NotifierProperties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import java.time.Duration;
  * Sets up a hands-on lead's shared channel when routing puts it in the hands-on pipeline ({@code leads.routed}, trigger
  * {@code routed}) or when its evaluation starts ({@code TrialStarted} on {@code trials.events}, trigger
  * {@code trial-started}, with the lead as {@link RoutedLeads} last saw it routed). Both read in a consumer group of their
- * own, so each lead is handled by one instance; a record that keeps failing goes to the topic's dead-letter twin.
+ * own, so each lead is handled by one instance; a record that keeps failing goes to the topic's dead-letter twin. A lead
+ * whose person was erased after it came (a replay) gets no channel.
  */
 class SharedChannelListener {
 
@@ -27,8 +29,11 @@ class SharedChannelListener {
     private final RoutedLeads routedLeads;
     private final NotifierProperties.Trigger trigger;
     private final Duration catchUpTimeout;
+    private final ErasedPeople erased;
 
-    SharedChannelListener(SharedChannelSetup setup, SharedChannelLedger ledger, RoutedLeads routedLeads, NotifierProperties properties) {
+    SharedChannelListener(SharedChannelSetup setup, SharedChannelLedger ledger, RoutedLeads routedLeads, NotifierProperties properties,
+                          ErasedPeople erased) {
+        this.erased = erased;
         this.setup = setup;
         this.ledger = ledger;
         this.routedLeads = routedLeads;
@@ -47,7 +52,7 @@ class SharedChannelListener {
                 && event.getPayload() instanceof TrialStarted started) {
             lead = routedLead(started);
         }
-        if (lead == null) {
+        if (lead == null || erased.skipsLead(lead.leadId(), lead.customerEmail(), lead.received())) {
             return;
         }
         if (!ledger.awaitLoaded(catchUpTimeout)) {
