@@ -104,6 +104,21 @@ class EndToEndTests {
             assertThat(synced.getDealUrl()).contains("/deal/" + synced.getDealId());
         });
 
+        // and the hands-on lead got its shared Slack Connect channel: the customer invited, the owner in, a welcome, the
+        // channel id on its deal
+        String handsOnLead = leadIds.get(0);
+        io.leadflow.avro.SharedChannel channel = topics.awaitValues(Topics.SLACK_SHARED_CHANNELS, handsOnLead, r -> true).get(0);
+        assertThat(channel.getStatus()).as(String.valueOf(channel.getProblem())).isEqualTo(io.leadflow.avro.SharedChannelStatus.OPEN);
+        JsonNode created = StreamSupport.stream(stack.slack().channels().spliterator(), false)
+                .filter(c -> c.path("id").asString().equals(channel.getChannelId())).findFirst().orElseThrow();
+        assertThat(created.path("name").asString()).startsWith("ext-");
+        assertThat(created.path("invites").get(0).path("email").asString()).isEqualTo(website.email());
+        assertThat(created.path("members")).extracting(JsonNode::asString).contains(enterprise.getOwner().getSlackUserId());
+        assertThat(slackMessages(alertId -> alertId.equals("shared-channel:" + handsOnLead))).singleElement()
+                .satisfies(m -> assertThat(m.path("channel").asString()).isEqualTo(channel.getChannelId()));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(hubspot("deals", "leadflow_lead_id", handsOnLead).get(0)
+                .path("properties").path("leadflow_slack_channel_id").asString()).isEqualTo(channel.getChannelId()));
+
         // and each rep got a Slack DM about their lead
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> routed.forEach((leadId, decision) ->
                 assertThat(slackMessages(alertId -> alertId.equals("NEW_LEAD:" + leadId)))

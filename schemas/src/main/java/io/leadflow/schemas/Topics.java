@@ -13,6 +13,7 @@ import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
 import io.leadflow.avro.SentAlert;
+import io.leadflow.avro.SharedChannel;
 import io.leadflow.avro.TrialEvent;
 import io.leadflow.avro.TrialReminder;
 
@@ -59,6 +60,14 @@ public final class Topics {
     /** Compacted: alerts the notifier has posted (or is posting), keyed by alertId, so a restart never posts twice. */
     public static final Topic<SentAlert> REP_ALERTS_SENT =
             new Topic<>("rep.alerts.sent", SentAlert.class, "alertId", DEFAULT_PARTITIONS, "rep-notifier", true);
+
+    /**
+     * Compacted: the shared Slack Connect channel of each hands-on lead, keyed by leadId (ids only, no personal data).
+     * rep-notifier reads it back before it sets up a channel, so a restart never creates a second one; crm-sync puts the
+     * channel id on the lead's deal, or a note and a task to set it up by hand.
+     */
+    public static final Topic<SharedChannel> SLACK_SHARED_CHANNELS =
+            new Topic<>("slack.shared-channels", SharedChannel.class, "leadId", DEFAULT_PARTITIONS, "rep-notifier", true);
 
     /**
      * What reps, HubSpot and calendars say about routed leads (accepted, passed, worked, demo cancelled, no-show), keyed
@@ -118,7 +127,7 @@ public final class Topics {
 
     private static final List<Topic<?>> ALL = List.of(
             LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS,
-            REP_ALERTS_BY_CHANNEL, REP_ALERTS_SENT, INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES,
+            REP_ALERTS_BY_CHANNEL, REP_ALERTS_SENT, SLACK_SHARED_CHANNELS, INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES,
             PRIVACY_ERASURES, PRIVACY_ERASURE_REPORTS);
 
     private Topics() {

@@ -93,11 +93,16 @@ class SyncConfiguration {
     }
 
     @Bean
+    SharedChannelSync sharedChannelSync(HubSpotCrm crm) {
+        return new SharedChannelSync(crm);
+    }
+
+    @Bean
     SyncListeners syncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, ErasedPeople erased,
                                 KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters,
-                                IntroEmailSender intros) {
+                                IntroEmailSender intros, SharedChannelSync channels, java.time.Clock clock) {
         deadLetters.addHeadersFunction((record, exception) -> hubSpotHeaders(exception));
-        return new SyncListeners(leads, reminders, activities, ledger, erased, kafka, deadLetters, meters, intros);
+        return new SyncListeners(leads, reminders, activities, ledger, erased, kafka, deadLetters, meters, intros, channels, clock);
     }
 
     /**

@@ -41,7 +41,8 @@ class SyncErrorHandler implements CommonErrorHandler {
     static boolean waitsForHubSpot(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof HubSpotException.Unavailable || t instanceof HubSpotException.AuthFailed
-                    || t instanceof CallNotPermittedException || t instanceof SyncListeners.KafkaPublishFailed) {
+                    || t instanceof CallNotPermittedException || t instanceof SyncListeners.KafkaPublishFailed
+                    || t instanceof SyncListeners.DealNotYetSynced) {
                 return true;
             }
         }

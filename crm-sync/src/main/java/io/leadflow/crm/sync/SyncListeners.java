@@ -44,6 +44,9 @@ class SyncListeners {
     static final String LEADS_LISTENER = "crm-sync-leads";
     static final String REMINDERS_LISTENER = "crm-sync-reminders";
     static final String ACTIVITY_LISTENER = "crm-sync-activity";
+    static final String SHARED_CHANNELS_LISTENER = "crm-sync-shared-channels";
+    /** How long a shared channel waits for its lead's deal before it is dead-lettered. */
+    static final java.time.Duration WAIT_FOR_DEAL = java.time.Duration.ofMinutes(15);
 
     private static final Logger log = LoggerFactory.getLogger(SyncListeners.class);
 
@@ -57,11 +60,15 @@ class SyncListeners {
     private final MeterRegistry meters;
     private final DistributionSummary callsPerLead;
     private final IntroEmailSender intros;
+    private final SharedChannelSync channels;
+    private final java.time.Clock clock;
 
     SyncListeners(LeadSync leads, ReminderSync reminders, ActivitySync activities, SyncLedger ledger, ErasedPeople erased,
                   KafkaTemplate<Object, Object> kafka, DeadLetterPublishingRecoverer deadLetters, MeterRegistry meters,
-                  IntroEmailSender intros) {
+                  IntroEmailSender intros, SharedChannelSync channels, java.time.Clock clock) {
         this.intros = intros;
+        this.channels = channels;
+        this.clock = clock;
         this.leads = leads;
         this.reminders = reminders;
         this.activities = activities;
@@ -184,6 +191,53 @@ class SyncListeners {
         Counter.builder("leadflow.crm.sync.activities").tag("outcome", "noted").register(meters)
                 .increment(result.noted() - result.rejected().size());
         Counter.builder("leadflow.crm.sync.activities").tag("outcome", "skipped").register(meters).increment(result.skipped());
+    }
+
+    /**
+     * rep-notifier's shared Slack channels: the channel id onto the lead's deal; for one Slack refused, a note and a task to
+     * set it up by hand. A channel whose lead has no deal yet (crm-sync syncs it from {@code leads.routed} meanwhile)
+     * rewinds the batch and comes back; after {@link #WAIT_FOR_DEAL} it goes to {@code slack.shared-channels.dlt}.
+     */
+    @KafkaListener(id = SHARED_CHANNELS_LISTENER, topics = "#{T(io.leadflow.schemas.Topics).SLACK_SHARED_CHANNELS.name()}",
+            containerFactory = SyncConfiguration.BATCH_FACTORY, batch = "true")
+    void onSharedChannels(List<ConsumerRecord<String, io.leadflow.avro.SharedChannel>> records) {
+        Map<String, io.leadflow.avro.SharedChannel> latest = new LinkedHashMap<>();
+        Map<String, ConsumerRecord<String, io.leadflow.avro.SharedChannel>> recordByLead = new LinkedHashMap<>();
+        for (ConsumerRecord<String, io.leadflow.avro.SharedChannel> record : records) {
+            if (deadLetterIfUnreadable(record) || record.value() == null
+                    || erased.skipsLead(record.value().getLeadId(), record.value().getAt(), "slack-channel")) {
+                continue;
+            }
+            latest.put(record.value().getLeadId(), record.value());
+            recordByLead.put(record.value().getLeadId(), record);
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        ledger.ensureLoaded(recordByLead.values().stream().map(ConsumerRecord::partition).toList());
+        SharedChannelSync.Result result = channels.sync(latest.values(), ledger.known(latest.keySet()));
+        result.rejected().forEach((leadId, rejection) -> deadLetter(recordByLead.get(leadId), new HubSpotRejectedRecord(rejection)));
+        List<String> waiting = new ArrayList<>();
+        for (String leadId : result.withoutDeal()) {
+            if (latest.get(leadId).getAt().plus(WAIT_FOR_DEAL).isBefore(clock.instant())) {
+                deadLetter(recordByLead.get(leadId), new DeadLetters.PermanentFailure(
+                        "no HubSpot deal for lead " + leadId + " within " + WAIT_FOR_DEAL + " of its shared channel"));
+            } else {
+                waiting.add(leadId);
+            }
+        }
+        if (!waiting.isEmpty()) {
+            // what was written is written again on the way back, to the same effect
+            throw new DealNotYetSynced("no HubSpot deal yet for leads " + waiting + "; their shared channels wait for it");
+        }
+        Counter.builder("leadflow.crm.sync.shared-channels").register(meters).increment(latest.size());
+    }
+
+    /** A shared channel whose lead's deal crm-sync has not created yet: the batch is rewound and comes back. */
+    static class DealNotYetSynced extends RuntimeException {
+        DealNotYetSynced(String message) {
+            super(message);
+        }
     }
 
     private boolean deadLetterIfUnreadable(ConsumerRecord<?, ?> record) {

@@ -19,6 +19,7 @@ import java.util.Optional;
  *   <li>the configured deal pipelines and their stages ({@code GET /crm/v3/pipelines/deals});</li>
  *   <li>the unique deal property {@code leadflow_lead_id} ({@code GET /crm/v3/properties/deals/leadflow_lead_id}),
  *       which the deal upsert matches on;</li>
+ *   <li>the text deal property {@code leadflow_slack_channel_id}, the shared Slack channel's id;</li>
  *   <li>the text property {@code leadflow_key} on notes and tasks, the deterministic key looked up before creating one.</li>
  * </ul>
  * Missing properties are created by {@code POST /crm/setup/properties} on this service, or on start-up with
@@ -46,6 +47,8 @@ public class HubSpotSetup implements InitializingBean {
     static final List<Required> REQUIRED = List.of(
             new Required("deals", HubSpotCrm.LEAD_ID_PROPERTY, "Leadflow lead id",
                     "Id of the Leadflow lead this deal was created for; deals are upserted on it.", true),
+            new Required("deals", io.leadflow.crm.sync.SharedChannelSync.CHANNEL_PROPERTY, "Slack channel id",
+                    "Id of the shared Slack Connect channel Leadflow set up for this deal's customer.", false),
             new Required("notes", HubSpotCrm.KEY_PROPERTY, "Leadflow key",
                     "Deterministic key of the note written by Leadflow; looked up so a note is never written twice.", false),
             new Required("tasks", HubSpotCrm.KEY_PROPERTY, "Leadflow key",

@@ -151,7 +151,7 @@ class IntroSendTests extends SpringTests {
     private SyncListeners listeners(IntroEmailSender intros) {
         SyncLedger ledger = ledger();
         return new SyncListeners(new LeadSync(crm, properties, clock, ledger, l -> false), reminders, activities, ledger,
-                io.leadflow.crm.privacy.ErasedPeople.none(meters), kafka, deadLetters, meters, intros);
+                io.leadflow.crm.privacy.ErasedPeople.none(meters), kafka, deadLetters, meters, intros, new SharedChannelSync(crm), clock);
     }
 
     private SyncLedger ledger() {

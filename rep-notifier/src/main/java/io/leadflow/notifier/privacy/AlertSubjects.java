@@ -33,6 +33,11 @@ public final class AlertSubjects {
         return subjects == null || email == null ? null : subjects.of(email);
     }
 
+    /** The subject of the person with this email, or null without an email (or a key). */
+    public String ofEmail(String email) {
+        return subjects == null || email == null || email.isBlank() ? null : subjects.of(email);
+    }
+
     /** The email in the alert's contact field: inside the last {@code <...>}, else the whole value if it is an address. */
     static String email(RepAlert alert) {
         if (alert == null || alert.getFields() == null) {

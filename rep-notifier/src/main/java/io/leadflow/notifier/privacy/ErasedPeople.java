@@ -56,6 +56,25 @@ public class ErasedPeople {
         leadIds.forEach(leadId -> leads.merge(leadId, requestedAt, (a, b) -> a.isBefore(b) ? b : a));
     }
 
+    /**
+     * Whether to leave this lead alone (no shared channel): its person ({@code email}) was erased after the lead came
+     * ({@code at}), or an erasure found the lead's messages.
+     */
+    public boolean skipsLead(String leadId, String email, Instant at) {
+        String subject = subjects.isEmpty() ? null : alertSubjects.ofEmail(email);
+        Instant erasedAt = subject == null ? null : subjects.get(subject);
+        if (erasedAt == null && leadId != null) {
+            erasedAt = leads.get(leadId);
+        }
+        if (erasedAt == null || at == null || !at.isBefore(erasedAt)) {
+            return false;
+        }
+        log.info("Left lead {} alone: its person was erased after it", leadId);
+        Counter.builder("leadflow.privacy.skipped").description("Records about an erased person, from before the erasure, dropped")
+                .tag("service", "rep-notifier").tag("record", "lead-routed").register(meters).increment();
+        return true;
+    }
+
     /** Whether to drop this alert: it is about a person erased after it was made. */
     public boolean skips(RepAlert alert) {
         Instant at = alert.getLeadReceivedAt() != null ? alert.getLeadReceivedAt() : alert.getCreatedAt();

@@ -14,6 +14,7 @@ public class SlackApiException extends RuntimeException {
     private final String error;
     private final SlackErrorClass errorClass;
     private final Duration retryAfter;
+    private String needed;
 
     public SlackApiException(String method, String error, SlackErrorClass errorClass, Duration retryAfter, Throwable cause) {
         super("Slack " + method + " failed: " + error, cause);
@@ -21,6 +22,17 @@ public class SlackApiException extends RuntimeException {
         this.error = error;
         this.errorClass = errorClass;
         this.retryAfter = retryAfter;
+    }
+
+    /** Sets the scope Slack said is {@code needed} (with {@code missing_scope}); returns this, for a throw. */
+    SlackApiException needing(String scope) {
+        this.needed = scope;
+        return this;
+    }
+
+    /** The scope(s) Slack said the token lacks, with {@code missing_scope}. */
+    public Optional<String> needed() {
+        return Optional.ofNullable(needed);
     }
 
     public String method() {

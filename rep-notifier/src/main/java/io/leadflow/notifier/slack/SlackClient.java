@@ -185,6 +185,104 @@ public class SlackClient {
         return answer.path("channel").path("id").asString("");
     }
 
+    /**
+     * The bot's own user id, from <a href="https://docs.slack.dev/reference/methods/auth.test">auth.test</a>
+     * ({@code user_id}).
+     */
+    public String botUserId() {
+        JsonNode answer = call("auth.test", () -> http.post().uri("/auth.test").contentType(JSON_UTF8).body("{}"));
+        return answer.path("user_id").asString("");
+    }
+
+    /**
+     * Creates a public channel with
+     * <a href="https://docs.slack.dev/reference/methods/conversations.create">conversations.create</a> (scope
+     * {@code channels:manage}): names "may only contain lowercase letters, numbers, hyphens, and underscores, and must be
+     * 80 characters or less". Errors {@code name_taken}, {@code invalid_name_*}, {@code restricted_action}...
+     *
+     * @return the new channel's id ({@code C...})
+     */
+    public String createChannel(String name) {
+        ObjectNode body = json.createObjectNode().put("name", name).put("is_private", false);
+        JsonNode answer = call("conversations.create", () -> http.post().uri("/conversations.create")
+                .contentType(JSON_UTF8).body(json.writeValueAsString(body)));
+        return answer.path("channel").path("id").asString("");
+    }
+
+    /** A public channel as {@code conversations.list} shows it: its id, name and who created it. */
+    public record Channel(String id, String name, String creator) {
+    }
+
+    /**
+     * Looks a public channel up by its exact name with
+     * <a href="https://docs.slack.dev/reference/methods/conversations.list">conversations.list</a> ({@code types}
+     * {@code public_channel}, archived ones left out, paged with {@code cursor}; scope {@code channels:read}), reading at
+     * most {@code maxPages} pages.
+     */
+    public Optional<Channel> findChannel(String name, int pageSize, int maxPages) {
+        String cursor = "";
+        for (int page = 0; page < maxPages; page++) {
+            String currentCursor = cursor;
+            JsonNode answer = call("conversations.list", () -> http.get().uri(uri -> {
+                uri.path("/conversations.list")
+                        .queryParam("types", "public_channel")
+                        .queryParam("exclude_archived", true)
+                        .queryParam("limit", pageSize);
+                if (!currentCursor.isEmpty()) {
+                    uri.queryParam("cursor", currentCursor);
+                }
+                return uri.build();
+            }));
+            for (JsonNode channel : answer.path("channels")) {
+                if (name.equals(channel.path("name").asString(""))) {
+                    return Optional.of(new Channel(channel.path("id").asString(""), name, channel.path("creator").asString("")));
+                }
+            }
+            cursor = answer.path("response_metadata").path("next_cursor").asString("");
+            if (cursor.isEmpty()) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Invites one person from outside the workspace to a channel through Slack Connect with
+     * <a href="https://docs.slack.dev/reference/methods/conversations.inviteShared">conversations.inviteShared</a>
+     * (scope {@code conversations.connect:write}): {@code channel}, {@code emails} (one address: "only one email or one
+     * user ID may be invited at a time"), {@code external_limited}. Errors {@code not_allowed_token_type},
+     * {@code restricted_action}, {@code not_paid}, {@code missing_scope}, {@code invalid_email},
+     * {@code connection_limit_exceeded_pending}...
+     *
+     * @return Slack's {@code invite_id}
+     */
+    public String inviteShared(String channel, String email, boolean externalLimited) {
+        ObjectNode body = json.createObjectNode().put("channel", channel).put("external_limited", externalLimited);
+        body.putArray("emails").add(email);
+        JsonNode answer = call("conversations.inviteShared", () -> http.post().uri("/conversations.inviteShared")
+                .contentType(JSON_UTF8).body(json.writeValueAsString(body)));
+        return answer.path("invite_id").asString("");
+    }
+
+    /**
+     * Adds workspace members to a channel with
+     * <a href="https://docs.slack.dev/reference/methods/conversations.invite">conversations.invite</a> (scope
+     * {@code channels:manage}): {@code users} comma-separated; {@code force} invites the valid ones even when some
+     * cannot be. Errors {@code already_in_channel}, {@code cant_invite_self}, {@code user_not_found}...
+     *
+     * @return the per-user errors Slack listed when it invited the others ({@code force}), as {@code user: error}
+     */
+    public java.util.List<String> invite(String channel, java.util.List<String> userIds) {
+        ObjectNode body = json.createObjectNode().put("channel", channel).put("users", String.join(",", userIds)).put("force", true);
+        JsonNode answer = call("conversations.invite", () -> http.post().uri("/conversations.invite")
+                .contentType(JSON_UTF8).body(json.writeValueAsString(body)));
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        for (JsonNode error : answer.path("errors")) {
+            errors.add(error.path("user").asString("") + ": " + error.path("error").asString(""));
+        }
+        return errors;
+    }
+
     /** Slack's timestamp notation: seconds since the epoch with six decimals. */
     static String slackTimestamp(Instant instant) {
         Instant clamped = instant.isBefore(Instant.EPOCH) ? Instant.EPOCH : instant;
@@ -221,7 +319,9 @@ public class SlackClient {
             String error = answer.path("error").asString("unknown_error");
             SlackErrorClass errorClass = SlackErrorClass.of(error);
             Duration retryAfter = errorClass == SlackErrorClass.RATE_LIMITED ? retryAfter(headers) : null;
-            throw new SlackApiException(method, error, errorClass, retryAfter, null);
+            SlackApiException refused = new SlackApiException(method, error, errorClass, retryAfter, null);
+            // missing_scope names the scope the token lacks: https://docs.slack.dev/authentication/tokens
+            throw refused.needing(answer.path("needed").asString(null));
         }
         if (answer.has("warning")) {
             log.debug("Slack {} warned: {}", method, answer.path("warning").asString(""));

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param deals     the leadId to deal URL cache fed by {@code crm.synced}
  * @param digest    how new leads waiting for the same channel are posted together
  * @param privacy   the key a person is named by in erasure requests
+ * @param sharedChannels the shared Slack Connect channel of each hands-on lead
  */
 @Validated
 @ConfigurationProperties("leadflow.notifier")
@@ -39,7 +40,8 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
                                  @Valid @NotNull @DefaultValue Hubspot hubspot,
                                  @Valid @NotNull @DefaultValue Deals deals,
                                  @Valid @NotNull @DefaultValue Digest digest,
-                                 @Valid @NotNull @DefaultValue PrivacyKey privacy) {
+                                 @Valid @NotNull @DefaultValue PrivacyKey privacy,
+                                 @Valid @NotNull @DefaultValue SharedChannels sharedChannels) {
 
     public NotifierProperties {
         Map<AlertKind, String> clean = new EnumMap<>(AlertKind.class);
@@ -51,6 +53,39 @@ public record NotifierProperties(@Valid @NotNull @DefaultValue Slack slack,
             });
         }
         channels = Map.copyOf(clean);
+    }
+
+    /** When a hands-on lead gets its shared Slack Connect channel. */
+    public enum Trigger {
+        /** When routing puts the lead in the hands-on pipeline ({@code leads.routed}). */
+        ROUTED,
+        /** When its evaluation starts ({@code TrialStarted} on {@code trials.events}). */
+        TRIAL_STARTED,
+        /** Never: no channel is set up. */
+        OFF
+    }
+
+    /**
+     * A public channel per hands-on lead, named after the company, the customer contact invited through Slack Connect,
+     * the owner and the team added, a welcome with the agenda posted.
+     *
+     * @param trigger         {@code routed}, {@code trial-started} or {@code off}
+     * @param prefix          put before the company's name ({@code ext-acme}); lowercase letters, digits, {@code -} and {@code _}
+     * @param team            Slack user ids added to every channel besides the owner
+     * @param externalLimited the customer may only post (Slack's default), not invite others or add apps
+     * @param maxNameAttempts names tried on {@code name_taken} ({@code ext-acme}, {@code ext-acme-2}, …)
+     * @param wording         a wording file of your own for the welcome and the problem texts; blank: the built-in one
+     */
+    public record SharedChannels(@NotNull @DefaultValue("routed") Trigger trigger,
+                                 @jakarta.validation.constraints.Pattern(regexp = "[a-z0-9_-]{0,20}") @DefaultValue("ext-") String prefix,
+                                 @DefaultValue java.util.List<@jakarta.validation.constraints.Pattern(regexp = "[UW][A-Z0-9]+") String> team,
+                                 @DefaultValue("true") boolean externalLimited,
+                                 @Min(1) @Max(100) @DefaultValue("20") int maxNameAttempts,
+                                 @DefaultValue("") String wording) {
+
+        public SharedChannels {
+            team = team == null ? java.util.List.of() : team.stream().filter(id -> id != null && !id.isBlank()).map(String::trim).toList();
+        }
     }
 
     /** The configured channel for a kind, if any. */

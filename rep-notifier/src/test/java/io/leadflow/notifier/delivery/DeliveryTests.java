@@ -724,7 +724,8 @@ class DeliveryTests {
                 new NotifierProperties.Hubspot("12345", "https://app.hubspot.com"),
                 new NotifierProperties.Deals(100),
                 new NotifierProperties.Digest(digests, 12000),
-                new io.leadflow.platform.privacy.PrivacyKey(SUBJECT_KEY));
+                new io.leadflow.platform.privacy.PrivacyKey(SUBJECT_KEY),
+                new NotifierProperties.SharedChannels(NotifierProperties.Trigger.OFF, "ext-", List.of(), true, 20, ""));
         SlackClient client = SlackClient.create(RestClient.builder(), slack.baseUrl(), SandboxSlack.TOKEN,
                 Duration.ofSeconds(1), Duration.ofSeconds(2));
         DeliveryMetrics metrics = new DeliveryMetrics(meters);

@@ -37,6 +37,34 @@ final class SlackMessageStore {
      */
     private SandboxStore journal;
     private long lastTsMicros;
+    /** Channels created with {@code conversations.create}, by id, each with its members and Slack Connect invites. */
+    private final Map<String, ObjectNode> channels = new LinkedHashMap<>();
+
+    /** A created channel by its id, or null. */
+    ObjectNode channel(String id) {
+        return channels.get(id);
+    }
+
+    /** A created channel by its name (names are unique in a workspace), or null. */
+    ObjectNode channelNamed(String name) {
+        for (ObjectNode channel : channels.values()) {
+            if (channel.path("name").asString("").equals(name)) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    /** Every created channel, oldest first. */
+    List<ObjectNode> channels() {
+        return List.copyOf(channels.values());
+    }
+
+    /** Adds or replaces a created channel (with its members and invites) and journals it. */
+    void putChannel(ObjectNode channel) {
+        channels.put(channel.path("id").asString(), channel);
+        journal("channel", channel.path("id").asString(), channel);
+    }
 
     /** A conversation's messages, oldest first (a new empty list for an unknown conversation). */
     List<ObjectNode> conversation(String channel) {
@@ -93,6 +121,7 @@ final class SlackMessageStore {
     void clear() {
         messagesByChannel.clear();
         ephemeral.clear();
+        channels.clear();
         if (journal != null) {
             journal.write(snapshot());
         }
@@ -114,13 +143,13 @@ final class SlackMessageStore {
         }
         SandboxStore opened = new SandboxStore(directory.resolve("slack.json"));
         SandboxStore.Restored restored = opened.restore();
-        restored.snapshot().ifPresent(root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral));
+        restored.snapshot().ifPresent(root -> lastTsMicros = SlackSandboxState.restore(root, lastTsMicros, messagesByChannel, ephemeral, channels));
         Path earlierJournal = directory.resolve("slack.journal");
         for (JsonNode change : earlierJournal(earlierJournal)) {
-            lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral);
+            lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral, channels);
         }
         for (JsonNode change : restored.changes()) {
-            lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral);
+            lastTsMicros = SlackSandboxState.replay(change, lastTsMicros, messagesByChannel, ephemeral, channels);
         }
         opened.write(snapshot());
         try {
@@ -170,6 +199,6 @@ final class SlackMessageStore {
     }
 
     private ObjectNode snapshot() {
-        return SlackSandboxState.snapshot(lastTsMicros, messagesByChannel, ephemeral);
+        return SlackSandboxState.snapshot(lastTsMicros, messagesByChannel, ephemeral, channels);
     }
 }

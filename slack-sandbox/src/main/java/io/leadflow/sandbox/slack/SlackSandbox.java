@@ -21,7 +21,9 @@ import java.util.Map;
  * {@code "ok": true|false} and an {@code error} code, bearer-token auth, {@code chat.postMessage} (with
  * Block Kit blocks and message metadata), {@code conversations.open} for a rep's DM,
  * {@code conversations.history} (newest first, paged, metadata on request), {@code chat.update}, {@code chat.delete},
- * {@code chat.postEphemeral}, {@code auth.test} and {@code users.lookupByEmail}, and Slack's per-channel posting
+ * {@code chat.postEphemeral}, {@code auth.test}, {@code users.lookupByEmail}, channels ({@code conversations.create},
+ * {@code conversations.invite}, {@code conversations.inviteShared} for Slack Connect, {@code conversations.list},
+ * {@code conversations.info}), and Slack's per-channel posting
  * limit (a short burst, then one message a second) answered with HTTP 429 and {@code Retry-After}. Every call is
  * recorded. A person can click a message's buttons ({@link #click}): that gives the {@code block_actions} payload
  * Slack would send to the app's interactivity URL (signed and sent by {@link SlackInteractions}).
@@ -74,6 +76,7 @@ public final class SlackSandbox implements AutoCloseable {
         faults.release();
         requiredToken = null;
         synchronized (lock) {
+            methods.slackConnect(true);
             clicks.clear();
             rateLimit.clear();
             calls.clear();
@@ -271,6 +274,29 @@ public final class SlackSandbox implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
     // What the console shows
+
+    /**
+     * Puts the workspace on a free plan (false), without Slack Connect: {@code conversations.inviteShared} answers
+     * {@code not_paid}; true (the default) is a paid one.
+     */
+    public void slackConnect(boolean available) {
+        synchronized (lock) {
+            methods.slackConnect(available);
+        }
+    }
+
+    /**
+     * Every channel created with {@code conversations.create}, oldest first, as {@code conversations.info} shows it plus
+     * its {@code members} (user ids, the bot's first) and its Slack Connect {@code invites} ({@code invite_id},
+     * {@code email} or {@code user_id}, {@code external_limited}).
+     */
+    public ArrayNode channels() {
+        synchronized (lock) {
+            ArrayNode out = JSON.createArrayNode();
+            store.channels().forEach(c -> out.add(c.deepCopy()));
+            return out;
+        }
+    }
 
     /** The workspace's users: Slack user id → email. */
     public Map<String, String> users() {

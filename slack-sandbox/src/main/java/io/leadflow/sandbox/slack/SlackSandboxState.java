@@ -54,7 +54,8 @@ final class SlackSandboxState {
     }
 
     /** A copy of the messages and the last timestamp handed out, to be written to the sandbox's store. */
-    static ObjectNode snapshot(long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel, List<ObjectNode> ephemeral) {
+    static ObjectNode snapshot(long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel, List<ObjectNode> ephemeral,
+                               Map<String, ObjectNode> createdChannels) {
         ObjectNode root = JSON.createObjectNode();
         root.put("lastTsMicros", lastTsMicros);
         ObjectNode channels = root.putObject("channels");
@@ -64,6 +65,8 @@ final class SlackSandboxState {
         });
         ArrayNode ephemeralMessages = root.putArray("ephemeral");
         ephemeral.forEach(m -> ephemeralMessages.add(m.deepCopy()));
+        ArrayNode created = root.putArray("createdChannels");
+        createdChannels.values().forEach(c -> created.add(c.deepCopy()));
         return root;
     }
 
@@ -72,7 +75,7 @@ final class SlackSandboxState {
      * nothing. Answers the last timestamp handed out, never going back.
      */
     static long replay(JsonNode change, long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel,
-                       List<ObjectNode> ephemeral) {
+                       List<ObjectNode> ephemeral, Map<String, ObjectNode> channels) {
         long last = Math.max(lastTsMicros, change.path("lastTsMicros").asLong(0));
         String channel = change.path("channel").asString("");
         JsonNode message = change.path("message");
@@ -96,6 +99,7 @@ final class SlackSandboxState {
                     ephemeral.add((ObjectNode) message);
                 }
             }
+            case "channel" -> channels.put(channel, (ObjectNode) message);
             case "delete" -> messagesByChannel.getOrDefault(channel, new ArrayList<>())
                     .removeIf(m -> m.path("ts").asString("").equals(ts));
             default -> { }
@@ -105,7 +109,7 @@ final class SlackSandboxState {
 
     /** Adds the stored messages; answers the last timestamp handed out, never going back. */
     static long restore(JsonNode root, long lastTsMicros, Map<String, List<ObjectNode>> messagesByChannel,
-                        List<ObjectNode> ephemeral) {
+                        List<ObjectNode> ephemeral, Map<String, ObjectNode> channels) {
         long last = Math.max(lastTsMicros, root.path("lastTsMicros").asLong(0));
         root.path("channels").properties().forEach(e -> {
             List<ObjectNode> list = messagesByChannel.computeIfAbsent(e.getKey(), c -> new ArrayList<>());
@@ -116,6 +120,11 @@ final class SlackSandboxState {
         for (JsonNode m : root.path("ephemeral")) {
             if (m.isObject()) {
                 ephemeral.add((ObjectNode) m);
+            }
+        }
+        for (JsonNode c : root.path("createdChannels")) {
+            if (c.isObject()) {
+                channels.put(c.path("id").asString(), (ObjectNode) c);
             }
         }
         return last;

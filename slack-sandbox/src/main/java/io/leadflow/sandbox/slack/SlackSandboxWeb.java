@@ -92,6 +92,36 @@ public class SlackSandboxWeb {
             return call("users.lookupByEmail", request);
         }
 
+        /** https://docs.slack.dev/reference/methods/conversations.create */
+        @RequestMapping("/conversations.create")
+        ResponseEntity<String> create(HttpServletRequest request) throws IOException {
+            return call("conversations.create", request);
+        }
+
+        /** https://docs.slack.dev/reference/methods/conversations.invite */
+        @RequestMapping("/conversations.invite")
+        ResponseEntity<String> invite(HttpServletRequest request) throws IOException {
+            return call("conversations.invite", request);
+        }
+
+        /** https://docs.slack.dev/reference/methods/conversations.inviteShared */
+        @RequestMapping("/conversations.inviteShared")
+        ResponseEntity<String> inviteShared(HttpServletRequest request) throws IOException {
+            return call("conversations.inviteShared", request);
+        }
+
+        /** https://docs.slack.dev/reference/methods/conversations.list */
+        @RequestMapping("/conversations.list")
+        ResponseEntity<String> list(HttpServletRequest request) throws IOException {
+            return call("conversations.list", request);
+        }
+
+        /** https://docs.slack.dev/reference/methods/conversations.info */
+        @RequestMapping("/conversations.info")
+        ResponseEntity<String> info(HttpServletRequest request) throws IOException {
+            return call("conversations.info", request);
+        }
+
         /** Any other method: Slack's {@code unknown_method}. */
         @RequestMapping("/{method}")
         ResponseEntity<String> unknown(@PathVariable String method, HttpServletRequest request) throws IOException {
