@@ -29,6 +29,8 @@ final class Chaos {
               only when named (set through the sandboxes' fault controls, PUT /sandbox/{hubspot|slack}/faults):
                 hubspot  HubSpot answers every call 503 for 60 s (quick: 20 s)
                 slack    Slack answers every call 429 with Retry-After 1 s for 60 s (quick: 20 s)
+                partition  one instance of each service in a network namespace of its own, cut off for 60 s and healed
+                           (needs root and iproute2: ip netns, veth pairs, a bridge 10.231.0.1/24)
               --quick   shorter phases
               --rate N  webhooks per second (default 1.5: most leads go to one Slack channel, which takes one
                         message a second, and a new lead with buttons is never put into a digest)
@@ -131,6 +133,8 @@ final class Chaos {
         Map<String, Supplier<Scenario>> all = new LinkedHashMap<>();
         all.put("hubspot", () -> SandboxFault.hubspotOutage(Duration.ofSeconds(quick ? 20 : 60)));
         all.put("slack", () -> SandboxFault.slackRateLimitStorm(Duration.ofSeconds(quick ? 20 : 60)));
+        // 60 s even when quick: longer than a consumer's session, so the group moves the cut instances' partitions
+        all.put("partition", () -> new NetworkPartition(Duration.ofSeconds(60)));
         return all;
     }
 

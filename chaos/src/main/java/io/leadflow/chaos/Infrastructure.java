@@ -29,17 +29,17 @@ final class Infrastructure {
     private Infrastructure() {
     }
 
-    /** {@code broker <log-dir> <port> <controller-port>}: runs until SIGTERM (orderly) or SIGKILL. */
+    /** {@code broker <log-dir> <port> <controller-port> <host>}: runs until SIGTERM (orderly) or SIGKILL. */
     static void broker(String[] args) {
-        LocalKafkaBroker broker = LocalKafkaBroker.start(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        LocalKafkaBroker broker = LocalKafkaBroker.start(Path.of(args[0]), args[3], Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
         ready();
     }
 
-    /** {@code registry <bootstrap-servers> <port>}. */
+    /** {@code registry <bootstrap-servers> <port> <host>}. */
     static void registry(String[] args) {
         AvroTrust.admitGeneratedClasses();
-        SchemaRegistryServer server = SchemaRegistryServer.start(SchemaRegistryConfig.defaults(args[0]).withHost("127.0.0.1")
+        SchemaRegistryServer server = SchemaRegistryServer.start(SchemaRegistryConfig.defaults(args[0]).withHost(args[2])
                 .withPort(Integer.parseInt(args[1])));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "registry-shutdown"));
         ready();

@@ -30,6 +30,7 @@ final class Node {
     private final List<String> command;
     private final Map<String, String> env;
     private final Path dir;
+    private final String host;
     private final int port;
     private final URI readyUrl;
     private final Path readyFile;
@@ -40,11 +41,12 @@ final class Node {
      * @param readyUrl  answers 200 once the process serves (null: use {@code readyFile})
      * @param readyFile written by the process once it serves; removed before every start (null: use {@code readyUrl})
      */
-    Node(String name, List<String> command, Map<String, String> env, Path dir, int port, URI readyUrl, Path readyFile) {
+    Node(String name, List<String> command, Map<String, String> env, Path dir, String host, int port, URI readyUrl, Path readyFile) {
         this.name = name;
         this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
         this.dir = dir;
+        this.host = host;
         this.port = port;
         this.readyUrl = readyUrl;
         this.readyFile = readyFile;
@@ -52,6 +54,11 @@ final class Node {
 
     String name() {
         return name;
+    }
+
+    /** The address it listens on: loopback, the bridge, or its own namespace's. */
+    String host() {
+        return host;
     }
 
     int port() {
@@ -158,6 +165,6 @@ final class Node {
 
     @Override
     public String toString() {
-        return name + " (port " + port + ", pid " + pid() + ")";
+        return name + " (" + host + ":" + port + ", pid " + pid() + ")";
     }
 }

@@ -19,6 +19,11 @@ interface Scenario {
     /** How many instances of each service the scenario runs. */
     Map<String, Integer> instances();
 
+    /** Instances (by name, e.g. {@code crm-sync-1}) that run in a network namespace of their own ({@link Namespaces}). */
+    default java.util.Set<String> isolated() {
+        return java.util.Set.of();
+    }
+
     /** Injects the faults, recording what happened when; returns once every faulty part was told to come back. */
     void inject(Stack stack, Timeline timeline);
 

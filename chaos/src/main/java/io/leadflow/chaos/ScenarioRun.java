@@ -53,7 +53,8 @@ final class ScenarioRun {
     Result run(Scenario scenario) {
         Instant started = Instant.now();
         String runId = Long.toString(started.toEpochMilli() % 1_000_000_000L, 36);
-        Stack stack = new Stack(new Stack.Layout(repository, workDir.resolve(scenario.name()), scenario.instances(), pace.javaOptions()),
+        Stack stack = new Stack(new Stack.Layout(repository, workDir.resolve(scenario.name()), scenario.instances(), pace.javaOptions(),
+                scenario.isolated()),
                 Signing.random());
         Scenario.Timeline timeline = new Scenario.Timeline();
         try (stack) {

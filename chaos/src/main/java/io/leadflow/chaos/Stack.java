@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,12 +52,19 @@ final class Stack implements AutoCloseable {
      * @param workDir    processes' state and logs; wiped first
      * @param instances  how many instances of each service (absent: none)
      * @param javaOptions JVM options of every process
+     * @param isolated   instances (by name, e.g. {@code crm-sync-1}) that run in a network namespace of their own, so
+     *                   that they can be cut off ({@link Namespaces}); when any, everything else listens on the bridge
      */
-    record Layout(Path repository, Path workDir, Map<String, Integer> instances, List<String> javaOptions) {
+    record Layout(Path repository, Path workDir, Map<String, Integer> instances, List<String> javaOptions, Set<String> isolated) {
     }
 
     private final Layout layout;
     private final Signing signing;
+    /** The namespaces of the isolated instances (null: every process on loopback). */
+    private final Namespaces network;
+    private final Map<String, Namespaces.Isolated> isolation = new LinkedHashMap<>();
+    /** Where the broker, the registry and the sandboxes listen: loopback, or the bridge when instances are isolated. */
+    private final String host;
     private final Node broker;
     private final Node registry;
     private final Node hubspot;
@@ -67,15 +75,19 @@ final class Stack implements AutoCloseable {
         this.layout = layout;
         this.signing = signing;
         wipe(layout.workDir());
+        network = layout.isolated().isEmpty() ? null : Namespaces.create();
+        host = network == null ? "127.0.0.1" : Namespaces.HOST_ADDRESS;
         List<String> self = Chaos.selfCommand(layout.javaOptions());
         int kafkaPort = freePort();
-        broker = infrastructure("kafka", self, "broker", kafkaPort, null, "data", Integer.toString(kafkaPort), Integer.toString(freePort()));
-        String bootstrap = "127.0.0.1:" + kafkaPort;
+        broker = infrastructure("kafka", self, "broker", kafkaPort, null, "data", Integer.toString(kafkaPort), Integer.toString(freePort()), host);
+        String bootstrap = host + ":" + kafkaPort;
         int registryPort = freePort();
-        registry = infrastructure("schema-registry", self, "registry", registryPort, null, bootstrap, Integer.toString(registryPort));
+        registry = infrastructure("schema-registry", self, "registry", registryPort, null, bootstrap, Integer.toString(registryPort), host);
         hubspot = sandbox("hubspot-sandbox", Map.of("LEADFLOW_HUBSPOT_SANDBOX_TOKEN", HUBSPOT_TOKEN), "/sandbox/hubspot/faults",
                 "--pipelines=" + pipelinesFile(layout.workDir().resolve("hubspot-sandbox")));
-        slack = sandbox("slack-sandbox", Map.of("LEADFLOW_SLACK_SANDBOX_TOKEN", SLACK_TOKEN), "/sandbox/slack/faults");
+        // Slack's api.test needs no token (https://api.slack.com/methods/api.test); the sandbox's fault controls refuse
+        // every request without an admin token once it listens beyond loopback
+        slack = sandbox("slack-sandbox", Map.of("LEADFLOW_SLACK_SANDBOX_TOKEN", SLACK_TOKEN), "/sandbox/slack/api/api.test");
         for (String service : SERVICES) {
             int count = layout.instances().getOrDefault(service, 0);
             List<Node> nodes = new ArrayList<>();
@@ -92,14 +104,15 @@ final class Stack implements AutoCloseable {
         line.add(Chaos.SERVE);
         line.add(command);
         line.addAll(List.of(args));
-        return new Node(name, line, Map.of(), dir, port, readyUrl, dir.resolve("ready"));
+        return new Node(name, line, Map.of(), dir, host, port, readyUrl, dir.resolve("ready"));
     }
 
     /**
-     * A sandbox from its module's {@code -exec.jar} on 127.0.0.1, its state journalled under {@code <dir>/state}, its
-     * API taking only the token the services are given; its fault controls, open on loopback, answer once it serves.
+     * A sandbox from its module's {@code -exec.jar} on loopback (with isolated instances: on every address), its state
+     * journalled under {@code <dir>/state}, its API taking only the token the services are given; ready once
+     * {@code readyPath} answers 200 on loopback.
      */
-    private Node sandbox(String module, Map<String, String> env, String faultsPath, String... extraArgs) {
+    private Node sandbox(String module, Map<String, String> env, String readyPath, String... extraArgs) {
         Path dir = layout.workDir().resolve(module);
         int port = freePort();
         List<String> line = new ArrayList<>();
@@ -108,10 +121,12 @@ final class Stack implements AutoCloseable {
         line.add("-jar");
         line.add(execJar(module).toString());
         line.add("--server.port=" + port);
-        line.add("--server.address=127.0.0.1");
+        // with isolated instances, on every address: the services reach it on the bridge, while its fault controls
+        // (and the readiness check on them) stay open to loopback only
+        line.add("--server.address=" + (network == null ? host : "0.0.0.0"));
         line.add("--data-dir=" + dir.resolve("state"));
         line.addAll(List.of(extraArgs));
-        return new Node(module, line, env, dir, port, URI.create("http://127.0.0.1:" + port + faultsPath), null);
+        return new Node(module, line, env, dir, host, port, URI.create("http://127.0.0.1:" + port + readyPath), null);
     }
 
     /** The portal's deal pipelines ({@link Infrastructure#pipelines()}) as the HubSpot sandbox's {@code --pipelines} file. */
@@ -131,6 +146,13 @@ final class Stack implements AutoCloseable {
         Path dir = layout.workDir().resolve(name);
         int port = freePort();
         List<String> line = new ArrayList<>();
+        String address = host;
+        if (layout.isolated().contains(name)) {
+            Namespaces.Isolated own = network.isolate(name);
+            isolation.put(name, own);
+            line.addAll(own.exec());
+            address = own.address();
+        }
         line.add(Chaos.javaBinary());
         line.addAll(layout.javaOptions());
         line.add("-jar");
@@ -152,7 +174,7 @@ final class Stack implements AutoCloseable {
             case ROUTING -> {
                 env.put("LEADFLOW_ROUTING_STATE_DIR", dir.resolve("state").toString());
                 // where the other instances reach this one for the state it holds (interactive queries)
-                env.put("LEADFLOW_ROUTING_APPLICATION_SERVER", "127.0.0.1:" + port);
+                env.put("LEADFLOW_ROUTING_APPLICATION_SERVER", address + ":" + port);
             }
             case CRM -> {
                 env.put("LEADFLOW_HUBSPOT_BASE_URL", hubspotUrl());
@@ -166,7 +188,7 @@ final class Stack implements AutoCloseable {
             }
             case TRIALS -> {
                 env.put("LEADFLOW_TRIALS_STATE_DIR", dir.resolve("state").toString());
-                env.put("LEADFLOW_TRIALS_APPLICATION_SERVER", "127.0.0.1:" + port);
+                env.put("LEADFLOW_TRIALS_APPLICATION_SERVER", address + ":" + port);
                 env.put("LEADFLOW_HUBSPOT_PIPELINE_HANDS_ON", Infrastructure.HANDS_ON);
                 env.put("LEADFLOW_TRIAL_STAGE_ID", Infrastructure.EVALUATION_STAGE);
             }
@@ -177,7 +199,7 @@ final class Stack implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException(service);
         }
-        return new Node(name, line, env, dir, port, URI.create("http://127.0.0.1:" + port + "/actuator/health"), null);
+        return new Node(name, line, env, dir, address, port, URI.create("http://" + address + ":" + port + "/actuator/health"), null);
     }
 
     /** {@code <module>/target/<module>-*-exec.jar}, as the Dockerfile copies it. */
@@ -233,36 +255,51 @@ final class Stack implements AutoCloseable {
     }
 
     List<String> intakeUrls() {
-        return instances(INTAKE).stream().map(n -> "http://127.0.0.1:" + n.port()).toList();
+        return instances(INTAKE).stream().map(n -> "http://" + n.host() + ":" + n.port()).toList();
+    }
+
+    /** The namespace an isolated instance runs in (empty: it shares this machine's network). */
+    java.util.Optional<Namespaces.Isolated> isolation(Node node) {
+        return java.util.Optional.ofNullable(isolation.get(node.name()));
+    }
+
+    Namespaces network() {
+        if (network == null) {
+            throw new IllegalStateException("no instance of this stack runs in a namespace of its own");
+        }
+        return network;
     }
 
     String bootstrapServers() {
-        return "127.0.0.1:" + broker.port();
+        return host + ":" + broker.port();
     }
 
     String registryUrl() {
-        return "http://127.0.0.1:" + registry.port();
+        return "http://" + host + ":" + registry.port();
     }
 
     String hubspotUrl() {
-        return "http://127.0.0.1:" + hubspot.port() + "/sandbox/hubspot";
+        return "http://" + host + ":" + hubspot.port() + "/sandbox/hubspot";
     }
 
     String slackUrl() {
-        return "http://127.0.0.1:" + slack.port() + "/sandbox/slack/api";
+        return "http://" + host + ":" + slack.port() + "/sandbox/slack/api";
     }
 
     Signing signing() {
         return signing;
     }
 
-    /** Stops services first (SIGTERM), then the sandboxes, the registry and the broker. */
+    /** Stops services first (SIGTERM), then the sandboxes, the registry and the broker; removes the namespaces. */
     @Override
     public void close() {
         Duration grace = Duration.ofSeconds(20);
         allServices().parallelStream().forEach(n -> n.stop(grace));
         Stream.of(slack, hubspot, registry).parallel().forEach(n -> n.stop(grace));
         broker.stop(Duration.ofSeconds(30));
+        if (network != null) {
+            network.close();
+        }
     }
 
     static int freePort() {

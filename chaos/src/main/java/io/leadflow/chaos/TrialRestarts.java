@@ -177,7 +177,7 @@ final class TrialRestarts implements Scenario {
 
     private static String start(Node tracker, String token, String dealId, Instant startsAt) {
         String body = "{\"dealId\":\"" + dealId + "\",\"startsAt\":\"" + startsAt + "\",\"lengthDays\":30,\"deployment\":\"cloud\"}";
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tracker.port() + "/trials"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + tracker.host() + ":" + tracker.port() + "/trials"))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         // 503 (the instance is still starting or rebalancing) comes before anything is written: ask again
@@ -188,7 +188,7 @@ final class TrialRestarts implements Scenario {
 
     /** A trial's detail; asked again while the instance answers 503 (its state is still restoring after a restart). */
     private static JsonNode get(Node tracker, String token, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tracker.port() + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + tracker.host() + ":" + tracker.port() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).GET().build();
         return Awaitility.await(path + " answered").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                 .ignoreException(Unavailable.class).until(() -> send(request, 200), answer -> true);

@@ -44,12 +44,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
     static final String HOST = "127.0.0.1";
 
     private final KafkaRaftServer server;
+    private final String host;
     private final int port;
     private final Path logDir;
     private final boolean formatted;
 
-    private LocalKafkaBroker(KafkaRaftServer server, int port, Path logDir, boolean formatted) {
+    private LocalKafkaBroker(KafkaRaftServer server, String host, int port, Path logDir, boolean formatted) {
         this.server = server;
+        this.host = host;
         this.port = port;
         this.logDir = logDir;
         this.formatted = formatted;
@@ -63,7 +65,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @param controllerPort port of the KRaft controller listener (not persisted, any free port does)
      */
     public static LocalKafkaBroker start(Path logDir, int port, int controllerPort) {
-        Map<String, Object> props = settings(logDir, port, controllerPort);
+        return start(logDir, HOST, port, controllerPort);
+    }
+
+    /**
+     * The same on another address of this machine (the chaos suite's bridge to its network namespaces); the KRaft
+     * controller stays on loopback.
+     */
+    public static LocalKafkaBroker start(Path logDir, String host, int port, int controllerPort) {
+        Map<String, Object> props = settings(logDir, host, port, controllerPort);
         KafkaConfig config = new KafkaConfig(props, false);
         boolean fresh = !Files.exists(logDir.resolve("meta.properties"));
         if (fresh) {
@@ -74,27 +84,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
             server.startup();
         } catch (RuntimeException e) {
             shutdownQuietly(server);
-            throw new IllegalStateException("Kafka broker did not start on " + HOST + ":" + port + " (" + e.getMessage()
+            throw new IllegalStateException("Kafka broker did not start on " + host + ":" + port + " (" + e.getMessage()
                     + "). Is the port taken, or is another local stack using " + logDir + "?", e);
         }
-        LocalKafkaBroker broker = new LocalKafkaBroker(server, port, logDir, fresh);
+        LocalKafkaBroker broker = new LocalKafkaBroker(server, host, port, logDir, fresh);
         try {
             broker.awaitReadyAndCreateTopics(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
             broker.close();
             throw e;
         }
-        log.info("Kafka broker (KRaft) on {}:{}, logs in {}{}", HOST, port, logDir, fresh ? " (newly formatted)" : "");
+        log.info("Kafka broker (KRaft) on {}:{}, logs in {}{}", host, port, logDir, fresh ? " (newly formatted)" : "");
         return broker;
     }
 
     static Map<String, Object> settings(Path logDir, int port, int controllerPort) {
+        return settings(logDir, HOST, port, controllerPort);
+    }
+
+    static Map<String, Object> settings(Path logDir, String host, int port, int controllerPort) {
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER + "://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        props.put("listeners", "PLAINTEXT://" + host + ":" + port + "," + CONTROLLER + "://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         props.put("controller.listener.names", CONTROLLER);
         props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -164,13 +178,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
                         return;
                     }
                     if (Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("Kafka broker on " + HOST + ":" + port + " has partitions without a leader after "
+                        throw new IllegalStateException("Kafka broker on " + host + ":" + port + " has partitions without a leader after "
                                 + timeout.toSeconds() + " s");
                     }
                     Thread.sleep(200);
                 } catch (ExecutionException | TimeoutException e) {
                     if (Instant.now().isAfter(deadline)) {
-                        throw new IllegalStateException("Kafka broker on " + HOST + ":" + port + " did not become ready in "
+                        throw new IllegalStateException("Kafka broker on " + host + ":" + port + " did not become ready in "
                                 + timeout.toSeconds() + " s", e);
                     }
                 }
@@ -182,7 +196,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return HOST + ":" + port;
+        return host + ":" + port;
     }
 
     public int port() {
@@ -201,7 +215,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         shutdownQuietly(server);
-        log.info("Kafka broker on {}:{} stopped", HOST, port);
+        log.info("Kafka broker on {}:{} stopped", host, port);
     }
 
     private static void shutdownQuietly(KafkaRaftServer server) {
