@@ -2,7 +2,9 @@ package io.leadflow.notifier.privacy;
 
 import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
+import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
+import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.notifier.RepNotifierApplication;
@@ -25,12 +27,18 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.utils.ContainerTestUtils;
+import io.leadflow.schemas.serde.AvroDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -43,9 +51,10 @@ import static org.awaitility.Awaitility.await;
  * showing their contact nor a reminder naming only their lead reaches Slack again.
  */
 @WithKafkaBroker
-class ErasedPeopleRestartTests {
+class ErasureRestartTests {
 
     private static final String KEY = "erased-people-restart-tests-privacy-key-32-bytes";
+    private static final String REGISTRY = "mock://rep-notifier-erasure-restart";
 
     private final SandboxSlack slack = SandboxSlack.start();
     private final List<ConfigurableApplicationContext> notifiers = new ArrayList<>();
@@ -115,6 +124,95 @@ class ErasedPeopleRestartTests {
     }
 
     @Test
+    void anErasureAStoppedNotifierLeftUnfinishedIsFinishedByTheNextOne() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String email = "ann." + run + "@acme.io";
+        String subject = new Subjects(KEY).of(email);
+        String channel = "C0UNDONE" + run.toUpperCase();
+        String lead = "lead-" + run;
+        RepAlert theirs = TestAlerts.newLead(lead);
+        theirs.setFields(theirs.getFields().stream()
+                .map(f -> f.getLabel().equals("Contact") ? new AlertField("Contact", "Ann Lee <" + email + ">") : f).toList());
+        theirs.setChannel(channel);
+        ConfigurableApplicationContext first = startNotifier();
+        KafkaTemplate<Object, Object> kafka = kafka(first);
+        kafka.send(Topics.REP_ALERTS.name(), theirs.getRepId(), theirs).get(10, TimeUnit.SECONDS);
+        KafkaSentLedger firstLedger = first.getBean(KafkaSentLedger.class);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                firstLedger.find(theirs.getAlertId()).map(m -> m.getStatus().equals("SENT")).orElse(false));
+
+        try (KafkaConsumer<String, Object> reports = reportsFromNow()) {
+            // given an erasure the notifier started (PENDING) and could not finish before it stopped (Slack refusing)
+            slack.faults().on("chat.delete").status(503);
+            String erasureId = UUID.randomUUID().toString();
+            kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureRequested.newBuilder().setErasureId(erasureId).setSubject(subject)
+                    .setEmail(email).setRequestedAt(Instant.now()).setCompletedAt(null).build()).get(10, TimeUnit.SECONDS);
+            List<ErasureReport> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                seen.addAll(poll(reports, erasureId));
+                return seen.stream().anyMatch(r -> r.getSystem().equals("slack") && r.getStatus() == ErasureStatus.FAILED);
+            });
+            first.close();
+            seen.addAll(poll(reports, erasureId));
+            assertThat(seen).extracting(ErasureReport::getStatus).contains(ErasureStatus.PENDING).doesNotContain(ErasureStatus.DONE);
+            assertThat(slack.messages()).anyMatch(m -> m.path("channel").asString("").equals(channel));
+
+            // when a notifier starts again, Slack answering
+            slack.faults().clear();
+            ConfigurableApplicationContext second = startNotifier();
+
+            // then it carries the erasure out and reports both systems DONE: the message is gone, so is its entry
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                seen.addAll(poll(reports, erasureId));
+                return last(seen, "slack") == ErasureStatus.DONE && last(seen, "rep-notifier state") == ErasureStatus.DONE;
+            });
+            assertThat(seen).filteredOn(r -> r.getStatus() == ErasureStatus.DONE).extracting(ErasureReport::getDetail)
+                    .containsExactlyInAnyOrder("1 messages deleted, 0 replaced by the removal notice, 0 already gone",
+                            "1 rep.alerts.sent entries deleted");
+            assertThat(slack.messages()).noneMatch(m -> m.path("channel").asString("").equals(channel));
+            KafkaSentLedger ledger = second.getBean(KafkaSentLedger.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(theirs.getAlertId()).isEmpty());
+        }
+    }
+
+    /** A reader of {@code privacy.erasure-reports} from its current end on (earlier tests' reports are theirs). */
+    private static KafkaConsumer<String, Object> reportsFromNow() {
+        KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                "schema.registry.url", REGISTRY,
+                "specific.avro.reader", true));
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.PRIVACY_ERASURE_REPORTS.name(), Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static List<ErasureReport> poll(KafkaConsumer<String, Object> consumer, String erasureId) {
+        List<ErasureReport> reports = new ArrayList<>();
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            if (r.value() instanceof ErasureReport report && report.getErasureId().equals(erasureId)) {
+                reports.add(report);
+            }
+        });
+        return reports;
+    }
+
+    private static ErasureStatus last(List<ErasureReport> reports, String system) {
+        ErasureStatus status = null;
+        for (ErasureReport r : reports) {
+            if (r.getSystem().equals(system)) {
+                status = r.getStatus();
+            }
+        }
+        return status;
+    }
+
+    @Test
     void healthIsDownAndNothingIsPostedUntilTheErasuresAreRead() {
         ErasedPeople erased = new ErasedPeople(new org.springframework.boot.kafka.autoconfigure.KafkaProperties(),
                 AlertSubjects.none(), new io.leadflow.notifier.InMemorySentLedger(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
@@ -149,7 +247,7 @@ class ErasedPeopleRestartTests {
     private String[] arguments() {
         return new String[] {
                 "--spring.kafka.bootstrap-servers=" + KafkaBrokers.shared().bootstrapServers(),
-                "--spring.kafka.properties.schema.registry.url=mock://rep-notifier-erased-restart",
+                "--spring.kafka.properties.schema.registry.url=" + REGISTRY,
                 "--spring.kafka.consumer.group-id=" + group,
                 // start where the topics end: earlier tests' alerts and erasures are not this test's business
                 "--spring.kafka.consumer.auto-offset-reset=latest",
