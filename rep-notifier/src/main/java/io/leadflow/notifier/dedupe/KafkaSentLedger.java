@@ -41,6 +41,8 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
     private final KafkaOperations<Object, Object> template;
     private final Duration writeTimeout;
     private final Map<String, SentAlert> alerts = new ConcurrentHashMap<>();
+    /** Lead id → the subject a marker tied it to; kept when the marker is deleted, as it was read (see {@link #subjectOfLead}). */
+    private final Map<String, String> leadSubjects = new ConcurrentHashMap<>();
     private final Queue<CompletableFuture<Void>> catchUpRequests = new ConcurrentLinkedQueue<>();
     private final Map<CompletableFuture<Void>, Map<TopicPartition, Long>> catchUpTargets = new HashMap<>();
     private static final Duration RETRY = Duration.ofSeconds(2);
@@ -141,11 +143,23 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
         }
     }
 
+    /**
+     * Also after an erasure deleted the lead's markers: in this process, and after a restart as long as the deleted
+     * markers are still in the topic before their tombstones, or from the marker the erasure leaves for the lead.
+     */
+    @Override
+    public Optional<String> subjectOfLead(String leadId) {
+        return Optional.ofNullable(leadSubjects.get(leadId));
+    }
+
     public int size() {
         return alerts.size();
     }
 
     private void merge(SentAlert marker) {
+        if (marker.getLeadId() != null && marker.getSubject() != null) {
+            leadSubjects.put(marker.getLeadId(), marker.getSubject());
+        }
         alerts.merge(marker.getAlertId(), marker, (existing, incoming) -> SentLedger.replaces(incoming, existing) ? incoming : existing);
     }
 

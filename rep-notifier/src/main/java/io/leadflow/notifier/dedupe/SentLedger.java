@@ -29,6 +29,14 @@ public interface SentLedger {
     /** Every alert known, latest marker each (an erasure looks its person's messages up here). */
     List<SentAlert> all();
 
+    /**
+     * The subject of the person a lead is about, as a marker tied them (an alert that showed their contact, or the marker
+     * an erasure leaves for each of their leads); empty when no marker does.
+     */
+    default Optional<String> subjectOfLead(String leadId) {
+        return all().stream().filter(m -> leadId.equals(m.getLeadId()) && m.getSubject() != null).map(SentAlert::getSubject).findFirst();
+    }
+
     /** Deletes these alerts' markers durably (tombstones) before returning; throws when it cannot. */
     void forget(java.util.Collection<String> alertIds);
 

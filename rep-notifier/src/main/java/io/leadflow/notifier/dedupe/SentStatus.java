@@ -7,7 +7,12 @@ public enum SentStatus {
     /** Slack accepted it; {@code slackTs} is the message. Never posted again. */
     SENT,
     /** Slack refused it for good; it went to {@code rep.alerts.dlt}. Never posted again. */
-    FAILED;
+    FAILED,
+    /**
+     * Not an alert: what an erasure leaves of a person's lead (keyed {@code erased-lead:<leadId>}, the lead id and the
+     * person's subject, no channel or message), so the lead's old alerts are known as theirs after a restart.
+     */
+    ERASED;
 
     public static SentStatus of(String status) {
         try {

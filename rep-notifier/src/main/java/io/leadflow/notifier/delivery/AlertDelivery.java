@@ -43,7 +43,7 @@ public class AlertDelivery {
                          DeliveryMetrics metrics, Clock clock, AlertSubjects subjects, ErasedPeople erased) {
         this.erased = erased;
         this.collaborators = new AlertJob.Collaborators(slack, templates, deals, ledger, deadLetters, properties.delivery(),
-                properties.recovery(), properties.digest(), metrics, clock, subjects);
+                properties.recovery(), properties.digest(), metrics, clock, subjects, erased);
         this.channels = channels;
         this.lanes = lanes;
     }
@@ -58,7 +58,7 @@ public class AlertDelivery {
             onDone.run(); // a tombstone: nothing to say to anyone
             return;
         }
-        if (erased.skips(alert)) {
+        if (erased.ready() && erased.skips(alert)) { // until it is ready, the job waits and asks again
             onDone.run(); // about a person erased since: never posted again
             return;
         }

@@ -5,6 +5,7 @@ import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SentAlert;
 import io.leadflow.notifier.privacy.AlertSubjects;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.deals.DealLinks;
 import io.leadflow.notifier.dedupe.SentLedger;
 import io.leadflow.notifier.dedupe.SentStatus;
@@ -68,7 +69,7 @@ final class AlertJob implements LaneJob {
     record Collaborators(SlackClient slack, Templates templates, DealLinks deals, SentLedger ledger,
                          ConsumerRecordRecoverer deadLetters, NotifierProperties.Delivery delivery,
                          NotifierProperties.Recovery recovery, NotifierProperties.Digest digest, DeliveryMetrics metrics,
-                         Clock clock, AlertSubjects subjects) {
+                         Clock clock, AlertSubjects subjects, ErasedPeople erased) {
     }
 
     /** One alert of the job: its record, whether its partition is still ours, and whom to tell when it is finished. */
@@ -205,11 +206,15 @@ final class AlertJob implements LaneJob {
         if (members.isEmpty()) {
             return finishJob();
         }
-        if (!c.ledger().isReady()) {
-            return attempts.infraBackoff(); // never post before knowing what was posted already
+        if (!c.ledger().isReady() || !c.erased().ready()) {
+            return attempts.infraBackoff(); // never post before knowing what was posted already, and who was erased
         }
         Map<String, Member> byId = new LinkedHashMap<>();
         for (Member member : List.copyOf(members)) {
+            if (c.erased().skips(member.alert)) {
+                finish(member); // about a person erased since: never posted again
+                continue;
+            }
             if (byId.putIfAbsent(member.id(), member) != null) {
                 duplicate(member, "delivered twice");
                 continue;

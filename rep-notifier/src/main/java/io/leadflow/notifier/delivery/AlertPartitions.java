@@ -1,6 +1,7 @@
 package io.leadflow.notifier.delivery;
 
 import io.leadflow.notifier.dedupe.KafkaSentLedger;
+import io.leadflow.notifier.privacy.ErasedPeople;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -14,7 +15,8 @@ import java.util.Map;
 
 /**
  * Rebalances of {@code rep.alerts}: before taking partitions the consumer reads {@code rep.alerts.sent} to its end, so a
- * record redelivered from another instance's uncommitted work is recognised as posted; before giving partitions up it
+ * record redelivered from another instance's uncommitted work is recognised as posted, and waits (as long) for
+ * {@code privacy.erasures} to be read once, so an erased person's old alert is recognised; before giving partitions up it
  * commits what is safely finished, and alerts of revoked partitions that have not posted yet are dropped for the new
  * owner to deliver.
  */
@@ -23,11 +25,13 @@ class AlertPartitions implements ConsumerAwareRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(AlertPartitions.class);
 
     private final KafkaSentLedger ledger;
+    private final ErasedPeople erased;
     private final OffsetTracker tracker;
     private final Duration catchUpTimeout;
 
-    AlertPartitions(KafkaSentLedger ledger, OffsetTracker tracker, Duration catchUpTimeout) {
+    AlertPartitions(KafkaSentLedger ledger, ErasedPeople erased, OffsetTracker tracker, Duration catchUpTimeout) {
         this.ledger = ledger;
+        this.erased = erased;
         this.tracker = tracker;
         this.catchUpTimeout = catchUpTimeout;
     }
@@ -39,6 +43,9 @@ class AlertPartitions implements ConsumerAwareRebalanceListener {
                 ledger.awaitCaughtUp(catchUpTimeout);
             } catch (KafkaSentLedger.LedgerUnavailableException e) {
                 log.warn("{}; alerts wait for the ledger before anything is posted", e.getMessage());
+            }
+            if (!erased.awaitLoaded(catchUpTimeout)) {
+                log.warn("privacy.erasures not read to its end within {}; alerts wait for it before anything is posted", catchUpTimeout);
             }
         }
         tracker.assigned(partitions);

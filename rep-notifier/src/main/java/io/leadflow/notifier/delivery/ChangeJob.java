@@ -145,8 +145,11 @@ final class ChangeJob implements LaneJob {
         if (!stillOwned.getAsBoolean()) {
             return finish();
         }
-        if (!c.ledger().isReady()) {
-            return attempts.infraBackoff(); // never post before knowing what was posted already
+        if (!c.ledger().isReady() || !c.erased().ready()) {
+            return attempts.infraBackoff(); // never post before knowing what was posted already, and who was erased
+        }
+        if (c.erased().skips(alert)) {
+            return finish(); // about a person erased since: never posted again
         }
         Optional<SentAlert> known = c.ledger().find(alert.getAlertId());
         if (known.isPresent()) {

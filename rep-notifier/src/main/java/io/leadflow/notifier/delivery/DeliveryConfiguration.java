@@ -103,8 +103,8 @@ class DeliveryConfiguration {
     }
 
     @Bean
-    AlertPartitions alertPartitions(KafkaSentLedger ledger, OffsetTracker alertOffsets, NotifierProperties properties) {
-        return new AlertPartitions(ledger, alertOffsets, properties.recovery().catchUpTimeout());
+    AlertPartitions alertPartitions(KafkaSentLedger ledger, ErasedPeople erased, OffsetTracker alertOffsets, NotifierProperties properties) {
+        return new AlertPartitions(ledger, erased, alertOffsets, properties.recovery().catchUpTimeout());
     }
 
     @Bean

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -24,8 +25,8 @@ class PrivacyConfiguration {
     static final String ERASURE_FACTORY = "notifierErasureFactory";
 
     @Bean
-    ErasedPeople erasedPeople(AlertSubjects subjects, MeterRegistry meters) {
-        return new ErasedPeople(subjects, meters);
+    ErasedPeople erasedPeople(KafkaProperties kafka, AlertSubjects subjects, KafkaSentLedger ledger, MeterRegistry meters) {
+        return new ErasedPeople(kafka, subjects, ledger, meters);
     }
 
     @Bean

@@ -30,7 +30,9 @@ import java.util.Set;
  * whose subject is theirs, and those of the same leads (reminders and clicks name a lead, not an email). A message of
  * theirs alone is deleted ({@code chat.delete}); one Slack will not let the bot delete ({@code cant_delete_message}), or a
  * digest that also lists other people, is replaced by {@value #REMOVED} without blocks ({@code chat.update}); one already
- * gone ({@code message_not_found}) is done; one the bot may neither delete nor update (not its own) is counted and left. Then the markers are deleted (tombstones). While Slack refuses, the report is
+ * gone ({@code message_not_found}) is done; one the bot may neither delete nor update (not its own) is counted and left. Then
+ * each of the person's leads gets an {@code ERASED} marker (lead id and subject only) and the alerts' markers are deleted
+ * (tombstones). While Slack refuses, the report is
  * FAILED with Slack's error code and the request is tried again after a back-off, without end; met again it finds
  * nothing left and reports DONE. Details hold counts and Slack's error codes only.
  */
@@ -39,6 +41,7 @@ class SlackErasure {
     static final String SLACK = "slack";
     static final String STATE = "rep-notifier state";
     static final String REMOVED = "This message was removed on request.";
+    static final String ERASED_LEAD = "erased-lead:";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Logger log = LoggerFactory.getLogger(SlackErasure.class);
@@ -80,6 +83,7 @@ class SlackErasure {
             int[] counts = erase(theirs);
             attempt.report(SLACK, ErasureStatus.DONE, counts[0] + " messages deleted, " + counts[1] + " replaced by the removal notice, "
                     + counts[2] + " already gone" + (counts[3] == 0 ? "" : ", " + counts[3] + " not the bot's to remove"));
+            ledger.recordAll(leadIds.stream().map(leadId -> erasedLead(leadId, request)).toList());
             ledger.forget(theirs.stream().map(SentAlert::getAlertId).toList());
             attempt.report(STATE, ErasureStatus.DONE, theirs.size() + " rep.alerts.sent entries deleted");
             log.info("Erasure {} done in Slack and rep-notifier after {} attempt(s)", id, attempt.number());
@@ -91,6 +95,15 @@ class SlackErasure {
             attempt.report(STATE, ErasureStatus.PENDING, "waiting for Slack");
             throw e;
         }
+    }
+
+    /**
+     * What is kept of a lead of the person: its id and their subject, no channel or message, so that after a restart the
+     * lead's old alerts that name no email (reminders, clicks) are still known as theirs.
+     */
+    static SentAlert erasedLead(String leadId, ErasureRequested request) {
+        return SentAlert.newBuilder().setAlertId(ERASED_LEAD + leadId).setChannel("").setStatus(SentStatus.ERASED.name())
+                .setSlackTs(null).setAt(request.getRequestedAt()).setLeadId(leadId).setSubject(request.getSubject()).build();
     }
 
     /** The person's SENT markers: their subject's, and every other of the same leads. */

@@ -733,7 +733,7 @@ class DeliveryTests {
         return new AlertDelivery(client, new Templates(), deals, ledger,
                 new ChannelResolver(Map.of(), new MockEnvironment()), lanes,
                 (record, exception) -> deadLettered.add(exception), properties, metrics, Clock.systemUTC(),
-                new AlertSubjects(new Subjects(SUBJECT_KEY)), new ErasedPeople(AlertSubjects.none(), meters));
+                new AlertSubjects(new Subjects(SUBJECT_KEY)), ErasedPeople.notFollowing(AlertSubjects.none(), ledger, meters));
     }
 
     private void submit(AlertDelivery delivery, RepAlert alert) {

@@ -1,5 +1,6 @@
 package io.leadflow.routing.simulate;
 
+import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Decodes the two topics' values (Confluent wire format) for a simulation, straight from the record bytes: leads into a
  * {@link LeadReceived} the caller may reuse, decisions through a reader schema that keeps only what a comparison
- * reads (lead id, the lead's receipt and source, pipeline, plan, owner id, each reason's rule), so Avro skips the
+ * reads (lead id, the lead's receipt, source and email, pipeline, plan, owner id, each reason's rule), so Avro skips the
  * sentences, flags and next steps instead of building strings of them. The whole decision is decoded only for a
  * changed lead that is listed. Writer schemas come from the registry by id (cached there). Leads and summaries are
  * decoded on one thread (the reader's), details on another (the simulation's).
@@ -72,10 +73,18 @@ final class RecordReaders {
         for (GenericRecord reason : reasons) {
             rules.add(reason.get("rule").toString());
         }
+        GenericRecord contact = (GenericRecord) lead.get("contact");
         return new PastDecision(summary.get("leadId").toString(), (Long) lead.get("receivedAt"),
                 LeadSource.valueOf(lead.get("source").toString()), Pipeline.valueOf(summary.get("pipeline").toString()),
                 Plan.valueOf(summary.get("recommendedPlan").toString()), owner.get("repId").toString(), rules,
-                () -> details(value));
+                () -> details(value), contact.get("email").toString());
+    }
+
+    /** An erasure request of {@code privacy.erasures}. */
+    ErasureRequested erasure(byte[] value) throws IOException {
+        int id = schemaId(value);
+        return this.<ErasureRequested>specific(id, ErasureRequested.getClassSchema()).read(null,
+                DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null));
     }
 
     /** The whole decision: asked for from the simulating thread, so with a decoder of its own. */
@@ -107,7 +116,11 @@ final class RecordReaders {
 
     private static Schema summary() {
         Schema routed = LeadRouted.getClassSchema();
-        Schema lead = project(routed.getField("lead").schema(), "receivedAt", "source");
+        Schema leadRecord = routed.getField("lead").schema();
+        List<Schema.Field> leadFields = new ArrayList<>();
+        project(leadRecord, "receivedAt", "source").getFields().forEach(f -> leadFields.add(field(f, f.schema())));
+        leadFields.add(field(leadRecord.getField("contact"), project(leadRecord.getField("contact").schema(), "email")));
+        Schema lead = record(leadRecord, leadFields);
         Schema owner = project(routed.getField("owner").schema(), "repId");
         Schema reason = project(routed.getField("reasons").schema().getElementType(), "rule");
         return record(routed, List.of(

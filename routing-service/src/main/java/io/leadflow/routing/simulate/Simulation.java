@@ -50,6 +50,7 @@ final class Simulation {
     private final InMemoryRoutingState state = new InMemoryRoutingState();
 
     private final LeadIdSet replayed = new LeadIdSet();
+    private final ErasedSubjects erased;
     private final Map<String, Outcome> awaitingPast = new HashMap<>();
     private final Map<String, PastDecision> awaitingLead = new HashMap<>();
     private final TreeMap<Long, ChangedLead> changes = new TreeMap<>();
@@ -78,6 +79,12 @@ final class Simulation {
     }
 
     Simulation(RoutingRules candidate, SimulationWindow window, int limit) {
+        this(candidate, window, limit, ErasedSubjects.none());
+    }
+
+    /** @param erased the people erased: their leads from before the erasure are neither replayed nor counted */
+    Simulation(RoutingRules candidate, SimulationWindow window, int limit, ErasedSubjects erased) {
+        this.erased = erased;
         this.rules = candidate;
         this.router = new Router(candidate);
         this.window = window;
@@ -89,6 +96,9 @@ final class Simulation {
      * may reuse the object.
      */
     void lead(LeadReceived lead) {
+        if (erased.erased(lead.getContact() == null ? null : lead.getContact().getEmail(), lead.getReceivedAt().toEpochMilli())) {
+            return; // an erased person's: not replayed, not counted, not listed
+        }
         leadsRead++;
         long receivedAt = lead.getReceivedAt().toEpochMilli();
         if (!window.covers(receivedAt, lead.getSource())) {
@@ -127,6 +137,9 @@ final class Simulation {
 
     /** A decision from {@code leads.routed}; only the first one for a lead counts (later ones are re-emissions). */
     void past(PastDecision past) {
+        if (erased.erased(past.email(), past.receivedAtMillis())) {
+            return; // of an erased person's lead
+        }
         decisionsRead++;
         if (!window.covers(past.receivedAtMillis(), past.source())) {
             return;

@@ -5,6 +5,7 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
 import io.leadflow.avro.Need;
 import io.leadflow.avro.PlanInterest;
+import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.routing.decide.InMemoryRoutingState;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.rules.RoutingRules;
@@ -275,6 +276,40 @@ class SimulationTests {
         assertThat(report.rulesNeverFired()).extracting(RuleRef::rule).doesNotContain("pipeline-default", "round-robin")
                 .contains("high-volume-more-technical");
         assertThat(report.rulesNeverFired()).filteredOn(rule -> rule.section().equals("owners")).extracting(RuleRef::rule).first().isEqualTo("japan");
+    }
+
+    @Test
+    void theLeadsOfAPersonErasedSinceAreNotReplayedCountedOrListedButTheirLeadAfterTheErasureIs() {
+        Subjects subjects = new Subjects("simulation-tests-privacy-key-of-32-bytes-or-more");
+        LeadReceived erasedBefore = withEmail(lead().eu().interest(PlanInterest.SCALE).events(3_000_000L).receivedAt(MONDAY).build(), "Jane@Acme.io");
+        LeadReceived someoneElse = withEmail(lead().eu().interest(PlanInterest.SCALE).events(3_000_000L)
+                .receivedAt(MONDAY.plusSeconds(60)).build(), "bob@globex.io");
+        LeadReceived cameBack = withEmail(lead().eu().interest(PlanInterest.SCALE).events(3_000_000L)
+                .receivedAt(MONDAY.plusSeconds(7_200)).build(), "jane@acme.io");
+        History history = history(List.of(erasedBefore, someoneElse, cameBack));
+        ErasedSubjects erased = new ErasedSubjects(subjects, java.util.Map.of(subjects.of("jane@acme.io"), MONDAY.plusSeconds(3_600).toEpochMilli()));
+        RoutingRules candidate = candidate(DEFAULTS.replace(EU_SCALE_TO_SIMON, EU_SCALE_TO_CAMERON));
+
+        Simulation leadsFirst = new Simulation(candidate, SimulationWindow.everything(), 50, erased);
+        history.leads().forEach(leadsFirst::lead);
+        history.past().forEach(leadsFirst::past);
+        Simulation decisionsFirst = new Simulation(candidate, SimulationWindow.everything(), 50, erased);
+        history.past().forEach(decisionsFirst::past);
+        history.leads().forEach(decisionsFirst::lead);
+
+        SimulationReport report = leadsFirst.report();
+        assertThat(decisionsFirst.report()).isEqualTo(report);
+        assertThat(report.leadsExamined()).isEqualTo(2);
+        assertThat(report.changed()).isEqualTo(new SimulationReport.Changed(2, 2, 0, 0));
+        assertThat(report.changes()).extracting(ChangedLead::leadId).containsExactly(someoneElse.getLeadId(), cameBack.getLeadId());
+        assertThat(report.input()).isEqualTo(new SimulationReport.Input(2, 0, 0, 0, 2, 0));
+        assertThat(report.ruleHits().get("owners").get("scale-eu")).isEqualTo(new Count(2, 2));
+        assertThat(report.notDecidedBefore()).isZero();
+    }
+
+    private static LeadReceived withEmail(LeadReceived lead, String email) {
+        lead.getContact().setEmail(email);
+        return lead;
     }
 
     @Test

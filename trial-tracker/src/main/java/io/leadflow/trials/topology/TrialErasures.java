@@ -7,6 +7,8 @@ import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.platform.privacy.Subjects;
 import io.micrometer.core.instrument.Metrics;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +37,11 @@ import java.util.stream.IntStream;
  * and sends "partition p done, n leads" to the one-partition {@code erasure-progress} topic, where {@link Collector}
  * reports DONE once every partition has answered. Each task also keeps the erased people (subject → requested at) in
  * {@value #ERASED_STORE}, by which {@link Guard} drops an old {@code LeadRouted} of an erased person.
+ *
+ * <p>A task whose part fails (its store not readable yet, say) keeps the erasure in {@value #RETRY_STORE} and tries
+ * again on a wall-clock timer, {@link #FIRST_BACKOFF} doubling up to {@link #MAX_BACKOFF}, at most {@link #MAX_ATTEMPTS}
+ * times; the report is PENDING with the reason while it retries and FAILED with the reason when it gives up. Without
+ * {@code LEADFLOW_PRIVACY_KEY} nothing is tried again: the key comes with a restart, and the request met again then.
  */
 final class TrialErasures {
 
@@ -42,6 +50,20 @@ final class TrialErasures {
     static final String ERASED_STORE = "trial-erased";
     /** erasureId → {@code <partitions done, comma-separated>|<leads deleted>}, in the one collector task. */
     static final String PROGRESS_STORE = "trial-erasure-progress";
+    /**
+     * erasureId → {@code <subject>|<attempts so far>|<next attempt, epoch millis>}: an erasure of this task's part that
+     * failed and waits for its next attempt (no email: the leads are found by subject).
+     */
+    static final String RETRY_STORE = "trial-erasure-retries";
+    /** Attempts at a task's part of an erasure before it is reported FAILED (met again, it starts over). */
+    static final int MAX_ATTEMPTS = 6;
+    /** The wait after the first failed attempt, doubled after each next one up to {@link #MAX_BACKOFF}. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How often a task looks for erasures due for another attempt (wall-clock time). */
+    static final Duration RETRY_TICK = Duration.ofSeconds(1);
+    private static final String RETRYING = "retry";
+    private static final String GAVE_UP = "failed";
 
     private static final Logger log = LoggerFactory.getLogger(TrialErasures.class);
 
@@ -88,13 +110,14 @@ final class TrialErasures {
         }
     }
 
-    /** In each task of the leads table: remembers the erased person and tombstones their leads. */
+    /** In each task of the leads table: remembers the erased person and tombstones their leads, retrying a failure. */
     static final class Eraser implements Processor<String, ErasureRequested, String, Object> {
 
         private final Subjects subjects;
         private ProcessorContext<String, Object> context;
         private KeyValueStore<String, Long> erased;
         private KeyValueStore<String, ValueAndTimestamp<LeadRouted>> leads;
+        private KeyValueStore<String, String> retries;
 
         Eraser(Subjects subjects) {
             this.subjects = subjects;
@@ -105,6 +128,8 @@ final class TrialErasures {
             this.context = context;
             this.erased = context.getStateStore(ERASED_STORE);
             this.leads = context.getStateStore(TrialTopology.LEADS_STORE);
+            this.retries = context.getStateStore(RETRY_STORE);
+            context.schedule(RETRY_TICK, PunctuationType.WALL_CLOCK_TIME, this::retryDue);
         }
 
         @Override
@@ -117,27 +142,76 @@ final class TrialErasures {
             if (request.getEmail() == null) {
                 return; // complete: nothing left to do but remember the person
             }
-            int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
             if (subjects == null) {
-                context.forward(record.withKey(request.getErasureId()).withValue(progress(partition, -1)));
+                context.forward(record.withKey(request.getErasureId()).withValue(progress(partition(), -1)));
                 return;
             }
-            List<String> leadIds = new ArrayList<>();
-            try (KeyValueIterator<String, ValueAndTimestamp<LeadRouted>> all = leads.all()) {
+            erase(request.getErasureId(), request.getSubject(), 1, record.timestamp());
+        }
+
+        /** Tries the erasures whose next attempt is due. */
+        private void retryDue(long now) {
+            List<KeyValue<String, String>> due = new ArrayList<>();
+            try (KeyValueIterator<String, String> all = retries.all()) {
                 all.forEachRemaining(entry -> {
-                    LeadRouted routed = entry.value == null ? null : entry.value.value();
-                    if (routed != null && routed.getLead() != null && routed.getLead().getContact() != null
-                            && request.getSubject().equals(subjects.of(routed.getLead().getContact().getEmail()))) {
-                        leadIds.add(entry.key);
+                    if (entry.value != null && Long.parseLong(entry.value.split("\\|")[2]) <= now) {
+                        due.add(KeyValue.pair(entry.key, entry.value));
                     }
                 });
             }
+            for (KeyValue<String, String> entry : due) {
+                String[] retry = entry.value.split("\\|");
+                erase(entry.key, retry[0], Integer.parseInt(retry[1]) + 1, now);
+            }
+        }
+
+        private void erase(String erasureId, String subject, int attempt, long timestamp) {
+            List<String> leadIds = new ArrayList<>();
+            try {
+                try (KeyValueIterator<String, ValueAndTimestamp<LeadRouted>> all = leads.all()) {
+                    all.forEachRemaining(entry -> {
+                        LeadRouted routed = entry.value == null ? null : entry.value.value();
+                        if (routed != null && routed.getLead() != null && routed.getLead().getContact() != null
+                                && subject.equals(subjects.of(routed.getLead().getContact().getEmail()))) {
+                            leadIds.add(entry.key);
+                        }
+                    });
+                }
+            } catch (RuntimeException e) {
+                failed(erasureId, subject, attempt, timestamp, e);
+                return;
+            }
+            retries.delete(erasureId);
             for (String leadId : leadIds) {
                 // into the leads table: deletes the entry, writes its changelog tombstone, updates the joins
-                context.forward(new Record<>(leadId, null, record.timestamp()));
+                context.forward(new Record<>(leadId, null, timestamp));
             }
-            context.forward(record.withKey(request.getErasureId()).withValue(progress(partition, leadIds.size())));
+            context.forward(new Record<>(erasureId, progress(partition(), leadIds.size()), timestamp));
         }
+
+        private void failed(String erasureId, String subject, int attempt, long timestamp, RuntimeException e) {
+            String reason = e.getClass().getSimpleName(); // never the message: it could name what it failed on
+            if (attempt >= MAX_ATTEMPTS) {
+                log.warn("Erasure {}: partition {} gave up after {} attempts ({})", erasureId, partition(), attempt, reason);
+                retries.delete(erasureId);
+                context.forward(new Record<>(erasureId, partition() + "|" + GAVE_UP + "|" + attempt + "|" + reason, timestamp));
+                return;
+            }
+            Duration wait = backoff(attempt);
+            log.warn("Erasure {}: partition {} failed (attempt {}, {}); trying again in {}", erasureId, partition(), attempt, reason, wait);
+            retries.put(erasureId, subject + "|" + attempt + "|" + (context.currentSystemTimeMs() + wait.toMillis()));
+            context.forward(new Record<>(erasureId, partition() + "|" + RETRYING + "|" + attempt + "|" + reason, timestamp));
+        }
+
+        private int partition() {
+            return context.taskId().partition();
+        }
+    }
+
+    /** The wait after failed attempt {@code attempt} (1-based). */
+    static Duration backoff(int attempt) {
+        Duration wait = FIRST_BACKOFF.multipliedBy(1L << Math.min(attempt - 1, 20));
+        return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
     }
 
     static String progress(int partition, int leads) {
@@ -168,6 +242,17 @@ final class TrialErasures {
             String erasureId = record.key();
             String[] report = record.value().split("\\|");
             int partition = Integer.parseInt(report[0]);
+            if (report[1].equals(RETRYING) || report[1].equals(GAVE_UP)) {
+                int attempts = Integer.parseInt(report[2]);
+                if (report[1].equals(RETRYING)) {
+                    report(erasureId, ErasureStatus.PENDING, "partition " + partition + " failed (" + report[3] + "), attempt "
+                            + attempts + " of " + MAX_ATTEMPTS + "; trying again", attempts);
+                } else {
+                    report(erasureId, ErasureStatus.FAILED, "partition " + partition + " gave up after " + attempts + " attempts ("
+                            + report[3] + "); tried again when the request is met again", attempts);
+                }
+                return;
+            }
             int leads = Integer.parseInt(report[1]);
             if (leads < 0) {
                 report(erasureId, ErasureStatus.FAILED, "LEADFLOW_PRIVACY_KEY is not set in trial-tracker");
@@ -198,7 +283,11 @@ final class TrialErasures {
         }
 
         private void report(String erasureId, ErasureStatus status, String detail) {
-            ErasureReport report = ErasureReports.of(erasureId, SYSTEM, status, detail, 1, clock.instant());
+            report(erasureId, status, detail, 1);
+        }
+
+        private void report(String erasureId, ErasureStatus status, String detail, int attempts) {
+            ErasureReport report = ErasureReports.of(erasureId, SYSTEM, status, detail, attempts, clock.instant());
             if (status == ErasureStatus.DONE) {
                 log.info("Erasure {}: trial-tracker state erased ({})", erasureId, detail);
             }

@@ -210,6 +210,7 @@ public final class TrialTopology {
         AvroSerde<ErasureRequested> requests = avro(ErasureRequested.class);
         builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(TrialErasures.ERASED_STORE), keys, Serdes.Long())));
         builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(TrialErasures.PROGRESS_STORE), keys, Serdes.String())));
+        builder.addStateStore(logged(Stores.keyValueStoreBuilder(store(TrialErasures.RETRY_STORE), keys, Serdes.String())));
         KStream<String, LeadRouted> routed = builder.stream(Topics.LEADS_ROUTED.name(),
                         Consumed.with(keys, avro(LeadRouted.class)).withName("leads-routed"))
                 .process(() -> new TrialErasures.Guard(subjects), Named.as("erased-people-guard"), TrialErasures.ERASED_STORE);
@@ -220,7 +221,7 @@ public final class TrialTopology {
                         .withNumberOfPartitions(erasurePartitions)
                         .withStreamPartitioner(TrialErasures.everyPartition()))
                 .process(() -> new TrialErasures.Eraser(subjects), Named.as("erase-leads"),
-                        TrialErasures.ERASED_STORE); // and LEADS_STORE, see complete()
+                        TrialErasures.ERASED_STORE, TrialErasures.RETRY_STORE); // and LEADS_STORE, see complete()
         KStream<String, LeadRouted> tombstones = erasing
                 .filter((leadId, value) -> value == null, Named.as("lead-tombstones"))
                 .mapValues(value -> (LeadRouted) null, Named.as("as-lead-tombstones"));
