@@ -112,6 +112,9 @@ public class ErasedPeople extends CatchUpFollower {
         if (erasedAt == null && leadId != null) {
             erasedAt = leads.get(leadId);
         }
+        if (erasedAt == null && leadId != null && !subjects.isEmpty()) {
+            erasedAt = ledger.subjectOfLead(leadId).map(subjects::get).orElse(null);
+        }
         if (erasedAt == null || at == null || !at.isBefore(erasedAt)) {
             return false;
         }

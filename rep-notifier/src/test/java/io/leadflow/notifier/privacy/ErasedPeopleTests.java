@@ -1,6 +1,8 @@
 package io.leadflow.notifier.privacy;
 
 import io.leadflow.avro.ErasureRequested;
+import io.leadflow.avro.SentAlert;
+import io.leadflow.notifier.InMemorySentLedger;
 import io.leadflow.platform.privacy.Subjects;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,8 @@ class ErasedPeopleTests {
     private static final Subjects SUBJECTS = new Subjects("erased-people-tests-key-of-32-bytes-at-least");
     private static final Instant ERASED_AT = Instant.parse("2026-03-01T10:00:00Z");
 
-    private final ErasedPeople erased = new ErasedPeople(new AlertSubjects(SUBJECTS), new SimpleMeterRegistry());
+    private final InMemorySentLedger ledger = new InMemorySentLedger();
+    private final ErasedPeople erased = ErasedPeople.notFollowing(new AlertSubjects(SUBJECTS), ledger, new SimpleMeterRegistry());
 
     @Test
     void aLeadOfAnErasedPersonFromBeforeTheErasureIsSkippedOneFromAfterIsNot() {
@@ -34,5 +37,18 @@ class ErasedPeopleTests {
 
         assertThat(erased.skipsLead("l4", null, ERASED_AT.minusSeconds(60))).isTrue();
         assertThat(erased.skipsLead("l5", null, ERASED_AT.minusSeconds(60))).isFalse();
+    }
+
+    @Test
+    void aLeadTheLedgerKnowsAsTheErasedPersonsIsSkippedAfterARestartWhateverItsEmail() {
+        // after a restart the lead is known as theirs only through the ledger's marker of it
+        erased.remember(ErasureRequested.newBuilder().setErasureId("e2").setSubject(SUBJECTS.of("ann@acme.io")).setEmail(null)
+                .setRequestedAt(ERASED_AT).setCompletedAt(null).build());
+        SentAlert marker = SlackErasure.erasedLead("l6", ErasureRequested.newBuilder().setErasureId("e2")
+                .setSubject(SUBJECTS.of("ann@acme.io")).setEmail(null).setRequestedAt(ERASED_AT).setCompletedAt(null).build());
+        ledger.recordAll(List.of(marker));
+
+        assertThat(erased.skipsLead("l6", null, ERASED_AT.minusSeconds(60))).isTrue();
+        assertThat(erased.skipsLead("l7", null, ERASED_AT.minusSeconds(60))).isFalse();
     }
 }
