@@ -29,10 +29,15 @@ public final class StartupBanner {
                     .append(" (no secret set; LEADFLOW_INTAKE_ALLOW_UNSIGNED=true)\n");
         }
         if (stack.options().demo()) {
-            out.append("  Demo feed        posting sample leads every ").append(stack.options().demoEvery().toSeconds()).append(" s\n");
+            out.append("  Demo feed        posting sample leads every ").append(every(stack.options().demoEvery())).append('\n');
         }
         out.append("\nTry a lead, then watch it in the console:\n").append(curl(stack)).append('\n');
         return out.toString();
+    }
+
+    /** A pace in whole seconds, or in milliseconds below one second ({@code 0.3s} would read "every 0 s"). */
+    static String every(java.time.Duration pace) {
+        return pace.toMillis() % 1000 == 0 ? pace.toSeconds() + " s" : pace.toMillis() + " ms";
     }
 
     /** The admin token, masked, with where to find it and what needs it. Never the token itself. */

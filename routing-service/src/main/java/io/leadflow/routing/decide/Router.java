@@ -252,7 +252,7 @@ public final class Router {
             return new Availability(false, "out of office until " + absence.get().to(), assigned);
         }
         if (rep.dailyCap() != null && assigned >= rep.dailyCap()) {
-            return new Availability(false, "reached the daily cap of " + rep.dailyCap(), assigned);
+            return new Availability(false, "at the daily cap of " + rep.dailyCap(), assigned);
         }
         return new Availability(true, null, assigned);
     }

@@ -240,7 +240,7 @@ class SimulationTests {
             assertThat(change.before().owner()).isEqualTo("cameron");
             assertThat(change.after().owner()).isEqualTo("sales");
             assertThat(change.after().reasons().get(2).rule()).isEqualTo("fallback-owner");
-            assertThat(change.after().reasons().get(2).explanation()).contains("Cameron is reached the daily cap of 2", "Simon is reached the daily cap of 2");
+            assertThat(change.after().reasons().get(2).explanation()).contains("Cameron is at the daily cap of 2", "Simon is at the daily cap of 2");
         });
         assertThat(report.leadsPerRepAndDay().get("sales")).as("the next day starts under the cap again")
                 .containsExactly(org.assertj.core.api.Assertions.entry(monday, new Count(0, 1)));

@@ -97,7 +97,7 @@ class OwnershipTests {
         assertThat(decision.getOwner().getRepId()).isEqualTo("sales");
         assertThat(ownerReason(decision).getRule()).isEqualTo("fallback-owner");
         assertThat(ownerReason(decision).getExplanation()).contains("Nobody in team pool was available", "Sales team",
-                "Ana is out of office until 2026-01-31", "Bo is reached the daily cap of 0");
+                "Ana is out of office until 2026-01-31", "Bo is at the daily cap of 0");
         assertThat(decision.getFlags()).extracting(RoutingFlag::getCode).contains("NO_REP_AVAILABLE");
         assertThat(alerts).singleElement().satisfies(alert -> {
             assertThat(alert.key).isEqualTo("sales");
