@@ -32,6 +32,7 @@ final class Benchmarks {
     static {
         register(new IntakeThroughput());
         register(new RoutingReplay());
+        register(new SimulationThroughput());
         register(new TrialTimers());
         register(new SlaClocks());
         register(new HubSpotEfficiency());
