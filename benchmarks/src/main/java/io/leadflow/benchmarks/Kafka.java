@@ -131,4 +131,39 @@ final class Kafka {
         }
         return seen.get();
     }
+
+    /**
+     * The routing scenarios' set-up and baseline: loads {@code leads} sample leads into {@code leads.received}, received a
+     * millisecond apart from {@code firstReceivedAt}, then times a plain Avro consumer reading them all from the start.
+     *
+     * @return the plain consumer's records per second
+     */
+    static double loadLeadsAndTimeAPlainRead(String bootstrap, String registry, int leads, java.time.Instant firstReceivedAt,
+            Duration timeout) throws InterruptedException {
+        long loadNanos;
+        try (KafkaProducer<String, io.leadflow.avro.LeadReceived> producer = avroProducer(bootstrap, registry)) {
+            loadNanos = produceAll(producer, leads, seq -> {
+                io.leadflow.avro.LeadReceived lead = SampleLeads.received(seq, firstReceivedAt.plusMillis(seq));
+                return new ProducerRecord<>(io.leadflow.schemas.Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead);
+            });
+        }
+        System.out.printf("  loaded %,d leads into %s in %.1f s%n", leads, io.leadflow.schemas.Topics.LEADS_RECEIVED.name(), loadNanos / 1e9);
+        long baselineNanos;
+        long read;
+        try (KafkaConsumer<String, io.leadflow.avro.LeadReceived> consumer = avroConsumer(bootstrap, registry)) {
+            assignFromStart(consumer, io.leadflow.schemas.Topics.LEADS_RECEIVED.name());
+            long start = System.nanoTime();
+            read = readUntil(consumer, leads, timeout, r -> {
+                if (r.value() == null) {
+                    throw new IllegalStateException("undecodable record at " + r.offset());
+                }
+            });
+            baselineNanos = System.nanoTime() - start;
+        }
+        if (read < leads) {
+            throw new IllegalStateException("The baseline consumer read only " + read + " of " + leads + " records");
+        }
+        System.out.printf("  baseline: plain consumer read them in %.1f s%n", baselineNanos / 1e9);
+        return leads / (baselineNanos / 1e9);
+    }
 }

@@ -7,12 +7,9 @@ import io.leadflow.routing.rules.RoutingRules;
 import io.leadflow.routing.simulate.SimulationReport;
 import io.leadflow.routing.simulate.SimulationWindow;
 import io.leadflow.routing.simulate.Simulations;
-import io.leadflow.schemas.Topics;
 import io.leadflow.testing.KafkaBroker;
 import io.leadflow.testing.KafkaBrokers;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,33 +41,8 @@ final class SimulationThroughput implements Scenario {
         Path stateDir = Files.createTempDirectory("bench-simulation-state");
         try {
             String bootstrap = broker.bootstrapServers();
-            Instant receivedAt = Instant.now().minus(Duration.ofDays(1));
-            long loadNanos;
-            try (KafkaProducer<String, LeadReceived> producer = Kafka.avroProducer(bootstrap, REGISTRY)) {
-                loadNanos = Kafka.produceAll(producer, leads, seq -> {
-                    LeadReceived lead = SampleLeads.received(seq, receivedAt.plusMillis(seq));
-                    return new ProducerRecord<>(Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead);
-                });
-            }
-            System.out.printf("  loaded %,d leads into %s in %.1f s%n", leads, Topics.LEADS_RECEIVED.name(), loadNanos / 1e9);
-
-            long baselineNanos;
-            long read;
-            try (KafkaConsumer<String, LeadReceived> consumer = Kafka.avroConsumer(bootstrap, REGISTRY)) {
-                Kafka.assignFromStart(consumer, Topics.LEADS_RECEIVED.name());
-                long start = System.nanoTime();
-                read = Kafka.readUntil(consumer, leads, timeout, r -> {
-                    if (r.value() == null) {
-                        throw new IllegalStateException("undecodable record at " + r.offset());
-                    }
-                });
-                baselineNanos = System.nanoTime() - start;
-            }
-            if (read < leads) {
-                throw new IllegalStateException("The baseline consumer read only " + read + " of " + leads + " records");
-            }
-            double baselinePerSecond = leads / (baselineNanos / 1e9);
-            System.out.printf("  baseline: plain consumer read them in %.1f s%n", baselineNanos / 1e9);
+            double baselinePerSecond = Kafka.loadLeadsAndTimeAPlainRead(bootstrap, REGISTRY, leads,
+                    Instant.now().minus(Duration.ofDays(1)), timeout);
 
             EmbeddedService routing = Services.start("routing-service", RoutingServiceApplication.class, bootstrap, REGISTRY, Map.of(
                     "spring.kafka.streams.auto-startup", "false",
