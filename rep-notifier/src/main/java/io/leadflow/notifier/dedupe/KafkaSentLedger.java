@@ -14,7 +14,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,21 +85,8 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
     /** Sends every marker at once (they share the producer's batches) and waits for all the acknowledgements. */
     @Override
     public void recordAll(List<SentAlert> markers) {
-        List<CompletableFuture<?>> sends = new ArrayList<>(markers.size());
-        for (SentAlert marker : markers) {
-            sends.add(template.send(Topics.REP_ALERTS_SENT.name(), marker.getAlertId(), marker));
-        }
-        long deadline = System.nanoTime() + writeTimeout.toNanos();
-        try {
-            for (CompletableFuture<?> send : sends) {
-                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while recording " + markers.size() + " markers", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new LedgerUnavailableException("Could not record " + markers.size() + " markers", e);
-        }
+        awaitAll(markers.stream().map(m -> template.send(Topics.REP_ALERTS_SENT.name(), m.getAlertId(), m)).toList(),
+                "recording", "record", markers.size());
         markers.forEach(this::merge);
     }
 
@@ -111,10 +97,13 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
 
     @Override
     public void forget(java.util.Collection<String> alertIds) {
-        List<CompletableFuture<?>> sends = new ArrayList<>(alertIds.size());
-        for (String alertId : alertIds) {
-            sends.add(template.send(Topics.REP_ALERTS_SENT.name(), alertId, null));
-        }
+        awaitAll(alertIds.stream().map(id -> template.send(Topics.REP_ALERTS_SENT.name(), id, null)).toList(),
+                "deleting", "delete", alertIds.size());
+        alertIds.forEach(alerts::remove);
+    }
+
+    /** Waits for every send's acknowledgement, all within the write timeout (they were sent at once, sharing batches). */
+    private void awaitAll(List<? extends CompletableFuture<?>> sends, String doing, String verb, int count) {
         long deadline = System.nanoTime() + writeTimeout.toNanos();
         try {
             for (CompletableFuture<?> send : sends) {
@@ -122,11 +111,10 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while deleting " + alertIds.size() + " markers", e);
+            throw new IllegalStateException("Interrupted while " + doing + " " + count + " markers", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new LedgerUnavailableException("Could not delete " + alertIds.size() + " markers", e);
+            throw new LedgerUnavailableException("Could not " + verb + " " + count + " markers", e);
         }
-        alertIds.forEach(alerts::remove);
     }
 
     /** Waits until the ledger has read every marker written before this call. */
