@@ -112,11 +112,11 @@ class TrialsOnTwoInstancesTests {
         String dealId = "again-" + UUID.randomUUID();
         String trialId = TrialIds.forDeal(dealId);
         String body = "{\"dealId\":\"" + dealId + "\",\"deployment\":\"cloud\"}";
-        assertThat(first.send("POST", "/trials", body, Map.of()).statusCode()).isEqualTo(202);
+        assertThat(post(first, "/trials", body).statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> get(first, "/trials/" + trialId, Map.of()).statusCode() == 200);
 
         for (StreamsInstance asked : List.of(first, second)) {
-            HttpResponse<String> again = asked.send("POST", "/trials", body, Map.of());
+            HttpResponse<String> again = post(asked, "/trials", body);
             assertThat(again.statusCode()).as("POST /trials again on port %d: %s", asked.port(), again.body()).isEqualTo(200);
             assertThat(JSON.readTree(again.body()).path("trialId").asString()).isEqualTo(trialId);
         }
@@ -177,11 +177,20 @@ class TrialsOnTwoInstancesTests {
     private static List<String> startTrials(int count) throws Exception {
         List<String> trialIds = new ArrayList<>();
         for (String dealId : IntStream.range(0, count).mapToObj(i -> "two-" + UUID.randomUUID()).toList()) {
-            HttpResponse<String> started = first.send("POST", "/trials", "{\"dealId\":\"" + dealId + "\",\"deployment\":\"cloud\"}", Map.of());
+            HttpResponse<String> started = post(first, "/trials", "{\"dealId\":\"" + dealId + "\",\"deployment\":\"cloud\"}");
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
             trialIds.add(TrialIds.forDeal(dealId));
         }
         return trialIds;
+    }
+
+    /**
+     * A POST as a client makes it: a 503 ("the state is not ready; please retry", while the group rebalances, as it may
+     * again after both instances first ran) is tried again; any other answer is returned.
+     */
+    private static HttpResponse<String> post(StreamsInstance asked, String path, String body) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> asked.send("POST", path, body, Map.of()), response -> response.statusCode() != 503);
     }
 
     /** A new trial whose partition {@code holder} holds (trials are started until one lands there). */
