@@ -185,13 +185,19 @@ class SharedChannelSetup {
         message.put("text", text);
         ArrayNode blocks = message.putArray("blocks");
         blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", escape(text));
-        if (!agenda.isEmpty()) {
-            StringBuilder list = new StringBuilder("*Agenda*");
-            agenda.forEach(item -> list.append("\n• ").append(escape(item)));
-            blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", list.toString());
-        }
+        listSection(blocks, "Agenda", agenda);
         metadata(message, alertId);
         post(message, alertId, lead);
+    }
+
+    /** A section listing the items under a bold heading; nothing when there are none. */
+    private static void listSection(ArrayNode blocks, String heading, List<String> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        StringBuilder list = new StringBuilder("*").append(heading).append('*');
+        items.forEach(item -> list.append("\n• ").append(escape(item)));
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", list.toString());
     }
 
     /** Posts a message and records it on {@code rep.alerts.sent} with the lead's id. */
@@ -241,11 +247,7 @@ class SharedChannelSetup {
             ArrayNode blocks = message.putArray("blocks");
             blocks.addObject().put("type", "header").putObject("text").put("type", "plain_text").put("text", cut(title, 150));
             blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", "*Why:* " + escape(problem));
-            if (!actions.isEmpty()) {
-                StringBuilder list = new StringBuilder("*What to do*");
-                actions.forEach(a -> list.append("\n• ").append(escape(a)));
-                blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", list.toString());
-            }
+            listSection(blocks, "What to do", actions);
             metadata(message, alertId);
             post(message, alertId, lead);
         } catch (Refused refused) {

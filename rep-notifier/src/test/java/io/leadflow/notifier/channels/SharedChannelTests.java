@@ -206,6 +206,22 @@ class SharedChannelTests {
     }
 
     @Test
+    void aTokenWithoutTheChannelScopeMakesItManualNamingTheScopeToAdd() throws Exception {
+        slack.faults().on("conversations.create").missingScope("channels:manage", "chat:write,im:write,users:read");
+        LeadRouted lead = routed("Kramerica " + suffix(), Pipeline.HANDS_ON);
+
+        send(lead);
+
+        SharedChannel outcome = awaitOutcome(notifier, lead.getLeadId());
+        assertThat(outcome.getStatus()).isEqualTo(SharedChannelStatus.MANUAL);
+        assertThat(outcome.getError()).isEqualTo("missing_scope");
+        assertThat(outcome.getChannelId()).isNull();
+        assertThat(outcome.getProblem()).contains("channels:manage scope", "conversations.create answered missing_scope",
+                "reinstall the app");
+        assertThat(ownerMessage(lead).path("blocks").toString()).contains("channels:manage");
+    }
+
+    @Test
     void aFreeWorkspaceWithoutSlackConnectMakesItManual() throws Exception {
         slack.sandbox().slackConnect(false);
         LeadRouted lead = routed("Wonka " + suffix(), Pipeline.HANDS_ON);

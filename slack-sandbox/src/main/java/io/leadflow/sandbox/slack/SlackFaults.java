@@ -311,6 +311,18 @@ public final class SlackFaults {
             faults.add(this);
         }
 
+        /**
+         * Answered as Slack refuses a token without the scope a method needs: HTTP 200
+         * {@code {"ok":false,"error":"missing_scope","needed":"<needed>","provided":"<provided>"}}, {@code provided} the
+         * token's scopes, comma-separated (https://docs.slack.dev/authentication/tokens).
+         */
+        public void missingScope(String needed, String provided) {
+            SlackSandbox.Answer refused = SlackSandbox.fail("missing_scope");
+            ((ObjectNode) refused.body()).put("needed", needed).put("provided", provided);
+            this.answer = refused;
+            faults.add(this);
+        }
+
         /** Answered 429 with {@code Retry-After: retryAfterSeconds} and {@code {"ok":false,"error":"ratelimited"}}. */
         public void rateLimited(int retryAfterSeconds) {
             this.answer = SlackFaults.status(429, retryAfterSeconds);
