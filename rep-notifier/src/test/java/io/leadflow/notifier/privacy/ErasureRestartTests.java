@@ -1,12 +1,9 @@
 package io.leadflow.notifier.privacy;
 
-import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.ErasureReport;
-import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.RepAlert;
-import io.leadflow.avro.SentAlert;
 import io.leadflow.notifier.RepNotifierApplication;
 import io.leadflow.notifier.SandboxSlack;
 import io.leadflow.notifier.TestAlerts;
@@ -27,18 +24,11 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.utils.ContainerTestUtils;
-import io.leadflow.schemas.serde.AvroDeserializer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -73,10 +63,7 @@ class ErasureRestartTests {
         String subject = new Subjects(KEY).of(email);
         String channel = "C0RESTART" + run.toUpperCase();
         String lead = "lead-" + run;
-        RepAlert theirs = TestAlerts.newLead(lead);
-        theirs.setFields(theirs.getFields().stream()
-                .map(f -> f.getLabel().equals("Contact") ? new AlertField("Contact", "Jane Doe <" + email + ">") : f).toList());
-        theirs.setChannel(channel);
+        RepAlert theirs = ErasureReportsFeed.about(TestAlerts.newLead(lead), "Jane Doe <" + email + ">", channel);
         RepAlert theirReminder = TestAlerts.trial(AlertKind.TRIAL_CHECK_IN, "check-in-" + run);
         theirReminder.setLeadId(lead);
         theirReminder.setChannel(channel);
@@ -90,8 +77,8 @@ class ErasureRestartTests {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> List.of(theirs, theirReminder).stream()
                 .allMatch(a -> firstLedger.find(a.getAlertId()).map(m -> m.getStatus().equals("SENT")).orElse(false)));
-        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureRequested.newBuilder().setErasureId(UUID.randomUUID().toString())
-                .setSubject(subject).setEmail(email).setRequestedAt(Instant.now()).setCompletedAt(null).build()).get(10, TimeUnit.SECONDS);
+        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureReportsFeed.request(UUID.randomUUID().toString(), subject, email))
+                .get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(20)).until(() -> firstLedger.find(theirs.getAlertId()).isEmpty()
                 && firstLedger.find(theirReminder.getAlertId()).isEmpty() && slack.messages().stream()
                 .noneMatch(m -> m.path("channel").asString("").equals(channel)));
@@ -130,10 +117,7 @@ class ErasureRestartTests {
         String subject = new Subjects(KEY).of(email);
         String channel = "C0UNDONE" + run.toUpperCase();
         String lead = "lead-" + run;
-        RepAlert theirs = TestAlerts.newLead(lead);
-        theirs.setFields(theirs.getFields().stream()
-                .map(f -> f.getLabel().equals("Contact") ? new AlertField("Contact", "Ann Lee <" + email + ">") : f).toList());
-        theirs.setChannel(channel);
+        RepAlert theirs = ErasureReportsFeed.about(TestAlerts.newLead(lead), "Ann Lee <" + email + ">", channel);
         ConfigurableApplicationContext first = startNotifier();
         KafkaTemplate<Object, Object> kafka = kafka(first);
         kafka.send(Topics.REP_ALERTS.name(), theirs.getRepId(), theirs).get(10, TimeUnit.SECONDS);
@@ -141,20 +125,16 @@ class ErasureRestartTests {
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 firstLedger.find(theirs.getAlertId()).map(m -> m.getStatus().equals("SENT")).orElse(false));
 
-        try (KafkaConsumer<String, Object> reports = reportsFromNow()) {
-            // given an erasure the notifier started (PENDING) and could not finish before it stopped (Slack refusing)
-            slack.faults().on("chat.delete").status(503);
-            String erasureId = UUID.randomUUID().toString();
-            kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureRequested.newBuilder().setErasureId(erasureId).setSubject(subject)
-                    .setEmail(email).setRequestedAt(Instant.now()).setCompletedAt(null).build()).get(10, TimeUnit.SECONDS);
-            List<ErasureReport> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                seen.addAll(poll(reports, erasureId));
-                return seen.stream().anyMatch(r -> r.getSystem().equals("slack") && r.getStatus() == ErasureStatus.FAILED);
-            });
+        // given an erasure the notifier started (PENDING) and could not finish before it stopped (Slack refusing)
+        slack.faults().on("chat.delete").status(503);
+        String erasureId = UUID.randomUUID().toString();
+        try (ErasureReportsFeed reports = ErasureReportsFeed.fromNow(REGISTRY, erasureId)) {
+            kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureReportsFeed.request(erasureId, subject, email)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> reports.poll().stream()
+                    .anyMatch(r -> r.getSystem().equals("slack") && r.getStatus() == ErasureStatus.FAILED));
             first.close();
-            seen.addAll(poll(reports, erasureId));
-            assertThat(seen).extracting(ErasureReport::getStatus).contains(ErasureStatus.PENDING).doesNotContain(ErasureStatus.DONE);
+            assertThat(reports.poll()).extracting(ErasureReport::getStatus).contains(ErasureStatus.PENDING)
+                    .doesNotContain(ErasureStatus.DONE);
             assertThat(slack.messages()).anyMatch(m -> m.path("channel").asString("").equals(channel));
 
             // when a notifier starts again, Slack answering
@@ -163,53 +143,16 @@ class ErasureRestartTests {
 
             // then it carries the erasure out and reports both systems DONE: the message is gone, so is its entry
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                seen.addAll(poll(reports, erasureId));
-                return last(seen, "slack") == ErasureStatus.DONE && last(seen, "rep-notifier state") == ErasureStatus.DONE;
+                reports.poll();
+                return reports.bothDone();
             });
-            assertThat(seen).filteredOn(r -> r.getStatus() == ErasureStatus.DONE).extracting(ErasureReport::getDetail)
+            assertThat(reports.poll()).filteredOn(r -> r.getStatus() == ErasureStatus.DONE).extracting(ErasureReport::getDetail)
                     .containsExactlyInAnyOrder("1 messages deleted, 0 replaced by the removal notice, 0 already gone",
                             "1 rep.alerts.sent entries deleted");
             assertThat(slack.messages()).noneMatch(m -> m.path("channel").asString("").equals(channel));
             KafkaSentLedger ledger = second.getBean(KafkaSentLedger.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(theirs.getAlertId()).isEmpty());
         }
-    }
-
-    /** A reader of {@code privacy.erasure-reports} from its current end on (earlier tests' reports are theirs). */
-    private static KafkaConsumer<String, Object> reportsFromNow() {
-        KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                "schema.registry.url", REGISTRY,
-                "specific.avro.reader", true));
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.PRIVACY_ERASURE_REPORTS.name(), Duration.ofSeconds(10)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
-    }
-
-    private static List<ErasureReport> poll(KafkaConsumer<String, Object> consumer, String erasureId) {
-        List<ErasureReport> reports = new ArrayList<>();
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-            if (r.value() instanceof ErasureReport report && report.getErasureId().equals(erasureId)) {
-                reports.add(report);
-            }
-        });
-        return reports;
-    }
-
-    private static ErasureStatus last(List<ErasureReport> reports, String system) {
-        ErasureStatus status = null;
-        for (ErasureReport r : reports) {
-            if (r.getSystem().equals(system)) {
-                status = r.getStatus();
-            }
-        }
-        return status;
     }
 
     @Test

@@ -1,22 +1,17 @@
 package io.leadflow.notifier.privacy;
 
-import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.ErasureReport;
-import io.leadflow.avro.ErasureRequested;
+import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.notifier.SandboxSlack;
 import io.leadflow.notifier.TestAlerts;
 import io.leadflow.notifier.dedupe.KafkaSentLedger;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
-import io.leadflow.schemas.serde.AvroDeserializer;
 import io.leadflow.testing.KafkaBrokers;
 import io.leadflow.testing.WithKafkaBroker;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,9 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -76,11 +69,11 @@ class SlackErasureTests {
         String email = "jane." + run + "@acme.io";
         String channel = "C0ERASE" + run.toUpperCase();
         String lead = "lead-" + run;
-        RepAlert theirs = about(TestAlerts.newLead(lead), "Jane Doe <" + email + ">", channel);
+        RepAlert theirs = ErasureReportsFeed.about(TestAlerts.newLead(lead), "Jane Doe <" + email + ">", channel);
         RepAlert theirReminder = TestAlerts.trial(AlertKind.TRIAL_CHECK_IN, "check-in-" + run);
         theirReminder.setLeadId(lead);
         theirReminder.setChannel(channel);
-        RepAlert others = about(TestAlerts.newLead("other-" + run), "Bob Roe <bob." + run + "@other.io>", channel);
+        RepAlert others = ErasureReportsFeed.about(TestAlerts.newLead("other-" + run), "Bob Roe <bob." + run + "@other.io>", channel);
         for (RepAlert alert : List.of(theirs, theirReminder, others)) {
             kafka.send(Topics.REP_ALERTS.name(), alert.getRepId(), alert).get(10, TimeUnit.SECONDS);
         }
@@ -92,21 +85,9 @@ class SlackErasureTests {
         slack.faults().outage(503, Duration.ofSeconds(3));
         String erasureId = UUID.randomUUID().toString();
         String subject = new Subjects(KEY).of(email);
-        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureRequested.newBuilder().setErasureId(erasureId).setSubject(subject)
-                .setEmail(email).setRequestedAt(Instant.now()).setCompletedAt(null).build()).get(10, TimeUnit.SECONDS);
+        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureReportsFeed.request(erasureId, subject, email)).get(10, TimeUnit.SECONDS);
 
-        List<ErasureReport> reports = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = reportConsumer()) {
-            consumer.subscribe(List.of(Topics.PRIVACY_ERASURE_REPORTS.name()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.value() instanceof ErasureReport report && report.getErasureId().equals(erasureId)) {
-                        reports.add(report);
-                    }
-                });
-                return last(reports, "slack").equals("DONE") && last(reports, "rep-notifier state").equals("DONE");
-            });
-        }
+        List<ErasureReport> reports = awaitDone(erasureId);
         // FAILED with the reason while Slack was down, then DONE
         assertThat(reports).filteredOn(r -> r.getSystem().equals("slack")).extracting(r -> r.getStatus().name())
                 .startsWith("PENDING").contains("FAILED").endsWith("DONE");
@@ -134,8 +115,7 @@ class SlackErasureTests {
         assertThat(inChannel(channel)).hasSize(1);
 
         // the same request met again (a restart, a replay) finds nothing left and reports DONE again
-        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureRequested.newBuilder().setErasureId(erasureId).setSubject(subject)
-                .setEmail(email).setRequestedAt(Instant.now()).setCompletedAt(null).build()).get(10, TimeUnit.SECONDS);
+        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureReportsFeed.request(erasureId, subject, email)).get(10, TimeUnit.SECONDS);
         List<ErasureReport> again = awaitDone(erasureId, 2);
         assertThat(again).filteredOn(r -> r.getSystem().equals("slack")).last()
                 .satisfies(r -> assertThat(r.getDetail()).isEqualTo("0 messages deleted, 0 replaced by the removal notice, 0 already gone"));
@@ -160,8 +140,7 @@ class SlackErasureTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find("NOTE:d-" + run).isPresent());
 
         String erasureId = UUID.randomUUID().toString();
-        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureRequested.newBuilder().setErasureId(erasureId).setSubject(subject)
-                .setEmail(email).setRequestedAt(Instant.now()).setCompletedAt(null).build()).get(10, TimeUnit.SECONDS);
+        kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureReportsFeed.request(erasureId, subject, email)).get(10, TimeUnit.SECONDS);
 
         List<ErasureReport> reports = awaitDone(erasureId);
         assertThat(reports).filteredOn(r -> r.getSystem().equals("slack") && r.getStatus().name().equals("DONE")).last()
@@ -185,28 +164,12 @@ class SlackErasureTests {
 
     /** Reads the erasure's reports until {@code slack} has reported DONE {@code times} times and both systems end DONE. */
     private static List<ErasureReport> awaitDone(String erasureId, int times) {
-        List<ErasureReport> reports = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = reportConsumer()) {
-            consumer.subscribe(List.of(Topics.PRIVACY_ERASURE_REPORTS.name()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.value() instanceof ErasureReport report && report.getErasureId().equals(erasureId)) {
-                        reports.add(report);
-                    }
-                });
-                return reports.stream().filter(r -> r.getSystem().equals("slack") && r.getStatus().name().equals("DONE")).count() >= times
-                        && last(reports, "slack").equals("DONE") && last(reports, "rep-notifier state").equals("DONE");
-            });
+        try (ErasureReportsFeed reports = ErasureReportsFeed.fromStart(REGISTRY, erasureId)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> reports.poll().stream()
+                    .filter(r -> r.getSystem().equals("slack") && r.getStatus() == ErasureStatus.DONE).count() >= times
+                    && reports.bothDone());
+            return List.copyOf(reports.poll());
         }
-        return reports;
-    }
-
-    private static RepAlert about(RepAlert alert, String contact, String channel) {
-        List<AlertField> fields = new ArrayList<>(alert.getFields());
-        fields.replaceAll(f -> f.getLabel().equals("Contact") ? new AlertField("Contact", contact) : f);
-        alert.setFields(fields);
-        alert.setChannel(channel);
-        return alert;
     }
 
     private static List<tools.jackson.databind.JsonNode> inChannel(String channel) {
@@ -218,24 +181,4 @@ class SlackErasureTests {
         return counter == null ? 0 : counter.count();
     }
 
-    private static String last(List<ErasureReport> reports, String system) {
-        String status = "";
-        for (ErasureReport r : reports) {
-            if (r.getSystem().equals(system)) {
-                status = r.getStatus().name();
-            }
-        }
-        return status;
-    }
-
-    private static KafkaConsumer<String, Object> reportConsumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "erasure-reports-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class,
-                "schema.registry.url", REGISTRY,
-                "specific.avro.reader", true));
-    }
 }
