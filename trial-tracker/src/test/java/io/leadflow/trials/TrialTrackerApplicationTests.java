@@ -1,5 +1,6 @@
 package io.leadflow.trials;
 
+import io.leadflow.avro.ActivityKind;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.Contact;
 import io.leadflow.avro.CrmSynced;
@@ -8,6 +9,7 @@ import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.LeadReceived;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
 import io.leadflow.avro.Owner;
@@ -267,6 +269,22 @@ class TrialTrackerApplicationTests {
         assertThat(reminders.get(0).getCompletedAt()).isNull();
         assertThat(reminders.get(1).getCompletedAt()).isNotNull();
         assertThat(reminders.get(1).getReminderId()).isEqualTo(reminders.get(0).getReminderId());
+
+        // the customer cancels that call: the kick-off is open again and its reminder fires anew
+        LeadActivity canceled = LeadActivity.newBuilder().setActivityId("calendly:canceled:kickoff-1").setLeadId(booking)
+                .setKind(ActivityKind.BOOKING_CANCELED).setSource("calendly").setOccurredAt(Instant.now()).build();
+        try (KafkaProducer<String, Object> producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.LEADS_ACTIVITY.name(), booking, canceled));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(JSON.readTree(send("GET", "/trials/" + trialId, null, TOKEN).body()).path("kickoff").isNull()).isTrue();
+            assertThat(readCommitted(Topics.TRIALS_REMINDERS.name(), TrialReminder.class).stream()
+                    .filter(r -> r.getTrialId().equals(trialId)).toList()).hasSize(3).last().satisfies(again -> {
+                        assertThat(again.getKind()).isEqualTo(ReminderKind.KICKOFF);
+                        assertThat(again.getCompletedAt()).isNull();
+                        assertThat(again.getReminderId()).isNotEqualTo(reminders.get(0).getReminderId());
+                    });
+        });
     }
 
     @Test

@@ -67,4 +67,10 @@ public class TrialMetrics implements TrialObserver {
         Counter.builder("leadflow.trials.kickoffs.booked").description("Kick-off calls the customer booked")
                 .tag("reminder", beforeReminder ? "cancelled" : "completed").register(registry).increment();
     }
+
+    @Override
+    public void kickoffCanceled() {
+        Counter.builder("leadflow.trials.kickoffs.canceled").description("Booked kick-off calls the customer cancelled")
+                .register(registry).increment();
+    }
 }

@@ -25,4 +25,8 @@ public interface TrialObserver {
     /** The customer booked the kick-off: before its reminder fired ({@code beforeReminder}) or after. */
     default void kickoffBooked(boolean beforeReminder) {
     }
+
+    /** The customer cancelled the booked kick-off: its reminder is due again. */
+    default void kickoffCanceled() {
+    }
 }

@@ -1,6 +1,7 @@
 package io.leadflow.trials.topology;
 
 import io.leadflow.avro.KickoffBooked;
+import io.leadflow.avro.KickoffCanceled;
 import io.leadflow.avro.ReminderKind;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.TrialClosed;
@@ -98,6 +99,8 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
             close(event, closed, trial, now);
         } else if (payload instanceof KickoffBooked booked) {
             kickoffBooked(event, booked, trial, now);
+        } else if (payload instanceof KickoffCanceled canceled) {
+            kickoffCanceled(event, canceled, trial, now);
         }
     }
 
@@ -199,7 +202,8 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
             return;
         }
         TrialState.Pending waiting = trial.pending().stream().filter(p -> p.kind() == ReminderKind.KICKOFF).findFirst().orElse(null);
-        TrialState.Fired done = trial.fired().stream().filter(f -> f.kind() == ReminderKind.KICKOFF).findFirst().orElse(null);
+        // the last one: after a cancelled kick-off its reminder fires again
+        TrialState.Fired done = trial.fired().stream().filter(f -> f.kind() == ReminderKind.KICKOFF).reduce((a, b) -> b).orElse(null);
         List<TrialState.Pending> pending = trial.pending();
         String detail;
         if (waiting != null) {
@@ -219,6 +223,48 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
         trials.put(next.trialId(), next);
         observer.kickoffBooked(waiting != null);
         log.info("Trial {}: {}", trial.trialId(), detail);
+    }
+
+    /**
+     * The customer cancelled the booking that was the trial's kick-off: the kick-off is not booked any more. A reminder
+     * the booking kept from firing waits again for its scheduled time (due at once when that has passed); one that had
+     * fired and was completed by the booking fires again now, as a new reminder (a new task for the owner, a new alert),
+     * since the kick-off is to be booked anew. A cancellation of any other booking changes nothing.
+     */
+    private void kickoffCanceled(TrialEvent event, KickoffCanceled canceled, TrialState trial, long now) {
+        if (trial == null) {
+            observer.ignored("kickoff-canceled", "unknown-trial");
+            return;
+        }
+        TrialState.Kickoff kickoff = trial.kickoff();
+        String reason = kickoff == null || !kickoff.bookingLeadId().equals(canceled.getBookingLeadId()) ? "not-the-kickoff"
+                : trial.status() != TrialStatus.ACTIVE ? "not-running" : null;
+        if (reason != null) {
+            String refusal = reason.equals("not-running") ? "the trial is not running" : "the cancelled booking was not the kick-off";
+            trials.put(trial.trialId(), trial.recording(entry(event, now, refusal, reason)));
+            observer.ignored("kickoff-canceled", reason);
+            log.info("Cancelled booking {} on trial {} changes nothing: {}", canceled.getBookingLeadId(), trial.trialId(), refusal);
+            return;
+        }
+        long dueAt = kickoff.reminderId() != null ? now : Math.max(now, scheduledKickoff(trial));
+        TrialState.Pending again = new TrialState.Pending(ReminderKind.KICKOFF, dueAt);
+        List<TrialState.Pending> pending = new ArrayList<>(trial.pending());
+        pending.add(again);
+        index.add(new DueKey(Instant.ofEpochMilli(dueAt), trial.trialId(), ReminderKind.KICKOFF),
+                new ReminderCard(trial.dealId(), trial.leadId(), trial.endsAt(), trial.deployment()).encode());
+        String detail = "kick-off of " + Instant.ofEpochMilli(kickoff.startsAt()) + " cancelled; its reminder is due "
+                + (dueAt == now ? "now" : "at " + Instant.ofEpochMilli(dueAt));
+        TrialState next = trial.booked(null, pending).recording(entry(event, now, detail, "applied"));
+        trials.put(next.trialId(), next);
+        observer.kickoffCanceled();
+        log.info("Trial {}: {}", trial.trialId(), detail);
+    }
+
+    /** When the trial's schedule puts its kick-off reminder. */
+    private long scheduledKickoff(TrialState trial) {
+        return Schedule.of(Instant.ofEpochMilli(trial.startsAt()), Instant.ofEpochMilli(trial.endsAt()), settings.schedule()).stream()
+                .filter(r -> r.kind() == ReminderKind.KICKOFF).mapToLong(r -> r.dueAt().toEpochMilli()).findFirst()
+                .orElse(trial.startsAt());
     }
 
     /**
@@ -354,6 +400,7 @@ final class TrialProcessor implements Processor<String, TrialEvent, String, Spec
     private static String type(TrialEvent event) {
         Object payload = event.getPayload();
         return payload instanceof TrialStarted ? "started" : payload instanceof TrialExtended ? "extended"
-                : payload instanceof TrialClosed ? "closed" : payload instanceof KickoffBooked ? "kickoff-booked" : "unknown";
+                : payload instanceof TrialClosed ? "closed" : payload instanceof KickoffBooked ? "kickoff-booked"
+                : payload instanceof KickoffCanceled ? "kickoff-canceled" : "unknown";
     }
 }

@@ -1,11 +1,14 @@
 package io.leadflow.trials.topology;
 
+import io.leadflow.avro.ActivityKind;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.DealStageChanged;
 import io.leadflow.avro.Demo;
 import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.KickoffBooked;
+import io.leadflow.avro.KickoffCanceled;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.SyncOutcome;
@@ -52,6 +55,7 @@ import java.util.Map;
  *                       ├─ outer join by leadId ─► re-key by trial id (lead's and deal's) ─► trial-context table
  * crm.synced ───table───┤                                                                        │
  *                       └─ join by leadId: a booking attached to a deal ─► KickoffBooked ─► trials.events
+ * leads.activity ─► booking cancelled ─► join crm.synced by leadId: on a deal? ─► KickoffCanceled ─► trials.events
  *                                                                                                │
  * deals.stage-changed ─► stage = evaluation? ─► re-key by deal's trial id ─► left join ─► TrialStarted ─► trials.events
  * trials.events ─► TrialProcessor (stores: trials, trial-fired, trial-due, trial-context; wall-clock punctuator)
@@ -167,6 +171,15 @@ public final class TrialTopology {
                 .selectKey((leadId, booked) -> booked.getTrialId(), Named.as("by-booked-trial-id"))
                 .to(Topics.TRIALS_EVENTS.name(), Produced.with(keys, avro(TrialEvent.class)).withName("kickoff-bookings"));
 
+        builder.stream(Topics.LEADS_ACTIVITY.name(), Consumed.with(keys, avro(LeadActivity.class)).withName("lead-activities"))
+                .filter((leadId, activity) -> activity != null && activity.getKind() == ActivityKind.BOOKING_CANCELED
+                        && activity.getLeadId() != null && activity.getLeadId().equals(leadId), Named.as("booking-cancellations"))
+                .join(synced, TrialTopology::cancellationOnDeal, Joined.with(keys, avro(LeadActivity.class), avro(CrmSynced.class))
+                        .withName("cancellation-with-deal"))
+                .filter((leadId, canceled) -> canceled != null, Named.as("cancellations-on-deals"))
+                .selectKey((leadId, canceled) -> canceled.getTrialId(), Named.as("by-canceled-trial-id"))
+                .to(Topics.TRIALS_EVENTS.name(), Produced.with(keys, avro(TrialEvent.class)).withName("kickoff-cancellations"));
+
         builder.stream(Topics.DEALS_STAGE_CHANGED.name(),
                         Consumed.with(keys, avro(DealStageChanged.class)).withName("deal-stage-changes"))
                 .filter((dealId, change) -> change != null && settings.trialStageId().equals(change.getStageId()),
@@ -280,6 +293,28 @@ public final class TrialTopology {
                         .setBookingLeadId(leadId)
                         .setStartsAt(demo.getStartsAt())
                         .setProvider(demo.getProvider())
+                        .build())
+                .build();
+    }
+
+    /**
+     * A booking cancelled (Calendly, Cal.com) whose lead crm-sync attached to a deal, as a {@link KickoffCanceled} for that
+     * deal's trial, or null when the booking is on no deal. Whether it was the trial's kick-off, the trial processor
+     * decides by the booking's lead. The event id is the activity's, which names the provider's own cancellation, so a
+     * repeat of the webhook is one event.
+     */
+    private static TrialEvent cancellationOnDeal(LeadActivity activity, CrmSynced synced) {
+        if (synced == null || synced.getOutcome() != SyncOutcome.ATTACHED || synced.getDealId() == null) {
+            return null;
+        }
+        return TrialEvent.newBuilder()
+                .setEventId("booking-canceled:" + activity.getActivityId())
+                .setTrialId(TrialIds.forDeal(synced.getDealId()))
+                .setOccurredAt(activity.getOccurredAt())
+                .setPayload(KickoffCanceled.newBuilder()
+                        .setBookingLeadId(activity.getLeadId())
+                        .setCanceledAt(activity.getOccurredAt())
+                        .setProvider(activity.getSource())
                         .build())
                 .build();
     }

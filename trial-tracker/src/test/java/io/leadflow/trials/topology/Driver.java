@@ -2,6 +2,7 @@ package io.leadflow.trials.topology;
 
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.DealStageChanged;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.TrialEvent;
@@ -33,6 +34,7 @@ final class Driver implements AutoCloseable {
     final TestInputTopic<String, LeadRouted> routed;
     final TestInputTopic<String, CrmSynced> synced;
     final TestInputTopic<String, DealStageChanged> stageChanges;
+    final TestInputTopic<String, LeadActivity> activities;
     final TestInputTopic<String, TrialEvent> events;
     final TestOutputTopic<String, TrialEvent> eventsOut;
     final TestOutputTopic<String, TrialReminder> reminders;
@@ -56,6 +58,7 @@ final class Driver implements AutoCloseable {
         synced = driver.createInputTopic(Topics.CRM_SYNCED.name(), keys.serializer(), avro(CrmSynced.class).serializer());
         stageChanges = driver.createInputTopic(Topics.DEALS_STAGE_CHANGED.name(), keys.serializer(),
                 avro(DealStageChanged.class).serializer());
+        activities = driver.createInputTopic(Topics.LEADS_ACTIVITY.name(), keys.serializer(), avro(LeadActivity.class).serializer());
         events = driver.createInputTopic(Topics.TRIALS_EVENTS.name(), keys.serializer(), avro(TrialEvent.class).serializer());
         eventsOut = driver.createOutputTopic(Topics.TRIALS_EVENTS.name(), keys.deserializer(), avro(TrialEvent.class).deserializer());
         reminders = driver.createOutputTopic(Topics.TRIALS_REMINDERS.name(), keys.deserializer(),

@@ -1,11 +1,13 @@
 package io.leadflow.trials.topology;
 
+import io.leadflow.avro.ActivityKind;
 import io.leadflow.avro.AlertField;
 import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.CrmSynced;
 import io.leadflow.avro.Demo;
 import io.leadflow.avro.Deployment;
 import io.leadflow.avro.KickoffBooked;
+import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.LeadSource;
 import io.leadflow.avro.Pipeline;
@@ -183,6 +185,71 @@ class KickoffBookingTests {
         assertThat(driver.reminders.readValuesToList()).isEmpty();
         assertThat(driver.trial(TRIAL).kickoff().bookingLeadId()).isEqualTo(BOOKING);
         assertThat(driver.trial(TRIAL).kickoff().startsAt()).isEqualTo(KICKOFF_CALL.plus(Duration.ofDays(1)).toEpochMilli());
+    }
+
+    @Test
+    void aCancelledKickoffBeforeItsReminderFellDueMakesTheReminderFireAtItsTime() {
+        givenTheCustomerBooks(BOOKING, KICKOFF_CALL, CLOCK);
+        Instant canceled = CLOCK.plus(Duration.ofMinutes(20));
+
+        givenTheCustomerCancels(BOOKING, "calendly:canceled:1", canceled);
+        driver.advanceTo(START);
+
+        assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getReminderId, TrialReminder::getCompletedAt)
+                .containsExactly(tuple(KICKOFF_REMINDER, null));
+        TrialState trial = driver.trial(TRIAL);
+        assertThat(trial.kickoff()).isNull();
+        assertThat(trial.history()).extracting(TrialState.HistoryEntry::type, TrialState.HistoryEntry::outcome)
+                .containsExactly(tuple("started", "applied"), tuple("kickoff-booked", "applied"), tuple("kickoff-canceled", "applied"));
+    }
+
+    @Test
+    void aCancelledKickoffAfterItsReminderWasCompletedFiresANewReminderNowAndABookingAgainCompletesThatOne() {
+        driver.advanceTo(START);
+        Instant booked = START.plus(Duration.ofHours(3));
+        driver.advanceTo(booked);
+        givenTheCustomerBooks(BOOKING, KICKOFF_CALL, booked);
+        Instant canceled = booked.plus(Duration.ofHours(1));
+        driver.advanceTo(canceled);
+
+        givenTheCustomerCancels(BOOKING, "calendly:canceled:2", canceled);
+        givenTheCustomerCancels(BOOKING, "calendly:canceled:2", canceled);
+        driver.advanceTo(canceled.plusSeconds(1));
+
+        String again = TRIAL + ":KICKOFF:" + canceled;
+        assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getReminderId, TrialReminder::getCompletedAt)
+                .containsExactly(tuple(KICKOFF_REMINDER, null), tuple(KICKOFF_REMINDER, booked), tuple(again, null));
+        assertThat(driver.alerts.readValuesToList()).extracting(RepAlert::getAlertId)
+                .containsExactly(KICKOFF_REMINDER, KICKOFF_REMINDER + ":booked", again);
+
+        // booked anew: the new reminder is the one completed
+        Instant rebooked = canceled.plus(Duration.ofHours(2));
+        driver.advanceTo(rebooked);
+        givenTheCustomerBooks("lead-acme-kickoff-again", KICKOFF_CALL.plus(Duration.ofDays(1)), rebooked);
+        assertThat(driver.reminders.readValuesToList()).extracting(TrialReminder::getReminderId, TrialReminder::getCompletedAt)
+                .containsExactly(tuple(again, rebooked));
+        assertThat(driver.trial(TRIAL).kickoff().reminderId()).isEqualTo(again);
+    }
+
+    @Test
+    void theCancellationOfAnotherBookingChangesNothing() {
+        givenTheCustomerBooks(BOOKING, KICKOFF_CALL, CLOCK);
+        driver.routed.pipeInput("lead-acme-other", booking("lead-acme-other", KICKOFF_CALL, CLOCK), CLOCK);
+        driver.synced.pipeInput("lead-acme-other", attached("lead-acme-other"), CLOCK);
+
+        givenTheCustomerCancels("lead-acme-other", "calendly:canceled:3", CLOCK.plusSeconds(30));
+        driver.advanceTo(START);
+
+        assertThat(driver.reminders.readValuesToList()).isEmpty();
+        TrialState trial = driver.trial(TRIAL);
+        assertThat(trial.kickoff().bookingLeadId()).isEqualTo(BOOKING);
+        assertThat(trial.history()).extracting(TrialState.HistoryEntry::outcome).endsWith("not-the-kickoff");
+    }
+
+    /** The customer cancels through Calendly: intake publishes a BOOKING_CANCELED activity of the booking's lead. */
+    private void givenTheCustomerCancels(String leadId, String activityId, Instant at) {
+        driver.activities.pipeInput(leadId, LeadActivity.newBuilder().setActivityId(activityId).setLeadId(leadId)
+                .setKind(ActivityKind.BOOKING_CANCELED).setSource("calendly").setOccurredAt(at).build(), at);
     }
 
     /** The customer books through Calendly: intake publishes a lead with its demo, crm-sync attaches it to the trial's deal. */
