@@ -86,9 +86,7 @@ class KickoffBookingTests {
 
     @Test
     void aBookingAfterTheKickoffFiredCompletesItsTaskAndUpdatesTheOwnersAlert() {
-        driver.advanceTo(START);
-        Instant booked = START.plus(Duration.ofHours(3));
-        driver.advanceTo(booked);
+        Instant booked = theKickoffFiredAndThreeHoursPassed();
 
         givenTheCustomerBooks(BOOKING, KICKOFF_CALL, booked);
 
@@ -117,9 +115,7 @@ class KickoffBookingTests {
 
     @Test
     void theSameBookingTwiceHasOneEffect() {
-        driver.advanceTo(START);
-        Instant booked = START.plus(Duration.ofHours(3));
-        driver.advanceTo(booked);
+        Instant booked = theKickoffFiredAndThreeHoursPassed();
 
         givenTheCustomerBooks(BOOKING, KICKOFF_CALL, booked);
         givenTheCustomerBooks(BOOKING, KICKOFF_CALL, booked);
@@ -205,9 +201,7 @@ class KickoffBookingTests {
 
     @Test
     void aCancelledKickoffAfterItsReminderWasCompletedFiresANewReminderNowAndABookingAgainCompletesThatOne() {
-        driver.advanceTo(START);
-        Instant booked = START.plus(Duration.ofHours(3));
-        driver.advanceTo(booked);
+        Instant booked = theKickoffFiredAndThreeHoursPassed();
         givenTheCustomerBooks(BOOKING, KICKOFF_CALL, booked);
         Instant canceled = booked.plus(Duration.ofHours(1));
         driver.advanceTo(canceled);
@@ -250,6 +244,14 @@ class KickoffBookingTests {
     private void givenTheCustomerCancels(String leadId, String activityId, Instant at) {
         driver.activities.pipeInput(leadId, LeadActivity.newBuilder().setActivityId(activityId).setLeadId(leadId)
                 .setKind(ActivityKind.BOOKING_CANCELED).setSource("calendly").setOccurredAt(at).build(), at);
+    }
+
+    /** The trial's kick-off reminder fired at its start; the clock then moves three hours on, to the returned time. */
+    private Instant theKickoffFiredAndThreeHoursPassed() {
+        driver.advanceTo(START);
+        Instant later = START.plus(Duration.ofHours(3));
+        driver.advanceTo(later);
+        return later;
     }
 
     /** The customer books through Calendly: intake publishes a lead with its demo, crm-sync attaches it to the trial's deal. */
