@@ -18,7 +18,7 @@ import java.util.Set;
  *   <li>HubSpot refusing our credentials ({@link HubSpotAuthGuard}), until a probe is accepted again.</li>
  * </ul>
  */
-public class ListenerPauser {
+class ListenerPauser {
 
     private static final Logger log = LoggerFactory.getLogger(ListenerPauser.class);
 

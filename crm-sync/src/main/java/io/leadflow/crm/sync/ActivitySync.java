@@ -20,7 +20,7 @@ import java.util.Map;
  * ({@code note:<leadId>:activity:<activityId>}) and searched for before it is created, so a repeated activity adds
  * nothing. Other kinds are routing-service's business; an activity of a lead crm-sync has not synced is skipped.
  */
-public class ActivitySync {
+class ActivitySync {
 
     private static final int MAX_DETAIL = 2_000;
 

@@ -8,7 +8,7 @@ import io.leadflow.avro.LeadRouted;
  * default allows everyone. Declare a bean of this type to replace it.
  */
 @FunctionalInterface
-public interface IntroEmailGate {
+interface IntroEmailGate {
 
     IntroEmailGate ALLOW_ALL = lead -> true;
 

@@ -53,7 +53,7 @@ import java.util.function.Predicate;
  * When a lead with a deal that already existed comes again with its demo at another time, its demo task is moved there
  * and a note says so (keyed by the new start, so a replay adds nothing).
  */
-public class LeadSync {
+class LeadSync {
 
     private final HubSpotCrm crm;
     private final CrmProperties properties;

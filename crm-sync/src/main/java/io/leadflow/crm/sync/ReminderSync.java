@@ -21,7 +21,7 @@ import java.util.Optional;
  * customer booked the kick-off) marks that same task {@code COMPLETED} (tasks batch update), or creates it completed
  * when it does not exist yet; a task already completed is left alone. Four calls at most for a batch of 100.
  */
-public class ReminderSync {
+class ReminderSync {
 
     private final HubSpotCrm crm;
 

@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * {@link #submit} returns at once; {@code onDone} runs when the alert is finished for good (posted, found already
  * posted, skipped as a duplicate, or dead-lettered).
  */
-public class AlertDelivery {
+class AlertDelivery {
 
     /** The lane of alerts that have nowhere to go; they are dead-lettered there. */
     static final String NO_CHANNEL = "(no channel)";

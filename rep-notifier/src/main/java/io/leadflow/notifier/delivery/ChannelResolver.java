@@ -13,7 +13,7 @@ import java.util.Optional;
  * ({@code LEADFLOW_SLACK_CHANNEL_<KIND>}, which wins over {@code leadflow.notifier.channels.<kind>}); else a direct
  * message to the rep's Slack user id.
  */
-public class ChannelResolver {
+class ChannelResolver {
 
     static final String ENV_PREFIX = "LEADFLOW_SLACK_CHANNEL_";
 

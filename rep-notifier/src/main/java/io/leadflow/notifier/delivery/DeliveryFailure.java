@@ -6,7 +6,7 @@ import io.leadflow.platform.kafka.DeadLetters;
  * Why an alert was given up: {@link #error()} is Slack's error code (or {@code no_destination},
  * {@code unverifiable}), sent along to {@code rep.alerts.dlt} in the {@value #HEADER} header.
  */
-public class DeliveryFailure extends DeadLetters.PermanentFailure {
+class DeliveryFailure extends DeadLetters.PermanentFailure {
 
     /** Dead-letter header holding the Slack error code. */
     public static final String HEADER = "leadflow_slack_error";

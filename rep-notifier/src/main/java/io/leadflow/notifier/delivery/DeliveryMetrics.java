@@ -16,7 +16,7 @@ import java.time.Instant;
  * {@code leadflow.notifier.throttled{reason}} is the time alerts waited for the channel's token or a
  * {@code Retry-After}; {@code leadflow.notifier.digest.alerts} is how many alerts each digest message listed.
  */
-public class DeliveryMetrics {
+class DeliveryMetrics {
 
     /** What became of an alert. */
     enum Outcome {

@@ -5,7 +5,7 @@ package io.leadflow.notifier.templates;
  * a form message) can never form a mention ({@code <!channel>}), a link ({@code <https://evil|click>}) or a user
  * reference. Everything else is left as it is.
  */
-public final class Mrkdwn {
+final class Mrkdwn {
 
     private static final String ELLIPSIS = "…";
 
