@@ -27,8 +27,10 @@ final class Chaos {
                 trials   40 evaluations with reminders falling due over 120 s (quick: 60 s); each trial-tracker
                          instance killed around them and restarted
               only when named (set through the sandboxes' fault controls, PUT /sandbox/{hubspot|slack}/faults):
-                hubspot  HubSpot answers every call 503 for 60 s (quick: 20 s)
-                slack    Slack answers every call 429 with Retry-After 1 s for 60 s (quick: 20 s)
+                hubspot  HubSpot answers every call 503 for 10 min, then 429 for 2 min, then 5 s late for 2 min
+                         (quick: 40 s, 20 s, 20 s)
+                slack    Slack answers every call 503 for 5 min, then 429 with Retry-After 1 s for 2 min
+                         (quick: 30 s, 20 s)
                 partition  one instance of each service in a network namespace of its own, cut off for 60 s and healed
                            (needs root and iproute2: ip netns, veth pairs, a bridge 10.231.0.1/24)
               --quick   shorter phases
@@ -131,8 +133,12 @@ final class Chaos {
     /** Scenarios run only when named, set through the sandboxes' fault controls ({@code PUT /sandbox/{hubspot|slack}/faults}). */
     static Map<String, Supplier<Scenario>> onRequest(boolean quick) {
         Map<String, Supplier<Scenario>> all = new LinkedHashMap<>();
-        all.put("hubspot", () -> SandboxFault.hubspotOutage(Duration.ofSeconds(quick ? 20 : 60)));
-        all.put("slack", () -> SandboxFault.slackRateLimitStorm(Duration.ofSeconds(quick ? 20 : 60)));
+        all.put("hubspot", () -> quick
+                ? SandboxFault.hubspot(Duration.ofSeconds(40), Duration.ofSeconds(20), Duration.ofSeconds(20))
+                : SandboxFault.hubspot(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2)));
+        all.put("slack", () -> quick
+                ? SandboxFault.slack(Duration.ofSeconds(30), Duration.ofSeconds(20))
+                : SandboxFault.slack(Duration.ofMinutes(5), Duration.ofMinutes(2)));
         // 60 s even when quick: longer than a consumer's session, so the group moves the cut instances' partitions
         all.put("partition", () -> new NetworkPartition(Duration.ofSeconds(60)));
         return all;

@@ -27,6 +27,14 @@ interface Scenario {
     /** Injects the faults, recording what happened when; returns once every faulty part was told to come back. */
     void inject(Stack stack, Timeline timeline);
 
+    /**
+     * How much longer than the run's usual wait the sinks may take to complete: a provider held back for minutes leaves
+     * a backlog (Slack takes one message a second per channel) that takes about as long to drain.
+     */
+    default Duration extraSettle() {
+        return Duration.ZERO;
+    }
+
     /** Sinks of the scenario's own besides the leads' (for example trial reminders), read once the leads' are complete. */
     default List<Audit.Sink> audit(Stack stack) {
         return List.of();

@@ -80,11 +80,12 @@ final class ScenarioRun {
                 List<Audit.Lead> leads = deliveries.stream().filter(WebhookLoad.Delivery::accepted)
                         .map(d -> new Audit.Lead(d.leadId(), d.email(), d.domain())).toList();
                 log("%s: %d webhooks sent, %d acknowledged; waiting for the sinks", scenario.name(), load.sent(), leads.size());
+                Duration settle = pace.settle().plus(scenario.extraSettle());
                 AtomicReference<List<Audit.Sink>> last = new AtomicReference<>(List.of());
                 AtomicReference<Instant> converged = new AtomicReference<>();
                 Map<String, Duration> sinkComplete = new java.util.LinkedHashMap<>();
                 try {
-                    Awaitility.await("every sink complete").atMost(pace.settle()).pollInterval(Duration.ofSeconds(3))
+                    Awaitility.await("every sink complete").atMost(settle).pollInterval(Duration.ofSeconds(3))
                             .ignoreException(Audit.RateLimited.class).until(() -> {
                                 List<Audit.Sink> sinks = new ArrayList<>(audit.check(leads));
                                 sinks.addAll(scenario.audit(stack));
@@ -104,7 +105,7 @@ final class ScenarioRun {
                     // complete: stay a while longer, so that a late duplicate is seen too
                     Awaitility.await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
                 } catch (ConditionTimeoutException e) {
-                    log("%s: the sinks were not complete after %d s", scenario.name(), pace.settle().toSeconds());
+                    log("%s: the sinks were not complete after %d s", scenario.name(), settle.toSeconds());
                 }
                 List<Audit.Sink> sinks = Awaitility.await("final audit").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
                         .ignoreException(Audit.RateLimited.class).until(() -> {
