@@ -97,12 +97,27 @@ public final class FreeText {
 
     /** Every signal in a piece of text (its first {@value #MAX_SIGNAL_CHARS} characters). */
     public static Signals read(String text) {
+        return read(text, Stated.NOTHING);
+    }
+
+    /**
+     * What a form states in fields of its own, so its free text is not searched for it: the field wins anyway, and the
+     * plan and quantity patterns are the costliest part of reading a message.
+     */
+    public record Stated(boolean plan, boolean monthlyEvents, boolean monthlyActiveUsers) {
+
+        public static final Stated NOTHING = new Stated(false, false, false);
+    }
+
+    /** The signals in a piece of text, leaving out (null) what {@code stated} says the form already gives. */
+    public static Signals read(String text, Stated stated) {
         if (text == null || text.isBlank()) {
             return new Signals(null, null, null, Set.of(), false, false);
         }
         String lower = lower(text);
-        return new Signals(plan(lower), firstQuantity(lower, EVENTS_AFTER, EVENTS_BEFORE),
-                firstQuantity(lower, USERS_AFTER, USERS_BEFORE), needs(lower),
+        return new Signals(stated.plan() ? null : plan(lower),
+                stated.monthlyEvents() ? null : firstQuantity(lower, EVENTS_AFTER, EVENTS_BEFORE),
+                stated.monthlyActiveUsers() ? null : firstQuantity(lower, USERS_AFTER, USERS_BEFORE), needs(lower),
                 Y_COMBINATOR.matcher(lower).find(), GROUP_DEMO.matcher(lower).find());
     }
 

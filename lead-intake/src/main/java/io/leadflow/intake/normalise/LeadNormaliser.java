@@ -54,7 +54,8 @@ public final class LeadNormaliser {
     public static LeadReceived normalise(LeadDraft draft, WebhookSource source, String sourceEventId, Instant receivedAt) {
         String email = email(draft.email, draft.emailField);
         String emailDomain = email.substring(email.indexOf('@') + 1);
-        FreeText.Signals signals = FreeText.read(draft.freeText.toString());
+        FreeText.Signals signals = FreeText.read(draft.freeText.toString(), new FreeText.Stated(draft.planInterest != null,
+                draft.monthlyEvents != null, draft.monthlyActiveUsers != null));
 
         String first = bounded(draft.firstName);
         String last = bounded(draft.lastName);

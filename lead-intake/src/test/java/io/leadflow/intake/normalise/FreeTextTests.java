@@ -72,6 +72,22 @@ class FreeTextTests {
         assertThat(signals.monthlyActiveUsers()).isEqualTo(users);
     }
 
+    @Test
+    void whatAFormStatesInItsOwnFieldsIsNotLookedForInItsMessage() {
+        String text = "We are on the scale plan with 2.5M events per month from 20k MAU and need SSO";
+        FreeText.Signals all = FreeText.read(text);
+        assertThat(all.planInterest()).isEqualTo(PlanInterest.SCALE);
+        assertThat(all.monthlyEvents()).isEqualTo(2_500_000L);
+        assertThat(all.monthlyActiveUsers()).isEqualTo(20_000L);
+
+        FreeText.Signals rest = FreeText.read(text, new FreeText.Stated(true, true, false));
+
+        assertThat(rest.planInterest()).isNull();
+        assertThat(rest.monthlyEvents()).isNull();
+        assertThat(rest.monthlyActiveUsers()).isEqualTo(20_000L);
+        assertThat(rest.needs()).isEqualTo(all.needs()).isNotEmpty();
+    }
+
     @ParameterizedTest(name = "\"{0}\" has {1} events")
     @CsvSource(delimiter = '|', textBlock = """
             version 2.5m events                    | 2500000
