@@ -53,13 +53,8 @@ final class ScenarioRun {
     Result run(Scenario scenario) {
         Instant started = Instant.now();
         String runId = Long.toString(started.toEpochMilli() % 1_000_000_000L, 36);
-        Stack stack = new Stack(new Stack.Layout(repository, workDir.resolve(scenario.name()), scenario.instances(), pace.javaOptions(),
-                scenario.isolated()),
-                Signing.random());
         Scenario.Timeline timeline = new Scenario.Timeline();
-        try (stack) {
-            log("%s: starting the stack (%s)", scenario.name(), scenario.instances());
-            stack.start();
+        try (Stack stack = startStack(scenario)) {
             log("%s: stack up after %d s; posting %.1f webhooks/s", scenario.name(), Duration.between(started, Instant.now()).toSeconds(),
                     pace.webhooksPerSecond());
             Audit audit = new Audit(stack.hubspotUrl(), stack.slackUrl());
@@ -126,6 +121,30 @@ final class ScenarioRun {
             log("%s: could not run: %s", scenario.name(), e.getMessage());
             return new Result(scenario.name(), scenario.description(), scenario.instances(), 0, 0, 0, 0, 0, timeline.events(),
                     new ArrayList<>(), null, Map.of(), Duration.between(started, Instant.now()), String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * A started stack. Its ports are found free just before its processes bind them, so another program on the machine
+     * can take one in between; a stack that does not start is closed and started once more, on new ports and in a
+     * directory of its own.
+     */
+    private Stack startStack(Scenario scenario) {
+        for (int attempt = 1; ; attempt++) {
+            Path dir = workDir.resolve(attempt == 1 ? scenario.name() : scenario.name() + "-" + attempt);
+            Stack stack = new Stack(new Stack.Layout(repository, dir, scenario.instances(), pace.javaOptions(), scenario.isolated()),
+                    Signing.random());
+            log("%s: starting the stack (%s)", scenario.name(), scenario.instances());
+            try {
+                stack.start();
+                return stack;
+            } catch (RuntimeException e) {
+                stack.close();
+                if (attempt == 2) {
+                    throw e;
+                }
+                log("%s: the stack did not start (%s); once more, on new ports", scenario.name(), e.getMessage());
+            }
         }
     }
 
