@@ -2,6 +2,7 @@ package io.leadflow.sandbox.slack;
 
 import io.leadflow.sandbox.RecordedCall;
 import io.leadflow.sandbox.slack.SlackSandbox.SlackCall;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayDeque;
@@ -37,6 +38,25 @@ final class SlackCallLog {
 
     void clear() {
         calls.clear();
+    }
+
+    /**
+     * What is kept of an answer: a page of messages or channels only as its size ({@code "messages": 200} instead of
+     * the array), since a busy workspace's pages, kept for thousands of calls, would fill the heap.
+     */
+    static JsonNode kept(JsonNode answer) {
+        if (!(answer instanceof ObjectNode o) || !(o.path("messages").isArray() || o.path("channels").isArray())) {
+            return answer;
+        }
+        ObjectNode kept = o.objectNode();
+        o.properties().forEach(e -> {
+            if ((e.getKey().equals("messages") || e.getKey().equals("channels")) && e.getValue().isArray()) {
+                kept.put(e.getKey(), e.getValue().size());
+            } else {
+                kept.set(e.getKey(), e.getValue());
+            }
+        });
+        return kept;
     }
 
     /** The arguments as they are kept and shown: a {@code token} argument masked, like every token in Leadflow's logs. */

@@ -6,9 +6,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -300,34 +302,65 @@ final class SlackMethods {
         boolean inclusive = args.path("inclusive").asBoolean(false) || "true".equals(args.path("inclusive").asString(""));
         boolean metadata = args.path("include_all_metadata").asBoolean(false) || "true".equals(args.path("include_all_metadata").asString(""));
         int limit = Math.max(1, Math.min(999, intArg(args, "limit", 100)));
-        int start = args.path("cursor").asString("").isBlank() ? 0 : Integer.parseInt(args.path("cursor").asString().replace("bmV4dF9", ""));
+        // Slack's cursor here is base64 of "next_ts:<the next page's first ts, without its dot>", so a page does not
+        // shift when messages are posted between two calls (https://docs.slack.dev/reference/methods/conversations.history)
+        BigDecimal from = null;
+        String cursor = args.path("cursor").asString("").trim();
+        if (!cursor.isEmpty()) {
+            from = cursorTs(cursor);
+            if (from == null) {
+                return fail("invalid_cursor");
+            }
+        }
         List<ObjectNode> newestFirst = new ArrayList<>();
         for (ObjectNode m : all) {
             BigDecimal ts = decimal(m.path("ts").asString());
             int vsOldest = ts.compareTo(oldest);
             boolean afterOldest = inclusive ? vsOldest >= 0 : vsOldest > 0;
             boolean beforeLatest = latest == null || (inclusive ? ts.compareTo(latest) <= 0 : ts.compareTo(latest) < 0);
-            if (afterOldest && beforeLatest) {
+            if (afterOldest && beforeLatest && (from == null || ts.compareTo(from) <= 0)) {
                 newestFirst.add(m);
             }
         }
         Collections.reverse(newestFirst);
         ArrayNode messages = JSON.createArrayNode();
-        newestFirst.stream().skip(start).limit(limit).forEach(m -> {
+        newestFirst.stream().limit(limit).forEach(m -> {
             ObjectNode copy = m.deepCopy();
             if (!metadata) {
                 copy.remove("metadata");
             }
             messages.add(copy);
         });
-        boolean more = start + limit < newestFirst.size();
+        boolean more = limit < newestFirst.size();
         ObjectNode answer = JSON.createObjectNode();
         answer.put("ok", true);
         answer.set("messages", messages);
         answer.put("has_more", more);
         answer.put("pin_count", 0);
-        answer.putObject("response_metadata").put("next_cursor", more ? "bmV4dF9" + (start + limit) : "");
+        answer.putObject("response_metadata").put("next_cursor", more ? nextCursor(newestFirst.get(limit).path("ts").asString()) : "");
         return new Answer(200, answer, Map.of());
+    }
+
+    private static String nextCursor(String ts) {
+        return Base64.getEncoder().encodeToString(("next_ts:" + ts.replace(".", "")).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The ts a history cursor starts its page at, or null when it is not one this workspace gave out. */
+    private static BigDecimal cursorTs(String cursor) {
+        if (cursor.length() > 64) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String digits = decoded.startsWith("next_ts:") ? decoded.substring("next_ts:".length()) : "";
+        if (digits.length() < 7 || digits.length() > 20 || !digits.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        return new BigDecimal(digits.substring(0, digits.length() - 6) + "." + digits.substring(digits.length() - 6));
     }
 
     private Answer lookupByEmail(ObjectNode args) {

@@ -155,7 +155,8 @@ public final class SlackSandbox implements AutoCloseable {
             }
             answer = fault.answer();
         }
-        record(new SlackCall(now, httpMethod, method, SlackCallLog.withoutToken(arguments), contentType, bearer, answer.status(), answer.body()));
+        record(new SlackCall(now, httpMethod, method, SlackCallLog.withoutToken(arguments), contentType, bearer, answer.status(),
+                SlackCallLog.kept(answer.body())));
         return answer;
     }
 
@@ -318,7 +319,7 @@ public final class SlackSandbox implements AutoCloseable {
         return SlackCallLog.forConsole(slackCalls(), limit);
     }
 
-    /** The calls kept (the most recent {@code recordedCalls}), oldest first, in full. */
+    /** The calls kept (the most recent {@code recordedCalls}), oldest first; a page of messages or channels as its size. */
     public List<SlackCall> slackCalls() {
         synchronized (lock) {
             return calls.all();

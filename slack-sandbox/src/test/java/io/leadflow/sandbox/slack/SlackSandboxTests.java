@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,6 +62,48 @@ class SlackSandboxTests {
         JsonNode shown = slack.messages(10).get(0);
         assertThat(shown.path("dmUserEmail").asString()).isEqualTo("simon@example.com");
         assertThat(shown.path("blocks").get(0).path("text").path("text").asString()).isEqualTo("New lead: Acme");
+    }
+
+    @Test
+    void historyPagesDoNotShiftWhenMessagesArePostedBetweenCallsAndABadCursorIsRefused() {
+        // a workspace whose per-channel burst allows every post below at one fixed instant
+        SlackSandbox busy = new SlackSandbox(Clock.fixed(Instant.parse("2026-01-05T10:00:00Z"), ZoneOffset.UTC), 20, 100, Map.of());
+        BiFunction<String, String, SlackSandbox.Answer> call = (method, json) ->
+                busy.handle("POST", method, "Bearer xoxb-test", (ObjectNode) SlackSandbox.JSON.readTree(json));
+        for (int i = 1; i <= 5; i++) {
+            call.apply("chat.postMessage", "{\"channel\":\"C7\",\"text\":\"m" + i + "\"}");
+        }
+        JsonNode first = call.apply("conversations.history", "{\"channel\":\"C7\",\"limit\":2}").body();
+        call.apply("chat.postMessage", "{\"channel\":\"C7\",\"text\":\"m6\"}");
+        call.apply("chat.postMessage", "{\"channel\":\"C7\",\"text\":\"m7\"}");
+        String cursor = first.path("response_metadata").path("next_cursor").asString();
+        JsonNode second = call.apply("conversations.history", "{\"channel\":\"C7\",\"limit\":2,\"cursor\":\"" + cursor + "\"}").body();
+        JsonNode third = call.apply("conversations.history", "{\"channel\":\"C7\",\"limit\":2,\"cursor\":\""
+                + second.path("response_metadata").path("next_cursor").asString() + "\"}").body();
+
+        assertThat(first.path("messages").valueStream().map(m -> m.path("text").asString())).containsExactly("m5", "m4");
+        assertThat(Base64.getDecoder().decode(cursor)).asString().startsWith("next_ts:");
+        assertThat(second.path("messages").valueStream().map(m -> m.path("text").asString())).containsExactly("m3", "m2");
+        assertThat(third.path("messages").valueStream().map(m -> m.path("text").asString())).containsExactly("m1");
+        assertThat(third.path("has_more").asBoolean()).isFalse();
+        assertThat(third.path("response_metadata").path("next_cursor").asString()).isEmpty();
+        assertThat(error(call.apply("conversations.history", "{\"channel\":\"C7\",\"cursor\":\"bmV4dF9zomething\"}"))).isEqualTo("invalid_cursor");
+        assertThat(error(call.apply("conversations.history", "{\"channel\":\"C7\",\"cursor\":\"not base64 at all\"}"))).isEqualTo("invalid_cursor");
+    }
+
+    @Test
+    void theCallLogKeepsAPageOfHistoryOnlyAsItsSize() {
+        call("chat.postMessage", "{\"channel\":\"C8\",\"text\":\"a\"}");
+        call("chat.postMessage", "{\"channel\":\"C8\",\"text\":\"b\"}");
+
+        JsonNode answered = call("conversations.history", "{\"channel\":\"C8\"}").body();
+
+        assertThat(answered.path("messages").size()).isEqualTo(2);
+        List<SlackSandbox.SlackCall> history = slack.slackCalls("conversations.history");
+        SlackSandbox.SlackCall logged = history.get(history.size() - 1);
+        assertThat(logged.method()).isEqualTo("conversations.history");
+        assertThat(logged.answer().path("messages").asInt()).isEqualTo(2);
+        assertThat(logged.answer().path("ok").asBoolean()).isTrue();
     }
 
     @Test
