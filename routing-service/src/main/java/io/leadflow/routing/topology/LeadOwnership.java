@@ -367,10 +367,12 @@ final class LeadOwnership {
             String leadId = parts[0];
             int version = Integer.parseInt(parts[1].substring(1));
             SlaState clock = clocks.get(leadId);
+            if (clock == null || clock.version() != version || clock.status() != SlaState.Status.WAITING) {
+                continue; // accepted, or a newer version has its own clock: the decision need not be read
+            }
             LeadRouted decision = decisions.get(leadId);
-            if (clock == null || decision == null || clock.version() != version || clock.status() != SlaState.Status.WAITING
-                    || decision.getDecisionVersion() != version) {
-                continue; // accepted, or a newer version has its own clock
+            if (decision == null || decision.getDecisionVersion() != version) {
+                continue;
             }
             long at = row.dueAt().toEpochMilli();
             if (parts[2].equals(REMIND) && clock.remindAt() != null && clock.remindAt() == at) {
