@@ -27,29 +27,30 @@ public final class SlaAlerts {
     /** The owner accepted: their NEW_LEAD message is replaced by one without buttons. */
     public static RepAlert accepted(LeadRouted decision, Instant at) {
         int version = decision.getDecisionVersion();
-        return RepAlert.newBuilder(NewLeadAlert.from(decision))
-                .setAlertId("LEAD_ACCEPTED:" + decision.getLeadId() + ":v" + version)
-                .setKind(AlertKind.LEAD_ACCEPTED)
-                .setTitle("Accepted by " + decision.getOwner().getName() + " at " + HOUR.format(at) + " UTC")
-                .setButtons(List.of())
-                .setUpdatesAlertId(NewLeadAlert.alertId(decision.getLeadId(), version))
-                .setCreatedAt(at)
-                .build();
+        // the NEW_LEAD alert is built for this alone, so it is changed in place rather than deep-copied by a builder
+        RepAlert alert = NewLeadAlert.from(decision);
+        alert.setAlertId("LEAD_ACCEPTED:" + decision.getLeadId() + ":v" + version);
+        alert.setKind(AlertKind.LEAD_ACCEPTED);
+        alert.setTitle("Accepted by " + decision.getOwner().getName() + " at " + HOUR.format(at) + " UTC");
+        alert.setButtons(List.of());
+        alert.setUpdatesAlertId(NewLeadAlert.alertId(decision.getLeadId(), version));
+        alert.setCreatedAt(at);
+        return alert;
     }
 
     /** The previous owner's NEW_LEAD message of {@code before}'s version, replaced in place: the lead is no longer theirs. */
     public static RepAlert reassigned(LeadRouted before, LeadRouted after, Instant at) {
         int version = before.getDecisionVersion();
-        return RepAlert.newBuilder(NewLeadAlert.from(before))
-                .setAlertId("LEAD_REASSIGNED:" + before.getLeadId() + ":v" + version)
-                .setKind(AlertKind.LEAD_REASSIGNED)
-                .setTitle(sameOwner(before.getOwner(), after.getOwner())
-                        ? "Re-routed: " + after.getChangeReason() + " (see the new alert)"
-                        : "Reassigned to " + after.getOwner().getName() + ": " + after.getChangeReason())
-                .setButtons(List.of())
-                .setUpdatesAlertId(NewLeadAlert.alertId(before.getLeadId(), version))
-                .setCreatedAt(at)
-                .build();
+        RepAlert alert = NewLeadAlert.from(before);
+        alert.setAlertId("LEAD_REASSIGNED:" + before.getLeadId() + ":v" + version);
+        alert.setKind(AlertKind.LEAD_REASSIGNED);
+        alert.setTitle(sameOwner(before.getOwner(), after.getOwner())
+                ? "Re-routed: " + after.getChangeReason() + " (see the new alert)"
+                : "Reassigned to " + after.getOwner().getName() + ": " + after.getChangeReason());
+        alert.setButtons(List.of());
+        alert.setUpdatesAlertId(NewLeadAlert.alertId(before.getLeadId(), version));
+        alert.setCreatedAt(at);
+        return alert;
     }
 
     /** The owner has not accepted yet: a direct message again. */

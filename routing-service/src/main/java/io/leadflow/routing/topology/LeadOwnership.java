@@ -367,10 +367,12 @@ final class LeadOwnership {
             String leadId = parts[0];
             int version = Integer.parseInt(parts[1].substring(1));
             SlaState clock = clocks.get(leadId);
+            if (clock == null || clock.version() != version || clock.status() != SlaState.Status.WAITING) {
+                continue; // accepted, or a newer version has its own clock: the decision need not be read
+            }
             LeadRouted decision = decisions.get(leadId);
-            if (clock == null || decision == null || clock.version() != version || clock.status() != SlaState.Status.WAITING
-                    || decision.getDecisionVersion() != version) {
-                continue; // accepted, or a newer version has its own clock
+            if (decision == null || decision.getDecisionVersion() != version) {
+                continue;
             }
             long at = row.dueAt().toEpochMilli();
             if (parts[2].equals(REMIND) && clock.remindAt() != null && clock.remindAt() == at) {
@@ -458,14 +460,28 @@ final class LeadOwnership {
 
     /** The decision's next version: the same lead, pipeline and plan, another owner (or the same, re-routed), why it changed. */
     static LeadRouted newVersion(LeadRouted decision, Owner owner, List<RoutingReason> reasons, Instant now, String why) {
-        return LeadRouted.newBuilder(decision)
-                .setDecisionVersion(decision.getDecisionVersion() + 1)
-                .setPreviousOwner(decision.getOwner())
-                .setOwner(owner)
-                .setReasons(reasons)
-                .setDecidedAt(now)
-                .setChangeReason(why)
-                .build();
+        LeadRouted next = sharing(decision);
+        next.setDecisionVersion(decision.getDecisionVersion() + 1);
+        next.setPreviousOwner(decision.getOwner());
+        next.setOwner(owner);
+        next.setReasons(reasons);
+        next.setDecidedAt(now);
+        next.setChangeReason(why);
+        return next;
+    }
+
+    /**
+     * A new record with the same field values, not copies of them: the lead and everything else a new version keeps
+     * unchanged are shared with the version read from the store, which nothing changes afterwards (a builder would
+     * deep-copy the whole lead on the single routing lane, once per reassignment).
+     */
+    static LeadRouted sharing(LeadRouted decision) {
+        LeadRouted copy = new LeadRouted();
+        int fields = decision.getSchema().getFields().size();
+        for (int field = 0; field < fields; field++) {
+            copy.put(field, decision.get(field));
+        }
+        return copy;
     }
 
     /** A clock for the new version, for its owner, under the policy that applies to it now. */

@@ -7,7 +7,6 @@ import io.leadflow.avro.LeadRouted;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
-import io.leadflow.platform.streams.StateJson;
 import io.leadflow.routing.decide.Router;
 import io.leadflow.routing.privacy.ErasedPeople;
 import io.leadflow.routing.privacy.RoutingErasures;
@@ -52,7 +51,7 @@ public final class RoutingTopology {
     /** {@code day|rep|date} → leads assigned that day; {@code rr|team|rep} → round-robin weight. */
     public static final String COUNTERS_STORE = "routing-counters";
 
-    /** leadId → the lead's SLA clock and ownership history ({@link SlaState} as JSON). */
+    /** leadId → the lead's SLA clock and ownership history ({@link SlaState} in {@link SlaStateSerde}'s binary format). */
     public static final String SLA_STORE = "routing-sla";
     /** The SLA clocks' due-time index: {@code <due millis>|<leadId>|v<version>|REMIND or REASSIGN}. */
     public static final String SLA_DUE_STORE = "routing-sla-due";
@@ -146,7 +145,7 @@ public final class RoutingTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(store(DECISIONS_STORE), Serdes.String(), routed));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(ACCOUNTS_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(COUNTERS_STORE), Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_STORE), Serdes.String(), StateJson.serde(SlaState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_STORE), Serdes.String(), new SlaStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_DUE_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(CRM_LINKS_STORE), Serdes.String(), Serdes.String()));
         AvroSerde<RulesVersion> published = AvroSerde.forValues(RulesVersion.class, serdeConfigs);

@@ -87,6 +87,9 @@ class SlaClockTests {
         assertThat(v2.getRoutedAt()).isEqualTo(decision.getRoutedAt());
         assertThat(v2.getChangeReason()).isEqualTo("Ana passed the lead");
         assertThat(v2.getReasons().get(v2.getReasons().size() - 1).getRule()).isEqualTo("passed");
+        assertThat(v2).as("everything but the ownership fields as in version 1").isEqualTo(LeadRouted.newBuilder(decision)
+                .setDecisionVersion(2).setPreviousOwner(decision.getOwner()).setOwner(v2.getOwner()).setReasons(v2.getReasons())
+                .setDecidedAt(v2.getDecidedAt()).setChangeReason(v2.getChangeReason()).build());
         assertThat(alerts).extracting(RepAlert::getAlertId).containsExactly("NEW_LEAD:" + decision.getLeadId() + ":v2",
                 "LEAD_REASSIGNED:" + decision.getLeadId() + ":v1", "SLA_ESCALATION:" + decision.getLeadId() + ":v1");
         assertThat(alerts.get(0).getRepId()).isEqualTo("bo");
