@@ -113,9 +113,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
      * cipher is configured; values without the prefix (written by a client without a cipher) pass unchanged.
      */
     private Object decrypted(Object value) {
-        FieldCipher fieldCipher = cipher.get();
-        if (fieldCipher != null && value instanceof IndexedRecord record) {
-            PersonalFields.transform(record, field -> PersonalFields.encrypted(field) ? PersonalFields.decrypt(field, fieldCipher) : field);
+        if (cipher != FieldCiphers.Ref.NONE && value instanceof IndexedRecord record) {
+            PersonalFields.transform(record, field -> {
+                FieldCipher fieldCipher = PersonalFields.encrypted(field) ? cipher.get() : null;
+                return fieldCipher == null ? field : PersonalFields.decrypt(field, fieldCipher);
+            });
         }
         return value;
     }

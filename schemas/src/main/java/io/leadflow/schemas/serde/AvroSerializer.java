@@ -111,10 +111,10 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
      * subject path names, when a cipher is configured and the record names a person.
      */
     private IndexedRecord encrypted(T record) {
-        FieldCipher fieldCipher = cipher.get();
-        String path = fieldCipher == null ? null : PersonalFields.subjectPath(record.getSchema());
+        String path = cipher == FieldCiphers.Ref.NONE ? null : PersonalFields.subjectPath(record.getSchema());
         String email = path == null ? null : PersonalFields.email(record, path);
-        if (email == null) {
+        FieldCipher fieldCipher = email == null ? null : cipher.get();
+        if (fieldCipher == null) {
             return record;
         }
         FieldCipher.DataKey key = fieldCipher.keyFor(email);

@@ -31,6 +31,10 @@ public final class FieldCiphers {
         REGISTERED.remove(name, cipher);
     }
 
+    public static void unregister(String name) {
+        REGISTERED.remove(name);
+    }
+
     /** What a serde holds between configure and use: nothing, a cipher, or a name to look up. */
     static final class Ref {
         static final Ref NONE = new Ref(null, null);
