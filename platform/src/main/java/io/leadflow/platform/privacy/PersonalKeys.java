@@ -36,6 +36,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -76,6 +77,7 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
     private final Duration timeout;
     private final Clock clock;
     private final Map<String, SecretKey> keys = new ConcurrentHashMap<>();
+    private final Map<String, Instant> created = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> bySubject = new ConcurrentHashMap<>();
     private final Set<String> shredded = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> creating = new ConcurrentHashMap<>();
@@ -162,8 +164,9 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         String keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        Instant now = clock.instant();
         PersonalKey record = PersonalKey.newBuilder().setSubject(subject).setKeyId(keyId)
-                .setWrapped(ByteBuffer.wrap(wrap(subject, keyId, raw))).setCreatedAt(clock.instant()).build();
+                .setWrapped(ByteBuffer.wrap(wrap(subject, keyId, raw))).setCreatedAt(now).build();
         try {
             producer.send(new ProducerRecord<>(TOPIC, subject + ":" + keyId, record)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -173,7 +176,7 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
             throw new SerializationException("A new data key could not be written to " + TOPIC + " (" + e.getClass().getSimpleName() + "); nothing is written under it");
         }
         SecretKey key = new SecretKeySpec(raw, "AES");
-        remember(subject, keyId, key);
+        remember(subject, keyId, key, now);
         return new DataKey(keyId, key);
     }
 
@@ -226,17 +229,19 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
     }
 
     /**
-     * Deletes every data key of the person: a tombstone for each key known once the topic is read to its end, each
-     * acknowledged before this returns. From then on every copy of the person's encrypted fields is unreadable.
+     * Deletes every data key of the person made before {@code until} (a person who came back after their erasure keeps
+     * the keys of their new records): a tombstone for each key known once the topic is read to its end, each
+     * acknowledged before this returns. From then on every copy of the person's fields written under them is unreadable.
+     * Met again, it finds nothing left to delete.
      *
      * @return how many keys were deleted
      * @throws IllegalStateException when the keys could not be read to their end or a tombstone was not acknowledged
      */
-    public int shred(String subject) {
+    public int shred(String subject, Instant until) {
         if (!caughtUp()) {
             throw new IllegalStateException("The data keys could not be read to their end; nothing deleted yet");
         }
-        List<String> ids = List.copyOf(bySubject.getOrDefault(subject, Set.of()));
+        List<String> ids = keysBefore(subject, until);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (String id : ids) {
             sent.add(producer.send(new ProducerRecord<>(TOPIC, subject + ":" + id, null)));
@@ -253,6 +258,12 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
         }
         ids.forEach(id -> forget(subject, id));
         return ids.size();
+    }
+
+    /** The person's keys this instance holds that were made before {@code until}. */
+    public List<String> keysBefore(String subject, Instant until) {
+        return bySubject.getOrDefault(subject, Set.of()).stream()
+                .filter(id -> created.getOrDefault(id, Instant.MIN).isBefore(until)).toList();
     }
 
     /** How many keys this instance holds for the person (0 once they are shredded). */
@@ -273,17 +284,18 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
             forget(subject, keyId);
         } else if (record.value() instanceof PersonalKey wrapped) {
             try {
-                remember(subject, keyId, new SecretKeySpec(unwrap(subject, keyId, bytes(wrapped.getWrapped())), "AES"));
+                remember(subject, keyId, new SecretKeySpec(unwrap(subject, keyId, bytes(wrapped.getWrapped())), "AES"), wrapped.getCreatedAt());
             } catch (GeneralSecurityException e) {
                 log.warn("The data key at {}-{}@{} does not open under this LEADFLOW_PRIVACY_KEY; skipped", record.topic(), record.partition(), record.offset());
             }
         }
     }
 
-    private void remember(String subject, String keyId, SecretKey key) {
+    private void remember(String subject, String keyId, SecretKey key, Instant createdAt) {
         if (shredded.contains(keyId)) {
             return;
         }
+        created.put(keyId, createdAt);
         keys.put(keyId, key);
         bySubject.computeIfAbsent(subject, s -> ConcurrentHashMap.newKeySet()).add(keyId);
     }
@@ -291,6 +303,7 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
     private void forget(String subject, String keyId) {
         shredded.add(keyId);
         keys.remove(keyId);
+        created.remove(keyId);
         bySubject.computeIfPresent(subject, (s, ids) -> {
             ids.remove(keyId);
             return ids.isEmpty() ? null : ids;

@@ -106,7 +106,9 @@ class PersonalKeysTests {
         byte[] someoneElse = write(a, other, new CountDownLatch(0));
         assertThat(read(b, record).getEmail()).isEqualTo(email);
 
-        assertThat(a.shred(subject)).isEqualTo(1);
+        assertThat(a.shred(subject, Instant.parse("2000-01-01T00:00:00Z"))).as("only keys made before the given time").isZero();
+        assertThat(a.shred(subject, Instant.now().plusSeconds(1))).isEqualTo(1);
+        assertThat(a.shred(subject, Instant.now().plusSeconds(1))).as("met again, nothing left").isZero();
 
         assertThatThrownBy(() -> read(a, record)).isInstanceOf(PersonErasedException.class);
         await().atMost(Duration.ofSeconds(20)).until(() -> b.keysOf(subject) == 0);
@@ -115,8 +117,10 @@ class PersonalKeysTests {
         assertThatThrownBy(() -> read(later, record)).isInstanceOf(PersonErasedException.class);
         assertThat(read(later, someoneElse).getEmail()).as("only that person").isEqualTo(other);
         assertThat(rawKeys(subject)).extracting(ConsumerRecord::value).containsNull();
+        Instant shredAt = Instant.now();
         assertThat(a.keyFor(email).keyId()).as("a person who comes back gets a new key").isNotIn(
                 rawKeys(subject).stream().filter(r -> r.value() == null).map(r -> r.key().substring(subject.length() + 1)).toList());
+        assertThat(a.shred(subject, shredAt)).as("and keeps it when the old erasure is met again").isZero();
     }
 
     private byte[] write(PersonalKeys keys, String email, CountDownLatch go) {

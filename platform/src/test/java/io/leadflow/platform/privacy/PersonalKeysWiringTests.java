@@ -93,7 +93,7 @@ class PersonalKeysWiringTests {
         String text = new String(written, StandardCharsets.UTF_8);
         assertThat(text).doesNotContain(email).doesNotContain("Jane Wiring").contains("lfx1:");
 
-        assertThat(keys.shred(new Subjects("personal-keys-wiring-tests-secret-0123456789").of(email))).isEqualTo(1);
+        assertThat(keys.shred(new Subjects("personal-keys-wiring-tests-secret-0123456789").of(email), Instant.now().plusSeconds(1))).isEqualTo(1);
         try (var replay = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             replay.send(new ProducerRecord<>(Topics.REP_ALERTS.name(), alert.getAlertId(), written)).get();
