@@ -199,6 +199,24 @@ public final class PersonalFields {
         }
     }
 
+    /**
+     * A value as a person may read it: a token decrypted with the cipher, any other value as it is; null when the token's
+     * key was deleted (the person was erased) or there is no cipher to open it.
+     */
+    public static String readable(String value, FieldCipher keys) {
+        if (!encrypted(value)) {
+            return value;
+        }
+        if (keys == null) {
+            return null;
+        }
+        try {
+            return decrypt(value, keys);
+        } catch (PersonErasedException e) {
+            return null;
+        }
+    }
+
     /** Whether the value is an encrypted token (starts with {@value #PREFIX}). */
     public static boolean encrypted(String value) {
         return value != null && value.startsWith(PREFIX);
