@@ -72,7 +72,7 @@ public final class PersonalFields {
      * The email a record's personal fields belong to, following the schema's subject path: field names separated by
      * dots; {@code name[label=Contact]} picks the first record of an array whose field {@code label} equals
      * {@code Contact}. A value {@code Name <address>} gives the address. Null when the path meets a null or a missing
-     * field.
+     * field, or a value that is no address (then the record is written as it is: there is no person to key it under).
      */
     public static String email(IndexedRecord record, String path) {
         Object at = record;
@@ -111,7 +111,8 @@ public final class PersonalFields {
         if (lt >= 0 && value.endsWith(">")) {
             value = value.substring(lt + 1, value.length() - 1).trim();
         }
-        return value.isEmpty() ? null : value;
+        int sign = value.indexOf('@');
+        return sign > 0 && sign < value.length() - 1 ? value : null;
     }
 
     private static Object select(Object list, String field, String value) {

@@ -123,6 +123,14 @@ class PersonalFieldsTests {
     }
 
     @Test
+    void anAlertWhoseContactFieldHoldsNoAddressNamesNoPerson() {
+        RepAlert noAddress = RepAlert.newBuilder(alert()).setFields(List.of(new AlertField("Contact", "Jane Doe"))).build();
+        assertThat(PersonalFields.email(noAddress, "fields[label=Contact].value")).isNull();
+        assertThat(PersonalFields.email(alert(), "fields[label=Contact].value")).isEqualTo("jane.doe@acme.com");
+        assertThat(PersonalFields.email(alert(), "fields[label=Company].value")).isNull();
+    }
+
+    @Test
     void aPlaintextRecordFromAWriterWithoutTheCipherReadsUnchanged() {
         byte[] bytes = writer(null).serialize("leads.routed", decision());
         assertThat(reader(LeadRouted.class, keys).deserialize("leads.routed", bytes)).isEqualTo(decision());
