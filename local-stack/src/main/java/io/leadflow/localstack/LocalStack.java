@@ -20,6 +20,7 @@ import io.leadflow.localstack.system.LocalStackOptions;
 import io.leadflow.localstack.system.Ports;
 import io.leadflow.localstack.system.StartupBanner;
 import io.leadflow.notifier.RepNotifierApplication;
+import io.leadflow.platform.privacy.PersonalKeys;
 import io.leadflow.registry.SchemaRegistryConfig;
 import io.leadflow.registry.SchemaRegistryServer;
 import io.leadflow.routing.RoutingServiceApplication;
@@ -31,12 +32,14 @@ import io.leadflow.schemas.serde.AvroTrust;
 import io.leadflow.trials.TrialTrackerApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +82,7 @@ public final class LocalStack implements AutoCloseable {
     private HubSpotSandbox hubspot;
     private SlackSandbox slack;
     private ConfigurableApplicationContext console;
+    private PersonalKeys consoleKeys;
     private WebhookSecrets secrets;
     private boolean hubspotSandbox;
     private boolean slackSandbox;
@@ -249,7 +253,13 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startConsole() {
-        KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url());
+        KafkaProperties kafka = new KafkaProperties();
+        kafka.setBootstrapServers(List.of(broker.bootstrapServers()));
+        kafka.getProperties().put("schema.registry.url", registry.url());
+        consoleKeys = new PersonalKeys(privacyKey, kafka, Duration.ofSeconds(10), Clock.systemUTC());
+        consoleKeys.start();
+        resources.add(consoleKeys::close);
+        KafkaView kafkaView = new KafkaView(broker.bootstrapServers(), registry.url(), consoleKeys);
         resources.add(kafkaView);
         ConsoleSettings settings = new ConsoleSettings(intakeUrl(), trialsUrl(), serviceUrl(ROUTING), adminToken.value(), endpoints(), hubspotSandbox,
                 slackSandbox, unsignedSources);
@@ -434,6 +444,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String registryUrl() {
         return registry.url();
+    }
+
+    /** The data keys the console opens personal fields with (the stack's {@code LEADFLOW_PRIVACY_KEY}). */
+    PersonalKeys personalKeys() {
+        return consoleKeys;
     }
 
     public String consoleUrl() {

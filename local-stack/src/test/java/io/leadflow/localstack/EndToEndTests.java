@@ -8,6 +8,14 @@ import io.leadflow.avro.Pipeline;
 import io.leadflow.localstack.demo.SampleLeads;
 import io.leadflow.localstack.demo.WebhookClient;
 import io.leadflow.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -16,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -206,6 +215,45 @@ class EndToEndTests {
         // and routing no longer answers for the person's decisions
         assertThat(Http.send("GET", stack.serviceUrl("routing-service") + "/routing/decisions/" + erasedLeads.get(0), null,
                 "Authorization", "Bearer " + stack.adminToken()).statusCode()).isEqualTo(404);
+        // and, the person's data keys deleted, the receipt says the copies on Kafka are unreadable, and no topic of the
+        // stack (dead-letter twins, changelogs and the keys topic included) holds the person's email, name or message
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> StreamSupport.stream(JSON.readTree(
+                Http.send("GET", stack.intakeUrl() + "/privacy/erasures/" + erasureId, null, "Authorization", "Bearer " + stack.adminToken())
+                        .body()).path("systems").spliterator(), false).anyMatch(line -> line.path("system").asString().equals("kafka event topics")
+                        && line.path("status").asString().equals("done")));
+        assertThat(readableCopies(List.of(erased.email(), erased.firstName(), erased.lastName(), erased.message()))).isEmpty();
+    }
+
+    /** Where any of {@code values} appears in a record of any topic of the stack's broker, read raw from the beginning. */
+    List<String> readableCopies(List<String> values) {
+        List<String> found = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (var topic : admin.describeTopics(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get()).allTopicNames().get().values()) {
+                topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    for (byte[] bytes : new byte[][] {record.key(), record.value()}) {
+                        String text = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+                        values.stream().filter(text::contains)
+                                .forEach(v -> found.add(record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + v));
+                    }
+                }
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        return found;
     }
 
     @Test

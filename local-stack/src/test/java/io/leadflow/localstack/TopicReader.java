@@ -3,6 +3,7 @@ package io.leadflow.localstack;
 import io.leadflow.schemas.Topic;
 import io.leadflow.schemas.serde.AvroDeserializer;
 import io.leadflow.schemas.serde.AvroSerdeConfig;
+import io.leadflow.schemas.serde.FieldCipher;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,15 +19,17 @@ import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 
-/** Reads a catalogue topic of the running stack from the beginning, as its consumers would (committed records only). */
+/** Reads a catalogue topic of the running stack from the beginning, as its consumers would (committed records only, personal fields decrypted). */
 final class TopicReader {
 
     private final String bootstrapServers;
     private final String registryUrl;
+    private final FieldCipher keys;
 
     TopicReader(LocalStack stack) {
         this.bootstrapServers = stack.bootstrapServers();
         this.registryUrl = stack.registryUrl();
+        this.keys = stack.personalKeys();
     }
 
     /** Every value on {@code topic} so far. */
@@ -38,6 +41,7 @@ final class TopicReader {
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
         AvroDeserializer<V> values = new AvroDeserializer<>();
         values.configure(config, false);
+        values.withCipher(keys);
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (int p = 0; p < topic.partitions(); p++) {

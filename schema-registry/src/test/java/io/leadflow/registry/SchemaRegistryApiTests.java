@@ -103,6 +103,23 @@ class SchemaRegistryApiTests {
     }
 
     @Test
+    void theTagsOfPersonalFieldsAndTheSubjectPathAreStoredAndAnsweredWithTheSchema() {
+        String subject = subject();
+        Schema decision = io.leadflow.avro.LeadRouted.getClassSchema();
+        for (boolean normalize : new boolean[] {false, true}) {
+            int id = http.post("/subjects/" + subject + "/versions" + (normalize ? "?normalize=true" : ""), body(decision.toString()))
+                    .json().get("id").asInt();
+
+            Schema answered = new Schema.Parser().parse(http.get("/schemas/ids/" + id).json().get("schema").asString());
+
+            assertThat(io.leadflow.schemas.serde.PersonalFields.subjectPath(answered)).isEqualTo("lead.contact.email");
+            Schema contact = answered.getField("lead").schema().getField("contact").schema();
+            assertThat(io.leadflow.schemas.serde.PersonalFields.tagged(contact.getField("email"))).isTrue();
+            assertThat(io.leadflow.schemas.serde.PersonalFields.tagged(contact.getField("companyName"))).isFalse();
+        }
+    }
+
+    @Test
     void lookUpAnswers40401ForAnUnknownSubjectAnd40403ForAnUnknownSchema() {
         String subject = subject();
         http.post("/subjects/" + subject + "/versions", body(PROBE_V1));

@@ -9,6 +9,7 @@ import io.leadflow.avro.IntakeDelivery;
 import io.leadflow.avro.LeadActivity;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.avro.LeadRouted;
+import io.leadflow.avro.PersonalKey;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.RerouteRequested;
 import io.leadflow.avro.RulesVersion;
@@ -122,13 +123,26 @@ public final class Topics {
             new Topic<>("privacy.erasure-reports", ErasureReport.class, "erasureId:system", DEFAULT_PARTITIONS,
                     "lead-intake, routing-service, crm-sync, trial-tracker, rep-notifier", true);
 
+    /**
+     * Compacted: every person's data keys, wrapped under a key derived from {@code LEADFLOW_PRIVACY_KEY}, keyed by
+     * {@code subject:keyId}. Every instance of every service follows it into memory; the serde encrypts each record's
+     * personal fields under a key of its person. lead-intake deletes a person's keys with tombstones when their erasure
+     * is done, which makes every copy of their fields in every topic unreadable at once. Segments roll every ten minutes
+     * and the cleaner takes any dirt, so the wrapped keys themselves leave the log soon after.
+     */
+    public static final Topic<PersonalKey> PRIVACY_KEYS =
+            new Topic<>("privacy.keys", PersonalKey.class, "subject:keyId", DEFAULT_PARTITIONS,
+                    "lead-intake, routing-service, crm-sync, trial-tracker, rep-notifier", true,
+                    Map.of("min.compaction.lag.ms", "0", "segment.ms", Long.toString(java.time.Duration.ofMinutes(10).toMillis()),
+                            "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", Long.toString(java.time.Duration.ofDays(1).toMillis())));
+
     /** The compacted topic the embedded schema registry stores schemas in, as Confluent's does. */
     public static final String SCHEMAS = "_schemas";
 
     private static final List<Topic<?>> ALL = List.of(
             LEADS_RECEIVED, LEADS_ROUTED, DEALS_STAGE_CHANGED, CRM_SYNCED, TRIALS_EVENTS, TRIALS_REMINDERS, REP_ALERTS,
             REP_ALERTS_BY_CHANNEL, REP_ALERTS_SENT, SLACK_SHARED_CHANNELS, INTAKE_DELIVERIES, INTAKE_BOOKINGS, LEADS_ACTIVITY, ROUTING_COMMANDS, ROUTING_RULES,
-            PRIVACY_ERASURES, PRIVACY_ERASURE_REPORTS);
+            PRIVACY_ERASURES, PRIVACY_ERASURE_REPORTS, PRIVACY_KEYS);
 
     private Topics() {
     }

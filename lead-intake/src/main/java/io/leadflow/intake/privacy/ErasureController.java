@@ -6,12 +6,14 @@ import io.leadflow.avro.ErasureStatus;
 import io.leadflow.intake.normalise.LeadNormaliser;
 import io.leadflow.intake.system.IntakeProperties;
 import io.leadflow.intake.system.RejectedRequest;
+import io.leadflow.platform.privacy.PersonalKeys;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.platform.web.HttpProblem;
 import io.leadflow.schemas.Topic;
 import io.leadflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -58,7 +60,11 @@ class ErasureController {
     private final IntakeProperties properties;
     private final Clock clock;
 
-    ErasureController(Erasures erasures, KafkaTemplate<String, Object> template, IntakeProperties properties, Clock clock) {
+    private final PersonalKeys keys;
+
+    ErasureController(Erasures erasures, KafkaTemplate<String, Object> template, IntakeProperties properties, Clock clock,
+                      ObjectProvider<PersonalKeys> keys) {
+        this.keys = keys.getIfAvailable();
         this.erasures = erasures;
         this.template = template;
         this.properties = properties;
@@ -116,7 +122,7 @@ class ErasureController {
             systems.add(line);
             failed |= report != null && report.getStatus() == ErasureStatus.FAILED;
         }
-        systems.add(eventTopics(request.getRequestedAt()));
+        systems.add(eventTopics(request));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("erasureId", request.getErasureId());
         body.put("subject", request.getSubject());
@@ -128,22 +134,33 @@ class ErasureController {
     }
 
     /**
-     * The copies append-only topics keep (leads, routing decisions, alerts, reminders and their dead letters): Kafka
-     * deletes them with their retention, counted from the record's time, so every copy written before the request is
-     * gone {@link Topic#EVENT_RETENTION} after it, and from the dead-letter twins {@link Topic#DEAD_LETTER_RETENTION}
-     * after it.
+     * The copies append-only topics keep (leads, routing decisions, alerts, reminders and their dead letters). With
+     * {@code LEADFLOW_PRIVACY_KEY} set their personal fields are encrypted under the person's data keys, and once the
+     * erasure is complete and those keys are deleted every copy is unreadable: done. Without it Kafka deletes them with
+     * their retention, counted from the record's time, so every copy written before the request is gone
+     * {@link Topic#EVENT_RETENTION} after it, and from the dead-letter twins {@link Topic#DEAD_LETTER_RETENTION} after it.
      */
-    private Map<String, Object> eventTopics(Instant requestedAt) {
+    private Map<String, Object> eventTopics(ErasureRequested request) {
+        Instant requestedAt = request.getRequestedAt();
         Instant events = requestedAt.plus(Topic.EVENT_RETENTION);
         Instant deadLetters = requestedAt.plus(Topic.DEAD_LETTER_RETENTION);
         Instant now = clock.instant();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("system", ErasureSystems.KAFKA_EVENT_TOPICS);
-        line.put("status", now.isBefore(deadLetters) ? "pending" : "done");
-        line.put("detail", now.isBefore(events)
-                ? "event topics keep older records until " + events + ", dead-letter topics until " + deadLetters
-                : now.isBefore(deadLetters) ? "event topics' records aged out; dead-letter topics keep older records until " + deadLetters
-                : "records from before the request aged out of event topics at " + events + " and of dead-letter topics at " + deadLetters);
+        if (keys != null) {
+            boolean shredded = request.getCompletedAt() != null && keys.keysBefore(request.getSubject(), request.getCompletedAt()).isEmpty();
+            line.put("status", shredded ? "done" : "pending");
+            line.put("detail", shredded
+                    ? "the personal fields of every copy in every topic, changelog and dead-letter topic are unreadable: the person's "
+                    + "data keys were deleted; the wrapped keys leave " + Topics.PRIVACY_KEYS.name() + " at its next compaction"
+                    : "the personal fields of every copy are encrypted under the person's data keys, deleted once every system is done");
+        } else {
+            line.put("status", now.isBefore(deadLetters) ? "pending" : "done");
+            line.put("detail", now.isBefore(events)
+                    ? "event topics keep older records until " + events + ", dead-letter topics until " + deadLetters
+                    : now.isBefore(deadLetters) ? "event topics' records aged out; dead-letter topics keep older records until " + deadLetters
+                    : "records from before the request aged out of event topics at " + events + " and of dead-letter topics at " + deadLetters);
+        }
         line.put("attempts", 0);
         line.put("reportedAt", null);
         return line;

@@ -46,6 +46,10 @@ public class Erasures extends CatchUpFollower {
         void requested(ErasureRequested request);
 
         void reported(String erasureId);
+
+        /** The erasure was recorded complete (without the email); met at every start as well. */
+        default void completed(ErasureRequested request) {
+        }
     }
 
     private final IntakeProperties properties;
@@ -131,6 +135,7 @@ public class Erasures extends CatchUpFollower {
         Listener told = listener;
         if (told != null) {
             bySubject.values().stream().filter(r -> r.getEmail() != null).forEach(told::requested);
+            bySubject.values().stream().filter(r -> r.getEmail() == null && r.getCompletedAt() != null).forEach(told::completed);
             reports.keySet().forEach(told::reported);
         }
     }
@@ -151,6 +156,8 @@ public class Erasures extends CatchUpFollower {
                 subjectById.put(request.getErasureId(), record.key());
                 if (told != null && request.getEmail() != null) {
                     told.requested(request);
+                } else if (told != null && request.getCompletedAt() != null) {
+                    told.completed(request);
                 }
             } else if (record.value() == null) {
                 ErasureRequested removed = bySubject.remove(record.key());

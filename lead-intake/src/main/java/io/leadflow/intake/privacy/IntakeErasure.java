@@ -5,11 +5,13 @@ import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.ErasureStatus;
 import io.leadflow.intake.system.IntakeProperties;
+import io.leadflow.platform.privacy.PersonalKeys;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  * {@link PersonalMemory} forget them (booking links are deleted with tombstones, in-memory next-step owners dropped), and
  * reports {@code lead-intake state} PENDING, then DONE with counts, or FAILED with the reason and again after a back-off
  * until done. Then, once every system has reported done, it writes the erasure again without the email, with
- * {@code completedAt}, so compaction removes the copy holding the address.
+ * {@code completedAt}, so compaction removes the copy holding the address, and, with {@code LEADFLOW_PRIVACY_KEY} set,
+ * deletes the person's data keys made before then ({@link PersonalKeys#shred}): every copy of their personal fields in
+ * every topic, changelog and dead-letter topic is unreadable from that moment. The keys are deleted when the completed
+ * erasure is read back, so an instance that stopped in between deletes them at its next start.
  *
  * <p>Each instance forgets what it holds in memory itself, so each runs the erasure once after it meets it (a restart
  * runs the unfinished ones again: forgetting twice changes nothing, and the report says DONE again).
@@ -48,6 +53,8 @@ class IntakeErasure implements Erasures.Listener {
     private final Clock clock;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Set<String> completing = ConcurrentHashMap.newKeySet();
+    private final Set<String> shredding = ConcurrentHashMap.newKeySet();
+    private final PersonalKeys keys;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "intake-erasure");
         thread.setDaemon(true);
@@ -55,7 +62,8 @@ class IntakeErasure implements Erasures.Listener {
     });
 
     IntakeErasure(Erasures erasures, PersonsLeads personsLeads, List<PersonalMemory> memories, KafkaTemplate<String, Object> template,
-                  IntakeProperties properties, Clock clock) {
+                  IntakeProperties properties, Clock clock, ObjectProvider<PersonalKeys> keys) {
+        this.keys = keys.getIfAvailable();
         this.erasures = erasures;
         this.personsLeads = personsLeads;
         this.memories = List.copyOf(memories);
@@ -85,6 +93,28 @@ class IntakeErasure implements Erasures.Listener {
                 worker.execute(() -> complete(request));
             }
         });
+    }
+
+    @Override
+    public void completed(ErasureRequested request) {
+        if (keys != null && shredding.add(request.getErasureId())) {
+            worker.execute(() -> shred(request, 1));
+        }
+    }
+
+    /** Deletes the person's data keys made before the erasure completed; a person who came back keeps their new ones. */
+    private void shred(ErasureRequested request, int attempt) {
+        try {
+            int deleted = keys.shred(request.getSubject(), request.getCompletedAt());
+            if (deleted > 0) {
+                log.info("Erasure {}: {} data {} deleted; every copy of the person's personal fields is unreadable", request.getErasureId(),
+                        deleted, deleted == 1 ? "key" : "keys");
+            }
+        } catch (RuntimeException e) {
+            Duration backOff = backOff(attempt);
+            log.warn("Erasure {}: data keys not deleted yet ({}); trying again in {} s", request.getErasureId(), e.toString(), backOff.toSeconds());
+            worker.schedule(() -> shred(request, attempt + 1), backOff.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private boolean everyServiceDone(String erasureId) {

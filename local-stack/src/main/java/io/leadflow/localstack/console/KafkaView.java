@@ -7,6 +7,8 @@ import io.leadflow.schemas.Topic;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroDeserializer;
 import io.leadflow.schemas.serde.AvroSerdeConfig;
+import io.leadflow.schemas.serde.FieldCipher;
+import io.leadflow.schemas.serde.PersonalFields;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -59,12 +61,19 @@ public final class KafkaView implements AutoCloseable {
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, Object> consumerBase;
+    private final FieldCipher keys;
     private final LinkedHashMap<String, LeadRouted> recentLeads = new LinkedHashMap<>();
     private final Thread leadsReader;
     private volatile KafkaConsumer<String, LeadRouted> leadsConsumer;
     private volatile boolean running = true;
 
-    public KafkaView(String bootstrapServers, String registryUrl) {
+    /**
+     * @param keys opens the personal fields for display (null: they are shown as they are on Kafka). The view keeps the
+     *             leads as Kafka has them, encrypted, and decrypts only what it shows, so an erased person's lead shows
+     *             no email as soon as their keys are deleted.
+     */
+    public KafkaView(String bootstrapServers, String registryUrl, FieldCipher keys) {
+        this.keys = keys;
         this.bootstrapServers = bootstrapServers;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "leadflow-console",
@@ -149,7 +158,9 @@ public final class KafkaView implements AutoCloseable {
             lead.put("source", routed.getLead().getSource().name());
             lead.put("company", Optional.ofNullable(routed.getLead().getContact().getCompanyName())
                     .orElse(Optional.ofNullable(routed.getLead().getContact().getCompanyDomain()).orElse("")));
-            lead.put("email", routed.getLead().getContact().getEmail());
+            String stored = routed.getLead().getContact().getEmail();
+            String email = keys == null ? stored : PersonalFields.readable(stored, keys);
+            lead.put("email", email == null ? "(erased)" : email);
             lead.put("region", routed.getLead().getContact().getRegion().name());
             lead.put("planInterest", routed.getLead().getPlanInterest().name());
             lead.put("pipeline", routed.getPipeline().name());

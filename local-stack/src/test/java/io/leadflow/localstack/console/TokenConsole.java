@@ -45,7 +45,7 @@ final class TokenConsole implements AutoCloseable {
             exchange.close();
         });
         trialTracker.start();
-        kafkaView = new KafkaView(stack.bootstrapServers(), stack.registryUrl());
+        kafkaView = new KafkaView(stack.bootstrapServers(), stack.registryUrl(), null);
         ConsoleSettings settings = new ConsoleSettings(stack.intakeUrl(),
                 "http://127.0.0.1:" + trialTracker.getAddress().getPort(), stack.serviceUrl(LocalStack.ROUTING), LENT_TOKEN, Map.of(), true, true, List.of());
         console = ConsoleApplication.start(0, "0.0.0.0", ADMIN_TOKEN, settings, kafkaView, stack.hubspot(), stack.slack(), stack.slackInteractions(), stack.webhooks());

@@ -1,5 +1,7 @@
 package io.leadflow.platform.kafka;
 
+import io.leadflow.platform.privacy.PrivacySkips;
+import io.leadflow.schemas.serde.PersonErasedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -22,13 +24,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public abstract class CatchUpFollower extends TopicFollower {
 
     private final Logger log = LoggerFactory.getLogger(getClass());
+    private final String name;
     private final List<String> topics;
     private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
     private final Object progress = new Object();
     private volatile boolean loaded;
 
     protected CatchUpFollower(String name, KafkaProperties kafka, List<String> topics) {
-        super(name, kafka, Map.of());
+        this(name, kafka, topics, Map.of());
+    }
+
+    /** With consumer settings on top of the application's (see {@link TopicFollower}). */
+    protected CatchUpFollower(String name, KafkaProperties kafka, List<String> topics, Map<String, Object> overrides) {
+        super(name, kafka, overrides);
+        this.name = name;
         this.topics = List.copyOf(topics);
     }
 
@@ -92,8 +101,12 @@ public abstract class CatchUpFollower extends TopicFollower {
                     apply(record);
                 }
             } catch (RecordDeserializationException e) {
-                // only this service writes these topics; a record it cannot read is skipped, not retried forever
-                log.warn("Skipping an unreadable record at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
+                if (PersonErasedException.isCause(e)) {
+                    PrivacySkips.skipped(name, e.topicPartition().topic(), e.topicPartition().partition(), e.offset());
+                } else {
+                    // only this service writes these topics; a record it cannot read is skipped, not retried forever
+                    log.warn("Skipping an unreadable record at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
+                }
                 opened.seek(e.topicPartition(), e.offset() + 1);
             }
             boolean justLoaded = false;

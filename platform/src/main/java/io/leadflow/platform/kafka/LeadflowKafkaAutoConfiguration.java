@@ -32,7 +32,8 @@ import java.util.Optional;
 /**
  * What every Leadflow service shares on Kafka: the catalogue's topics (and dead-letter twins) declared
  * on start-up, a health indicator that asks the broker, and one error handler that retries a bounded
- * number of times and then publishes the record, bytes untouched, to {@code <topic>.dlt}.
+ * number of times and then publishes the record, bytes untouched, to {@code <topic>.dlt} (a record of an erased person,
+ * whose data key is deleted, is skipped and counted instead).
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(LeadflowKafkaProperties.class)
@@ -69,7 +70,8 @@ public class LeadflowKafkaAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(KafkaTemplate.class)
     DeadLetterPublishingRecoverer deadLetterPublishingRecoverer(KafkaTemplate<Object, Object> template,
-                                                                ProducerFactory<Object, Object> producerFactory) {
+                                                                ProducerFactory<Object, Object> producerFactory,
+                                                                org.springframework.core.env.Environment environment) {
         Map<String, Object> bytes = new HashMap<>(producerFactory.getConfigurationProperties());
         bytes.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         bytes.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
@@ -77,7 +79,7 @@ public class LeadflowKafkaAutoConfiguration {
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
         templates.put(byte[].class, bytesTemplate);
         templates.put(Object.class, template);
-        return DeadLetters.recoverer(templates);
+        return DeadLetters.recoverer(templates, environment.getProperty("spring.application.name"));
     }
 
     @Bean

@@ -4,6 +4,7 @@ import io.leadflow.schemas.registry.SchemaRegistryClient;
 import io.leadflow.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -36,6 +37,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private boolean specific;
     private Class<?> targetType;
     private final Map<ReaderKey, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    private FieldCiphers.Ref cipher = FieldCiphers.Ref.NONE;
 
     public AvroDeserializer() {
     }
@@ -51,9 +53,18 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     public void configure(Map<String, ?> configs, boolean isKey) {
         AvroSerdeConfig config = AvroSerdeConfig.from(configs);
         this.specific = targetType != null || config.specificAvroReader();
+        if (configs.containsKey(FieldCiphers.CONFIG)) {
+            this.cipher = FieldCiphers.Ref.from(configs);
+        }
         if (registry == null) {
             this.registry = config.client();
         }
+    }
+
+    /** Decrypts personal fields with this cipher from now on (null: encrypted values pass as they are). */
+    public AvroDeserializer<T> withCipher(FieldCipher fieldCipher) {
+        this.cipher = FieldCiphers.Ref.of(fieldCipher);
+        return this;
     }
 
     @Override
@@ -88,13 +99,27 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             if (!decoder.isEnd()) {
                 throw new SerializationException("Record on topic " + topic + " has trailing bytes after its Avro value (schema id " + id + ")");
             }
-            return (T) value;
+            return (T) decrypted(value);
         } catch (IOException | RuntimeException e) {
             if (e instanceof SerializationException se) {
                 throw se;
             }
             throw new SerializationException("Cannot decode record on topic " + topic + " with schema id " + id + ": " + e, e);
         }
+    }
+
+    /**
+     * Decrypts the encrypted values ({@value PersonalFields#PREFIX}…) of the record's personal fields in place, when a
+     * cipher is configured; values without the prefix (written by a client without a cipher) pass unchanged.
+     */
+    private Object decrypted(Object value) {
+        if (cipher != FieldCiphers.Ref.NONE && value instanceof IndexedRecord record) {
+            PersonalFields.transform(record, field -> {
+                FieldCipher fieldCipher = PersonalFields.encrypted(field) ? cipher.get() : null;
+                return fieldCipher == null ? field : PersonalFields.decrypt(field, fieldCipher);
+            });
+        }
+        return value;
     }
 
     private DatumReader<Object> readerFor(int writerId, Schema writer) {

@@ -35,6 +35,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     private AvroSerdeConfig config;
     private boolean isKey;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private FieldCiphers.Ref cipher = FieldCiphers.Ref.NONE;
 
     /** For Kafka to instantiate from {@code value.serializer}; {@link #configure} must follow. */
     public AvroSerializer() {
@@ -44,12 +45,22 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     public AvroSerializer(SchemaRegistryClient registry, Map<String, ?> configs) {
         this.registry = registry;
         this.config = AvroSerdeConfig.from(withDefaultUrl(configs));
+        this.cipher = FieldCiphers.Ref.from(configs);
+    }
+
+    /** Encrypts personal fields with this cipher from now on (null: no encryption); see {@link PersonalFields}. */
+    public AvroSerializer<T> withCipher(FieldCipher fieldCipher) {
+        this.cipher = FieldCiphers.Ref.of(fieldCipher);
+        return this;
     }
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.isKey = isKey;
         this.config = AvroSerdeConfig.from(configs);
+        if (configs.containsKey(FieldCiphers.CONFIG)) {
+            this.cipher = FieldCiphers.Ref.from(configs);
+        }
         if (registry == null) {
             this.registry = config.client();
         }
@@ -67,12 +78,12 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         Schema schema = record.getSchema();
         try {
             int id;
-            Object toWrite = record;
+            Object toWrite = encrypted(record);
             if (config.useLatestVersion()) {
                 var latest = registry.getLatest(subject);
                 id = latest.id();
                 if (!latest.schema().equals(schema)) {
-                    toWrite = project(record, latest.schema());
+                    toWrite = project((IndexedRecord) toWrite, latest.schema());
                     schema = latest.schema();
                 }
             } else if (config.autoRegisterSchemas()) {
@@ -93,6 +104,26 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             }
             throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The record to write: itself, or a copy whose personal fields are encrypted under a key of the person the schema's
+     * subject path names, when a cipher is configured and the record names a person.
+     */
+    private IndexedRecord encrypted(T record) {
+        String path = cipher == FieldCiphers.Ref.NONE ? null : PersonalFields.subjectPath(record.getSchema());
+        String email = path == null ? null : PersonalFields.email(record, path);
+        FieldCipher fieldCipher = email == null ? null : cipher.get();
+        if (fieldCipher == null) {
+            return record;
+        }
+        FieldCipher.DataKey key = fieldCipher.keyFor(email);
+        Schema schema = record.getSchema();
+        IndexedRecord copy = record instanceof SpecificRecord
+                ? (IndexedRecord) SpecificData.getForSchema(schema).deepCopy(schema, record)
+                : (IndexedRecord) GenericData.get().deepCopy(schema, record);
+        PersonalFields.transform(copy, value -> PersonalFields.encrypt(key, value));
+        return copy;
     }
 
     private DatumWriter<Object> writerFor(Schema schema, Object datum) {
