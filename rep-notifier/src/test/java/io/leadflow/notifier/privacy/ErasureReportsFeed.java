@@ -5,6 +5,7 @@ import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureRequested;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.avro.ErasureStatus;
+import io.leadflow.notifier.dedupe.KafkaSentLedger;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroDeserializer;
 import io.leadflow.testing.KafkaBrokers;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.kafka.core.KafkaTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
 
 /** What the privacy tests share: a reader of one erasure's reports, the request, and an alert naming a person. */
 final class ErasureReportsFeed implements AutoCloseable {
@@ -96,6 +101,18 @@ final class ErasureReportsFeed implements AutoCloseable {
         alert.setFields(fields);
         alert.setChannel(channel);
         return alert;
+    }
+
+    /**
+     * Sends the alerts one by one, each only once the ledger has it SENT: alerts pending together for one channel would
+     * be put into one digest message, as a busy machine showed.
+     */
+    static void postOneByOne(KafkaTemplate<Object, Object> kafka, KafkaSentLedger ledger, List<RepAlert> alerts) throws Exception {
+        for (RepAlert alert : alerts) {
+            kafka.send(Topics.REP_ALERTS.name(), alert.getRepId(), alert).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    ledger.find(alert.getAlertId()).map(m -> m.getStatus().equals("SENT")).orElse(false));
+        }
     }
 
     private static KafkaConsumer<String, Object> consumer(String registry, Map<String, Object> more) {

@@ -72,11 +72,7 @@ class ErasureRestartTests {
         ConfigurableApplicationContext first = startNotifier();
         KafkaTemplate<Object, Object> kafka = kafka(first);
         KafkaSentLedger firstLedger = first.getBean(KafkaSentLedger.class);
-        for (RepAlert alert : List.of(theirs, theirReminder)) {
-            kafka.send(Topics.REP_ALERTS.name(), alert.getRepId(), alert).get(10, TimeUnit.SECONDS);
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> List.of(theirs, theirReminder).stream()
-                .allMatch(a -> firstLedger.find(a.getAlertId()).map(m -> m.getStatus().equals("SENT")).orElse(false)));
+        ErasureReportsFeed.postOneByOne(kafka, firstLedger, List.of(theirs, theirReminder));
         kafka.send(Topics.PRIVACY_ERASURES.name(), subject, ErasureReportsFeed.request(UUID.randomUUID().toString(), subject, email))
                 .get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(20)).until(() -> firstLedger.find(theirs.getAlertId()).isEmpty()
@@ -146,9 +142,10 @@ class ErasureRestartTests {
                 reports.poll();
                 return reports.bothDone();
             });
+            // (the request met again, after a rebalance say, is done again and finds nothing left)
             assertThat(reports.poll()).filteredOn(r -> r.getStatus() == ErasureStatus.DONE).extracting(ErasureReport::getDetail)
-                    .containsExactlyInAnyOrder("1 messages deleted, 0 replaced by the removal notice, 0 already gone",
-                            "1 rep.alerts.sent entries deleted");
+                    .contains("1 messages deleted, 0 replaced by the removal notice, 0 already gone", "1 rep.alerts.sent entries deleted")
+                    .allMatch(detail -> detail.startsWith("1 ") || detail.startsWith("0 "));
             assertThat(slack.messages()).noneMatch(m -> m.path("channel").asString("").equals(channel));
             KafkaSentLedger ledger = second.getBean(KafkaSentLedger.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> ledger.find(theirs.getAlertId()).isEmpty());

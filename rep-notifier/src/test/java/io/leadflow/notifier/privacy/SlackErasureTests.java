@@ -74,11 +74,7 @@ class SlackErasureTests {
         theirReminder.setLeadId(lead);
         theirReminder.setChannel(channel);
         RepAlert others = ErasureReportsFeed.about(TestAlerts.newLead("other-" + run), "Bob Roe <bob." + run + "@other.io>", channel);
-        for (RepAlert alert : List.of(theirs, theirReminder, others)) {
-            kafka.send(Topics.REP_ALERTS.name(), alert.getRepId(), alert).get(10, TimeUnit.SECONDS);
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> List.of(theirs, theirReminder, others).stream()
-                .allMatch(a -> ledger.find(a.getAlertId()).map(m -> m.getStatus().equals("SENT")).orElse(false)));
+        ErasureReportsFeed.postOneByOne(kafka, ledger, List.of(theirs, theirReminder, others));
         assertThat(inChannel(channel)).hasSize(3);
 
         // Slack is down when the erasure arrives
