@@ -102,6 +102,11 @@ public final class Webhooks {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
+        return send(request);
+    }
+
+    /** Sends the request and reads its answer as text; an I/O failure is unchecked. */
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {

@@ -6,6 +6,7 @@ import io.leadflow.avro.Owner;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
 import io.leadflow.intake.IntakeIntegrationTest;
+import io.leadflow.intake.Webhooks;
 import io.leadflow.schemas.Topics;
 import io.leadflow.schemas.serde.AvroSerializer;
 import io.leadflow.testing.KafkaBrokers;
@@ -19,7 +20,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,6 @@ import static org.awaitility.Awaitility.await;
 /** The website visitor's next-step link: from the form's answer to the owner's booking page, and nothing more. */
 class NextStepTests extends IntakeIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Autowired
     ObjectMapper json;
@@ -185,14 +184,7 @@ class NextStepTests extends IntakeIntegrationTest {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Webhooks.send(request);
     }
 
     private static String form(String submissionId) {

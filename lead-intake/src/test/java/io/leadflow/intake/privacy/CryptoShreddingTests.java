@@ -4,6 +4,7 @@ import io.leadflow.avro.ErasureReport;
 import io.leadflow.avro.ErasureStatus;
 import io.leadflow.avro.LeadReceived;
 import io.leadflow.intake.IntakeIntegrationTest;
+import io.leadflow.intake.Webhooks;
 import io.leadflow.platform.privacy.PersonalKeys;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
@@ -27,7 +28,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,6 @@ class CryptoShreddingTests extends IntakeIntegrationTest {
 
     private static final String ADMIN_TOKEN = "crypto-shredding-tests-admin-token";
     private static final String PRIVACY_KEY = "crypto-shredding-tests-privacy-key-of-32-bytes";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> OTHER_SYSTEMS = List.of("routing-service state", "trial-tracker state", "hubspot",
             "crm-sync state", "slack", "rep-notifier state");
 
@@ -175,7 +174,7 @@ class CryptoShreddingTests extends IntakeIntegrationTest {
     }
 
     private JsonNode receipt(String erasureId) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(webhooks().url("/privacy/erasures/" + erasureId)))
+        HttpResponse<String> response = Webhooks.send(HttpRequest.newBuilder(URI.create(webhooks().url("/privacy/erasures/" + erasureId)))
                 .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + ADMIN_TOKEN).GET());
         assertThat(response.statusCode()).isEqualTo(200);
         return json.readTree(response.body());
@@ -191,19 +190,8 @@ class CryptoShreddingTests extends IntakeIntegrationTest {
     }
 
     private HttpResponse<String> post(String body) {
-        return send(HttpRequest.newBuilder(URI.create(webhooks().url(ErasureController.PATH))).timeout(Duration.ofSeconds(15))
+        return Webhooks.send(HttpRequest.newBuilder(URI.create(webhooks().url(ErasureController.PATH))).timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

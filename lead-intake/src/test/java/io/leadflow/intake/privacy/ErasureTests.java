@@ -10,6 +10,7 @@ import io.leadflow.avro.Owner;
 import io.leadflow.avro.Pipeline;
 import io.leadflow.avro.Plan;
 import io.leadflow.intake.IntakeIntegrationTest;
+import io.leadflow.intake.Webhooks;
 import io.leadflow.platform.privacy.Subjects;
 import io.leadflow.schemas.Topics;
 import io.leadflow.testing.AvroTopics;
@@ -22,7 +23,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -40,7 +40,6 @@ class ErasureTests extends IntakeIntegrationTest {
 
     static final String ADMIN_TOKEN = "erasure-tests-admin-token";
     static final String PRIVACY_KEY = "erasure-tests-privacy-key-of-32-bytes-or-more";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Subjects SUBJECTS = new Subjects(PRIVACY_KEY);
     private static final List<String> OTHER_SYSTEMS = List.of("routing-service state", "trial-tracker state", "hubspot",
             "crm-sync state", "slack", "rep-notifier state");
@@ -272,22 +271,11 @@ class ErasureTests extends IntakeIntegrationTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhooks().url(ErasureController.PATH)))
                 .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        return send(withToken ? request.header("Authorization", "Bearer " + ADMIN_TOKEN) : request);
+        return Webhooks.send(withToken ? request.header("Authorization", "Bearer " + ADMIN_TOKEN) : request);
     }
 
     private HttpResponse<String> get(String path, boolean withToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhooks().url(path))).timeout(Duration.ofSeconds(15)).GET();
-        return send(withToken ? request.header("Authorization", "Bearer " + ADMIN_TOKEN) : request);
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Webhooks.send(withToken ? request.header("Authorization", "Bearer " + ADMIN_TOKEN) : request);
     }
 }
