@@ -428,7 +428,7 @@ final class LeadOwnership {
             reasons.remove(reasons.size() - 1);
         }
         reasons.add(ownerReason);
-        LeadRouted next = newVersion(decision, Decision.owner(rep), reasons, now, why);
+        LeadRouted next = DecisionVersions.next(decision, Decision.owner(rep), reasons, now, why);
         next.setPublishedRulesVersion(publishedRulesVersion);
         SlaState reassigned = restart(clock, next, now, true)
                 .recording(event(now, cause.equals("passed") ? "reassigned-on-pass" : "reassigned", next, rep.id(), why));
@@ -456,32 +456,6 @@ final class LeadOwnership {
         listener.breached(clock.policy());
         log.warn("Lead {} breached its SLA ({}): {}", decision.getLeadId(), clock.policy(), why);
         return clock.breached().recording(event(now, "breached", decision, decision.getOwner().getRepId(), why));
-    }
-
-    /** The decision's next version: the same lead, pipeline and plan, another owner (or the same, re-routed), why it changed. */
-    static LeadRouted newVersion(LeadRouted decision, Owner owner, List<RoutingReason> reasons, Instant now, String why) {
-        LeadRouted next = sharing(decision);
-        next.setDecisionVersion(decision.getDecisionVersion() + 1);
-        next.setPreviousOwner(decision.getOwner());
-        next.setOwner(owner);
-        next.setReasons(reasons);
-        next.setDecidedAt(now);
-        next.setChangeReason(why);
-        return next;
-    }
-
-    /**
-     * A new record with the same field values, not copies of them: the lead and everything else a new version keeps
-     * unchanged are shared with the version read from the store, which nothing changes afterwards (a builder would
-     * deep-copy the whole lead on the single routing lane, once per reassignment).
-     */
-    static LeadRouted sharing(LeadRouted decision) {
-        LeadRouted copy = new LeadRouted();
-        int fields = decision.getSchema().getFields().size();
-        for (int field = 0; field < fields; field++) {
-            copy.put(field, decision.get(field));
-        }
-        return copy;
     }
 
     /** A clock for the new version, for its owner, under the policy that applies to it now. */
