@@ -53,8 +53,6 @@ class CryptoShreddingTests extends IntakeIntegrationTest {
 
     private static final String ADMIN_TOKEN = "crypto-shredding-tests-admin-token";
     private static final String PRIVACY_KEY = "crypto-shredding-tests-privacy-key-of-32-bytes";
-    private static final List<String> OTHER_SYSTEMS = List.of("routing-service state", "trial-tracker state", "hubspot",
-            "crm-sync state", "slack", "rep-notifier state");
 
     @DynamicPropertySource
     static void adminAndPrivacy(DynamicPropertyRegistry registry) {
@@ -96,7 +94,7 @@ class CryptoShreddingTests extends IntakeIntegrationTest {
         assertThat(line(pending, "kafka event topics").get("status").asString()).isEqualTo("pending");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(line(receipt(erasureId), "lead-intake state").get("status").asString()).isEqualTo("done"));
-        for (String system : OTHER_SYSTEMS) {
+        for (String system : ErasureTests.OTHER_SYSTEMS) {
             AvroTopics.send(REGISTRY, Topics.PRIVACY_ERASURE_REPORTS.name(), erasureId + ":" + system, ErasureReport.newBuilder()
                     .setErasureId(erasureId).setSystem(system).setStatus(ErasureStatus.DONE).setDetail("done").setAttempts(1)
                     .setReportedAt(Instant.now()).build());

@@ -41,7 +41,8 @@ class ErasureTests extends IntakeIntegrationTest {
     static final String ADMIN_TOKEN = "erasure-tests-admin-token";
     static final String PRIVACY_KEY = "erasure-tests-privacy-key-of-32-bytes-or-more";
     private static final Subjects SUBJECTS = new Subjects(PRIVACY_KEY);
-    private static final List<String> OTHER_SYSTEMS = List.of("routing-service state", "trial-tracker state", "hubspot",
+    /** The systems other than lead-intake that report on an erasure. */
+    static final List<String> OTHER_SYSTEMS = List.of("routing-service state", "trial-tracker state", "hubspot",
             "crm-sync state", "slack", "rep-notifier state");
 
     @DynamicPropertySource
