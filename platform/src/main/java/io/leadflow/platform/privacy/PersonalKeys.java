@@ -37,6 +37,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -164,7 +165,8 @@ public class PersonalKeys extends CatchUpFollower implements FieldCipher, AutoCl
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         String keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        Instant now = clock.instant();
+        // Millisecond precision, as the record carries it: the time this instance remembers must not move when it reads its own key back.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         PersonalKey record = PersonalKey.newBuilder().setSubject(subject).setKeyId(keyId)
                 .setWrapped(ByteBuffer.wrap(wrap(subject, keyId, raw))).setCreatedAt(now).build();
         try {

@@ -23,6 +23,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -117,10 +118,26 @@ class PersonalKeysTests {
         assertThatThrownBy(() -> read(later, record)).isInstanceOf(PersonErasedException.class);
         assertThat(read(later, someoneElse).getEmail()).as("only that person").isEqualTo(other);
         assertThat(rawKeys(subject)).extracting(ConsumerRecord::value).containsNull();
-        Instant shredAt = Instant.now();
+        Instant shredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         assertThat(a.keyFor(email).keyId()).as("a person who comes back gets a new key").isNotIn(
                 rawKeys(subject).stream().filter(r -> r.value() == null).map(r -> r.key().substring(subject.length() + 1)).toList());
         assertThat(a.shred(subject, shredAt)).as("and keeps it when the old erasure is met again").isZero();
+    }
+
+    @Test
+    void theInstanceThatMadeAKeyDatesItAsEveryOtherInstanceReadsIt() {
+        Instant made = Instant.parse("2026-03-02T10:00:00.000700Z");
+        PersonalKeys a = start(SECRET, Clock.fixed(made, java.time.ZoneOffset.UTC));
+        PersonalKeys b = start(SECRET);
+        String email = unique();
+        String subject = new Subjects(SECRET).of(email);
+        Instant erasedAt = Instant.parse("2026-03-02T10:00:00.000400Z");
+
+        String keyId = a.keyFor(email).keyId();
+        assertThat(a.keysBefore(subject, erasedAt)).as("the record carries milliseconds; so does the maker's memory").containsExactly(keyId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.keysOf(subject) == 1);
+        assertThat(b.keysBefore(subject, erasedAt)).containsExactly(keyId);
+        assertThat(a.keysBefore(subject, erasedAt)).as("and it does not move when the maker reads its own key back").containsExactly(keyId);
     }
 
     private byte[] write(PersonalKeys keys, String email, CountDownLatch go) {
@@ -143,10 +160,14 @@ class PersonalKeysTests {
     }
 
     private PersonalKeys start(String secret) {
+        return start(secret, Clock.systemUTC());
+    }
+
+    private PersonalKeys start(String secret, Clock clock) {
         KafkaProperties kafka = new KafkaProperties();
         kafka.setBootstrapServers(List.of(KafkaBrokers.shared().bootstrapServers()));
         kafka.getProperties().put("schema.registry.url", "mock://" + SCOPE);
-        PersonalKeys keys = new PersonalKeys(secret, kafka, Duration.ofSeconds(10), Clock.systemUTC());
+        PersonalKeys keys = new PersonalKeys(secret, kafka, Duration.ofSeconds(10), clock);
         started.add(keys);
         keys.start();
         assertThat(keys.awaitLoaded(Duration.ofSeconds(30))).isTrue();
