@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Erases one person from what crm-sync wrote into HubSpot and from its own state, in an order that can be repeated from
- * any step: find their contact by email; archive the notes and tasks crm-sync created on it (the ones carrying its
- * {@code leadflow_key}; read through the contact's associations, which the deletion takes with it); rename a deal whose
+ * any step: find their contact by email; overwrite the text of the notes and tasks crm-sync created on it, then archive
+ * them (the ones carrying its {@code leadflow_key}; read through the contact's associations, which the deletion takes
+ * with it; an archived record stays restorable for 90 days, its text replaced); rename a deal whose
  * name holds the person's name (deals and companies are the business's records and stay); delete the person's leads from
  * the compacted {@code crm.synced}; then delete the contact for good with HubSpot's GDPR delete. A contact already gone is
  * an erasure already done.
@@ -77,6 +78,7 @@ class CrmErasure {
             List<String> ours = ids.isEmpty() ? List.of() : hubspot.read(type, ids, List.of(HubSpotCrm.KEY_PROPERTY)).values().stream()
                     .filter(record -> !record.path("properties").path(HubSpotCrm.KEY_PROPERTY).asString("").isBlank())
                     .map(record -> record.path("id").asString()).toList();
+            hubspot.blank(type, ours);
             hubspot.archive(type, ours);
             archived.put(type, ours.size());
         }

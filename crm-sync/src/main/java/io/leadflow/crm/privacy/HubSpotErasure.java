@@ -75,6 +75,25 @@ class HubSpotErasure {
         return found;
     }
 
+    /** What an engagement's text becomes before it is archived, per type: its subject and body properties. */
+    private static final Map<String, Map<String, String>> REMOVED = Map.of(
+            "notes", Map.of("hs_note_body", "Removed on request."),
+            "tasks", Map.of("hs_task_subject", "Removed on request", "hs_task_body", "Removed on request."));
+
+    /**
+     * Overwrites the text of engagements about to be archived: {@code POST /crm/v3/objects/{type}/batch/update}
+     * (https://developers.hubspot.com/docs/api-reference/crm-notes-v3/batch/post-crm-v3-objects-notes-batch-update). An
+     * archived record stays restorable, with its properties, for 90 days
+     * (https://knowledge.hubspot.com/records/restore-deleted-records), so what it said about the person goes first.
+     */
+    void blank(String objectType, Collection<String> ids) {
+        Map<String, String> removed = REMOVED.get(objectType);
+        for (List<String> chunk : chunks(ids)) {
+            gateway.call(objectType + ".update", HttpMethod.POST, "/crm/v3/objects/" + objectType + "/batch/update",
+                    Map.of("inputs", chunk.stream().map(id -> Map.of("id", id, "properties", removed)).toList()));
+        }
+    }
+
     /**
      * Archives records: {@code POST /crm/v3/objects/{type}/batch/archive}, 204
      * (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/notes/batch/archive-notes). Archiving a record

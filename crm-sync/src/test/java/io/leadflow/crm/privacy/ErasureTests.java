@@ -74,7 +74,8 @@ class ErasureTests extends SpringTests {
             String namedDeal = hubspot.deal(named.getLeadId()).path("id").asString();
             String otherDeal = hubspot.deal(other.getLeadId()).path("id").asString();
             String graceDeal = hubspot.deal(grace.getLeadId()).path("id").asString();
-            assertThat(hubspot.engagementsOnDeal("notes", namedDeal)).isNotEmpty();
+            List<String> namedNotes = hubspot.engagementsOnDeal("notes", namedDeal).stream().map(note -> note.path("id").asString()).toList();
+            assertThat(namedNotes).isNotEmpty();
             assertThat(hubspot.engagementsOnDeal("tasks", otherDeal)).isNotEmpty();
             String otherDealName = hubspot.deal(other.getLeadId()).path("properties").path("dealname").asString();
             int graceNotes = hubspot.engagementsOnDeal("notes", graceDeal).size();
@@ -94,6 +95,10 @@ class ErasureTests extends SpringTests {
             assertThat(hubspot.engagementsOnDeal("tasks", namedDeal)).isEmpty();
             assertThat(hubspot.engagementsOnDeal("notes", otherDeal)).isEmpty();
             assertThat(hubspot.engagementsOnDeal("tasks", otherDeal)).isEmpty();
+            // and what the notes said is overwritten first: an archived record stays restorable, with its text, for 90 days
+            assertThat(hubspot.inputs("/crm/v3/objects/notes/batch/update")).filteredOn(input -> namedNotes.contains(input.path("id").asString()))
+                    .hasSameSizeAs(namedNotes).allSatisfy(input -> assertThat(input.path("properties").path("hs_note_body").asString())
+                            .isEqualTo("Removed on request."));
             // the deals are the business's and stay; the one named after her is renamed neutrally
             assertThat(hubspot.deal(named.getLeadId()).path("properties").path("dealname").asString()).isEqualTo("Hands-on deal " + namedDeal);
             assertThat(hubspot.deal(other.getLeadId()).path("properties").path("dealname").asString()).isEqualTo(otherDealName);

@@ -274,10 +274,20 @@ public final class HubSpotSandbox {
         loadFrom(store);
         crm.journalTo(entry -> {
             store.append(entry);
-            if (store.journalOutgrewSnapshot()) {
+            // a permanent delete compacts at once: the journal would otherwise keep the deleted record on disk
+            if (store.journalOutgrewSnapshot() || purges(entry)) {
                 store.write(SandboxState.save(crm));
             }
         });
+    }
+
+    private static boolean purges(ObjectNode entry) {
+        for (var op : entry.path("ops")) {
+            if (op.path("op").asString("").equals("purge")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes the whole state to {@code store} as its snapshot, emptying its journal (a compaction, as on a clean stop). */

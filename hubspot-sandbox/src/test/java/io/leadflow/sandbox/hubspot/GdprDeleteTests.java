@@ -8,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -62,6 +63,8 @@ class GdprDeleteTests {
             assertThat(call(api, "GET", "/crm/v4/objects/notes/" + note + "/associations/contacts", null).body().path("results")).isEmpty();
             assertThat(call(api, "GET", "/crm/v4/objects/deals/" + deal + "/associations/contacts", null).body().path("results")).isEmpty();
             assertThat(call(api, "GET", "/crm/v4/objects/notes/" + note + "/associations/deals", null).body().path("results")).hasSize(1);
+            // and no file of the sandbox keeps the deleted contact: a permanent delete compacts the journal at once
+            assertThat(filesText()).doesNotContainIgnoringCase("ada@analytical.io").doesNotContain("grace@cobol.dev").contains("Analytical");
         }
 
         HubSpotSandbox restarted = new HubSpotSandbox(HubSpotSandboxSettings.defaults(), Clock.systemUTC());
@@ -73,6 +76,15 @@ class GdprDeleteTests {
         assertThat(restarted.object("notes", note)).isPresent();
         // a person who comes back through the API is a new contact
         assertThat(restarted.create("contacts", Map.of("email", "ada@analytical.io"))).isNotEqualTo(contact);
+    }
+
+    /** The sandbox's snapshot and journal, as on disk. */
+    private String filesText() {
+        try {
+            return Files.readString(dir.resolve("hubspot.json")) + Files.readString(dir.resolve("hubspot.json.journal"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

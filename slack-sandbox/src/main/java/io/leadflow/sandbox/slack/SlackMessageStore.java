@@ -105,10 +105,14 @@ final class SlackMessageStore {
         }
     }
 
-    /** Records that the message {@code ts} of {@code channel} was deleted. */
+    /**
+     * Records that the message {@code ts} of {@code channel} was deleted, then compacts: the journal would otherwise keep
+     * the deleted message's text on disk until it next outgrew the snapshot (a deletion is how a person is erased).
+     */
     void journalDelete(String channel, String ts) {
         if (journal != null) {
             journal("delete", channel, JSON.createObjectNode().put("ts", ts));
+            journal.write(snapshot());
         }
     }
 

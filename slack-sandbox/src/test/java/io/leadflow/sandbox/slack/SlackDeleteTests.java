@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,12 +40,23 @@ class SlackDeleteTests {
         // deleted once: a second delete, or an update, finds nothing
         assertThat(error(call(slack, "chat.delete", "{\"channel\":\"D00SIMON001\",\"ts\":\"" + gone + "\"}"))).isEqualTo("message_not_found");
         assertThat(error(call(slack, "chat.update", "{\"channel\":\"D00SIMON001\",\"ts\":\"" + gone + "\",\"text\":\"x\"}"))).isEqualTo("message_not_found");
+        // and no file of the sandbox keeps the deleted text: a delete compacts the journal at once
+        assertThat(filesText()).doesNotContain("Ada Lovelace").contains("Trial reminder");
 
         // no close(): killed; another sandbox starts on what the journal holds
         SlackSandbox restarted = new SlackSandbox(CLOCK, 3, 100, USERS);
         restarted.persistIn(dir);
         assertThat(history(restarted)).extracting(m -> m.path("ts").asString()).containsExactly(kept);
         restarted.close();
+    }
+
+    /** The sandbox's snapshot and journal, as on disk. */
+    private String filesText() {
+        try {
+            return Files.readString(dir.resolve("slack.json")) + Files.readString(dir.resolve("slack.json.journal"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
