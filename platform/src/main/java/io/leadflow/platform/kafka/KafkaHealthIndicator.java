@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * timeout and, in a Kafka Streams service, is DOWN unless the Streams client is RUNNING (or
  * REBALANCING, which is transient).
  */
-public class KafkaHealthIndicator extends AbstractHealthIndicator {
+class KafkaHealthIndicator extends AbstractHealthIndicator {
 
     private final KafkaAdmin admin;
     private final Duration timeout;

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** How values read in sentences and alerts: "Hands-on", "60,000,000", "project permissions". */
-public final class Labels {
+final class Labels {
 
     private Labels() {
     }
