@@ -176,6 +176,12 @@ class EndToEndTests {
             assertThat(slackMessages(id -> id.equals("NEW_LEAD:" + keptLead))).hasSize(1);
         });
         String dealId = startTrial(erasedLeads.get(0), erased);
+        // (their three hands-on leads share their company's one Slack Connect channel, where they are invited once)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> erasedLeads.forEach(leadId ->
+                assertThat(topics.awaitValues(Topics.SLACK_SHARED_CHANNELS, leadId, r -> true)).isNotEmpty()));
+        assertThat(StreamSupport.stream(stack.slack().channels().spliterator(), false)
+                .flatMap(channel -> StreamSupport.stream(channel.path("invites").spliterator(), false))
+                .filter(invite -> invite.path("email").asString().equals(erased.email()))).hasSize(1);
         List<String> personal = List.of(erased.email(), erased.firstName(), erased.lastName(), erased.message());
 
         // when the person asks to be erased (twice: the same erasure)

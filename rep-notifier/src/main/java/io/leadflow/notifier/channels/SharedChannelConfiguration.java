@@ -1,6 +1,7 @@
 package io.leadflow.notifier.channels;
 
 import io.leadflow.notifier.dedupe.KafkaSentLedger;
+import io.leadflow.notifier.privacy.AlertSubjects;
 import io.leadflow.notifier.privacy.ErasedPeople;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.system.NotifierProperties;
@@ -27,9 +28,9 @@ class SharedChannelConfiguration {
 
     @Bean
     SharedChannelSetup sharedChannelSetup(SlackClient slack, SharedChannelLedger ledger, KafkaSentLedger sent, NotifierProperties properties,
-                                          Clock clock) {
+                                          AlertSubjects subjects, Clock clock) {
         SharedChannelWording wording = SharedChannelWording.load(properties.sharedChannels().wording());
-        return new SharedChannelSetup(slack, ledger, sent, wording, properties, clock, d -> Thread.sleep(d.toMillis()));
+        return new SharedChannelSetup(slack, ledger, sent, wording, properties, subjects, clock, d -> Thread.sleep(d.toMillis()));
     }
 
     @Bean

@@ -6,6 +6,7 @@ import io.leadflow.avro.SharedChannelStatus;
 import io.leadflow.notifier.slack.SlackApiException;
 import io.leadflow.notifier.dedupe.SentLedger;
 import io.leadflow.notifier.dedupe.SentStatus;
+import io.leadflow.notifier.privacy.AlertSubjects;
 import io.leadflow.notifier.slack.SlackClient;
 import io.leadflow.notifier.slack.SlackPost;
 import io.leadflow.notifier.system.NotifierProperties;
@@ -31,6 +32,10 @@ import java.util.function.Supplier;
  * contact invited through Slack Connect ({@code conversations.inviteShared}), the owner and the team added
  * ({@code conversations.invite}), a welcome with the agenda posted ({@code chat.postMessage}); then the outcome is recorded
  * on {@code slack.shared-channels}.
+ *
+ * <p>One channel per company: a later hands-on lead of a company whose channel is open (the company's domain recorded
+ * with it) joins that channel instead: its person invited unless already invited there, its owner added, no second
+ * welcome. Companies of the same name and another domain get channels of their own ({@code -2}).
  *
  * <p>Once per lead, across restarts and instances: a lead with a recorded outcome is left alone. A crash after the channel
  * was created but before the outcome was recorded is met again as {@code name_taken} on the lead's own name: a channel
@@ -68,6 +73,7 @@ class SharedChannelSetup {
     private final NotifierProperties.Recovery recovery;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final AlertSubjects subjects;
     private volatile String botUserId;
 
     /**
@@ -75,8 +81,9 @@ class SharedChannelSetup {
      *             of the lead's person deletes them with the person's other messages
      */
     SharedChannelSetup(SlackClient slack, SharedChannelLedger ledger, SentLedger sent, SharedChannelWording wording,
-                       NotifierProperties properties, Clock clock, Sleeper sleeper) {
+                       NotifierProperties properties, AlertSubjects subjects, Clock clock, Sleeper sleeper) {
         this.slack = slack;
+        this.subjects = subjects;
         this.ledger = ledger;
         this.sent = sent;
         this.wording = wording;
@@ -103,6 +110,10 @@ class SharedChannelSetup {
         if (recorded.isPresent()) {
             log.debug("Lead {} has its shared channel already ({})", lead.leadId(), recorded.get().getStatus());
             return recorded.get();
+        }
+        Optional<SharedChannel> account = lead.domain() == null || lead.domain().isBlank() ? Optional.empty() : ledger.ofAccount(lead.domain());
+        if (account.isPresent()) {
+            return join(lead, account.get());
         }
         String base = ChannelNames.base(lead.company(), lead.domain(), lead.leadId());
         String channelId = null;
@@ -134,27 +145,67 @@ class SharedChannelSetup {
             if (lead.customerEmail() == null || lead.customerEmail().isBlank()) {
                 return manual(lead, channelId, name, "no_email", "conversations.inviteShared", null);
             }
-            doneOrRefused(() -> slack.inviteShared(channel, lead.customerEmail(), settings.externalLimited()));
-            List<String> members = new ArrayList<>();
-            if (lead.ownerSlackUserId() != null && !lead.ownerSlackUserId().isBlank()) {
-                members.add(lead.ownerSlackUserId().trim());
-            }
-            settings.team().stream().filter(id -> !members.contains(id)).forEach(members::add);
-            if (!members.isEmpty()) {
-                List<String> skipped = doneOrRefused(() -> slack.invite(channel, members));
-                if (skipped != null && !skipped.isEmpty()) {
-                    log.warn("Lead {}: Slack did not add some members to {}: {}", lead.leadId(), channel, skipped);
-                }
-            }
+            inviteCustomer(lead, channel);
+            addMembers(lead, channel);
             welcome(lead, channel, name, resumed);
         } catch (Refused refused) {
             SlackApiException e = refused.cause;
             return manual(lead, channelId, name, e.error(), e.method(), e.needed().orElse(null));
         }
         SharedChannel open = outcome(lead, SharedChannelStatus.OPEN, channelId, name, null, null);
+        ledger.recordInvited(subjects.ofEmail(lead.customerEmail()), open);
+        if (lead.domain() != null && !lead.domain().isBlank()) {
+            ledger.recordAccount(lead.domain(), open);
+        }
         ledger.record(open);
         log.info("Lead {} has its shared channel {} ({})", lead.leadId(), name, channelId);
         return open;
+    }
+
+    /**
+     * A later hands-on lead of a company whose channel is open (the same person's booking after their form, an email, a
+     * colleague): it joins that channel. Its person is invited unless already invited there, its owner and the team are
+     * added; the channel's welcome is not posted again.
+     */
+    private SharedChannel join(HandsOnLead lead, SharedChannel account) {
+        String channel = account.getChannelId();
+        try {
+            if (!ledger.invited(channel, subjects.ofEmail(lead.customerEmail()))) {
+                if (lead.customerEmail() == null || lead.customerEmail().isBlank()) {
+                    return manual(lead, channel, account.getName(), "no_email", "conversations.inviteShared", null);
+                }
+                inviteCustomer(lead, channel);
+            }
+            addMembers(lead, channel);
+        } catch (Refused refused) {
+            SlackApiException e = refused.cause;
+            return manual(lead, channel, account.getName(), e.error(), e.method(), e.needed().orElse(null));
+        }
+        SharedChannel open = outcome(lead, SharedChannelStatus.OPEN, channel, account.getName(), null, null);
+        ledger.recordInvited(subjects.ofEmail(lead.customerEmail()), open);
+        ledger.record(open);
+        log.info("Lead {} joins its company's shared channel {} ({}), set up for lead {}", lead.leadId(), account.getName(), channel,
+                account.getLeadId());
+        return open;
+    }
+
+    private void inviteCustomer(HandsOnLead lead, String channel) {
+        doneOrRefused(() -> slack.inviteShared(channel, lead.customerEmail(), settings.externalLimited()));
+    }
+
+    /** Adds the lead's owner and the configured team to the channel (members already in are fine). */
+    private void addMembers(HandsOnLead lead, String channel) {
+        List<String> members = new ArrayList<>();
+        if (lead.ownerSlackUserId() != null && !lead.ownerSlackUserId().isBlank()) {
+            members.add(lead.ownerSlackUserId().trim());
+        }
+        settings.team().stream().filter(id -> !members.contains(id)).forEach(members::add);
+        if (!members.isEmpty()) {
+            List<String> skipped = doneOrRefused(() -> slack.invite(channel, members));
+            if (skipped != null && !skipped.isEmpty()) {
+                log.warn("Lead {}: Slack did not add some members to {}: {}", lead.leadId(), channel, skipped);
+            }
+        }
     }
 
     /** A channel of this name the bot created and no other lead's record names: this lead's, from before a restart. */

@@ -108,10 +108,10 @@ class SharedChannelTests {
     }
 
     @Test
-    void aTakenNameGetsTheNextSuffixAndEachLeadKeepsItsOwnChannel() throws Exception {
+    void aTakenNameGetsTheNextSuffixAndAnotherCompanyOfTheSameNameKeepsItsOwnChannel() throws Exception {
         String company = "Globex " + suffix();
-        LeadRouted first = routed(company, Pipeline.HANDS_ON);
-        LeadRouted second = routed(company, Pipeline.HANDS_ON);
+        LeadRouted first = routed(company, slug(company) + ".io", "hank@" + slug(company) + ".io", Pipeline.HANDS_ON);
+        LeadRouted second = routed(company, slug(company) + ".de", "hank@" + slug(company) + ".de", Pipeline.HANDS_ON);
 
         send(first);
         SharedChannel firstOutcome = awaitOutcome(notifier, first.getLeadId());
@@ -124,6 +124,35 @@ class SharedChannelTests {
         assertThat(secondOutcome.getChannelId()).isNotEqualTo(firstOutcome.getChannelId());
         assertThat(createCalls(company)).extracting(c -> c.call().answer().path("error").asString(""))
                 .containsExactly("", "name_taken", "");
+    }
+
+    @Test
+    void aCompanysLaterLeadsJoinItsChannelThePersonInvitedOnceAColleagueToo() throws Exception {
+        // given a person who filled the form (their company's first hands-on lead)
+        String company = "Soylent " + suffix();
+        String domain = slug(company) + ".example";
+        LeadRouted form = routed(company, domain, "sol@" + domain, Pipeline.HANDS_ON);
+        send(form);
+        SharedChannel first = awaitOutcome(notifier, form.getLeadId());
+
+        // when the same person books a demo (another lead), then a colleague writes in
+        LeadRouted booking = routed(company, domain, "Sol@" + domain, Pipeline.HANDS_ON);
+        send(booking);
+        SharedChannel second = awaitOutcome(notifier, booking.getLeadId());
+        LeadRouted colleague = routed(company, domain, "ida@" + domain, Pipeline.HANDS_ON);
+        send(colleague);
+        SharedChannel third = awaitOutcome(notifier, colleague.getLeadId());
+
+        // then one channel for the company: the person invited once, the colleague invited, one welcome
+        assertThat(List.of(second, third)).allSatisfy(outcome -> {
+            assertThat(outcome.getStatus()).isEqualTo(SharedChannelStatus.OPEN);
+            assertThat(outcome.getChannelId()).isEqualTo(first.getChannelId());
+            assertThat(outcome.getName()).isEqualTo(first.getName());
+        });
+        JsonNode channel = channel("ext-" + slug(company)).orElseThrow();
+        assertThat(channel.path("invites")).extracting(invite -> invite.path("email").asString()).containsExactly("sol@" + domain, "ida@" + domain);
+        assertThat(createCalls(company)).hasSize(1);
+        assertThat(slack.messages().stream().filter(m -> m.path("channel").asString().equals(first.getChannelId()))).hasSize(1);
     }
 
     @Test
@@ -313,12 +342,18 @@ class SharedChannelTests {
         return result.getRecordMetadata();
     }
 
+    /** A lead of its own company (a domain of its own) and person. */
     static LeadRouted routed(String company, Pipeline pipeline) {
+        String domain = slug(company) + ".example";
+        return routed(company, domain, "ada+" + UUID.randomUUID().toString().substring(0, 8) + "@" + domain, pipeline);
+    }
+
+    static LeadRouted routed(String company, String domain, String email, Pipeline pipeline) {
         String leadId = UUID.randomUUID().toString();
         Instant now = Instant.now();
         LeadReceived lead = LeadReceived.newBuilder().setLeadId(leadId).setSource(LeadSource.WEBSITE_FORM).setSourceEventId("form-" + leadId)
-                .setReceivedAt(now).setContact(Contact.newBuilder().setEmail("ada+" + leadId.substring(0, 8) + "@example.com")
-                        .setCompanyName(company).setCompanyDomain("example.com").build())
+                .setReceivedAt(now).setContact(Contact.newBuilder().setEmail(email)
+                        .setCompanyName(company).setCompanyDomain(domain).build())
                 .build();
         return LeadRouted.newBuilder().setLeadId(leadId).setRoutedAt(now).setLead(lead).setPipeline(pipeline)
                 .setRecommendedPlan(Plan.ENTERPRISE)
@@ -340,7 +375,9 @@ class SharedChannelTests {
                         "--leadflow.notifier.slack.base-url=" + slack.baseUrl(),
                         "--leadflow.notifier.slack.bot-token=" + SandboxSlack.TOKEN,
                         "--leadflow.notifier.shared-channels.team=" + TEAM_MEMBER,
-                        "--leadflow.notifier.delivery.retry-initial=50ms");
+                        "--leadflow.notifier.delivery.retry-initial=50ms",
+                        // a person already invited to their company's channel is known by their subject (a keyed hash)
+                        "--leadflow.privacy.key=shared-channel-tests-privacy-key-32-bytes-at-least");
         notifiers.add(context);
         KafkaListenerEndpointRegistry listeners = context.getBean(KafkaListenerEndpointRegistry.class);
         ContainerTestUtils.waitForAssignment(listeners.getListenerContainer("rep-notifier-shared-channels"),
