@@ -38,6 +38,7 @@ final class IntakeThroughput implements Scenario {
 
     private static final String SECRET = "benchmark-website-secret";
     private static final String REGISTRY = "mock://benchmarks-intake";
+    private static final String PRIVACY_KEY = "benchmarks-intake-privacy-key-of-32-bytes-or-more";
 
     @Override
     public String name() {
@@ -59,6 +60,14 @@ final class IntakeThroughput implements Scenario {
                     at16 = ClosedLoop.run(16, warmUp, measure, (client, seq) -> post(http, uri, seq));
                     at64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 1_000_000_000L));
                 }
+            }
+            // the same at 64 with LEADFLOW_PRIVACY_KEY set: every lead is a new person here, so each one costs a new data
+            // key written to privacy.keys (and acknowledged) before its personal fields are encrypted under it: the worst case
+            ClosedLoop.Outcome shredding64;
+            try (EmbeddedService intake = startIntake(broker, Map.of("LEADFLOW_PRIVACY_KEY", PRIVACY_KEY));
+                 CloseableHttpClient http = WebhookClient.pooled(64)) {
+                String uri = "http://localhost:" + Services.port(intake) + "/webhooks/website";
+                shredding64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 3_000_000_000L));
             }
             ClosedLoop.Outcome bare16;
             ClosedLoop.Outcome bare64;
@@ -82,19 +91,23 @@ final class IntakeThroughput implements Scenario {
                     .settings("closed loop, warm-up " + warmUp.toSeconds() + " s, measured " + measure.toSeconds()
                             + " s; producer acks=all, idempotent, linger.ms=1 on both sides; broker, intake and load generator share the cores "
                             + "(one JVM); bare endpoint = Spring MVC on Tomcat, HMAC check, asynchronous 202 on the Kafka ack of the raw body; "
-                            + "load CPU = the load generator's threads' share of the process's CPU time in the measured window")
+                            + "load CPU = the load generator's threads' share of the process's CPU time in the measured window; "
+                            + "with privacy key = a second lead-intake with LEADFLOW_PRIVACY_KEY set, every lead a new person (a new data key each)")
                     .figure("16 conns req/s", at16.perSecond()).figure("16 p50 ms", at16.p50Millis()).figure("16 p99 ms", at16.p99Millis())
                     .figure("16 load CPU %", 100 * at16.loadCpuShare())
                     .figure("64 conns req/s", at64.perSecond()).figure("64 p50 ms", at64.p50Millis()).figure("64 p99 ms", at64.p99Millis())
                     .figure("64 load CPU %", 100 * at64.loadCpuShare())
-                    .figure("failed", at16.failed() + at64.failed() + bare16.failed() + bare64.failed())
+                    .figure("64 with privacy key req/s", shredding64.perSecond()).figure("64 with privacy key p99 ms", shredding64.p99Millis())
+                    .figure("failed", at16.failed() + at64.failed() + shredding64.failed() + bare16.failed() + bare64.failed())
                     .figure("bare 16 req/s", bare16.perSecond()).figure("bare 16 p99 ms", bare16.p99Millis())
                     .figure("bare 16 load CPU %", 100 * bare16.loadCpuShare())
                     .figure("bare 64 req/s", bare64.perSecond()).figure("bare 64 p99 ms", bare64.p99Millis())
                     .figure("bare 64 load CPU %", 100 * bare64.loadCpuShare())
                     .figure("raw producer 64 sync/s", syncBaseline.perSecond()).figure("raw producer async/s", asyncPerSecond)
-                    .ratio(String.format("%.2f of the bare endpoint at 16, %.2f at 64; %.2f of raw sync producer, %.2f of raw async producer",
-                            of16, of64, at64.perSecond() / syncBaseline.perSecond(), at64.perSecond() / asyncPerSecond))
+                    .ratio(String.format("%.2f of the bare endpoint at 16, %.2f at 64; %.2f of raw sync producer, %.2f of raw async producer; "
+                                    + "with the privacy key (a new person per lead) %.2f of without at 64",
+                            of16, of64, at64.perSecond() / syncBaseline.perSecond(), at64.perSecond() / asyncPerSecond,
+                            shredding64.perSecond() / at64.perSecond()))
                     .target(">= 0.5 of the bare endpoint at 16 and at 64 with p99 < 50 ms, and >= 10,000/s at 64", met)
                     .build();
         } finally {
@@ -104,8 +117,13 @@ final class IntakeThroughput implements Scenario {
 
     /** lead-intake on a free port, with its own application.yml (every service jar on this classpath carries one). */
     private static EmbeddedService startIntake(KafkaBroker broker) {
-        return Services.start("lead-intake", LeadIntakeApplication.class, broker.bootstrapServers(), REGISTRY,
-                Map.of("leadflow.intake.secrets.website", SECRET));
+        return startIntake(broker, Map.of());
+    }
+
+    private static EmbeddedService startIntake(KafkaBroker broker, Map<String, String> more) {
+        Map<String, String> settings = new java.util.HashMap<>(more);
+        settings.put("leadflow.intake.secrets.website", SECRET);
+        return Services.start("lead-intake", LeadIntakeApplication.class, broker.bootstrapServers(), REGISTRY, settings);
     }
 
     private static void post(CloseableHttpClient http, String uri, long seq) throws Exception {
