@@ -229,6 +229,23 @@ class EndToEndTests {
         assertThat(personal).noneMatch(slackWithoutInvites::contains);
         // while the other person's lead is still there to read, in HubSpot's files and in their deal
         assertThat(filesHolding(List.of(kept.email()), stack.dataDir())).isNotEmpty();
+
+        // and when the person writes again, theirs is a new lead: routed, in HubSpot and Slack once more
+        String returned = accepted(webhooks.website(SampleLeads.websiteForm("e2e-again-" + UUID.randomUUID(), erased, Instant.now())));
+        assertThat(returned).isNotIn(erasedLeads);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(hubspot("contacts", "email", erased.email())).hasSize(1);
+            assertThat(slackMessages(id -> id.equals("NEW_LEAD:" + returned))).hasSize(1);
+        });
+
+        // and an erasure of an address nobody wrote from is done, each system saying it found nothing
+        String nobody = "{\"email\": \"nobody-" + run + "@nowhere.example\"}";
+        String unknownId = JSON.readTree(Http.send("POST", stack.intakeUrl() + "/privacy/erasures", nobody,
+                "Authorization", "Bearer " + stack.adminToken()).body()).path("erasureId").asString();
+        JsonNode nothing = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> receipt(unknownId),
+                r -> "done".equals(r.path("status").asString()));
+        assertThat(nothing.path("systems")).filteredOn(line -> line.path("system").asString().equals("hubspot"))
+                .singleElement().satisfies(line -> assertThat(line.path("detail").asString()).startsWith("no contact"));
     }
 
     /**
