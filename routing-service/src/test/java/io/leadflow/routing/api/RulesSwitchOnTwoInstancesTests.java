@@ -111,6 +111,11 @@ class RulesSwitchOnTwoInstancesTests {
             assertThat(inLane.subList(inLane.size() - 20, inLane.size()))
                     .as("routed by the instance that took the lane over, with the version restored").allSatisfy(leadId ->
                             assertThat(decided.get(leadId).getPublishedRulesVersion()).isEqualTo(published));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<String, List<LeadRouted>> routed = routed(leadIds);
+                assertThat(inLane).as("each of those decisions is on leads.routed").allSatisfy(leadId ->
+                        assertThat(routed.get(leadId)).as("lead %s", leadId).contains(decided.get(leadId)));
+            });
         }
     }
 
@@ -150,16 +155,22 @@ class RulesSwitchOnTwoInstancesTests {
         return versions;
     }
 
-    /** The first decision of each of these leads on {@code leads.routed}, as committed. */
+    /**
+     * The first decision this application made for each of these leads, as committed: the first record of the lead in
+     * the changelog of the routing task's decisions store, which every decision is written to in the same transaction as
+     * its {@code leads.routed} record. Not {@code leads.routed} itself: every routing application on the test JVM's
+     * broker reads {@code leads.received} and writes there (the one Spring context the other test classes share keeps
+     * running after they finish), each with its own lane and so its own point of switching, and the first decision of a
+     * lead there may be another application's.
+     */
     private static Map<String, LeadRouted> decisions(Set<String> leadIds) {
         Map<String, LeadRouted> decided = new HashMap<>();
         try (KafkaConsumer<String, Object> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.LEADS_ROUTED.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            TopicPartition changelog = new TopicPartition(APPLICATION_ID + "-" + RoutingTopology.DECISIONS_STORE + "-changelog", 0);
+            consumer.assign(List.of(changelog));
+            consumer.seekToBeginning(List.of(changelog));
+            long end = consumer.endOffsets(List.of(changelog)).get(changelog);
+            while (consumer.position(changelog) < end) {
                 for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() instanceof LeadRouted routed && leadIds.contains(routed.getLeadId())) {
                         decided.putIfAbsent(routed.getLeadId(), routed);
@@ -168,6 +179,26 @@ class RulesSwitchOnTwoInstancesTests {
             }
         }
         return decided;
+    }
+
+    /** Every decision of these leads on {@code leads.routed}, as committed, whichever application made it. */
+    private static Map<String, List<LeadRouted>> routed(Set<String> leadIds) {
+        Map<String, List<LeadRouted>> routed = new HashMap<>();
+        try (KafkaConsumer<String, Object> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.LEADS_ROUTED.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() instanceof LeadRouted decision && leadIds.contains(decision.getLeadId())) {
+                        routed.computeIfAbsent(decision.getLeadId(), leadId -> new ArrayList<>()).add(decision);
+                    }
+                }
+            }
+        }
+        return routed;
     }
 
     private static KafkaConsumer<String, Object> consumer() {
