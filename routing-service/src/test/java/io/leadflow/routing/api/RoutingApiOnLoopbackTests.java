@@ -30,7 +30,8 @@ class RoutingApiOnLoopbackTests {
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
-        StreamsTestProperties.register(registry, "mock://routing-loopback", "routing-loopback");
+        // the one registry of every routing application on the shared broker: routing.rules records must read everywhere
+        StreamsTestProperties.register(registry, io.leadflow.routing.RunningRoutingService.REGISTRY, "routing-loopback");
     }
 
     @Test
