@@ -205,6 +205,9 @@ class SyncListeners {
         Map<String, ConsumerRecord<String, io.leadflow.avro.SharedChannel>> recordByLead = new LinkedHashMap<>();
         for (ConsumerRecord<String, io.leadflow.avro.SharedChannel> record : records) {
             if (deadLetterIfUnreadable(record) || record.value() == null
+                    // rep-notifier also files a channel under its company (account:…) and each invited person (invited:…);
+                    // those repeat a lead's own record
+                    || !record.value().getLeadId().equals(record.key())
                     || erased.skipsLead(record.value().getLeadId(), record.value().getAt(), "slack-channel")) {
                 continue;
             }

@@ -80,6 +80,9 @@ class SharedChannelSyncTests extends SpringTests {
         SharedChannel open = channel(lead, SharedChannelStatus.OPEN, "C0ACME0003", null, null);
 
         kafka.send(Topics.SLACK_SHARED_CHANNELS.name(), lead.getLeadId(), open).get();
+        // (a record rep-notifier files under another key, repeating a lead's, is not the lead's own and changes nothing)
+        SharedChannel filedUnderItsCompany = channel(lead, SharedChannelStatus.OPEN, "C0OTHER001", null, null);
+        kafka.send(Topics.SLACK_SHARED_CHANNELS.name(), "account:acme-" + run() + ".example", filedUnderItsCompany).get();
         // the channel's batch comes back until the deal exists; then the deal is synced from leads.routed
         kafka.send(Topics.LEADS_ROUTED.name(), lead.getLeadId(), lead).get();
 
