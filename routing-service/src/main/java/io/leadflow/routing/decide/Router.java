@@ -100,9 +100,12 @@ public final class Router {
     public enum Detail {
         /** Reasons with their fields, values and sentences, and the flags: the decision as it is published. */
         FULL,
-        /** Reasons in full, no flags (notes for the rep that never change the routing). */
+        /** Reasons in full, no flags (notes for the rep that never change the routing) and no lead tasks (the rep's to-dos). */
         REASONS,
-        /** Only the rule behind each reason (field, value and sentence left empty), no flags: for counting over many leads. */
+        /**
+         * Only the rule behind each reason (field, value and sentence left empty), no flags, no lead tasks: for counting
+         * over many leads.
+         */
         RULES
     }
 
@@ -165,7 +168,7 @@ public final class Router {
             }
         }
         return new Decision(pipeline, plan, ownership.rep(), ownership.fallback(), reasons, flags,
-                rules.nextSteps(pipeline), LeadTasks.of(rules, pipeline, lead), rules.version());
+                rules.nextSteps(pipeline), detail == Detail.FULL ? LeadTasks.of(rules, pipeline, lead) : List.of(), rules.version());
     }
 
     /** The SLA policy for a decision: the first whose {@code when} holds for its lead, pipeline and plan. */
