@@ -148,7 +148,6 @@ class EndToEndTests {
         assertThat(startTrial(leadId, persona)).isNotBlank();
     }
 
-    /** Runs last: Micrometer binds a Kafka client's per-partition metrics on its periodic refresh (every minute). */
     @Test
     @Order(3)
     void anErasedPersonIsGoneFromEveryTopicFileAndLogWhileAnotherPersonStays() throws Exception {
@@ -367,6 +366,7 @@ class EndToEndTests {
         return found;
     }
 
+    /** Runs last: Micrometer binds a Kafka client's per-partition metrics on its periodic refresh (every minute). */
     @Test
     @Order(4)
     void everyServiceExportsEveryMetricTheDashboardsAndAlertsUse() throws Exception {
