@@ -17,6 +17,12 @@ public final class MockSchemaRegistry implements SchemaRegistryClient {
     public static final String SCHEME = "mock://";
 
     private static final Map<String, MockSchemaRegistry> SCOPES = new ConcurrentHashMap<>();
+    /**
+     * One id space for every scope of the JVM, as one registry serves a whole cluster: scopes keep their own subjects and
+     * versions, but an id names one schema everywhere, so a record another scope wrote on a shared broker reads right.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger();
+    private static final Map<Integer, Schema> EVERY_SCOPE_BY_ID = new ConcurrentHashMap<>();
 
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
     private final Map<Schema, Integer> idBySchema = new ConcurrentHashMap<>();
@@ -48,8 +54,9 @@ public final class MockSchemaRegistry implements SchemaRegistryClient {
                     "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\", details: " + problems);
         }
         int id = idBySchema.computeIfAbsent(schema, s -> {
-            int next = byId.size() + 1;
+            int next = NEXT_ID.incrementAndGet();
             byId.put(next, s);
+            EVERY_SCOPE_BY_ID.put(next, s);
             return next;
         });
         subjectVersions.add(schema);
@@ -71,6 +78,9 @@ public final class MockSchemaRegistry implements SchemaRegistryClient {
     @Override
     public Schema getById(int id) {
         Schema schema = byId.get(id);
+        if (schema == null) {
+            schema = EVERY_SCOPE_BY_ID.get(id);
+        }
         if (schema == null) {
             throw new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found");
         }
