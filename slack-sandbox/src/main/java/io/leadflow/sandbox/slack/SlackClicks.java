@@ -169,7 +169,7 @@ final class SlackClicks {
                     } else {
                         message.remove("blocks");
                     }
-                    store.journal("update", url.channel(), message);
+                    store.journalReplaced(url.channel(), message);
                     return SlackSandbox.ok(o -> { });
                 }
             }

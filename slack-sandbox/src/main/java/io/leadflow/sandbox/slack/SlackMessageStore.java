@@ -116,6 +116,17 @@ final class SlackMessageStore {
         }
     }
 
+    /**
+     * Records that a message's content was replaced, then compacts like {@link #journalDelete}: the journal would keep
+     * the earlier text (replacing a digest's text is how an erased person leaves a message that lists others too).
+     */
+    void journalReplaced(String channel, ObjectNode message) {
+        if (journal != null) {
+            journal("update", channel, message);
+            journal.write(snapshot());
+        }
+    }
+
     /** The store to {@link SandboxStore#sync} before answering, or null while the workspace lives in memory only. */
     SandboxStore journal() {
         return journal;

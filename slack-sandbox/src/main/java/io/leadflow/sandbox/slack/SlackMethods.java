@@ -169,7 +169,7 @@ final class SlackMethods {
                     // Slack marks a message edited when its text changes, not when its blocks are replaced.
                     message.putObject("edited").put("user", BOT_USER).put("ts", store.nextTs(now));
                 }
-                store.journal("update", channel, message);
+                store.journalReplaced(channel, message);
                 ObjectNode answer = JSON.createObjectNode().put("ok", true).put("channel", channel).put("ts", ts)
                         .put("text", message.path("text").asString(""));
                 ObjectNode echoed = message.deepCopy();

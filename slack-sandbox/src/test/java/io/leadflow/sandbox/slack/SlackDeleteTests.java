@@ -60,6 +60,18 @@ class SlackDeleteTests {
     }
 
     @Test
+    void aReplacedMessageKeepsNoEarlierTextOnDisk() {
+        SlackSandbox slack = new SlackSandbox(CLOCK, 3, 100, USERS);
+        slack.persistIn(dir);
+        String digest = ts(call(slack, "chat.postMessage", "{\"channel\":\"U00SIMON001\",\"text\":\"New leads: Ada Lovelace, Grace Hopper\"}"));
+
+        call(slack, "chat.update", "{\"channel\":\"D00SIMON001\",\"ts\":\"" + digest + "\",\"text\":\"This message was removed on request.\"}");
+
+        assertThat(filesText()).doesNotContain("Ada Lovelace").contains("removed on request");
+        slack.close();
+    }
+
+    @Test
     void refusesWhatABotTokenMayNotDeleteOrCannotFind() {
         SlackSandbox slack = new SlackSandbox(CLOCK, 3, 100, USERS);
         String person = slack.say("D00SIMON001", "U00SIMON001", "Call me about Ada");
