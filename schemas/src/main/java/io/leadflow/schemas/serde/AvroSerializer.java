@@ -17,7 +17,6 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -91,13 +90,21 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             } else {
                 id = registry.getId(subject, schema);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            out.write(WireFormat.MAGIC_BYTE);
-            out.write(ByteBuffer.allocate(4).putInt(id).array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writerFor(schema, toWrite).write(toWrite, encoder);
-            encoder.flush();
-            return out.toByteArray();
+            DatumWriter<Object> writer = writerFor(schema, toWrite);
+            Output out = Output.take();
+            try {
+                out.write(WireFormat.MAGIC_BYTE);
+                out.write(id >>> 24);
+                out.write(id >>> 16);
+                out.write(id >>> 8);
+                out.write(id);
+                out.encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
+                writer.write(toWrite, out.encoder);
+                out.encoder.flush();
+                return out.toByteArray();
+            } finally {
+                out.release();
+            }
         } catch (IOException | RuntimeException e) {
             if (e instanceof SerializationException se) {
                 throw se;
@@ -124,6 +131,42 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
                 : (IndexedRecord) GenericData.get().deepCopy(schema, record);
         PersonalFields.transform(copy, value -> PersonalFields.encrypt(key, value));
         return copy;
+    }
+
+    /**
+     * A thread's output buffer and buffered encoder, kept between records: a record is encoded into a buffer already
+     * as large as the thread's earlier records (not one grown from a few hundred bytes, copied at every doubling) and
+     * reaches it in the encoder's chunks rather than byte by byte. A serialize that runs inside another on the same
+     * thread (a cipher producing a new data key) gets a buffer of its own; a buffer grown past 1 MiB is not kept.
+     */
+    private static final class Output extends ByteArrayOutputStream {
+        private static final int INITIAL = 4096;
+        private static final int MAX_KEPT = 1 << 20;
+        private static final ThreadLocal<Output> THREAD = ThreadLocal.withInitial(Output::new);
+
+        private BinaryEncoder encoder;
+        private boolean inUse;
+
+        private Output() {
+            super(INITIAL);
+        }
+
+        static Output take() {
+            Output out = THREAD.get();
+            if (out.inUse) {
+                out = new Output();
+            }
+            out.inUse = true;
+            return out;
+        }
+
+        void release() {
+            inUse = false;
+            reset();
+            if (buf.length > MAX_KEPT) {
+                buf = new byte[INITIAL];
+            }
+        }
     }
 
     private DatumWriter<Object> writerFor(Schema schema, Object datum) {

@@ -16,32 +16,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WireFormatTests {
 
     /** A registry that always answers id 42, so the header is known in advance. */
-    private static final SchemaRegistryClient ID_42 = new SchemaRegistryClient() {
-        @Override
-        public int register(String subject, Schema schema) {
-            return 42;
-        }
+    private static final SchemaRegistryClient ID_42 = registryAnswering(42);
 
-        @Override
-        public int getId(String subject, Schema schema) {
-            return 42;
-        }
+    private static SchemaRegistryClient registryAnswering(int id) {
+        return new SchemaRegistryClient() {
+            @Override
+            public int register(String subject, Schema schema) {
+                return id;
+            }
 
-        @Override
-        public Schema getById(int id) {
-            return DealStageChanged.getClassSchema();
-        }
+            @Override
+            public int getId(String subject, Schema schema) {
+                return id;
+            }
 
-        @Override
-        public RegisteredSchema getLatest(String subject) {
-            return new RegisteredSchema(subject, 1, 42, DealStageChanged.getClassSchema());
-        }
+            @Override
+            public Schema getById(int ignored) {
+                return DealStageChanged.getClassSchema();
+            }
 
-        @Override
-        public boolean isCompatible(String subject, Schema schema) {
-            return true;
-        }
-    };
+            @Override
+            public RegisteredSchema getLatest(String subject) {
+                return new RegisteredSchema(subject, 1, id, DealStageChanged.getClassSchema());
+            }
+
+            @Override
+            public boolean isCompatible(String subject, Schema schema) {
+                return true;
+            }
+        };
+    }
 
     private static final DealStageChanged RECORD = DealStageChanged.newBuilder()
             .setEventId(1)
@@ -72,6 +76,29 @@ class WireFormatTests {
         byte[] bytes = serializer.serialize("deals.stage-changed", RECORD);
 
         assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(EXPECTED);
+    }
+
+    /** The serializer keeps a buffer per thread: a large record before a small one leaves nothing of itself behind. */
+    @Test
+    void aRecordSerializedAfterALargerOneOnTheSameThreadIsExactlyItsOwnBytes() {
+        AvroSerializer<DealStageChanged> serializer = new AvroSerializer<>(ID_42, Map.of());
+        DealStageChanged large = DealStageChanged.newBuilder(RECORD).setStageId("s".repeat(100_000)).build();
+
+        byte[] largeBytes = serializer.serialize("deals.stage-changed", large);
+        byte[] bytes = serializer.serialize("deals.stage-changed", RECORD);
+
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(EXPECTED);
+        assertThat(new AvroDeserializer<>(ID_42, DealStageChanged.class).deserialize("deals.stage-changed", largeBytes)).isEqualTo(large);
+    }
+
+    @Test
+    void theSchemaIdIsWrittenBigEndianInFourBytes() {
+        AvroSerializer<DealStageChanged> serializer = new AvroSerializer<>(registryAnswering(0x01_02_83_F4), Map.of());
+
+        byte[] bytes = serializer.serialize("deals.stage-changed", RECORD);
+
+        assertThat(HexFormat.of().formatHex(bytes, 0, 5)).isEqualTo("00010283f4");
+        assertThat(HexFormat.of().formatHex(bytes, 5, bytes.length)).isEqualTo(EXPECTED.substring(10));
     }
 
     @Test
