@@ -1,6 +1,7 @@
 package io.leadflow.benchmarks;
 
 import io.leadflow.localstack.system.EmbeddedService;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
@@ -45,8 +46,9 @@ final class Services {
     static String streamsSettings(EmbeddedService service) {
         Properties streams = context(service).getBean(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME,
                 KafkaStreamsConfiguration.class).asProperties();
-        return String.format("%s stream threads, commit.interval.ms %s, poll.ms %s",
+        return String.format("%s stream threads, commit.interval.ms %s, poll.ms %s, producer batch.size %s",
                 streams.getOrDefault(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1), streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
-                streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100));
+                streams.getOrDefault(StreamsConfig.POLL_MS_CONFIG, 100),
+                streams.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 16_384));
     }
 }

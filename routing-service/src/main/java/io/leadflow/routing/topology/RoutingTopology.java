@@ -144,7 +144,9 @@ public final class RoutingTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(store(DECISIONS_STORE), Serdes.String(), routed));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(ACCOUNTS_STORE), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(store(COUNTERS_STORE), Serdes.String(), Serdes.Long()));
+        // Cached: every decision and reassignment rewrites its rep's day count and round-robin weight, so a burst to a
+        // few reps writes each key once per commit to the changelog rather than once per lead.
+        builder.addStateStore(Stores.keyValueStoreBuilder(store(COUNTERS_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_STORE), Serdes.String(), new SlaStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(SLA_DUE_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(store(CRM_LINKS_STORE), Serdes.String(), Serdes.String()));
