@@ -10,10 +10,10 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
 
 import java.util.Map;
 
-/** A keep-alive HTTP/1.1 client pool for load generation. */
-final class WebhookClient {
+/** A keep-alive HTTP/1.1 client pool for load generation (the demo's {@code WebhookClient} signs and posts one webhook at a time). */
+final class HttpLoad {
 
-    private WebhookClient() {
+    private HttpLoad() {
     }
 
     static CloseableHttpClient pooled(int connections) {

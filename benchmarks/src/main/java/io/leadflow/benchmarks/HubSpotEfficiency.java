@@ -48,7 +48,7 @@ final class HubSpotEfficiency implements Scenario {
             Set<String> domains = new HashSet<>();
             Instant routedAt = Instant.now();
             for (long seq = 0; seq < leads; seq++) {
-                LeadRouted lead = SampleLeads.routed(seq, routedAt);
+                LeadRouted lead = LeadMix.routed(seq, routedAt);
                 expected.add(lead.getLeadId());
                 if (lead.getLead().getContact().getCompanyDomain() != null) {
                     domains.add(lead.getLead().getContact().getCompanyDomain());
@@ -74,7 +74,7 @@ final class HubSpotEfficiency implements Scenario {
                 partitions.forEach(syncedTopic::position);
                 start = System.nanoTime();
                 Kafka.produceAll(producer, leads, seq -> {
-                    LeadRouted lead = SampleLeads.routed(seq, routedAt);
+                    LeadRouted lead = LeadMix.routed(seq, routedAt);
                     return new ProducerRecord<>(Topics.LEADS_ROUTED.name(), lead.getLeadId(), lead);
                 });
                 long deadline = start + timeout.toNanos();
@@ -91,7 +91,7 @@ final class HubSpotEfficiency implements Scenario {
                 }
             }
             for (long seq = 0; seq < leads; seq++) {
-                if (SampleLeads.routed(seq, routedAt).getLead().getContact().getCompanyDomain() != null) {
+                if (LeadMix.routed(seq, routedAt).getLead().getContact().getCompanyDomain() != null) {
                     withCompany++;
                 }
             }

@@ -56,7 +56,7 @@ final class IntakeThroughput implements Scenario {
             try (EmbeddedService intake = startIntake(broker)) {
                 int port = Services.port(intake);
                 String uri = "http://localhost:" + port + "/webhooks/website";
-                try (CloseableHttpClient http = WebhookClient.pooled(64)) {
+                try (CloseableHttpClient http = HttpLoad.pooled(64)) {
                     at16 = ClosedLoop.run(16, warmUp, measure, (client, seq) -> post(http, uri, seq));
                     at64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 1_000_000_000L));
                 }
@@ -65,14 +65,14 @@ final class IntakeThroughput implements Scenario {
             // key written to privacy.keys (and acknowledged) before its personal fields are encrypted under it: the worst case
             ClosedLoop.Outcome shredding64;
             try (EmbeddedService intake = startIntake(broker, Map.of("LEADFLOW_PRIVACY_KEY", PRIVACY_KEY));
-                 CloseableHttpClient http = WebhookClient.pooled(64)) {
+                 CloseableHttpClient http = HttpLoad.pooled(64)) {
                 String uri = "http://localhost:" + Services.port(intake) + "/webhooks/website";
                 shredding64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 3_000_000_000L));
             }
             ClosedLoop.Outcome bare16;
             ClosedLoop.Outcome bare64;
             try (ConfigurableApplicationContext bare = BareEndpoint.start(broker.bootstrapServers(), Topics.LEADS_RECEIVED.name(), SECRET);
-                 CloseableHttpClient http = WebhookClient.pooled(64)) {
+                 CloseableHttpClient http = HttpLoad.pooled(64)) {
                 String uri = "http://localhost:" + bare.getEnvironment().getProperty("local.server.port") + BareEndpoint.PATH;
                 bare16 = ClosedLoop.run(16, warmUp, measure, (client, seq) -> post(http, uri, seq + 4_000_000_000L));
                 bare64 = ClosedLoop.run(64, warmUp.dividedBy(2), measure, (client, seq) -> post(http, uri, seq + 5_000_000_000L));
@@ -133,7 +133,7 @@ final class IntakeThroughput implements Scenario {
                 + "\"planInterest\":\"scale\",\"monthlyActiveUsers\":50000,\"monthlyEvents\":\"20m\",\"needs\":[\"sso\"],"
                 + "\"message\":\"We would like to self-host and need SSO for our team of 40 engineers.\"}";
         long t = Instant.now().getEpochSecond();
-        WebhookClient.postJson(http, uri, body, Map.of("X-Leadflow-Signature", "t=" + t + ",v1=" + hmac(t + "." + body)), 202);
+        HttpLoad.postJson(http, uri, body, Map.of("X-Leadflow-Signature", "t=" + t + ",v1=" + hmac(t + "." + body)), 202);
     }
 
     private static String hmac(String payload) {

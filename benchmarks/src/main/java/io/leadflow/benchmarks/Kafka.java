@@ -143,7 +143,7 @@ final class Kafka {
         long loadNanos;
         try (KafkaProducer<String, io.leadflow.avro.LeadReceived> producer = avroProducer(bootstrap, registry)) {
             loadNanos = produceAll(producer, leads, seq -> {
-                io.leadflow.avro.LeadReceived lead = SampleLeads.received(seq, firstReceivedAt.plusMillis(seq));
+                io.leadflow.avro.LeadReceived lead = LeadMix.received(seq, firstReceivedAt.plusMillis(seq));
                 return new ProducerRecord<>(io.leadflow.schemas.Topics.LEADS_RECEIVED.name(), lead.getLeadId(), lead);
             });
         }

@@ -26,9 +26,10 @@ import java.util.SplittableRandom;
  * Leads as lead-intake publishes them, in a realistic mix: most from the US and Europe, every plan
  * interest, volumes spread over five orders of magnitude (some unknown), companies that recur (so
  * account ownership matters) and free-mail addresses without a company. Deterministic per sequence
- * number: the same {@code seq} always gives the same lead.
+ * number: the same {@code seq} always gives the same lead. (The local stack's demo {@code SampleLeads} are six
+ * named people as webhook bodies, for a person to watch; these are generated records, for volume.)
  */
-final class SampleLeads {
+final class LeadMix {
 
     private static final String[] COUNTRIES = {
             "US", "US", "US", "US", "US", "US", "US", "DE", "DE", "GB", "GB", "FR", "NL", "CA", "CA", "IN", "IN",
@@ -50,7 +51,7 @@ final class SampleLeads {
             "Open-source side project, one project, happy with community support.",
             null};
 
-    private SampleLeads() {
+    private LeadMix() {
     }
 
     static LeadReceived received(long seq, Instant receivedAt) {

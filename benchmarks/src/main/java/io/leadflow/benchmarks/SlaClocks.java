@@ -123,7 +123,7 @@ final class SlaClocks implements Scenario {
                         (System.nanoTime() - loadStart) / 1e9, (opens.toEpochMilli() - burstRoutedBy) / 1000.0);
 
                 // Every other clock: leads of the usual mix, each routed and given a clock that stays open.
-                Kafka.produceAll(producer, background, seq -> record(SampleLeads.received(seq, receivedAt.plusMillis(seq))));
+                Kafka.produceAll(producer, background, seq -> record(LeadMix.received(seq, receivedAt.plusMillis(seq))));
                 long others = Kafka.readUntil(routed, background, timeout, r -> { });
                 if (others < background) {
                     throw new IllegalStateException("Only " + others + " of " + background + " leads were routed within " + timeout);
@@ -218,7 +218,7 @@ final class SlaClocks implements Scenario {
 
     /** A lead of the usual mix, from the one country only the burst comes from; sequence numbers apart from the others'. */
     private static LeadReceived burstLead(long seq, Instant receivedAt) {
-        LeadReceived lead = SampleLeads.received(100_000_000L + seq, receivedAt);
+        LeadReceived lead = LeadMix.received(100_000_000L + seq, receivedAt);
         return LeadReceived.newBuilder(lead)
                 .setContact(Contact.newBuilder(lead.getContact()).setCountry(BURST_COUNTRY).setRegion(Region.OTHER).build())
                 .build();

@@ -148,7 +148,7 @@ final class SpeedToLead implements Scenario {
             return t;
         });
         Thread alertReader = null;
-        try (CloseableHttpClient http = WebhookClient.pooled(64);
+        try (CloseableHttpClient http = HttpLoad.pooled(64);
              KafkaConsumer<String, RepAlert> alerts = Kafka.avroConsumer(stack.bootstrapServers(), stack.registryUrl())) {
             String commitInterval = stack.services().get(LocalStack.ROUTING).getEnvironment()
                     .getProperty("spring.kafka.streams.properties.commit.interval.ms", "?");
@@ -300,7 +300,7 @@ final class SpeedToLead implements Scenario {
             header = "X-Leadflow-Signature";
         }
         String signature = stack.webhooks().timestamped(calendly ? CALENDLY_KEY : WEBSITE_SECRET, body.getBytes(StandardCharsets.UTF_8));
-        String answer = WebhookClient.postJson(http, intake + path, body, Map.of(header, signature), 202);
+        String answer = HttpLoad.postJson(http, intake + path, body, Map.of(header, signature), 202);
         String leadId = JSON.readTree(answer).path("leadId").asString(null);
         if (leadId == null) {
             throw new IllegalStateException("lead-intake answered 202 without a leadId: " + answer);
