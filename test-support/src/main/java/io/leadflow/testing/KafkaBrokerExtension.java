@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /** JUnit 5 side of {@link WithKafkaBroker}. */
-public class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
+class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
     @Override
     public void beforeAll(ExtensionContext context) {

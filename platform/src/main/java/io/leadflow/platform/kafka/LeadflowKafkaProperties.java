@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param retryInitialInterval first back-off, doubled on each retry
  */
 @ConfigurationProperties("leadflow.kafka")
-public record LeadflowKafkaProperties(@DefaultValue("true") boolean declareTopics,
+record LeadflowKafkaProperties(@DefaultValue("true") boolean declareTopics,
                                       @DefaultValue("0") short replicationFactor,
                                       @DefaultValue("3s") Duration healthTimeout,
                                       @DefaultValue("3") int retryAttempts,

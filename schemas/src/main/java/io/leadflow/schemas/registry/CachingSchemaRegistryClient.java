@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Caches ids and schemas both ways, so the serde's hot path makes no HTTP call after the first record
  * of each schema. Ids are immutable in a registry, so nothing here ever expires except {@code latest}.
  */
-public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
+final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
     private record SubjectSchema(String subject, Schema schema) {
     }
@@ -20,7 +20,7 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
     private final Map<String, RegisteredSchema> latest = new ConcurrentHashMap<>();
 
-    public CachingSchemaRegistryClient(SchemaRegistryClient delegate) {
+    CachingSchemaRegistryClient(SchemaRegistryClient delegate) {
         this.delegate = delegate;
     }
 
