@@ -156,6 +156,19 @@ class PersonalFieldsTests {
         assertThat(reader(LeadRouted.class, keys).deserialize("leads.routed", second)).isEqualTo(decision());
     }
 
+    /** Ciphers are kept per thread and initialised per field: threads in parallel each get their own values back. */
+    @Test
+    void manyThreadsEncryptingAndDecryptingAtOnceEachReadTheirOwnValues() {
+        List<String> values = java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "message " + i + " ".repeat(i % 50)).toList();
+        FieldCipher.DataKey key = keys.keyFor("jane.doe@acme.com");
+
+        List<String> tokens = values.parallelStream().map(value -> PersonalFields.encrypt(key, value)).toList();
+        List<String> read = tokens.parallelStream().map(token -> PersonalFields.decrypt(token, keys)).toList();
+
+        assertThat(read).isEqualTo(values);
+        assertThat(java.util.Set.copyOf(tokens)).hasSameSizeAs(tokens);
+    }
+
     @Test
     void forgedOrMalformedTokensAreAClearSerializationErrorAndNeverAHang() {
         keys.keyFor("jane.doe@acme.com");
