@@ -178,7 +178,7 @@ final class LeadOwnership {
                     .recording(event(click.getOccurredAt(), "accepted", decision, owner.getRepId(), "in Slack"));
         }
         clock = clock.recording(event(click.getOccurredAt(), "passed", decision, owner.getRepId(), "in Slack"));
-        return reassign(decision, clock, now, "passed", owner.getName() + " passed the lead", out);
+        return reassign(decision, clock, now, "passed", owner.getName() + " passed the lead", out, null);
     }
 
     private SlaState worked(LeadActivity activity, LeadRouted decision, SlaState clock, Outcome out) {
@@ -385,11 +385,9 @@ final class LeadOwnership {
                 String waited = policy == null || policy.reassignAfter() == null ? "in time"
                         : "within " + SlaPolicy.words(policy.reassignAfter()) + (policy.workingHoursOnly() ? " of working time" : "");
                 String why = decision.getOwner().getName() + " did not accept " + waited;
-                if (clock.remindAt() != null) {
-                    due.remove(Instant.ofEpochMilli(clock.remindAt()), id(leadId, version, REMIND));
-                }
                 clock = clock.recording(event(now, "not-accepted", decision, decision.getOwner().getRepId(), why + lateness(row.dueAt(), now)));
-                clocks.put(leadId, reassign(decision, clock, now, "sla", why, out));
+                // the row that fired is gone already; the clock's other timers go when it restarts or breaches
+                clocks.put(leadId, reassign(decision, clock, now, "sla", why, out, row.id()));
             }
         }
         return out;
@@ -406,17 +404,18 @@ final class LeadOwnership {
      * The lead to the next available rep of the fallback round robin who never held it, as a new decision version; or,
      * when the policy's reassignments are used up or no one is left, an escalation and a stopped clock.
      */
-    private SlaState reassign(LeadRouted decision, SlaState clock, Instant now, String cause, String why, Outcome out) {
+    /** @param fired the id of the due row that fired this (already deleted), or null */
+    private SlaState reassign(LeadRouted decision, SlaState clock, Instant now, String cause, String why, Outcome out, String fired) {
         SlaPolicy policy = policy(clock.policy());
         String company = NewLeadAlert.titleCompany(decision.getLead());
         if (policy != null && clock.reassignments() >= policy.maxReassignments()) {
-            return breach(decision, clock, now, policy, why + ", and it was already reassigned " + times(clock.reassignments()), out);
+            return breach(decision, clock, now, policy, why + ", and it was already reassigned " + times(clock.reassignments()), out, fired);
         }
         List<String> skipped = new ArrayList<>();
         Optional<Rep> candidate = router.reassignee(now, state, new HashSet<>(clock.heldBy()), skipped);
         if (candidate.isEmpty()) {
             return breach(decision, clock, now, policy, why + ", and no rep who has not held it is available"
-                    + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"), out);
+                    + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"), out, fired);
         }
         Rep rep = candidate.get();
         String team = rules.owners().fallbackTeam();
@@ -430,7 +429,7 @@ final class LeadOwnership {
         reasons.add(ownerReason);
         LeadRouted next = DecisionVersions.next(decision, Decision.owner(rep), reasons, now, why);
         next.setPublishedRulesVersion(publishedRulesVersion);
-        SlaState reassigned = restart(clock, next, now, true)
+        SlaState reassigned = restart(clock, next, now, true, fired)
                 .recording(event(now, cause.equals("passed") ? "reassigned-on-pass" : "reassigned", next, rep.id(), why));
         decisions.put(next.getLeadId(), next);
         out.decision(next)
@@ -446,8 +445,8 @@ final class LeadOwnership {
         return reassigned;
     }
 
-    private SlaState breach(LeadRouted decision, SlaState clock, Instant now, SlaPolicy policy, String why, Outcome out) {
-        unschedule(clock);
+    private SlaState breach(LeadRouted decision, SlaState clock, Instant now, SlaPolicy policy, String why, Outcome out, String fired) {
+        unschedule(clock, fired);
         String company = NewLeadAlert.titleCompany(decision.getLead());
         if (policy != null && policy.escalateTo() != null) {
             out.alert(SlaAlerts.escalation(decision, policy.escalateTo(), "Nobody has accepted " + company + ": " + why + ". "
@@ -460,7 +459,11 @@ final class LeadOwnership {
 
     /** A clock for the new version, for its owner, under the policy that applies to it now. */
     SlaState restart(SlaState clock, LeadRouted next, Instant now, boolean reassignment) {
-        unschedule(clock);
+        return restart(clock, next, now, reassignment, null);
+    }
+
+    private SlaState restart(SlaState clock, LeadRouted next, Instant now, boolean reassignment, String fired) {
+        unschedule(clock, fired);
         Optional<SlaPolicy> policy = router.sla(next);
         Rep owner = owner(next.getOwner());
         SlaState restarted = clock.newVersion(next.getDecisionVersion(), owner.id(), policy.map(SlaPolicy::id).orElse(null),
@@ -496,11 +499,25 @@ final class LeadOwnership {
     }
 
     private void unschedule(SlaState clock) {
+        unschedule(clock, null);
+    }
+
+    /**
+     * Deletes the clock's due rows, except {@code fired} (a row the scan deleted already): a delete is a changelog
+     * tombstone whether or not the row is there, and 10,000 clocks falling due together would write each twice.
+     */
+    private void unschedule(SlaState clock, String fired) {
         if (clock.remindAt() != null) {
-            due.remove(Instant.ofEpochMilli(clock.remindAt()), id(clock.leadId(), clock.version(), REMIND));
+            String remind = id(clock.leadId(), clock.version(), REMIND);
+            if (!remind.equals(fired)) {
+                due.remove(Instant.ofEpochMilli(clock.remindAt()), remind);
+            }
         }
         if (clock.acceptBy() != null) {
-            due.remove(Instant.ofEpochMilli(clock.acceptBy()), id(clock.leadId(), clock.version(), REASSIGN));
+            String reassign = id(clock.leadId(), clock.version(), REASSIGN);
+            if (!reassign.equals(fired)) {
+                due.remove(Instant.ofEpochMilli(clock.acceptBy()), reassign);
+            }
         }
     }
 

@@ -162,6 +162,12 @@ public final class RoutingDriver implements AutoCloseable {
         return alerts.readKeyValuesToList();
     }
 
+    /** Every record written so far to the changelog of the SLA due index (key, value; a null value is a tombstone). */
+    List<KeyValue<String, String>> dueIndexChangelog() {
+        return driver.createOutputTopic("leadflow-routing-test-" + RoutingTopology.SLA_DUE_STORE + "-changelog",
+                new StringDeserializer(), new StringDeserializer()).readKeyValuesToList();
+    }
+
     public KeyValueStore<String, LeadRouted> decisionStore() {
         return driver.getKeyValueStore(RoutingTopology.DECISIONS_STORE);
     }

@@ -148,6 +148,29 @@ class SlaClockTests {
         assertThat(clock(decision).heldBy()).containsExactly("ana", "bo");
     }
 
+    /**
+     * Each due row is written once and deleted once: a delete is a changelog tombstone whether or not the row is still
+     * there, so the reassignment of a clock that just fired must not delete that row (or its reminder's) a second time.
+     */
+    @Test
+    void everyDueRowOfARemindedReassignedAndBreachedClockIsWrittenOnceAndDeletedOnce() {
+        given(POLICY, "");
+        driver.route(lead().build());
+        for (int i = 0; i < 8; i++) {
+            driver.advance(Duration.ofMinutes(5));
+        }
+
+        List<KeyValue<String, String>> changelog = driver.dueIndexChangelog();
+
+        java.util.Map<String, List<Boolean>> writesPerRow = new java.util.TreeMap<>();
+        changelog.forEach(record -> writesPerRow.computeIfAbsent(record.key, k -> new java.util.ArrayList<>()).add(record.value == null));
+        assertThat(writesPerRow).as("v1 and v2, each a reminder and a reassignment row").hasSize(4);
+        assertThat(writesPerRow.values()).allSatisfy(writes -> assertThat(writes).as("a put, then one tombstone").containsExactly(false, true));
+        try (var rows = driver.<String>store(RoutingTopology.SLA_DUE_STORE).all()) {
+            assertThat(rows.hasNext()).as("no timer left after the breach").isFalse();
+        }
+    }
+
     @Test
     void reassignmentsStopAtTheMaximumAndNeverGoBackToSomeoneWhoHeldTheLead() {
         given(POLICY.replace("maxReassignments: 1", "maxReassignments: 5"), "");
