@@ -92,6 +92,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             }
             DatumWriter<Object> writer = writerFor(schema, toWrite);
             Output out = Output.take();
+            boolean written = false;
             try {
                 out.write(WireFormat.MAGIC_BYTE);
                 out.write(id >>> 24);
@@ -101,9 +102,11 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
                 out.encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
                 writer.write(toWrite, out.encoder);
                 out.encoder.flush();
-                return out.toByteArray();
+                byte[] bytes = out.toByteArray();
+                written = true;
+                return bytes;
             } finally {
-                out.release();
+                out.release(written);
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof SerializationException se) {
@@ -137,11 +140,12 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
      * A thread's output buffer and buffered encoder, kept between records: a record is encoded into a buffer already
      * as large as the thread's earlier records (not one grown from a few hundred bytes, copied at every doubling) and
      * reaches it in the encoder's chunks rather than byte by byte. A serialize that runs inside another on the same
-     * thread (a cipher producing a new data key) gets a buffer of its own; a buffer grown past 1 MiB is not kept.
+     * thread (a cipher producing a new data key) gets a buffer of its own. A buffer grown past 64 KiB is not kept (a
+     * decision is a few KiB; a web server's hundreds of threads must not each keep the largest record they ever wrote).
      */
     private static final class Output extends ByteArrayOutputStream {
         private static final int INITIAL = 4096;
-        private static final int MAX_KEPT = 1 << 20;
+        private static final int MAX_KEPT = 64 * 1024;
         private static final ThreadLocal<Output> THREAD = ThreadLocal.withInitial(Output::new);
 
         private BinaryEncoder encoder;
@@ -160,8 +164,15 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             return out;
         }
 
-        void release() {
+        /**
+         * @param written whether the record was written whole; if not, its encoder is dropped, since the next use would
+         *                first flush what it still buffers of the failed record into the next record's bytes
+         */
+        void release(boolean written) {
             inUse = false;
+            if (!written) {
+                encoder = null;
+            }
             reset();
             if (buf.length > MAX_KEPT) {
                 buf = new byte[INITIAL];

@@ -4,6 +4,7 @@ import io.leadflow.avro.DealStageChanged;
 import io.leadflow.schemas.registry.RegisteredSchema;
 import io.leadflow.schemas.registry.SchemaRegistryClient;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The exact bytes of Confluent's wire format for a fixed record and a fixed schema id. */
 class WireFormatTests {
@@ -82,13 +84,26 @@ class WireFormatTests {
     @Test
     void aRecordSerializedAfterALargerOneOnTheSameThreadIsExactlyItsOwnBytes() {
         AvroSerializer<DealStageChanged> serializer = new AvroSerializer<>(ID_42, Map.of());
-        DealStageChanged large = DealStageChanged.newBuilder(RECORD).setStageId("s".repeat(100_000)).build();
+        DealStageChanged large = DealStageChanged.newBuilder(RECORD).setStageId("s".repeat(50_000)).build();
 
         byte[] largeBytes = serializer.serialize("deals.stage-changed", large);
         byte[] bytes = serializer.serialize("deals.stage-changed", RECORD);
 
         assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(EXPECTED);
         assertThat(new AvroDeserializer<>(ID_42, DealStageChanged.class).deserialize("deals.stage-changed", largeBytes)).isEqualTo(large);
+    }
+
+    /** A record that fails half-way leaves nothing in the thread's encoder for the next one. */
+    @Test
+    void aRecordSerializedAfterOneThatFailedHalfWayIsExactlyItsOwnBytes() {
+        AvroSerializer<DealStageChanged> serializer = new AvroSerializer<>(ID_42, Map.of());
+        DealStageChanged broken = DealStageChanged.newBuilder(RECORD).build();
+        broken.put("dealId", null); // not nullable: the writer fails after eventId and portalId
+
+        assertThatThrownBy(() -> serializer.serialize("deals.stage-changed", broken)).isInstanceOf(SerializationException.class);
+        byte[] bytes = serializer.serialize("deals.stage-changed", RECORD);
+
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(EXPECTED);
     }
 
     @Test
