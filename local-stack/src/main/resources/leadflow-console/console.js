@@ -125,7 +125,7 @@ function renderBlocks(blocks, message) {
       case 'context':
         return '<div class="slack-context">' + (block.elements || []).map(e => e.type === 'image' ? '' : textOf(e)).join(' · ') + '</div>';
       case 'actions':
-        return '<div class="slack-actions">' + (block.elements || []).filter(e => e.type === 'button').map(b => button(b, message)).join('') + '</div>';
+        return '<div class="slack-actions">' + (block.elements || []).filter(e => e.type === 'button').map(b => button(b, message, block.block_id)).join('') + '</div>';
       case 'divider':
         return '<div class="slack-divider"></div>';
       case 'rich_text':
@@ -138,12 +138,12 @@ function renderBlocks(blocks, message) {
 
 // A button can be clicked as in Slack, which has the sandbox send Slack's signed block_actions request to
 // lead-intake; a link button also opens its URL (Slack sends the interaction for those too).
-function button(b, message) {
+function button(b, message, blockId) {
   const cls = 'slack-button' + (b.style === 'primary' ? ' primary' : b.style === 'danger' ? ' danger' : '');
   const label = textOf(b.text);
   const clickable = message && message.ts && !message.ephemeralTo && b.action_id;
   const data = clickable ? ' data-channel="' + esc(message.channel) + '" data-ts="' + esc(message.ts) + '" data-action-id="'
-    + esc(b.action_id) + '"' : '';
+    + esc(b.action_id) + '" data-block-id="' + esc(blockId || '') + '"' : '';
   if (b.url) {
     return '<a class="' + cls + (clickable ? ' slack-link' : '') + '"' + data + ' href="' + esc(b.url)
       + '" target="_blank" rel="noopener">' + label + '</a>';
@@ -173,7 +173,7 @@ async function clickSlackButton(target) {
   try {
     const r = await api('/api/slack/click', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ channel: target.dataset.channel, ts: target.dataset.ts, actionId: target.dataset.actionId,
+      body: JSON.stringify({ channel: target.dataset.channel, ts: target.dataset.ts, blockId: target.dataset.blockId, actionId: target.dataset.actionId,
         user: document.getElementById('slack-click-as').value })
     });
     const body = await r.json().catch(() => ({}));

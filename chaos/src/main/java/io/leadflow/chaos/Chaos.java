@@ -35,7 +35,7 @@ final class Chaos {
                            (needs root and iproute2: ip netns, veth pairs, a bridge 10.231.0.1/24)
               --quick   shorter phases
               --rate N  webhooks per second (default 1.5: most leads go to one Slack channel, which takes one
-                        message a second, and a new lead with buttons is never put into a digest)
+                        message a second; what waits goes out in digests)
             environment: LEADFLOW_CHAOS_JAVA_OPTS (JVM options of every process), LEADFLOW_CHAOS_WORK_DIR (default target/chaos)""";
 
     /** The first argument of the stack's own processes: {@code --serve broker|registry ...}. */

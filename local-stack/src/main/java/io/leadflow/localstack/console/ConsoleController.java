@@ -110,7 +110,7 @@ class ConsoleController {
     }
 
     /** Which button of which message a person clicked in the console, and as whom. */
-    record Click(String channel, String ts, String actionId, String user) {
+    record Click(String channel, String ts, String blockId, String actionId, String user) {
     }
 
     /**
@@ -128,7 +128,8 @@ class ConsoleController {
         if (click.actionId() == null || click.actionId().isBlank()) {
             throw new IllegalArgumentException("actionId: the button's action_id is required");
         }
-        ObjectNode payload = slack.click(click.channel(), click.ts(), click.actionId(), click.user(), interactions.responseUrlBase());
+        ObjectNode payload = slack.click(click.channel(), click.ts(), click.blockId(), click.actionId(), click.user(),
+                interactions.responseUrlBase());
         SlackInteractions.Delivery delivery;
         try {
             delivery = interactions.send(payload);

@@ -96,6 +96,11 @@ public class KafkaSentLedger implements SentLedger, SmartLifecycle {
     }
 
     @Override
+    public boolean postedInDigest(String alertId) {
+        return find(alertId).map(marker -> SentLedger.sharesMessage(marker, alerts.values())).orElse(false); // no copy of every marker
+    }
+
+    @Override
     public void forget(java.util.Collection<String> alertIds) {
         awaitAll(alertIds.stream().map(id -> template.send(Topics.REP_ALERTS_SENT.name(), id, null)).toList(),
                 "deleting", "delete", alertIds.size());

@@ -29,6 +29,18 @@ public interface SentLedger {
     /** Every alert known, latest marker each (an erasure looks its person's messages up here). */
     List<SentAlert> all();
 
+    /** Whether the message this alert was posted in lists other alerts too (a digest): another marker names its ts. */
+    default boolean postedInDigest(String alertId) {
+        return find(alertId).map(marker -> sharesMessage(marker, all())).orElse(false);
+    }
+
+    /** Whether another of {@code markers} names the message (channel and ts) {@code marker} names. */
+    static boolean sharesMessage(SentAlert marker, java.util.Collection<SentAlert> markers) {
+        String ts = marker.getSlackTs();
+        return ts != null && !ts.isBlank() && markers.stream().anyMatch(m -> !m.getAlertId().equals(marker.getAlertId())
+                && ts.equals(m.getSlackTs()) && marker.getChannel().equals(m.getChannel()));
+    }
+
     /**
      * The subject of the person a lead is about, as a marker tied them (an alert that showed their contact, or the marker
      * an erasure leaves for each of their leads); empty when no marker does.

@@ -161,14 +161,13 @@ final class AlertJob implements LaneJob {
     }
 
     /**
-     * A new lead not started yet, when digests are on, and without buttons: an alert with buttons is posted on its own,
-     * since a click on it names its lead and decision version, and the alerts that answer the click ({@code chat.update}
-     * of its message, see {@link ChangeJob}) replace that whole message.
+     * A new lead not started yet, when digests are on. One with buttons (Accept, Pass) keeps them in a digest, below its
+     * own line, and the alerts that answer a click change that lead's blocks alone ({@link ChangeJob}).
      */
     @Override
     public boolean coalescible() {
         return !started && state == State.CHECK && c.digest().enabled() && members.size() == 1
-                && members.get(0).alert.getKind() == AlertKind.NEW_LEAD && members.get(0).alert.getButtons().isEmpty();
+                && members.get(0).alert.getKind() == AlertKind.NEW_LEAD;
     }
 
     @Override

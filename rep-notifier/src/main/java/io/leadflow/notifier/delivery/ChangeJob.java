@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * Delivers exactly once an alert that changes what Slack shows rather than adding to a channel's messages, on its
  * channel's lane: for an alert with {@code updatesAlertId}, the message posted for that alert changed in place
  * ({@code chat.update}); for an {@code ephemeral} alert, a message only its {@code slackUserId} sees
- * ({@code chat.postEphemeral}). Such an alert is never folded into a digest. When the message to update is unknown or
+ * ({@code chat.postEphemeral}). Such an alert is never folded into a digest itself. When the message to update is unknown or
  * cannot be changed, the alert is posted as a new message of its own, with the same protocol as {@link AlertJob}.
  * <ol>
  * <li>CHECK: SENT or FAILED in the ledger → done (a duplicate); PENDING → VERIFY (an ephemeral alert cannot be looked
@@ -33,7 +33,10 @@ import java.util.function.Supplier;
  * <li>LOCATE (an update): the message of {@code updatesAlertId} from the ledger's SENT marker (channel, ts); when the
  * ledger has no such marker, the channel's history, by the metadata the message was posted with; nowhere, or
  * FAILED → POST a new message instead.</li>
- * <li>UPDATE ({@code chat.update}) → RECORD_SENT with the updated message's ts. Replaying it changes nothing, so
+ * <li>UPDATE ({@code chat.update}) → RECORD_SENT with the updated message's ts. When the message is a digest (the
+ * ledger has other alerts at its ts), only this lead's buttons change: the message is read as Slack has it
+ * ({@code conversations.history}, one message) and written back with that lead's buttons replaced by this alert's
+ * title; a digest that no longer shows the lead → POST. Replaying it changes nothing, so
  * unclear answers are simply retried; {@code message_not_found}, {@code cant_update_message},
  * {@code edit_window_closed} → POST a new message instead.</li>
  * <li>POST ({@code chat.postMessage}, after a rate-limiter permit) → RECORD_SENT. 429 → the channel waits
@@ -261,7 +264,24 @@ final class ChangeJob implements LaneJob {
             if (ChannelResolver.isUserId(target.channel())) {
                 target = new SlackPost(c.slack().openDirectMessage(target.channel()), target.ts()); // chat.update needs the DM's id
             }
-            SlackPost updated = c.slack().update(c.templates().update(target.channel(), target.ts(), alert, c.deals().hubspotLink(alert)));
+            ObjectNode body;
+            if (c.ledger().postedInDigest(alert.getUpdatesAlertId())) {
+                // a digest lists other leads too: change this lead's buttons alone, on the message as Slack has it now
+                SlackPost at = target;
+                Optional<ObjectNode> line = c.slack().message(at.channel(), at.ts())
+                        .flatMap(message -> c.templates().digestUpdate(at.channel(), at.ts(), message, alert.getUpdatesAlertId(), alert));
+                if (line.isEmpty()) {
+                    log.info("The digest that listed alert {} no longer shows it; posting alert {} as a new message",
+                            alert.getUpdatesAlertId(), alert.getAlertId());
+                    attempts.slack = 0;
+                    state = State.POST;
+                    return Step.CONTINUE;
+                }
+                body = line.get();
+            } else {
+                body = c.templates().update(target.channel(), target.ts(), alert, c.deals().hubspotLink(alert));
+            }
+            SlackPost updated = c.slack().update(body);
             posted = new SlackPost(isBlank(updated.channel()) ? target.channel() : updated.channel(),
                     isBlank(updated.ts()) ? target.ts() : updated.ts());
             how = UPDATED;

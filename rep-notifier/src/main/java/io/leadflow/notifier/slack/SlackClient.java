@@ -171,6 +171,30 @@ public class SlackClient {
         return found;
     }
 
+    /**
+     * One message of a conversation, with its blocks and metadata, as
+     * <a href="https://docs.slack.dev/reference/methods/conversations.history">conversations.history</a> gives a single
+     * message: {@code latest} and {@code oldest} its {@code ts}, {@code inclusive}, {@code limit} 1.
+     *
+     * @return the message, or empty when the conversation has none at that {@code ts} (deleted, or never there)
+     */
+    public Optional<JsonNode> message(String channel, String ts) {
+        JsonNode answer = call("conversations.history", () -> http.get().uri(uri -> uri.path("/conversations.history")
+                .queryParam("channel", channel)
+                .queryParam("latest", ts)
+                .queryParam("oldest", ts)
+                .queryParam("inclusive", true)
+                .queryParam("limit", 1)
+                .queryParam("include_all_metadata", true)
+                .build()));
+        for (JsonNode message : answer.path("messages")) {
+            if (ts.equals(message.path("ts").asString(""))) {
+                return Optional.of(message);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static void match(String alertId, String ts, Set<String> wanted, Map<String, String> found) {
         if (alertId != null && wanted.contains(alertId)) {
             found.putIfAbsent(alertId, ts); // newest first: the first message seen is the latest post

@@ -173,6 +173,21 @@ final class BlockKit {
         }
     }
 
+    /** Prefix of the {@code block_id} of the line that replaced an alert's buttons in a digest, followed by the alert id. */
+    static final String STATE_BLOCK_PREFIX = "leadflow_state:";
+
+    /** The {@code block_id} of the line that replaces an alert's buttons in a digest once it was answered. */
+    static String stateBlockId(String alertId) {
+        return STATE_BLOCK_PREFIX + interactiveBlockId(alertId).substring(INTERACTIVE_BLOCK_PREFIX.length());
+    }
+
+    /** A context block named {@code blockId} holding raw text (escaped here). */
+    static ObjectNode namedContext(String blockId, String rawText) {
+        ObjectNode block = NODES.objectNode().put("type", "context").put("block_id", blockId);
+        block.putArray("elements").add(mrkdwn(Mrkdwn.escape(rawText, MAX_SECTION_TEXT)));
+        return block;
+    }
+
     /** A context line of mrkdwn we composed. */
     BlockKit context(String mrkdwn) {
         ArrayNode elements = NODES.arrayNode();

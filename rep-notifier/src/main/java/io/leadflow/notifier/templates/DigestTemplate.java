@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * Several new leads for one channel in as few messages as Slack's limits allow: a header, then one line per lead
  * (newest first) with the lead's key fields and its HubSpot and booking links, packed into section blocks, then when
- * the oldest and the newest arrived.
+ * the oldest and the newest arrived. A lead whose alert has buttons (Accept, Pass) gets a section of its own and its
+ * buttons below it, in an actions block named after its alert as on its own message; so a digest holds at most 24 of
+ * them, and an accept or a reassignment changes that lead's buttons alone ({@link Templates#digestUpdate}).
  * <p>
  * Limits kept per message: at most 50 blocks, at most 3,000 characters in a section's text
  * (https://docs.slack.dev/reference/block-kit/blocks/section-block), and at most {@code maxChars} characters of text
@@ -35,58 +37,89 @@ final class DigestTemplate {
     static final int MAX_LINE_BLOCKS = BlockKit.MAX_BLOCKS - 2;
 
     private static final int MAX_FALLBACK = 300;
+    /** Characters a lead's buttons add to a message's text (their labels), counted against its budget. */
+    private static final int BUTTONS_CHARS = 40;
     private static final int MAX_URL = 500;
 
     List<Templates.DigestMessage> render(String channel, List<Templates.DigestItem> newestFirst, int maxChars) {
         List<List<Templates.DigestItem>> messages = new ArrayList<>();
-        List<List<String>> sectionsPerMessage = new ArrayList<>();
+        List<List<Piece>> piecesPerMessage = new ArrayList<>();
         List<Templates.DigestItem> items = new ArrayList<>();
-        List<String> sections = new ArrayList<>();
+        List<Piece> pieces = new ArrayList<>();
         StringBuilder section = new StringBuilder();
         int chars = 0;
         for (Templates.DigestItem item : newestFirst) {
             String line = line(item.alert(), item.hubspot());
-            boolean newSection = section.length() > 0 && section.length() + 1 + line.length() > BlockKit.MAX_SECTION_TEXT;
-            int blocks = sections.size() + (section.length() > 0 ? 1 : 0) + (newSection ? 1 : 0);
-            boolean full = !items.isEmpty() && (chars + line.length() + 1 > maxChars - OVERHEAD || blocks > MAX_LINE_BLOCKS);
+            boolean interactive = !item.alert().getButtons().isEmpty();
+            int length = line.length() + 1 + (interactive ? BUTTONS_CHARS : 0);
+            boolean newSection = !interactive && section.length() > 0 && section.length() + 1 + line.length() > BlockKit.MAX_SECTION_TEXT;
+            int added = interactive ? 2 : section.length() == 0 || newSection ? 1 : 0;
+            int blocks = blocks(pieces) + (section.length() > 0 ? 1 : 0) + added;
+            boolean full = !items.isEmpty() && (chars + length > maxChars - OVERHEAD || blocks > MAX_LINE_BLOCKS);
+            if (full || newSection || (interactive && section.length() > 0)) {
+                if (section.length() > 0) {
+                    pieces.add(new Piece(section.toString(), null));
+                    section = new StringBuilder();
+                }
+            }
             if (full) {
-                sections.add(section.toString());
                 messages.add(items);
-                sectionsPerMessage.add(sections);
+                piecesPerMessage.add(pieces);
                 items = new ArrayList<>();
-                sections = new ArrayList<>();
-                section = new StringBuilder();
+                pieces = new ArrayList<>();
                 chars = 0;
-            } else if (newSection) {
-                sections.add(section.toString());
-                section = new StringBuilder();
             }
-            if (section.length() > 0) {
-                section.append('\n');
-                chars++;
+            if (interactive) {
+                pieces.add(new Piece(line, item.alert()));
+            } else {
+                if (section.length() > 0) {
+                    section.append('\n');
+                }
+                section.append(line);
             }
-            section.append(line);
-            chars += line.length();
+            chars += length;
             items.add(item);
         }
         if (!items.isEmpty()) {
-            sections.add(section.toString());
+            if (section.length() > 0) {
+                pieces.add(new Piece(section.toString(), null));
+            }
             messages.add(items);
-            sectionsPerMessage.add(sections);
+            piecesPerMessage.add(pieces);
         }
         List<Templates.DigestMessage> rendered = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            rendered.add(message(channel, messages.get(i), sectionsPerMessage.get(i), i + 1, messages.size()));
+            rendered.add(message(channel, messages.get(i), piecesPerMessage.get(i), i + 1, messages.size()));
         }
         return rendered;
     }
 
-    private static Templates.DigestMessage message(String channel, List<Templates.DigestItem> items, List<String> sections,
+    /**
+     * Lines of leads without buttons, packed into one section ({@code buttonsOf} null); or one lead whose alert has
+     * buttons (Accept, Pass): its line as a section of its own, then its buttons as an actions block named after its
+     * alert, so a click names the lead as on its own message and an update can change that lead's blocks alone.
+     */
+    private record Piece(String text, RepAlert buttonsOf) {
+        int blocks() {
+            return buttonsOf == null ? 1 : 2;
+        }
+    }
+
+    private static int blocks(List<Piece> pieces) {
+        return pieces.stream().mapToInt(Piece::blocks).sum();
+    }
+
+    private static Templates.DigestMessage message(String channel, List<Templates.DigestItem> items, List<Piece> pieces,
                                                    int part, int parts) {
         String count = items.size() == 1 ? "1 new lead" : items.size() + " new leads";
         String header = parts == 1 ? count : count + " (" + part + " of " + parts + ")";
         BlockKit kit = new BlockKit().header(header);
-        sections.forEach(kit::section);
+        for (Piece piece : pieces) {
+            kit.section(piece.text());
+            if (piece.buttonsOf() != null) {
+                kit.interactive(piece.buttonsOf().getAlertId(), piece.buttonsOf().getButtons());
+            }
+        }
         kit.context(context(items, part < parts));
         ObjectNode message = JsonNodeFactory.instance.objectNode();
         message.put("channel", channel);

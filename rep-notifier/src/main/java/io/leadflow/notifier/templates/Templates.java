@@ -4,6 +4,7 @@ import io.leadflow.avro.AlertKind;
 import io.leadflow.avro.AlertLink;
 import io.leadflow.avro.RepAlert;
 import io.leadflow.notifier.slack.SlackClient;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -72,6 +73,42 @@ public final class Templates {
         message.put("ts", ts);
         message.setAll(render(alert, hubspot));
         return message;
+    }
+
+    /** Whether a message, as {@code conversations.history} gives it with its metadata, is a digest of several alerts. */
+    public static boolean isDigest(JsonNode message) {
+        return message.path("metadata").path("event_payload").path(SlackClient.METADATA_ALERTS).isArray();
+    }
+
+    /**
+     * The {@code chat.update} body that changes one lead of a digest message ({@code message}, as
+     * {@code conversations.history} gives it): every block as it is, except that lead's buttons (or the line an earlier
+     * update put in their place) become {@code update}'s title as a context line, so the other leads keep their
+     * buttons. Text and metadata stay. Empty when the message shows no buttons or line of {@code updatedAlertId}.
+     */
+    public Optional<ObjectNode> digestUpdate(String channel, String ts, JsonNode message, String updatedAlertId, RepAlert update) {
+        String buttons = BlockKit.interactiveBlockId(updatedAlertId);
+        String state = BlockKit.stateBlockId(updatedAlertId);
+        ArrayNode blocks = JsonNodeFactory.instance.arrayNode();
+        boolean changed = false;
+        for (JsonNode block : message.path("blocks")) {
+            String id = block.path("block_id").asString("");
+            if (id.equals(buttons) || id.equals(state)) {
+                blocks.add(BlockKit.namedContext(state, update.getTitle()));
+                changed = true;
+            } else {
+                blocks.add(block.deepCopy());
+            }
+        }
+        if (!changed) {
+            return Optional.empty();
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("channel", channel);
+        body.put("ts", ts);
+        body.put("text", message.path("text").asString(""));
+        body.set("blocks", blocks);
+        return Optional.of(body);
     }
 
     /** The {@code chat.postEphemeral} body showing this alert to {@code user} alone in {@code channel}. */

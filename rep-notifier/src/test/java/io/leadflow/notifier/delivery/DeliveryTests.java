@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -221,7 +222,7 @@ class DeliveryTests {
     }
 
     @Test
-    void leadsWithButtonsAreNeverFoldedIntoADigestSoAnAcceptChangesOnlyThatLeadsMessage() {
+    void leadsWithButtonsKeepThemInADigestAndAnAcceptChangesOnlyThatLeadsButtons() {
         AlertDelivery delivery = delivery(Duration.ofMillis(300), 1);
         Instant start = Instant.parse("2026-01-05T14:00:00Z");
         submit(delivery, TestAlerts.newLead("first", "First", start, "C0BURST"));
@@ -238,28 +239,56 @@ class DeliveryTests {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> finished.get() == 7);
         List<SandboxSlack.Call> posts = slack.postsTo("C0BURST");
-        assertThat(posts).hasSize(5);
-        assertThat(posts).filteredOn(SandboxSlack.Call::isDigest).singleElement()
-                .satisfies(digest -> assertThat(digest.alertIds()).containsExactly("NEW_LEAD:plain-3", "NEW_LEAD:plain-2", "NEW_LEAD:plain-1"));
-        assertThat(posts).filteredOn(p -> p.alertId().startsWith("NEW_LEAD:click-"))
-                .allSatisfy(p -> {
-                    assertThat(p.isDigest()).isFalse();
-                    assertThat(p.alertIds()).hasSize(1);
-                    assertThat(p.hasButton("lead.accept")).isTrue();
-                    assertThat(p.hasButton("lead.pass")).isTrue();
-                })
-                .extracting(SandboxSlack.Call::alertId)
-                .containsExactlyInAnyOrder("NEW_LEAD:click-1", "NEW_LEAD:click-2", "NEW_LEAD:click-3");
+        assertThat(posts).hasSize(2);
+        SandboxSlack.Call digest = posts.get(1);
+        assertThat(digest.isDigest()).isTrue();
+        assertThat(digest.alertIds()).containsExactlyInAnyOrder("NEW_LEAD:click-1", "NEW_LEAD:click-2", "NEW_LEAD:click-3",
+                "NEW_LEAD:plain-1", "NEW_LEAD:plain-2", "NEW_LEAD:plain-3");
+        // each clickable lead: its line, then its own buttons in a block named after its alert
+        String digestTs = sent("NEW_LEAD:click-2").orElseThrow().getSlackTs();
+        JsonNode before = slack.message("C0BURST", digestTs);
+        assertThat(actionBlocks(before)).containsExactly("leadflow_actions:NEW_LEAD:click-3", "leadflow_actions:NEW_LEAD:click-2",
+                "leadflow_actions:NEW_LEAD:click-1");
+        assertThat(SandboxSlack.hasButton(before, "lead.accept")).isTrue();
 
-        // the answer to a click replaces that lead's message, and no other lead's line with it
-        String clickedTs = sent("NEW_LEAD:click-2").orElseThrow().getSlackTs();
-        assertThat(ledger.written()).filteredOn(m -> m.getStatus().equals("SENT") && clickedTs.equals(m.getSlackTs()))
-                .extracting(SentAlert::getAlertId).containsExactly("NEW_LEAD:click-2");
-        submit(delivery, TestAlerts.accepted("click-2", 1, "NEW_LEAD:click-2"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 8);
-        assertThat(slack.updates()).singleElement()
-                .satisfies(update -> assertThat(update.body().path("ts").asString("")).isEqualTo(clickedTs));
-        assertThat(slack.posts()).hasSize(5);
+        // the answer to a click on one lead changes that lead's buttons, and nothing else of the digest
+        RepAlert accepted = TestAlerts.accepted("click-2", 1, "NEW_LEAD:click-2");
+        submit(delivery, accepted);
+        submit(delivery, accepted);
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 9);
+        assertThat(slack.updates()).singleElement().satisfies(update -> {
+            assertThat(update.body().path("ts").asString("")).isEqualTo(digestTs);
+            assertThat(update.body().has("metadata")).as("the digest keeps the alerts it lists").isFalse();
+        });
+        assertThat(slack.posts()).hasSize(2);
+        JsonNode after = slack.message("C0BURST", digestTs);
+        assertThat(actionBlocks(after)).containsExactly("leadflow_actions:NEW_LEAD:click-3", "leadflow_actions:NEW_LEAD:click-1");
+        assertThat(after.path("blocks").toString()).contains("leadflow_state:NEW_LEAD:click-2", "Accepted by Simon at 14:05 UTC",
+                "Acme Analytics", "Plain 1");
+        assertThat(after.path("blocks").size()).isEqualTo(before.path("blocks").size());
+        assertThat(after.path("text").asString("")).isEqualTo(before.path("text").asString(""));
+        assertThat(SandboxSlack.alertIds(after.path("metadata"))).hasSize(6);
+        assertThat(sent(accepted.getAlertId())).hasValueSatisfying(m -> assertThat(m.getSlackTs()).isEqualTo(digestTs));
+
+        // a second answer about the same lead (it was reassigned after all) replaces that line again, idempotently
+        RepAlert reassigned = TestAlerts.accepted("click-2", 1, "NEW_LEAD:click-2");
+        reassigned.setAlertId("LEAD_REASSIGNED:click-2:v1");
+        reassigned.setTitle("Reassigned to Cameron");
+        submit(delivery, reassigned);
+        await().atMost(Duration.ofSeconds(5)).until(() -> finished.get() == 10);
+        JsonNode last = slack.message("C0BURST", digestTs);
+        assertThat(last.path("blocks").toString()).contains("Reassigned to Cameron").doesNotContain("Accepted by Simon");
+        assertThat(actionBlocks(last)).containsExactly("leadflow_actions:NEW_LEAD:click-3", "leadflow_actions:NEW_LEAD:click-1");
+    }
+
+    private static List<String> actionBlocks(JsonNode message) {
+        List<String> ids = new ArrayList<>();
+        message.path("blocks").forEach(block -> {
+            if ("actions".equals(block.path("type").asString("")) && block.path("block_id").asString("").startsWith("leadflow_actions:")) {
+                ids.add(block.path("block_id").asString(""));
+            }
+        });
+        return ids;
     }
 
     @Test

@@ -301,6 +301,80 @@ class TemplatesTests {
         assertThat(messages.size()).isBetween((lineChars + room - 1) / room, (lineChars + room - 1) / room + 1);
     }
 
+    /** A lead with buttons gets its line and its own actions block; a mixed backlog stays within Slack's 50 blocks. */
+    @Test
+    void aDigestGivesEachLeadWithButtonsItsOwnButtonsAndStaysWithinTheBlockLimit() {
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        List<Templates.DigestItem> newestFirst = new ArrayList<>();
+        for (int i = 60; i >= 1; i--) {
+            RepAlert alert = i % 3 == 0
+                    ? TestAlerts.newLead("plain-" + i, "Plain " + i, start.plusSeconds(i), "C1")
+                    : TestAlerts.newLeadWithButtons("click-" + i, 1);
+            alert.setLeadReceivedAt(start.plusSeconds(i));
+            newestFirst.add(new Templates.DigestItem(alert, Optional.of(CONTACT_SEARCH)));
+        }
+
+        List<Templates.DigestMessage> messages = templates.digest("C1", newestFirst, 12000);
+
+        assertThat(messages).hasSizeGreaterThan(1);
+        assertThat(messages.stream().flatMap(m -> m.alerts().stream()).toList())
+                .containsExactlyElementsOf(newestFirst.stream().map(Templates.DigestItem::alert).toList());
+        for (Templates.DigestMessage message : messages) {
+            ObjectNode body = message.body();
+            BlockKitAssert.assertValidMessage(body);
+            List<String> expected = message.alerts().stream().filter(a -> !a.getButtons().isEmpty())
+                    .map(a -> "leadflow_actions:" + a.getAlertId()).toList();
+            List<String> actions = new ArrayList<>();
+            JsonNode blocks = body.path("blocks");
+            for (int b = 0; b < blocks.size(); b++) {
+                JsonNode block = blocks.get(b);
+                if (block.path("type").asString("").equals("actions")) {
+                    actions.add(block.path("block_id").asString(""));
+                    assertThat(blocks.get(b - 1).path("type").asString("")).as("the lead's line above its buttons").isEqualTo("section");
+                    assertThat(block.path("elements")).extracting(e -> e.path("action_id").asString(""))
+                            .containsExactly("lead.accept", "lead.pass");
+                }
+            }
+            assertThat(actions).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** The answer to one lead of a digest changes that lead's buttons into a line, and nothing else; again, the same. */
+    @Test
+    void aDigestUpdateReplacesOnlyItsLeadsButtonsAndIsTheSameWhenRepeated() {
+        Instant start = Instant.parse("2026-01-05T14:00:00Z");
+        List<Templates.DigestItem> items = new ArrayList<>();
+        for (int i = 3; i >= 1; i--) {
+            RepAlert alert = TestAlerts.newLeadWithButtons("click-" + i, 1);
+            alert.setLeadReceivedAt(start.plusSeconds(i));
+            items.add(new Templates.DigestItem(alert, Optional.empty()));
+        }
+        ObjectNode posted = templates.digest("C1", items, 12000).get(0).body();
+        RepAlert accepted = TestAlerts.accepted("click-2", 1, "NEW_LEAD:click-2");
+
+        ObjectNode once = templates.digestUpdate("C1", "1.000100", posted, "NEW_LEAD:click-2", accepted).orElseThrow();
+        ObjectNode twice = templates.digestUpdate("C1", "1.000100", once, "NEW_LEAD:click-2", accepted).orElseThrow();
+
+        assertThat(once.path("ts").asString("")).isEqualTo("1.000100");
+        assertThat(once.path("text")).isEqualTo(posted.path("text"));
+        assertThat(once.has("metadata")).isFalse();
+        assertThat(once.path("blocks").size()).isEqualTo(posted.path("blocks").size());
+        for (int b = 0; b < posted.path("blocks").size(); b++) {
+            JsonNode before = posted.path("blocks").get(b);
+            JsonNode after = once.path("blocks").get(b);
+            if (before.path("block_id").asString("").equals("leadflow_actions:NEW_LEAD:click-2")) {
+                assertThat(after.path("type").asString("")).isEqualTo("context");
+                assertThat(after.path("block_id").asString("")).isEqualTo("leadflow_state:NEW_LEAD:click-2");
+                assertThat(after.toString()).contains("Accepted by Simon at 14:05 UTC");
+            } else {
+                assertThat(after).isEqualTo(before);
+            }
+        }
+        assertThat(twice.path("blocks")).isEqualTo(once.path("blocks"));
+        assertThat(templates.digestUpdate("C1", "1.000100", posted, "NEW_LEAD:unknown", accepted)).isEmpty();
+        BlockKitAssert.assertValidMessage(once);
+    }
+
     private static int textChars(JsonNode message) {
         int chars = message.path("text").asString("").length();
         for (JsonNode block : message.path("blocks")) {

@@ -60,17 +60,22 @@ final class SlackClicks {
      * the action ({@code action_id}, {@code block_id}, {@code value}, {@code text}, {@code type}, {@code action_ts}).
      * Only someone in the conversation sees the message, so only they can click: a DM's buttons only its user.
      *
+     * @param wantedBlock     the {@code block_id} of the button's block; null or empty takes the first button
+     *                        {@code actionId} of the message (a digest has one per lead)
      * @param user            the clicking user's id; empty picks the DM's user
      * @param responseUrlBase where this sandbox takes {@code response_url} calls ({@code .../<secret>} is appended)
      * @throws IllegalArgumentException naming the field ({@code ts:}, {@code actionId:}, {@code user:}) that is wrong
      */
-    ObjectNode click(String channel, String ts, String actionId, String user, String responseUrlBase, Instant now) {
+    ObjectNode click(String channel, String ts, String wantedBlock, String actionId, String user, String responseUrlBase, Instant now) {
         ObjectNode message = store.conversation(channel == null ? "" : channel).stream()
                 .filter(m -> m.path("ts").asString("").equals(ts)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("ts: no message " + ts + " in " + channel));
         ObjectNode action = null;
         String blockId = null;
         for (JsonNode block : message.path("blocks")) {
+            if (wantedBlock != null && !wantedBlock.isBlank() && !wantedBlock.equals(block.path("block_id").asString(""))) {
+                continue;
+            }
             List<JsonNode> elements = new ArrayList<>();
             block.path("elements").forEach(elements::add);
             if (block.has("accessory")) {
@@ -88,7 +93,8 @@ final class SlackClicks {
             }
         }
         if (action == null) {
-            throw new IllegalArgumentException("actionId: message " + ts + " has no button " + actionId);
+            throw new IllegalArgumentException("actionId: message " + ts + " has no button " + actionId
+                    + (wantedBlock == null || wantedBlock.isBlank() ? "" : " in block " + wantedBlock));
         }
         String clicker = user == null || user.isBlank()
                 ? (channel.startsWith("D") ? "U" + channel.substring(1) : "") : user.trim();

@@ -250,9 +250,17 @@ public final class SlackSandbox implements AutoCloseable {
      * @throws IllegalArgumentException naming the field ({@code ts:}, {@code actionId:}, {@code user:}) that is wrong
      */
     public ObjectNode click(String channel, String ts, String actionId, String user, String responseUrlBase) {
+        return click(channel, ts, null, actionId, user, responseUrlBase);
+    }
+
+    /**
+     * The same, for the button {@code actionId} of the block {@code blockId} (a digest shows an Accept button for each of
+     * its leads, each in an actions block of its own); null or empty: the first such button of the message.
+     */
+    public ObjectNode click(String channel, String ts, String blockId, String actionId, String user, String responseUrlBase) {
         Instant now = clock.instant();
         synchronized (lock) {
-            return clicks.click(channel, ts, actionId, user, responseUrlBase, now);
+            return clicks.click(channel, ts, blockId, actionId, user, responseUrlBase, now);
         }
     }
 

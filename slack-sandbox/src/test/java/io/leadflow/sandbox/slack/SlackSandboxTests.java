@@ -231,6 +231,28 @@ class SlackSandboxTests {
         assertThat(action.path("action_ts").asString()).matches("\\d+\\.\\d{6}");
     }
 
+    /** A digest shows an Accept for each of its leads: the block a person clicks in says which lead they meant. */
+    @Test
+    void aClickNamesTheBlockOfTheButtonAmongSeveralWithTheSameActionId() {
+        String ts = call("chat.postMessage", "{\"channel\":\"C1\",\"text\":\"2 new leads\",\"blocks\":["
+                + actions("leadflow_actions:NEW_LEAD:a", "a:1") + "," + actions("leadflow_actions:NEW_LEAD:b", "b:1") + "]}")
+                .body().path("ts").asString();
+
+        JsonNode second = slack.click("C1", ts, "leadflow_actions:NEW_LEAD:b", "lead.accept", "U00SIMON001", "http://x").path("actions").get(0);
+        JsonNode first = slack.click("C1", ts, "lead.accept", "U00SIMON001", "http://x").path("actions").get(0);
+
+        assertThat(second.path("block_id").asString()).isEqualTo("leadflow_actions:NEW_LEAD:b");
+        assertThat(second.path("value").asString()).isEqualTo("b:1");
+        assertThat(first.path("value").asString()).as("no block named: the first such button").isEqualTo("a:1");
+        assertThatThrownBy(() -> slack.click("C1", ts, "leadflow_actions:NEW_LEAD:c", "lead.accept", "U00SIMON001", "http://x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("actionId:").hasMessageContaining("in block");
+    }
+
+    private static String actions(String blockId, String value) {
+        return "{\"type\":\"actions\",\"block_id\":\"" + blockId + "\",\"elements\":[{\"type\":\"button\",\"action_id\":\"lead.accept\","
+                + "\"text\":{\"type\":\"plain_text\",\"text\":\"Accept\"},\"value\":\"" + value + "\"}]}";
+    }
+
     @Test
     void aLinkButtonsClickIsSentTooAsSlackDoes() {
         String ts = call("chat.postMessage", "{\"channel\":\"C1\",\"text\":\"Deal\",\"blocks\":[{\"type\":\"actions\",\"elements\":["
