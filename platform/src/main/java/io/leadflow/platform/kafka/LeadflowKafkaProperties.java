@@ -16,8 +16,8 @@ import java.time.Duration;
  */
 @ConfigurationProperties("leadflow.kafka")
 record LeadflowKafkaProperties(@DefaultValue("true") boolean declareTopics,
-                                      @DefaultValue("0") short replicationFactor,
-                                      @DefaultValue("3s") Duration healthTimeout,
-                                      @DefaultValue("3") int retryAttempts,
-                                      @DefaultValue("200ms") Duration retryInitialInterval) {
+                               @DefaultValue("0") short replicationFactor,
+                               @DefaultValue("3s") Duration healthTimeout,
+                               @DefaultValue("3") int retryAttempts,
+                               @DefaultValue("200ms") Duration retryInitialInterval) {
 }

@@ -403,8 +403,9 @@ final class LeadOwnership {
     /**
      * The lead to the next available rep of the fallback round robin who never held it, as a new decision version; or,
      * when the policy's reassignments are used up or no one is left, an escalation and a stopped clock.
+     *
+     * @param fired the id of the due row whose firing this is (the scan deleted it already), or null
      */
-    /** @param fired the id of the due row that fired this (already deleted), or null */
     private SlaState reassign(LeadRouted decision, SlaState clock, Instant now, String cause, String why, Outcome out, String fired) {
         SlaPolicy policy = policy(clock.policy());
         String company = NewLeadAlert.titleCompany(decision.getLead());
