@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * The speed-to-lead loop through the whole stack, on a stack of its own whose rules give hands-on leads a short SLA
  * counted around the clock: a lead nobody accepts is reassigned to the other rep, who gets it in Slack with Accept
  * and Pass while the first owner's message says it moved; a lead its owner accepts with a signed click through the
- * Slack sandbox (as the console's click sends it) says who accepted it and stays with them past its SLA. crm-sync does
+ * Slack sandbox (as the console's click sends it) says who accepted it and stays with them past its SLA; leads that
+ * arrive together share a digest in which each keeps its buttons and each answer changes only its own line. crm-sync does
  * not follow decision versions yet, so the HubSpot owner is not checked here: the new {@code LeadRouted} version and
  * the Slack messages are.
  */
@@ -127,6 +128,57 @@ class SpeedToLeadLoopTests {
         // and the lead stays his well past its SLA: no second decision, no message to anyone else
         await().during(REASSIGN_AFTER.plusSeconds(4)).atMost(REASSIGN_AFTER.plusSeconds(20))
                 .until(() -> versions(leadId).equals(List.of(1)) && messagesOf(leadId).size() == 1);
+    }
+
+    @Test
+    void leadsThatArriveTogetherShareADigestWhereEachKeepsItsButtonsAndEachAnswerChangesOnlyItsOwnLine() throws Exception {
+        // given more hands-on leads for Simon at once than his DM takes messages: what waits goes out as one digest
+        List<String> leadIds = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            leadIds.add(postLead(unique(SampleLeads.ENTERPRISE_EU)));
+        }
+        JsonNode digest = await().atMost(Duration.ofSeconds(60)).until(() -> digestListing(leadIds), m -> m != null);
+        List<String> listed = leadIds.stream().filter(id -> digest.path("blocks").toString().contains("leadflow_actions:NEW_LEAD:" + id)).toList();
+        assertThat(listed).as("each lead of the digest with its own buttons").hasSizeGreaterThanOrEqualTo(2);
+        String accepted = listed.get(0);
+        String ignored = listed.get(1);
+
+        // when Simon clicks Accept on one of them: the button in that lead's block
+        HttpResponse<String> clicked = Http.send("POST", stack.consoleUrl() + "/api/slack/click",
+                JSON.createObjectNode().put("channel", digest.path("channel").asString()).put("ts", digest.path("ts").asString())
+                        .put("blockId", "leadflow_actions:NEW_LEAD:" + accepted).put("actionId", "lead.accept").put("user", "").toString());
+        assertThat(clicked.statusCode()).as(clicked.body()).isEqualTo(200);
+        assertThat(JSON.readTree(clicked.body()).path("status").asInt()).isEqualTo(200);
+
+        // then that lead stays his, and the lead nobody clicked moves to Cameron after its SLA
+        LeadRouted moved = topics.awaitValues(Topics.LEADS_ROUTED, ignored, r -> r.getDecisionVersion() == 2).get(0);
+        assertThat(moved.getOwner().getRepId()).isEqualTo("cameron");
+        // and the digest, the same message, says so line by line: the accepted lead's buttons became who accepted it,
+        // the moved lead's buttons where it went, every other lead of it unchanged
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode now = messageAt(digest.path("channel").asString(), digest.path("ts").asString());
+            String blocks = now.path("blocks").toString();
+            assertThat(blocks).doesNotContain("leadflow_actions:NEW_LEAD:" + accepted, "leadflow_actions:NEW_LEAD:" + ignored)
+                    .contains("leadflow_state:NEW_LEAD:" + accepted, "Accepted by Simon at ", "leadflow_state:NEW_LEAD:" + ignored,
+                            "Reassigned to Cameron");
+            assertThat(now.path("blocks").size()).isEqualTo(digest.path("blocks").size());
+            assertThat(now.path("metadata").path("event_payload").path("alerts")).hasSize(digest.path("metadata").path("event_payload").path("alerts").size());
+        });
+        assertThat(versions(accepted)).isEqualTo(List.of(1));
+    }
+
+    /** The message of Simon's DM that lists two or more of these leads, each with its buttons; null while there is none. */
+    private static JsonNode digestListing(List<String> leadIds) {
+        return StreamSupport.stream(stack.slack().messages(1000).spliterator(), false)
+                .filter(m -> m.path("metadata").path("event_payload").path("alerts").size() > 1)
+                .filter(m -> leadIds.stream().filter(id -> m.path("blocks").toString().contains("leadflow_actions:NEW_LEAD:" + id)).count() >= 2)
+                .findFirst().orElse(null);
+    }
+
+    private static JsonNode messageAt(String channel, String ts) {
+        return StreamSupport.stream(stack.slack().messages(1000).spliterator(), false)
+                .filter(m -> channel.equals(m.path("channel").asString("")) && ts.equals(m.path("ts").asString("")))
+                .findFirst().orElseThrow();
     }
 
     private String postLead(SampleLeads.Persona persona) {
