@@ -75,11 +75,6 @@ public final class Templates {
         return message;
     }
 
-    /** Whether a message, as {@code conversations.history} gives it with its metadata, is a digest of several alerts. */
-    public static boolean isDigest(JsonNode message) {
-        return message.path("metadata").path("event_payload").path(SlackClient.METADATA_ALERTS).isArray();
-    }
-
     /**
      * The {@code chat.update} body that changes one lead of a digest message ({@code message}, as
      * {@code conversations.history} gives it): every block as it is, except that lead's buttons (or the line an earlier
